@@ -1,0 +1,153 @@
+// Instantiates a kernel build (SIMD or scalar) from the embedded bytes and gives typed, growth-safe
+// access to its memory. Views are re-created whenever memory.buffer changes (memory.grow detaches the
+// old ArrayBuffer), so no caller ever holds a stale view across an allocation.
+import loader from '@assemblyscript/loader';
+import { simdWasmBase64, scalarWasmBase64 } from './generated.ts';
+import { Allocator, type AllocatorStats } from './allocator.ts';
+import type { Kernels } from './kernels.ts';
+import { BinaryOp } from './opcodes.ts';
+
+export type BuildName = 'simd' | 'scalar';
+
+function decodeBase64(b64: string): Uint8Array {
+  const bin = atob(b64);
+  const bytes = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+  return bytes;
+}
+
+const cachedBytes: Partial<Record<BuildName, Uint8Array>> = {};
+export function wasmBytes(build: BuildName): Uint8Array {
+  return (cachedBytes[build] ??= decodeBase64(build === 'simd' ? simdWasmBase64 : scalarWasmBase64));
+}
+
+const imports = {
+  env: {
+    abort(_msg: number, _file: number, line: number, col: number) {
+      throw new Error(`ecgrad kernel aborted at ${line}:${col}`);
+    },
+  },
+};
+
+export class Backend {
+  readonly allocator: Allocator;
+  private buffer: ArrayBuffer | null = null;
+  private f32view = new Float32Array(0);
+  private i32view = new Int32Array(0);
+
+  constructor(
+    readonly build: BuildName,
+    readonly k: Kernels,
+  ) {
+    this.allocator = new Allocator(k.memory, k.heapBase());
+  }
+
+  get memory(): WebAssembly.Memory {
+    return this.k.memory;
+  }
+
+  alloc(bytes: number): number {
+    return this.allocator.alloc(bytes);
+  }
+
+  free(ptr: number): void {
+    this.allocator.free(ptr);
+  }
+
+  stats(): AllocatorStats {
+    return this.allocator.stats();
+  }
+
+  private refresh(): void {
+    const buf = this.k.memory.buffer;
+    if (buf !== this.buffer) {
+      this.buffer = buf as ArrayBuffer;
+      this.f32view = new Float32Array(buf);
+      this.i32view = new Int32Array(buf);
+    }
+  }
+
+  /** A view over `len` floats at `ptr`. Valid only until the next allocation: use it at once. */
+  f32(ptr: number, len: number): Float32Array {
+    this.refresh();
+    return this.f32view.subarray(ptr >>> 2, (ptr >>> 2) + len);
+  }
+
+  /** A view over `len` int32 at `ptr`. Valid only until the next allocation: use it at once. */
+  i32(ptr: number, len: number): Int32Array {
+    this.refresh();
+    return this.i32view.subarray(ptr >>> 2, (ptr >>> 2) + len);
+  }
+
+  /** Whole-memory f32 view (for indexed access in hot loops); re-fetch after any allocation. */
+  heapF32(): Float32Array {
+    this.refresh();
+    return this.f32view;
+  }
+}
+
+// The loader instantiates; calls then go straight to the raw instance exports (numbers only).
+function wrap(build: BuildName, instance: WebAssembly.Instance): Backend {
+  return new Backend(build, instance.exports as unknown as Kernels);
+}
+
+export function instantiateSync(build: BuildName): Backend {
+  const mod = new WebAssembly.Module(wasmBytes(build) as BufferSource);
+  return wrap(build, loader.instantiateSync(mod, imports).instance);
+}
+
+export async function instantiate(build: BuildName): Promise<Backend> {
+  const { instance } = await loader.instantiate(wasmBytes(build) as BufferSource, imports);
+  return wrap(build, instance);
+}
+
+export function simdSupported(): boolean {
+  try {
+    return WebAssembly.validate(wasmBytes('simd') as BufferSource);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A tiny numeric self-test run on a freshly instantiated build before it is used: a small GEMM and a
+ * broadcast add against plain JS. Returns a description of the first disagreement, or null.
+ */
+export function selfTest(b: Backend): string | null {
+  const M = 3, N = 5, K = 7;
+  const A = Array.from({ length: M * K }, (_, i) => ((i * 7) % 11) / 4 - 1);
+  const B = Array.from({ length: K * N }, (_, i) => ((i * 5) % 13) / 6 - 1);
+  const pa = b.alloc(M * K * 4), pb = b.alloc(K * N * 4), pc = b.alloc(M * N * 4);
+  const pw = b.alloc(b.k.gemmWorkSize(M, N, K));
+  try {
+    b.f32(pa, M * K).set(A);
+    b.f32(pb, K * N).set(B);
+    b.k.gemm(0, 0, M, N, K, 1, pa, K, pb, N, 0, pc, N, pw);
+    const C = b.f32(pc, M * N);
+    for (let i = 0; i < M; i++)
+      for (let j = 0; j < N; j++) {
+        let s = 0;
+        for (let p = 0; p < K; p++) s += A[i * K + p]! * B[p * N + j]!;
+        if (Math.abs(C[i * N + j]! - s) > 1e-4) return `gemm[${i},${j}] = ${C[i * N + j]} (expected ${s})`;
+      }
+    const ps = b.alloc(16);
+    b.i32(ps, 4).set([M, K, K, 0]); // shape [3,7]; a strides [7,1]; b strides [0,1]
+    b.i32(ps + 8, 2).set([K, 1]);
+    const pbs = b.alloc(8);
+    b.i32(pbs, 2).set([0, 1]);
+    b.k.binary(BinaryOp.ADD, pa, pb, pc, 2, ps, ps + 8, pbs);
+    const S = b.f32(pc, M * K);
+    for (let i = 0; i < M * K; i++) {
+      const e = A[i]! + B[i % K]!;
+      if (Math.abs(S[i]! - e) > 1e-6) return `add[${i}] = ${S[i]} (expected ${e})`;
+    }
+    b.free(ps);
+    b.free(pbs);
+    return null;
+  } finally {
+    b.free(pa);
+    b.free(pb);
+    b.free(pc);
+    b.free(pw);
+  }
+}
