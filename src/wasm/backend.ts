@@ -1,7 +1,7 @@
 // Instantiates a kernel build (SIMD or scalar) from the embedded bytes and gives typed, growth-safe
 // access to its memory. Views are re-created whenever memory.buffer changes (memory.grow detaches the
 // old ArrayBuffer), so no caller ever holds a stale view across an allocation.
-import loader from '@assemblyscript/loader';
+import * as loader from '@assemblyscript/loader';
 import { simdWasmBase64, scalarWasmBase64 } from './generated.ts';
 import { Allocator, type AllocatorStats } from './allocator.ts';
 import type { Kernels } from './kernels.ts';

@@ -1,0 +1,10 @@
+// The command table of the `ecgrad` CLI. Each command lives in its own file under src/cli/ and
+// handles its own --help.
+
+export interface Command {
+  summary: string;
+  /** Runs the command with the arguments after its name; resolves to the process exit code. */
+  run(argv: string[]): Promise<number>;
+}
+
+export const commands: Record<string, Command> = {};

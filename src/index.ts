@@ -1,0 +1,1 @@
+export { instantiateSync } from "./wasm/backend.ts";
