@@ -1,1 +1,31 @@
-export { instantiateSync } from "./wasm/backend.ts";
+// ecgrad: float32 tensors in wasm memory with hand-written SIMD kernels, reverse-mode autograd,
+// optimizers, and (built on them) an ECG arrhythmia-classification workbench.
+export { initSync, init, backendInfo, isInitialised } from './core/runtime.ts';
+export type { InitOptions, BackendInfo, BuildChoice } from './core/runtime.ts';
+export { Tensor } from './core/tensor.ts';
+export type { NestedArray } from './core/tensor.ts';
+export { noGrad, grad, valueAndGrad, isGradEnabled } from './core/autograd.ts';
+export type { GradOptions } from './core/autograd.ts';
+export { tidy, endStep, memoryStats } from './core/memory.ts';
+export type { MemoryStats } from './core/memory.ts';
+export { Rng } from './core/random.ts';
+export {
+  tensor, fromArray, zeros, ones, full, zerosLike, onesLike, arange, rand, randn, manualSeed,
+} from './ops/creation.ts';
+export type { CreateOptions, RandomOptions } from './ops/creation.ts';
+export {
+  add, sub, mul, div, pow, maximum, minimum, neg, abs, relu, leakyRelu, elu, sigmoid, tanh, exp, log, sqrt,
+  square, reciprocal, clamp, expand,
+} from './ops/elementwise.ts';
+export { matmul } from './ops/matmul.ts';
+export { sum, mean, max, min, argmax, argmin } from './ops/reduce.ts';
+export { softmax, logSoftmax } from './ops/softmax.ts';
+export {
+  reshape, flatten, squeeze, unsqueeze, permute, transpose, slice, narrow, pad, concat, stack, clone,
+} from './ops/shape-ops.ts';
+export type { Range } from './ops/shape-ops.ts';
+export { Optimizer } from './optim/optimizer.ts';
+export { SGD } from './optim/sgd.ts';
+export type { SGDOptions } from './optim/sgd.ts';
+export { Adam, AdamW } from './optim/adam.ts';
+export type { AdamOptions } from './optim/adam.ts';

@@ -1,0 +1,183 @@
+// Who owns which bytes of wasm memory, so users never call dispose.
+//
+// Every tensor's data is a Storage block in wasm memory, owned by one of:
+// - a step generation (the default for op results and created tensors). The root keeps two: `current`
+//   and `previous`. At the end of each root-level backward() (or endStep()) the previous generation is
+//   freed and current becomes previous. So a tensor stays valid through the training step after the
+//   one that made it; a training loop reaches a steady state where memory stops growing.
+// - a scope (noGrad(fn), grad(fn, ...), tidy(fn)): freed when fn returns, except the tensors fn
+//   returns, which move to the enclosing owner.
+// - nobody (persistent): parameters, tensors created with requiresGrad, their .grad, optimizer state and
+//   anything .keep()'d. Freed by a FinalizationRegistry when the JS object is garbage-collected.
+// Reading a freed tensor throws an error that says how to keep it; it never reads reused memory.
+import type { Backend } from '../wasm/backend.ts';
+import { backend } from './runtime.ts';
+
+export class Scope {
+  readonly items: Storage[] = [];
+  released = false;
+  constructor(readonly label: string) {}
+}
+
+export class Storage {
+  alive = true;
+  constructor(
+    readonly backend: Backend,
+    readonly ptr: number,
+    /** Number of float32 elements. */
+    readonly length: number,
+    /** Owner: a Scope, or null when persistent. */
+    public owner: Scope | null,
+    /** The generation counter at creation (for error messages). */
+    readonly step: number,
+  ) {}
+}
+
+const finalizer = new FinalizationRegistry<{ backend: Backend; ptr: number; storage: WeakRef<Storage> | null }>(
+  (held) => {
+    if (held.backend.allocator.isLive(held.ptr)) held.backend.free(held.ptr);
+  },
+);
+
+let stepCounter = 0;
+let rootCurrent = new Scope('step 0');
+let rootPrevious = new Scope('initial');
+const stack: Scope[] = [];
+let warnedBytes = 0;
+
+function currentOwner(): Scope {
+  return stack.length ? stack[stack.length - 1]! : rootCurrent;
+}
+
+/** Allocates `length` floats owned by the current scope/generation (or persistent when `persistent`). */
+export function allocStorage(length: number, persistent = false, owner?: Scope | null): Storage {
+  const b = backend();
+  const ptr = b.alloc(length * 4);
+  const own = persistent ? null : owner === undefined ? currentOwner() : owner;
+  const s = new Storage(b, ptr, length, own, stepCounter);
+  if (own) own.items.push(s);
+  else finalizer.register(s, { backend: b, ptr, storage: null });
+  maybeWarn(b);
+  return s;
+}
+
+function maybeWarn(b: Backend): void {
+  const bytes = b.memory.buffer.byteLength;
+  if (bytes >= 2 ** 30 && warnedBytes === 0 && stack.length === 0) {
+    warnedBytes = bytes;
+    console.warn(
+      `ecgrad: wasm memory reached ${(bytes / 2 ** 20).toFixed(0)} MiB. Intermediate tensors are freed at the ` +
+        'end of each backward(); loops without backward() should run each iteration inside noGrad(() => ...) ' +
+        'or tidy(() => ...), or call endStep() once per iteration.',
+    );
+  }
+}
+
+/** Throws if the storage has been freed (or belongs to a replaced backend). */
+export function checkAlive(s: Storage, what: string): void {
+  if (s.alive && s.backend === backend()) return;
+  if (s.backend !== backend())
+    throw new Error(`${what}: this tensor belongs to a previous initialisation of ecgrad (initSync with force); recreate it`);
+  const owner = s.owner?.label ?? 'a scope';
+  throw new Error(
+    `${what}: this tensor's memory was released (it was created in ${owner}). Intermediate tensors live until ` +
+      'the end of the backward() after the one that follows them, and tensors made inside noGrad/grad/tidy ' +
+      'are released when that function returns unless returned from it. Call .keep() on tensors you want ' +
+      'to retain, or read them with .toArray() while they are valid.',
+  );
+}
+
+/** Makes a storage persistent: freed only when no JS object references it any more. */
+export function persist(s: Storage): void {
+  if (!s.owner) return;
+  s.owner = null;
+  finalizer.register(s, { backend: s.backend, ptr: s.ptr, storage: null });
+}
+
+function release(scope: Scope): void {
+  scope.released = true;
+  for (const s of scope.items) {
+    if (s.owner !== scope || !s.alive) continue;
+    s.alive = false;
+    if (s.backend.allocator.isLive(s.ptr)) s.backend.free(s.ptr);
+  }
+  scope.items.length = 0;
+}
+
+/** True when no noGrad/grad/tidy scope is open. */
+export function atRoot(): boolean {
+  return stack.length === 0;
+}
+
+/**
+ * Ends a step: frees the previous generation, and the current one becomes previous. Called at the end of
+ * every root-level backward(); call it yourself once per iteration in loops that never call backward().
+ */
+export function endStep(): void {
+  if (stack.length) return;
+  release(rootPrevious);
+  rootPrevious = rootCurrent;
+  stepCounter++;
+  rootCurrent = new Scope(`step ${stepCounter}`);
+}
+
+/** Collects the storages of tensors reachable from a return value (tensor, array, plain object; 3 levels). */
+function escaping(value: unknown, out: Set<Storage>, depth = 0): void {
+  if (value === null || typeof value !== 'object' || depth > 3) return;
+  const st = (value as { storage?: unknown }).storage;
+  if (st instanceof Storage) {
+    out.add(st);
+    const grad = (value as { grad?: unknown }).grad;
+    if (grad) escaping(grad, out, depth + 1);
+    return;
+  }
+  if (Array.isArray(value)) for (const v of value) escaping(v, out, depth + 1);
+  else if (Object.getPrototypeOf(value) === Object.prototype)
+    for (const v of Object.values(value)) escaping(v, out, depth + 1);
+}
+
+/** Runs fn in a new scope; frees what it allocated except the tensors in its return value. */
+export function withScope<T>(label: string, fn: () => T): T {
+  const scope = new Scope(label);
+  stack.push(scope);
+  let result: T;
+  try {
+    result = fn();
+  } catch (e) {
+    stack.pop();
+    release(scope);
+    throw e;
+  }
+  stack.pop();
+  const keep = new Set<Storage>();
+  escaping(result, keep);
+  const parent = currentOwner();
+  for (const s of keep)
+    if (s.owner === scope) {
+      s.owner = parent;
+      parent.items.push(s);
+    }
+  release(scope);
+  return result;
+}
+
+/** Runs fn and frees every tensor it allocated except those it returns. */
+export function tidy<T>(fn: () => T): T {
+  return withScope('tidy()', fn);
+}
+
+export interface MemoryStats {
+  /** Size of the wasm memory in bytes. */
+  wasmBytes: number;
+  /** Bytes in live blocks. */
+  liveBytes: number;
+  /** Number of live blocks. */
+  liveBlocks: number;
+  /** Step generations completed (root-level backward() or endStep() calls). */
+  steps: number;
+}
+
+export function memoryStats(): MemoryStats {
+  const s = backend().stats();
+  return { wasmBytes: s.memoryBytes, liveBytes: s.inUse, liveBlocks: s.blocks, steps: stepCounter };
+}

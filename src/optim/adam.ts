@@ -1,0 +1,55 @@
+// Adam (Kingma & Ba 2015) with bias correction, and AdamW (Loshchilov & Hutter 2019: decoupled weight
+// decay), exactly as torch.optim.Adam / AdamW; one fused kernel per parameter (adamStep).
+import type { Tensor } from '../core/tensor.ts';
+import { backend } from '../core/runtime.ts';
+import { Optimizer, checkHyper } from './optimizer.ts';
+
+export interface AdamOptions {
+  lr?: number;
+  betas?: [number, number];
+  eps?: number;
+  weightDecay?: number;
+}
+
+export class Adam extends Optimizer {
+  lr: number;
+  readonly beta1: number;
+  readonly beta2: number;
+  readonly eps: number;
+  readonly weightDecay: number;
+  private readonly m: (Tensor | null)[];
+  private readonly v: (Tensor | null)[];
+  private readonly steps: number[];
+
+  constructor(params: Iterable<Tensor>, opts: AdamOptions = {}, protected readonly decoupled = false) {
+    super(params, decoupled ? 'AdamW' : 'Adam');
+    this.lr = opts.lr ?? 1e-3;
+    [this.beta1, this.beta2] = opts.betas ?? [0.9, 0.999];
+    this.eps = opts.eps ?? 1e-8;
+    this.weightDecay = opts.weightDecay ?? (decoupled ? 1e-2 : 0);
+    checkHyper(this.name, 'lr', this.lr);
+    checkHyper(this.name, 'beta1', this.beta1, 0, 0.999999);
+    checkHyper(this.name, 'beta2', this.beta2, 0, 0.999999999);
+    checkHyper(this.name, 'eps', this.eps);
+    checkHyper(this.name, 'weightDecay', this.weightDecay);
+    this.m = this.params.map(() => null);
+    this.v = this.params.map(() => null);
+    this.steps = this.params.map(() => 0);
+  }
+
+  protected update(p: Tensor, g: Tensor, i: number): void {
+    const m = (this.m[i] ??= this.stateFor(p));
+    const v = (this.v[i] ??= this.stateFor(p));
+    const t = ++this.steps[i]!;
+    backend().k.adamStep(
+      p.ptr, g.ptr, m.ptr, v.ptr, p.size, this.lr, this.beta1, this.beta2, this.eps, this.weightDecay,
+      this.decoupled ? 1 : 0, 1 - this.beta1 ** t, 1 - this.beta2 ** t,
+    );
+  }
+}
+
+export class AdamW extends Adam {
+  constructor(params: Iterable<Tensor>, opts: AdamOptions = {}) {
+    super(params, opts, true);
+  }
+}
