@@ -1,1 +1,414 @@
-// placeholder: see docs/kernels.md
+// GEMM: C = alpha * op(A) * op(B) + beta * C, single precision, row-major.
+//
+// Layout. All matrices are row-major f32 with row strides (in elements) lda, ldb, ldc.
+//   op(A) is M x K: A is stored M x K (element (i,k) at a[i*lda + k]) when transA = 0,
+//                   K x M (element (i,k) at a[k*lda + i]) when transA = 1.
+//   op(B) is K x N: B is stored K x N (element (k,j) at b[k*ldb + j]) when transB = 0,
+//                   N x K (element (k,j) at b[j*ldb + k]) when transB = 1.
+//   C is M x N (element (i,j) at c[i*ldc + j]).
+// beta = 0 overwrites C without reading it; K = 0 or alpha = 0 gives C = beta*C (A and B not read);
+// M = 0 or N = 0 is a no-op.
+//
+// Math. Each C element is computed as
+//   C[i,j] = alpha * (sum_{k in block 0} a_ik b_kj) + beta * C[i,j]        (first K block)
+//   C[i,j] = C[i,j] + alpha * (sum_{k in block p} a_ik b_kj)               (each later K block)
+// with every sum accumulated in f32 in increasing k, one rounded multiply then one rounded add per
+// term (no fused multiply-add). The SIMD and scalar builds follow exactly this order, so they agree
+// bit for bit.
+//
+// Blocking (GotoBLAS / BLIS loop order), block sizes chosen by measurement (see BENCHMARKS.md):
+//   for jc in N step NC:                 columns of C and B
+//     for pc in K step KC:               depth
+//       pack B[pc:pc+kc, jc:jc+nc] into strips of NR = 8 columns: strip s holds, for each k,
+//         the 8 values op(B)[pc+k, jc+8s .. jc+8s+7] contiguously (zero-padded past N)
+//       for ic in M step MC:
+//         pack A[ic:ic+mc, pc:pc+kc] into strips of MR = 4 rows: strip r holds, for each k,
+//           the 4 values op(A)[ic+4r .. ic+4r+3, pc+k] contiguously (zero-padded past M)
+//         for each 8-column strip (jr), for each 4-row strip (ir): 4x8 micro-kernel over kc.
+// The split sizes are balanced (e.g. K = 300 with KC = 256 gives two blocks of 150), so there is no
+// tiny trailing block. Packing absorbs both transposes (4x4 shuffles for the strided direction).
+//
+// Micro-kernel (SIMD build): 8 f32x4 accumulators hold the 4x8 tile of C; per k it loads the two B
+// vectors of the strip and broadcasts each of the 4 A values (v128.load32_splat), 8 mul + 8 add.
+// The k loop is unrolled by 4 with constant load offsets. Full tiles are written straight to C;
+// edge tiles go through a 128-byte scratch tile and only the valid part is copied out.
+// Scalar build: the same packing, the 4x8 tile computed as four 2x4 register blocks.
+//
+// Scratch (`work`, 64-byte aligned, gemmWorkSize bytes): [tile: 128 B][packed A: mc*kc f32,
+// rounded to 64 B][packed B: kc*nc f32], with mc, kc, nc the (balanced) block sizes for this shape.
+
+const MR: i32 = 4;
+const NR: i32 = 8;
+const KC: i32 = 256;
+const MC: i32 = 128;
+const NC: i32 = 2048;
+const TILE_BYTES: usize = 128;
+
+@inline function ceilDiv(a: i32, b: i32): i32 {
+  return (a + b - 1) / b;
+}
+@inline function roundUp(a: i32, b: i32): i32 {
+  return ceilDiv(a, b) * b;
+}
+@inline function align64(x: i32): i32 {
+  return (x + 63) & ~63;
+}
+@inline function imin(a: i32, b: i32): i32 {
+  return a < b ? a : b;
+}
+
+/** Depth block: at most KC, balanced over ceil(K/KC) blocks. */
+@inline function blockK(K: i32): i32 {
+  return ceilDiv(K, ceilDiv(K, KC));
+}
+/** Row block: at most MC, balanced, a multiple of MR. */
+@inline function blockM(M: i32): i32 {
+  return roundUp(ceilDiv(M, ceilDiv(M, MC)), MR);
+}
+/** Column block: at most NC, balanced, a multiple of NR. */
+@inline function blockN(N: i32): i32 {
+  return roundUp(ceilDiv(N, ceilDiv(N, NC)), NR);
+}
+
+/** Bytes of scratch gemm(M, N, K) needs. */
+export function gemmWorkSize(M: i32, N: i32, K: i32): i32 {
+  if (M <= 0 || N <= 0 || K <= 0) return 0;
+  const kc = blockK(K);
+  return <i32>TILE_BYTES + align64(blockM(M) * kc * 4) + align64(kc * blockN(N) * 4);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Packing. A panel of depth kc and width w <= W (W = 8 for B, 4 for A) is stored as kc rows of W
+// floats: dst[k*W + j] = *(src + k*ks + j*js) for j < w, 0 for w <= j < W (strides in bytes).
+
+function pack8(src: usize, ks: usize, js: usize, kc: i32, w: i32, dst: usize): void {
+  let k = 0;
+  if (w == 8) {
+    if (js == 4) {
+      // contiguous rows (B not transposed)
+      for (; k < kc; k++) {
+        if (ASC_FEATURE_SIMD) {
+          v128.store(dst, v128.load(src));
+          v128.store(dst, v128.load(src, 16), 16);
+        } else {
+          store<u64>(dst, load<u64>(src));
+          store<u64>(dst, load<u64>(src, 8), 8);
+          store<u64>(dst, load<u64>(src, 16), 16);
+          store<u64>(dst, load<u64>(src, 24), 24);
+        }
+        src += ks;
+        dst += 32;
+      }
+      return;
+    }
+    if (ASC_FEATURE_SIMD && ks == 4) {
+      // contiguous columns (B transposed): two 4x4 transposes per 4 k
+      for (; k + 4 <= kc; k += 4) {
+        let p = src;
+        const r0 = v128.load(p); p += js;
+        const r1 = v128.load(p); p += js;
+        const r2 = v128.load(p); p += js;
+        const r3 = v128.load(p); p += js;
+        const r4 = v128.load(p); p += js;
+        const r5 = v128.load(p); p += js;
+        const r6 = v128.load(p); p += js;
+        const r7 = v128.load(p);
+        let t0 = f32x4.shuffle(r0, r1, 0, 4, 1, 5);
+        let t1 = f32x4.shuffle(r0, r1, 2, 6, 3, 7);
+        let t2 = f32x4.shuffle(r2, r3, 0, 4, 1, 5);
+        let t3 = f32x4.shuffle(r2, r3, 2, 6, 3, 7);
+        v128.store(dst, f32x4.shuffle(t0, t2, 0, 1, 4, 5), 0);
+        v128.store(dst, f32x4.shuffle(t0, t2, 2, 3, 6, 7), 32);
+        v128.store(dst, f32x4.shuffle(t1, t3, 0, 1, 4, 5), 64);
+        v128.store(dst, f32x4.shuffle(t1, t3, 2, 3, 6, 7), 96);
+        t0 = f32x4.shuffle(r4, r5, 0, 4, 1, 5);
+        t1 = f32x4.shuffle(r4, r5, 2, 6, 3, 7);
+        t2 = f32x4.shuffle(r6, r7, 0, 4, 1, 5);
+        t3 = f32x4.shuffle(r6, r7, 2, 6, 3, 7);
+        v128.store(dst, f32x4.shuffle(t0, t2, 0, 1, 4, 5), 16);
+        v128.store(dst, f32x4.shuffle(t0, t2, 2, 3, 6, 7), 48);
+        v128.store(dst, f32x4.shuffle(t1, t3, 0, 1, 4, 5), 80);
+        v128.store(dst, f32x4.shuffle(t1, t3, 2, 3, 6, 7), 112);
+        src += 16;
+        dst += 128;
+      }
+    }
+  }
+  for (; k < kc; k++) {
+    let j = 0;
+    let p = src;
+    for (; j < w; j++) {
+      store<f32>(dst + (<usize>j << 2), load<f32>(p));
+      p += js;
+    }
+    for (; j < 8; j++) store<f32>(dst + (<usize>j << 2), 0);
+    src += ks;
+    dst += 32;
+  }
+}
+
+function pack4(src: usize, ks: usize, js: usize, kc: i32, w: i32, dst: usize): void {
+  let k = 0;
+  if (w == 4) {
+    if (js == 4) {
+      // contiguous rows (A transposed)
+      for (; k < kc; k++) {
+        if (ASC_FEATURE_SIMD) {
+          v128.store(dst, v128.load(src));
+        } else {
+          store<u64>(dst, load<u64>(src));
+          store<u64>(dst, load<u64>(src, 8), 8);
+        }
+        src += ks;
+        dst += 16;
+      }
+      return;
+    }
+    if (ASC_FEATURE_SIMD && ks == 4) {
+      // contiguous columns (A not transposed): one 4x4 transpose per 4 k
+      for (; k + 4 <= kc; k += 4) {
+        let p = src;
+        const r0 = v128.load(p); p += js;
+        const r1 = v128.load(p); p += js;
+        const r2 = v128.load(p); p += js;
+        const r3 = v128.load(p);
+        const t0 = f32x4.shuffle(r0, r1, 0, 4, 1, 5);
+        const t1 = f32x4.shuffle(r0, r1, 2, 6, 3, 7);
+        const t2 = f32x4.shuffle(r2, r3, 0, 4, 1, 5);
+        const t3 = f32x4.shuffle(r2, r3, 2, 6, 3, 7);
+        v128.store(dst, f32x4.shuffle(t0, t2, 0, 1, 4, 5), 0);
+        v128.store(dst, f32x4.shuffle(t0, t2, 2, 3, 6, 7), 16);
+        v128.store(dst, f32x4.shuffle(t1, t3, 0, 1, 4, 5), 32);
+        v128.store(dst, f32x4.shuffle(t1, t3, 2, 3, 6, 7), 48);
+        src += 16;
+        dst += 64;
+      }
+    }
+  }
+  for (; k < kc; k++) {
+    let j = 0;
+    let p = src;
+    for (; j < w; j++) {
+      store<f32>(dst + (<usize>j << 2), load<f32>(p));
+      p += js;
+    }
+    for (; j < 4; j++) store<f32>(dst + (<usize>j << 2), 0);
+    src += ks;
+    dst += 16;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Micro-kernel: the 4x8 tile C[0:mr, 0:nr] (mr <= 4, nr <= 8) at c from packed strips pa (kc x 4)
+// and pb (kc x 8).
+
+/** Writes the valid mr x nr part of the 4x8 tile at `tile` (row stride 8 floats) into C. */
+function storePartial(tile: usize, c: usize, ldc: i32, mr: i32, nr: i32, alpha: f32, beta: f32): void {
+  const ldcb = <usize>ldc << 2;
+  for (let i = 0; i < mr; i++) {
+    for (let j = 0; j < nr; j++) {
+      const p = c + (<usize>j << 2);
+      const v = alpha * load<f32>(tile + (<usize>j << 2));
+      if (beta == 0) store<f32>(p, v);
+      else if (beta == 1) store<f32>(p, v + load<f32>(p));
+      else store<f32>(p, v + beta * load<f32>(p));
+    }
+    tile += 32;
+    c += ldcb;
+  }
+}
+
+function kernel4x8(kc: i32, pa: usize, pb: usize, c: usize, ldc: i32, mr: i32, nr: i32, alpha: f32, beta: f32, tile: usize): void {
+  if (ASC_FEATURE_SIMD) {
+    let c0 = f32x4.splat(0), c1 = f32x4.splat(0), c2 = f32x4.splat(0), c3 = f32x4.splat(0);
+    let c4 = f32x4.splat(0), c5 = f32x4.splat(0), c6 = f32x4.splat(0), c7 = f32x4.splat(0);
+    let b0: v128, b1: v128, av: v128;
+    let k = kc;
+    while (k >= 4) {
+      b0 = v128.load(pb, 0); b1 = v128.load(pb, 16);
+      av = v128.load32_splat(pa, 0);
+      c0 = f32x4.add(c0, f32x4.mul(av, b0)); c1 = f32x4.add(c1, f32x4.mul(av, b1));
+      av = v128.load32_splat(pa, 4);
+      c2 = f32x4.add(c2, f32x4.mul(av, b0)); c3 = f32x4.add(c3, f32x4.mul(av, b1));
+      av = v128.load32_splat(pa, 8);
+      c4 = f32x4.add(c4, f32x4.mul(av, b0)); c5 = f32x4.add(c5, f32x4.mul(av, b1));
+      av = v128.load32_splat(pa, 12);
+      c6 = f32x4.add(c6, f32x4.mul(av, b0)); c7 = f32x4.add(c7, f32x4.mul(av, b1));
+      b0 = v128.load(pb, 32); b1 = v128.load(pb, 48);
+      av = v128.load32_splat(pa, 16);
+      c0 = f32x4.add(c0, f32x4.mul(av, b0)); c1 = f32x4.add(c1, f32x4.mul(av, b1));
+      av = v128.load32_splat(pa, 20);
+      c2 = f32x4.add(c2, f32x4.mul(av, b0)); c3 = f32x4.add(c3, f32x4.mul(av, b1));
+      av = v128.load32_splat(pa, 24);
+      c4 = f32x4.add(c4, f32x4.mul(av, b0)); c5 = f32x4.add(c5, f32x4.mul(av, b1));
+      av = v128.load32_splat(pa, 28);
+      c6 = f32x4.add(c6, f32x4.mul(av, b0)); c7 = f32x4.add(c7, f32x4.mul(av, b1));
+      b0 = v128.load(pb, 64); b1 = v128.load(pb, 80);
+      av = v128.load32_splat(pa, 32);
+      c0 = f32x4.add(c0, f32x4.mul(av, b0)); c1 = f32x4.add(c1, f32x4.mul(av, b1));
+      av = v128.load32_splat(pa, 36);
+      c2 = f32x4.add(c2, f32x4.mul(av, b0)); c3 = f32x4.add(c3, f32x4.mul(av, b1));
+      av = v128.load32_splat(pa, 40);
+      c4 = f32x4.add(c4, f32x4.mul(av, b0)); c5 = f32x4.add(c5, f32x4.mul(av, b1));
+      av = v128.load32_splat(pa, 44);
+      c6 = f32x4.add(c6, f32x4.mul(av, b0)); c7 = f32x4.add(c7, f32x4.mul(av, b1));
+      b0 = v128.load(pb, 96); b1 = v128.load(pb, 112);
+      av = v128.load32_splat(pa, 48);
+      c0 = f32x4.add(c0, f32x4.mul(av, b0)); c1 = f32x4.add(c1, f32x4.mul(av, b1));
+      av = v128.load32_splat(pa, 52);
+      c2 = f32x4.add(c2, f32x4.mul(av, b0)); c3 = f32x4.add(c3, f32x4.mul(av, b1));
+      av = v128.load32_splat(pa, 56);
+      c4 = f32x4.add(c4, f32x4.mul(av, b0)); c5 = f32x4.add(c5, f32x4.mul(av, b1));
+      av = v128.load32_splat(pa, 60);
+      c6 = f32x4.add(c6, f32x4.mul(av, b0)); c7 = f32x4.add(c7, f32x4.mul(av, b1));
+      pa += 64;
+      pb += 128;
+      k -= 4;
+    }
+    while (k > 0) {
+      b0 = v128.load(pb, 0); b1 = v128.load(pb, 16);
+      av = v128.load32_splat(pa, 0);
+      c0 = f32x4.add(c0, f32x4.mul(av, b0)); c1 = f32x4.add(c1, f32x4.mul(av, b1));
+      av = v128.load32_splat(pa, 4);
+      c2 = f32x4.add(c2, f32x4.mul(av, b0)); c3 = f32x4.add(c3, f32x4.mul(av, b1));
+      av = v128.load32_splat(pa, 8);
+      c4 = f32x4.add(c4, f32x4.mul(av, b0)); c5 = f32x4.add(c5, f32x4.mul(av, b1));
+      av = v128.load32_splat(pa, 12);
+      c6 = f32x4.add(c6, f32x4.mul(av, b0)); c7 = f32x4.add(c7, f32x4.mul(av, b1));
+      pa += 16;
+      pb += 32;
+      k--;
+    }
+    const va = f32x4.splat(alpha);
+    if (mr == 4 && nr == 8) {
+      const ldcb = <usize>ldc << 2;
+      const c0p = c, c1p = c + ldcb, c2p = c1p + ldcb, c3p = c2p + ldcb;
+      if (beta == 0) {
+        v128.store(c0p, f32x4.mul(va, c0)); v128.store(c0p, f32x4.mul(va, c1), 16);
+        v128.store(c1p, f32x4.mul(va, c2)); v128.store(c1p, f32x4.mul(va, c3), 16);
+        v128.store(c2p, f32x4.mul(va, c4)); v128.store(c2p, f32x4.mul(va, c5), 16);
+        v128.store(c3p, f32x4.mul(va, c6)); v128.store(c3p, f32x4.mul(va, c7), 16);
+      } else if (beta == 1) {
+        v128.store(c0p, f32x4.add(f32x4.mul(va, c0), v128.load(c0p)));
+        v128.store(c0p, f32x4.add(f32x4.mul(va, c1), v128.load(c0p, 16)), 16);
+        v128.store(c1p, f32x4.add(f32x4.mul(va, c2), v128.load(c1p)));
+        v128.store(c1p, f32x4.add(f32x4.mul(va, c3), v128.load(c1p, 16)), 16);
+        v128.store(c2p, f32x4.add(f32x4.mul(va, c4), v128.load(c2p)));
+        v128.store(c2p, f32x4.add(f32x4.mul(va, c5), v128.load(c2p, 16)), 16);
+        v128.store(c3p, f32x4.add(f32x4.mul(va, c6), v128.load(c3p)));
+        v128.store(c3p, f32x4.add(f32x4.mul(va, c7), v128.load(c3p, 16)), 16);
+      } else {
+        const vb = f32x4.splat(beta);
+        v128.store(c0p, f32x4.add(f32x4.mul(va, c0), f32x4.mul(vb, v128.load(c0p))));
+        v128.store(c0p, f32x4.add(f32x4.mul(va, c1), f32x4.mul(vb, v128.load(c0p, 16))), 16);
+        v128.store(c1p, f32x4.add(f32x4.mul(va, c2), f32x4.mul(vb, v128.load(c1p))));
+        v128.store(c1p, f32x4.add(f32x4.mul(va, c3), f32x4.mul(vb, v128.load(c1p, 16))), 16);
+        v128.store(c2p, f32x4.add(f32x4.mul(va, c4), f32x4.mul(vb, v128.load(c2p))));
+        v128.store(c2p, f32x4.add(f32x4.mul(va, c5), f32x4.mul(vb, v128.load(c2p, 16))), 16);
+        v128.store(c3p, f32x4.add(f32x4.mul(va, c6), f32x4.mul(vb, v128.load(c3p))));
+        v128.store(c3p, f32x4.add(f32x4.mul(va, c7), f32x4.mul(vb, v128.load(c3p, 16))), 16);
+      }
+    } else {
+      v128.store(tile, c0, 0); v128.store(tile, c1, 16);
+      v128.store(tile, c2, 32); v128.store(tile, c3, 48);
+      v128.store(tile, c4, 64); v128.store(tile, c5, 80);
+      v128.store(tile, c6, 96); v128.store(tile, c7, 112);
+      storePartial(tile, c, ldc, mr, nr, alpha, beta);
+    }
+  } else {
+    // four 2x4 register blocks (8 scalar accumulators each)
+    for (let i0 = 0; i0 < mr; i0 += 2) {
+      for (let j0 = 0; j0 < nr; j0 += 4) {
+        let s00: f32 = 0, s01: f32 = 0, s02: f32 = 0, s03: f32 = 0;
+        let s10: f32 = 0, s11: f32 = 0, s12: f32 = 0, s13: f32 = 0;
+        let qa = pa + (<usize>i0 << 2);
+        let qb = pb + (<usize>j0 << 2);
+        for (let k = 0; k < kc; k++) {
+          const a0 = load<f32>(qa), a1 = load<f32>(qa, 4);
+          const b0 = load<f32>(qb), b1 = load<f32>(qb, 4), b2 = load<f32>(qb, 8), b3 = load<f32>(qb, 12);
+          s00 += a0 * b0; s01 += a0 * b1; s02 += a0 * b2; s03 += a0 * b3;
+          s10 += a1 * b0; s11 += a1 * b1; s12 += a1 * b2; s13 += a1 * b3;
+          qa += 16;
+          qb += 32;
+        }
+        const t = tile + (<usize>(i0 * 8 + j0) << 2);
+        store<f32>(t, s00, 0); store<f32>(t, s01, 4); store<f32>(t, s02, 8); store<f32>(t, s03, 12);
+        store<f32>(t, s10, 32); store<f32>(t, s11, 36); store<f32>(t, s12, 40); store<f32>(t, s13, 44);
+      }
+    }
+    storePartial(tile, c, ldc, mr, nr, alpha, beta);
+  }
+}
+
+/** All 4x8 tiles of an mc x nc block of C from packed A (mc x kc) and packed B (kc x nc). */
+function macroKernel(mc: i32, nc: i32, kc: i32, alpha: f32, beta: f32, ap: usize, bp: usize, c: usize, ldc: i32, tile: usize): void {
+  const rowStep = <usize>ldc << 4; // 4 rows of C
+  const aStep = <usize>kc << 4; // one packed A strip
+  const bStep = <usize>kc << 5; // one packed B strip
+  let pb = bp;
+  for (let jr = 0; jr < nc; jr += NR) {
+    const nr = imin(NR, nc - jr);
+    let pa = ap;
+    let cp = c + (<usize>jr << 2);
+    for (let ir = 0; ir < mc; ir += MR) {
+      kernel4x8(kc, pa, pb, cp, ldc, imin(MR, mc - ir), nr, alpha, beta, tile);
+      pa += aStep;
+      cp += rowStep;
+    }
+    pb += bStep;
+  }
+}
+
+/** C = beta*C (beta = 0 writes zeros without reading). */
+function scaleC(M: i32, N: i32, beta: f32, c: usize, ldc: i32): void {
+  if (beta == 1) return;
+  const ldcb = <usize>ldc << 2;
+  for (let i = 0; i < M; i++) {
+    if (beta == 0) memory.fill(c, 0, <usize>N << 2);
+    else for (let j = 0; j < N; j++) {
+      const p = c + (<usize>j << 2);
+      store<f32>(p, beta * load<f32>(p));
+    }
+    c += ldcb;
+  }
+}
+
+export function gemm(
+  transA: i32, transB: i32, M: i32, N: i32, K: i32, alpha: f32,
+  a: usize, lda: i32, b: usize, ldb: i32, beta: f32, c: usize, ldc: i32, work: usize,
+): void {
+  if (M <= 0 || N <= 0) return;
+  if (K <= 0 || alpha == 0) {
+    scaleC(M, N, beta, c, ldc);
+    return;
+  }
+  const kcB = blockK(K), mcB = blockM(M), ncB = blockN(N);
+  const tile = work;
+  const ap = work + TILE_BYTES;
+  const bp = ap + <usize>align64(mcB * kcB * 4);
+  // byte strides of op(A) along i and k, and of op(B) along k and j
+  const ldaB = <usize>lda << 2, ldbB = <usize>ldb << 2, ldcB = <usize>ldc << 2;
+  const aIs: usize = transA ? 4 : ldaB;
+  const aKs: usize = transA ? ldaB : 4;
+  const bKs: usize = transB ? 4 : ldbB;
+  const bJs: usize = transB ? ldbB : 4;
+  for (let jc = 0; jc < N; jc += ncB) {
+    const nc = imin(ncB, N - jc);
+    for (let pc = 0; pc < K; pc += kcB) {
+      const kc = imin(kcB, K - pc);
+      const bt: f32 = pc == 0 ? beta : 1;
+      const bsrc = b + <usize>pc * bKs + <usize>jc * bJs;
+      for (let j = 0; j < nc; j += NR) {
+        pack8(bsrc + <usize>j * bJs, bKs, bJs, kc, imin(NR, nc - j), bp + (<usize>(j * kc) << 2));
+      }
+      for (let ic = 0; ic < M; ic += mcB) {
+        const mc = imin(mcB, M - ic);
+        const asrc = a + <usize>ic * aIs + <usize>pc * aKs;
+        for (let i = 0; i < mc; i += MR) {
+          pack4(asrc + <usize>i * aIs, aKs, aIs, kc, imin(MR, mc - i), ap + (<usize>(i * kc) << 2));
+        }
+        macroKernel(mc, nc, kc, alpha, bt, ap, bp, c + <usize>ic * ldcB + (<usize>jc << 2), ldc, tile);
+      }
+    }
+  }
+}

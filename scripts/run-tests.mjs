@@ -8,7 +8,8 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
-const uvuBin = join(dirname(require.resolve('uvu/package.json')), 'bin.js');
+// uvu's "exports" map hides package.json; resolve its main entry (dist/index.js) and step up.
+const uvuBin = join(dirname(require.resolve('uvu')), '..', 'bin.js');
 const pattern = process.argv[2] ?? '\\.test\\.ts$';
 const child = spawn(process.execPath, ['--import', 'tsx', uvuBin, 'test', pattern, '--color', 'false'], {
   cwd: root,
