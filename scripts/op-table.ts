@@ -1,0 +1,34 @@
+// Prints the op support table of README.md (op x forward kernel / backward / SIMD) from the list below.
+// test/core/op-table.test.ts checks that README.md holds exactly this output and that every op exists.
+// Usage: npx tsx scripts/op-table.ts
+
+export interface OpRow {
+  ops: string[];
+  forward: string;
+  backward: string;
+  simd: string;
+}
+
+export const OP_TABLE: OpRow[] = [
+  { ops: ['add', 'sub', 'mul', 'div'], forward: '`binary` (broadcasting)', backward: 'hand-written; broadcast dims summed by `stridedAdd`', simd: 'yes' },
+  { ops: ['pow'], forward: '`binary` POW / `unary` POW', backward: 'hand-written / fused `unaryBackward`', simd: 'yes' },
+  { ops: ['maximum', 'minimum'], forward: '`binary`', backward: 'hand-written (winner takes it, ties split)', simd: 'yes' },
+  { ops: ['neg', 'abs', 'relu', 'leakyRelu', 'elu', 'sigmoid', 'tanh', 'exp', 'log', 'sqrt', 'square', 'reciprocal', 'clamp'], forward: '`unary`', backward: 'fused `unaryBackward`', simd: 'yes' },
+  { ops: ['matmul'], forward: '`gemm` NN (packed panels, 4x8 micro-kernel)', backward: '`gemm` NT and TN', simd: 'yes' },
+  { ops: ['sum'], forward: '`reduce` SUM', backward: 'broadcast (`stridedCopy`)', simd: 'yes' },
+  { ops: ['mean'], forward: 'composite: sum · 1/n', backward: 'free (composite)', simd: 'yes' },
+  { ops: ['max', 'min'], forward: '`reduce` MAX / MIN', backward: 'fused `reduceExtremeBackward`', simd: 'yes' },
+  { ops: ['argmax', 'argmin'], forward: '`argReduce`', backward: 'not differentiable', simd: 'scalar' },
+  { ops: ['softmax', 'logSoftmax'], forward: '`softmax` / `logSoftmax`', backward: 'fused `softmaxBackward` / `logSoftmaxBackward`', simd: 'yes' },
+  { ops: ['reshape', 'flatten', 'squeeze', 'unsqueeze'], forward: 'view (no copy)', backward: 'view', simd: 'n/a' },
+  { ops: ['permute', 'transpose', 'slice', 'narrow', 'pad', 'concat', 'stack', 'expand', 'clone'], forward: '`stridedCopy`', backward: '`stridedCopy` / `stridedAdd`', simd: 'yes (contiguous inner axis)' },
+  { ops: ['SGD', 'Adam', 'AdamW'], forward: 'fused in-place `sgdStep` / `adamStep`', backward: 'n/a', simd: 'yes' },
+];
+
+export function opTableMarkdown(): string {
+  const lines = ['| op | forward kernel | backward | SIMD |', '| --- | --- | --- | --- |'];
+  for (const r of OP_TABLE) lines.push(`| ${r.ops.map((o) => `\`${o}\``).join(', ')} | ${r.forward} | ${r.backward} | ${r.simd} |`);
+  return lines.join('\n');
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) console.log(opTableMarkdown());
