@@ -16,7 +16,8 @@
 // term (no fused multiply-add). The SIMD and scalar builds follow exactly this order, so they agree
 // bit for bit.
 //
-// Blocking (GotoBLAS / BLIS loop order), block sizes chosen by measurement (see BENCHMARKS.md):
+// Blocking (GotoBLAS / BLIS loop order), KC = 512, MC = 256, NC = 512, chosen by measurement
+// (BENCHMARKS.md):
 //   for jc in N step NC:                 columns of C and B
 //     for pc in K step KC:               depth
 //       pack B[pc:pc+kc, jc:jc+nc] into strips of NR = 8 columns: strip s holds, for each k,
@@ -25,23 +26,27 @@
 //         pack A[ic:ic+mc, pc:pc+kc] into strips of MR = 4 rows: strip r holds, for each k,
 //           the 4 values op(A)[ic+4r .. ic+4r+3, pc+k] contiguously (zero-padded past M)
 //         for each 8-column strip (jr), for each 4-row strip (ir): 4x8 micro-kernel over kc.
-// The split sizes are balanced (e.g. K = 300 with KC = 256 gives two blocks of 150), so there is no
-// tiny trailing block. Packing absorbs both transposes (4x4 shuffles for the strided direction).
+// When M fits one row block (M <= MC, the common case for Linear layers and convolutions), A is
+// packed first and each B strip is packed just before its column of tiles, so it is still in L1
+// (NC then only splits the column loop, harmlessly). The split sizes are balanced (K = 600 with
+// KC = 512 gives two blocks of 300), so there is no tiny trailing block. Packing absorbs both
+// transposes (4x4 shuffles for the strided direction) and zero-pads the edges.
 //
 // Micro-kernel (SIMD build): 8 f32x4 accumulators hold the 4x8 tile of C; per k it loads the two B
 // vectors of the strip and broadcasts each of the 4 A values (v128.load32_splat), 8 mul + 8 add.
-// The k loop is unrolled by 4 with constant load offsets. Full tiles are written straight to C;
+// One k per loop iteration (unrolling measured slower: V8 spills). Full tiles are written straight to C;
 // edge tiles go through a 128-byte scratch tile and only the valid part is copied out.
 // Scalar build: the same packing, the 4x8 tile computed as four 2x4 register blocks.
 //
 // Scratch (`work`, 64-byte aligned, gemmWorkSize bytes): [tile: 128 B][packed A: mc*kc f32,
-// rounded to 64 B][packed B: kc*nc f32], with mc, kc, nc the (balanced) block sizes for this shape.
+// rounded to 64 B][packed B: kc*nc f32 (kc*8 with a single row block)], with mc, kc, nc the balanced
+// block sizes for this shape: at most 128 B + 512 KiB + 1 MiB.
 
 const MR: i32 = 4;
 const NR: i32 = 8;
-const KC: i32 = 256;
-const MC: i32 = 128;
-const NC: i32 = 2048;
+const KC: i32 = 512;
+const MC: i32 = 256;
+const NC: i32 = 512;
 const TILE_BYTES: usize = 128;
 
 @inline function ceilDiv(a: i32, b: i32): i32 {
@@ -73,8 +78,10 @@ const TILE_BYTES: usize = 128;
 /** Bytes of scratch gemm(M, N, K) needs. */
 export function gemmWorkSize(M: i32, N: i32, K: i32): i32 {
   if (M <= 0 || N <= 0 || K <= 0) return 0;
-  const kc = blockK(K);
-  return <i32>TILE_BYTES + align64(blockM(M) * kc * 4) + align64(kc * blockN(N) * 4);
+  const kc = blockK(K), mc = blockM(M);
+  // with a single row block, B is packed one 8-column strip at a time
+  const nb = mc >= M ? NR : blockN(N);
+  return <i32>TILE_BYTES + align64(mc * kc * 4) + align64(kc * nb * 4);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -223,49 +230,8 @@ function kernel4x8(kc: i32, pa: usize, pb: usize, c: usize, ldc: i32, mr: i32, n
     let c0 = f32x4.splat(0), c1 = f32x4.splat(0), c2 = f32x4.splat(0), c3 = f32x4.splat(0);
     let c4 = f32x4.splat(0), c5 = f32x4.splat(0), c6 = f32x4.splat(0), c7 = f32x4.splat(0);
     let b0: v128, b1: v128, av: v128;
-    let k = kc;
-    while (k >= 4) {
-      b0 = v128.load(pb, 0); b1 = v128.load(pb, 16);
-      av = v128.load32_splat(pa, 0);
-      c0 = f32x4.add(c0, f32x4.mul(av, b0)); c1 = f32x4.add(c1, f32x4.mul(av, b1));
-      av = v128.load32_splat(pa, 4);
-      c2 = f32x4.add(c2, f32x4.mul(av, b0)); c3 = f32x4.add(c3, f32x4.mul(av, b1));
-      av = v128.load32_splat(pa, 8);
-      c4 = f32x4.add(c4, f32x4.mul(av, b0)); c5 = f32x4.add(c5, f32x4.mul(av, b1));
-      av = v128.load32_splat(pa, 12);
-      c6 = f32x4.add(c6, f32x4.mul(av, b0)); c7 = f32x4.add(c7, f32x4.mul(av, b1));
-      b0 = v128.load(pb, 32); b1 = v128.load(pb, 48);
-      av = v128.load32_splat(pa, 16);
-      c0 = f32x4.add(c0, f32x4.mul(av, b0)); c1 = f32x4.add(c1, f32x4.mul(av, b1));
-      av = v128.load32_splat(pa, 20);
-      c2 = f32x4.add(c2, f32x4.mul(av, b0)); c3 = f32x4.add(c3, f32x4.mul(av, b1));
-      av = v128.load32_splat(pa, 24);
-      c4 = f32x4.add(c4, f32x4.mul(av, b0)); c5 = f32x4.add(c5, f32x4.mul(av, b1));
-      av = v128.load32_splat(pa, 28);
-      c6 = f32x4.add(c6, f32x4.mul(av, b0)); c7 = f32x4.add(c7, f32x4.mul(av, b1));
-      b0 = v128.load(pb, 64); b1 = v128.load(pb, 80);
-      av = v128.load32_splat(pa, 32);
-      c0 = f32x4.add(c0, f32x4.mul(av, b0)); c1 = f32x4.add(c1, f32x4.mul(av, b1));
-      av = v128.load32_splat(pa, 36);
-      c2 = f32x4.add(c2, f32x4.mul(av, b0)); c3 = f32x4.add(c3, f32x4.mul(av, b1));
-      av = v128.load32_splat(pa, 40);
-      c4 = f32x4.add(c4, f32x4.mul(av, b0)); c5 = f32x4.add(c5, f32x4.mul(av, b1));
-      av = v128.load32_splat(pa, 44);
-      c6 = f32x4.add(c6, f32x4.mul(av, b0)); c7 = f32x4.add(c7, f32x4.mul(av, b1));
-      b0 = v128.load(pb, 96); b1 = v128.load(pb, 112);
-      av = v128.load32_splat(pa, 48);
-      c0 = f32x4.add(c0, f32x4.mul(av, b0)); c1 = f32x4.add(c1, f32x4.mul(av, b1));
-      av = v128.load32_splat(pa, 52);
-      c2 = f32x4.add(c2, f32x4.mul(av, b0)); c3 = f32x4.add(c3, f32x4.mul(av, b1));
-      av = v128.load32_splat(pa, 56);
-      c4 = f32x4.add(c4, f32x4.mul(av, b0)); c5 = f32x4.add(c5, f32x4.mul(av, b1));
-      av = v128.load32_splat(pa, 60);
-      c6 = f32x4.add(c6, f32x4.mul(av, b0)); c7 = f32x4.add(c7, f32x4.mul(av, b1));
-      pa += 64;
-      pb += 128;
-      k -= 4;
-    }
-    while (k > 0) {
+    // one k per iteration: unrolling (2, 4, 8) measured slower under V8 (longer live ranges spill)
+    for (let k = 0; k < kc; k++) {
       b0 = v128.load(pb, 0); b1 = v128.load(pb, 16);
       av = v128.load32_splat(pa, 0);
       c0 = f32x4.add(c0, f32x4.mul(av, b0)); c1 = f32x4.add(c1, f32x4.mul(av, b1));
@@ -277,36 +243,35 @@ function kernel4x8(kc: i32, pa: usize, pb: usize, c: usize, ldc: i32, mr: i32, n
       c6 = f32x4.add(c6, f32x4.mul(av, b0)); c7 = f32x4.add(c7, f32x4.mul(av, b1));
       pa += 16;
       pb += 32;
-      k--;
     }
-    const va = f32x4.splat(alpha);
     if (mr == 4 && nr == 8) {
+      if (alpha != 1) {
+        const va = f32x4.splat(alpha);
+        c0 = f32x4.mul(va, c0); c1 = f32x4.mul(va, c1); c2 = f32x4.mul(va, c2); c3 = f32x4.mul(va, c3);
+        c4 = f32x4.mul(va, c4); c5 = f32x4.mul(va, c5); c6 = f32x4.mul(va, c6); c7 = f32x4.mul(va, c7);
+      }
       const ldcb = <usize>ldc << 2;
       const c0p = c, c1p = c + ldcb, c2p = c1p + ldcb, c3p = c2p + ldcb;
       if (beta == 0) {
-        v128.store(c0p, f32x4.mul(va, c0)); v128.store(c0p, f32x4.mul(va, c1), 16);
-        v128.store(c1p, f32x4.mul(va, c2)); v128.store(c1p, f32x4.mul(va, c3), 16);
-        v128.store(c2p, f32x4.mul(va, c4)); v128.store(c2p, f32x4.mul(va, c5), 16);
-        v128.store(c3p, f32x4.mul(va, c6)); v128.store(c3p, f32x4.mul(va, c7), 16);
+        v128.store(c0p, c0); v128.store(c0p, c1, 16);
+        v128.store(c1p, c2); v128.store(c1p, c3, 16);
+        v128.store(c2p, c4); v128.store(c2p, c5, 16);
+        v128.store(c3p, c6); v128.store(c3p, c7, 16);
       } else if (beta == 1) {
-        v128.store(c0p, f32x4.add(f32x4.mul(va, c0), v128.load(c0p)));
-        v128.store(c0p, f32x4.add(f32x4.mul(va, c1), v128.load(c0p, 16)), 16);
-        v128.store(c1p, f32x4.add(f32x4.mul(va, c2), v128.load(c1p)));
-        v128.store(c1p, f32x4.add(f32x4.mul(va, c3), v128.load(c1p, 16)), 16);
-        v128.store(c2p, f32x4.add(f32x4.mul(va, c4), v128.load(c2p)));
-        v128.store(c2p, f32x4.add(f32x4.mul(va, c5), v128.load(c2p, 16)), 16);
-        v128.store(c3p, f32x4.add(f32x4.mul(va, c6), v128.load(c3p)));
-        v128.store(c3p, f32x4.add(f32x4.mul(va, c7), v128.load(c3p, 16)), 16);
+        v128.store(c0p, f32x4.add(c0, v128.load(c0p))); v128.store(c0p, f32x4.add(c1, v128.load(c0p, 16)), 16);
+        v128.store(c1p, f32x4.add(c2, v128.load(c1p))); v128.store(c1p, f32x4.add(c3, v128.load(c1p, 16)), 16);
+        v128.store(c2p, f32x4.add(c4, v128.load(c2p))); v128.store(c2p, f32x4.add(c5, v128.load(c2p, 16)), 16);
+        v128.store(c3p, f32x4.add(c6, v128.load(c3p))); v128.store(c3p, f32x4.add(c7, v128.load(c3p, 16)), 16);
       } else {
         const vb = f32x4.splat(beta);
-        v128.store(c0p, f32x4.add(f32x4.mul(va, c0), f32x4.mul(vb, v128.load(c0p))));
-        v128.store(c0p, f32x4.add(f32x4.mul(va, c1), f32x4.mul(vb, v128.load(c0p, 16))), 16);
-        v128.store(c1p, f32x4.add(f32x4.mul(va, c2), f32x4.mul(vb, v128.load(c1p))));
-        v128.store(c1p, f32x4.add(f32x4.mul(va, c3), f32x4.mul(vb, v128.load(c1p, 16))), 16);
-        v128.store(c2p, f32x4.add(f32x4.mul(va, c4), f32x4.mul(vb, v128.load(c2p))));
-        v128.store(c2p, f32x4.add(f32x4.mul(va, c5), f32x4.mul(vb, v128.load(c2p, 16))), 16);
-        v128.store(c3p, f32x4.add(f32x4.mul(va, c6), f32x4.mul(vb, v128.load(c3p))));
-        v128.store(c3p, f32x4.add(f32x4.mul(va, c7), f32x4.mul(vb, v128.load(c3p, 16))), 16);
+        v128.store(c0p, f32x4.add(c0, f32x4.mul(vb, v128.load(c0p))));
+        v128.store(c0p, f32x4.add(c1, f32x4.mul(vb, v128.load(c0p, 16))), 16);
+        v128.store(c1p, f32x4.add(c2, f32x4.mul(vb, v128.load(c1p))));
+        v128.store(c1p, f32x4.add(c3, f32x4.mul(vb, v128.load(c1p, 16))), 16);
+        v128.store(c2p, f32x4.add(c4, f32x4.mul(vb, v128.load(c2p))));
+        v128.store(c2p, f32x4.add(c5, f32x4.mul(vb, v128.load(c2p, 16))), 16);
+        v128.store(c3p, f32x4.add(c6, f32x4.mul(vb, v128.load(c3p))));
+        v128.store(c3p, f32x4.add(c7, f32x4.mul(vb, v128.load(c3p, 16))), 16);
       }
     } else {
       v128.store(tile, c0, 0); v128.store(tile, c1, 16);
@@ -398,6 +363,18 @@ export function gemm(
       const kc = imin(kcB, K - pc);
       const bt: f32 = pc == 0 ? beta : 1;
       const bsrc = b + <usize>pc * bKs + <usize>jc * bJs;
+      if (mcB >= M) {
+        // one row block: pack A once, then pack each B strip right before it is used (it stays in L1)
+        for (let i = 0; i < M; i += MR) {
+          pack4(a + <usize>i * aIs + <usize>pc * aKs, aKs, aIs, kc, imin(MR, M - i), ap + (<usize>(i * kc) << 2));
+        }
+        for (let j = 0; j < nc; j += NR) {
+          const nr = imin(NR, nc - j);
+          pack8(bsrc + <usize>j * bJs, bKs, bJs, kc, nr, bp);
+          macroKernel(M, nr, kc, alpha, bt, ap, bp, c + (<usize>(jc + j) << 2), ldc, tile);
+        }
+        continue;
+      }
       for (let j = 0; j < nc; j += NR) {
         pack8(bsrc + <usize>j * bJs, bKs, bJs, kc, imin(NR, nc - j), bp + (<usize>(j * kc) << 2));
       }

@@ -177,9 +177,15 @@ test('shapes of the library: Linear layers and im2col convolutions', () => {
   check({ tA: 0, tB: 0, M: 32, N: 900, K: 80, alpha: 1, beta: 0.5, seed: 26 });
 });
 
+// Block sizes in assembly/gemm.ts: KC = 512 (depth), MC = 256 (rows), NC = 512 (columns), MR x NR = 4 x 8.
 test('larger than one cache block: every blocking loop runs more than once', () => {
+  // 300 x 530 x 520: two row blocks, two depth blocks, two column blocks, edge tiles in each
   for (const [tA, tB] of COMBOS)
-    check({ tA, tB, M: 300, N: 270, K: 530, alpha: 0.5, beta: 0.5, padA: 3, padB: 5, padC: 7, seed: 40 + tA * 2 + tB });
+    check({ tA, tB, M: 300, N: 530, K: 520, alpha: 0.5, beta: 0.5, padA: 3, padB: 5, padC: 7, seed: 40 + tA * 2 + tB });
+  check({ tA: 1, tB: 0, M: 300, N: 270, K: 530, alpha: -1, beta: 0, nanC: true, seed: 48 });
+  // one row block (B strips packed just in time), several depth blocks
+  check({ tA: 0, tB: 1, M: 20, N: 50, K: 1100, alpha: 1, beta: 1, padB: 2, seed: 49 });
+  check({ tA: 1, tB: 0, M: 256, N: 24, K: 1030, alpha: 2, beta: 0, seed: 52 });
   // N beyond the column block
   check({ tA: 0, tB: 1, M: 130, N: 2100, K: 260, alpha: 1, beta: 1, padC: 1, seed: 50 });
   check({ tA: 1, tB: 0, M: 9, N: 4500, K: 20, alpha: 1, beta: 0, seed: 51 });

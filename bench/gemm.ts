@@ -1,0 +1,166 @@
+// GEMM throughput: C = A*B for square n x n x n (n = 64, 128, 256, 512) on the SIMD build, the scalar
+// build and a naive JS triple loop (ikj over Float32Arrays), in GFLOP/s = 2*n^3 / (median seconds per
+// call), one thread. The human-readable output also covers a few library shapes (Linear layers and
+// im2col convolutions).
+//
+//   npm run bench              tables
+//   npm run bench -- --json    only {"gemm": {"simd": {"64": {"gflops": x}, ...}, "scalar": ..., "naive": ...}}
+//                              on stdout (benny's progress goes to stderr)
+import * as b from 'benny';
+import { instantiateSync, type Backend, type BuildName } from '../src/wasm/backend.ts';
+
+const json = process.argv.includes('--json');
+// benny reports progress through console.log: keep stdout clean for the JSON.
+if (json) console.log = (...args: unknown[]) => console.error(...args);
+
+const SIZES = [64, 128, 256, 512] as const;
+type Impl = BuildName | 'naive';
+const IMPLS: Impl[] = ['simd', 'scalar', 'naive'];
+
+interface Shape {
+  label: string;
+  tA: number;
+  tB: number;
+  M: number;
+  N: number;
+  K: number;
+}
+
+/** Library shapes (human-readable output only). */
+const SHAPES: Shape[] = [
+  { label: 'Linear fwd  x[64,187] W[5,187]^T', tA: 0, tB: 1, M: 64, N: 5, K: 187 },
+  { label: 'Linear fwd  x[64,256] W[128,256]^T', tA: 0, tB: 1, M: 64, N: 128, K: 256 },
+  { label: 'Linear dx   dy[64,5] W[5,187]', tA: 0, tB: 0, M: 64, N: 187, K: 5 },
+  { label: 'Linear dW   dy[64,32]^T x[64,187]', tA: 1, tB: 0, M: 32, N: 187, K: 64 },
+  { label: 'conv1 im2col [16,1*5] x [5,64*187]', tA: 0, tB: 0, M: 16, N: 64 * 187, K: 5 },
+  { label: 'conv2 im2col [32,16*5] x [80,64*187]', tA: 0, tB: 0, M: 32, N: 64 * 187, K: 80 },
+  { label: 'conv3 im2col [64,60*5] x [300,64*187]', tA: 0, tB: 0, M: 64, N: 64 * 187, K: 300 },
+];
+
+const backends: Partial<Record<BuildName, Backend>> = {};
+const backend = (build: BuildName) => (backends[build] ??= instantiateSync(build));
+
+function random(n: number, seed: number): Float32Array {
+  const out = new Float32Array(n);
+  let s = seed >>> 0;
+  for (let i = 0; i < n; i++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    out[i] = s / 2 ** 32 - 0.5;
+  }
+  return out;
+}
+
+/** The naive baseline: plain ikj triple loop, C = A*B with A MxK, B KxN, C MxN row-major. */
+function naiveGemm(A: Float32Array, B: Float32Array, C: Float32Array, M: number, N: number, K: number): void {
+  C.fill(0);
+  for (let i = 0; i < M; i++)
+    for (let k = 0; k < K; k++) {
+      const a = A[i * K + k]!;
+      for (let j = 0; j < N; j++) C[i * N + j] += a * B[k * N + j]!;
+    }
+}
+
+/** A zero-argument function computing C = op(A)*op(B) once for the given implementation. */
+function makeCall(impl: Impl, s: Shape): () => void {
+  const { tA, tB, M, N, K } = s;
+  const A = random(M * K, 1), B = random(K * N, 2);
+  const lda = tA ? M : K, ldb = tB ? K : N;
+  if (impl === 'naive' && !tA && !tB) {
+    const C = new Float32Array(M * N);
+    return () => naiveGemm(A, B, C, M, N, K);
+  }
+  if (impl === 'naive') {
+    const C = new Float32Array(M * N);
+    // plain ikj triple loop (strided reads for the transposed cases)
+    return () => {
+      C.fill(0);
+      for (let i = 0; i < M; i++)
+        for (let k = 0; k < K; k++) {
+          const a = tA ? A[k * lda + i]! : A[i * lda + k]!;
+          const row = i * N;
+          if (tB) for (let j = 0; j < N; j++) C[row + j]! += a * B[j * ldb + k]!;
+          else {
+            const brow = k * ldb;
+            for (let j = 0; j < N; j++) C[row + j]! += a * B[brow + j]!;
+          }
+        }
+    };
+  }
+  const be = backend(impl);
+  const pa = be.alloc(A.length * 4), pb = be.alloc(B.length * 4), pc = be.alloc(M * N * 4);
+  const pw = be.alloc(be.k.gemmWorkSize(M, N, K));
+  be.f32(pa, A.length).set(A);
+  be.f32(pb, B.length).set(B);
+  const k = be.k;
+  return () => k.gemm(tA, tB, M, N, K, 1, pa, lda, pb, ldb, 0, pc, N, pw);
+}
+
+interface Result {
+  gflops: number;
+  best: number;
+}
+
+async function measure(name: string, s: Shape, impls: Impl[], maxTime: number): Promise<Record<string, Result>> {
+  const flops = 2 * s.M * s.N * s.K;
+  const calls = impls.map((impl) => [impl, makeCall(impl, s)] as const);
+  const summary = await b.suite(
+    name,
+    b.configure({ cases: { minSamples: 5, maxTime, minTime: 0.05 } }),
+    ...calls.map(([impl, fn]) => b.add(impl, fn)),
+    // benny's progress display writes to stdout: only in the human-readable mode
+    ...(json ? [] : [b.cycle()]),
+  );
+  const out: Record<string, Result> = {};
+  for (const r of summary.results)
+    out[r.name] = { gflops: flops / r.details.median / 1e9, best: flops / r.details.min / 1e9 };
+  return out;
+}
+
+const fmt = (x: number) => x.toFixed(x < 10 ? 2 : 1);
+
+async function main(): Promise<void> {
+  const square: Record<Impl, Record<string, Result>> = { simd: {}, scalar: {}, naive: {} };
+  for (const n of SIZES) {
+    const res = await measure(`gemm ${n}x${n}x${n}`, { label: `${n}`, tA: 0, tB: 0, M: n, N: n, K: n }, IMPLS, n >= 256 ? 1.5 : 1);
+    for (const impl of IMPLS) square[impl][n] = res[impl]!;
+  }
+  if (json) {
+    const out: Record<string, Record<string, { gflops: number }>> = {};
+    for (const impl of IMPLS) {
+      out[impl] = {};
+      for (const n of SIZES) out[impl]![n] = { gflops: Number(square[impl][n]!.gflops.toFixed(2)) };
+    }
+    process.stdout.write(JSON.stringify({ gemm: out }) + '\n');
+    return;
+  }
+  const shapes: Record<string, Record<string, Result>> = {};
+  for (const s of SHAPES) shapes[s.label] = await measure(s.label, s, IMPLS, 0.75);
+
+  const lines: string[] = [];
+  lines.push('');
+  lines.push(`GEMM C = A*B, f32, one thread, node ${process.version}, ${new Date().toISOString().slice(0, 10)}`);
+  lines.push('GFLOP/s = 2*M*N*K / median time per call (best sample in parentheses)');
+  lines.push('');
+  lines.push('| n | simd | scalar | naive JS | simd / naive |');
+  lines.push('| ---: | ---: | ---: | ---: | ---: |');
+  for (const n of SIZES) {
+    const r = (i: Impl) => square[i][n]!;
+    lines.push(
+      `| ${n} | ${fmt(r('simd').gflops)} (${fmt(r('simd').best)}) | ${fmt(r('scalar').gflops)} (${fmt(r('scalar').best)}) | ` +
+        `${fmt(r('naive').gflops)} (${fmt(r('naive').best)}) | ${(r('simd').gflops / r('naive').gflops).toFixed(1)}x |`,
+    );
+  }
+  lines.push('');
+  lines.push('| shape (M x N x K) | | simd | scalar | naive JS |');
+  lines.push('| --- | --- | ---: | ---: | ---: |');
+  for (const s of SHAPES) {
+    const r = shapes[s.label]!;
+    lines.push(
+      `| ${s.label} | ${s.M}x${s.N}x${s.K}${s.tA ? ' tA' : ''}${s.tB ? ' tB' : ''} | ${fmt(r.simd!.gflops)} | ` +
+        `${fmt(r.scalar!.gflops)} | ${fmt(r.naive!.gflops)} |`,
+    );
+  }
+  console.log(lines.join('\n'));
+}
+
+await main();
