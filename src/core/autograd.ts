@@ -129,12 +129,12 @@ function run(root: Tensor, gradRoot: Tensor, opts: RunOptions): Map<Tensor, Tens
 
 /** loss.backward(): accumulates d(root)/d(leaf) into every leaf's .grad. */
 export function backward(root: Tensor, gradOutput?: Tensor, opts: { retainGraph?: boolean } = {}): void {
-  if (!root.node && !root.requiresGrad)
+  if (root.graphFreed)
     throw new Error(
-      root.graphFreed
-        ? 'backward: the graph of this tensor was already used by a backward() and freed; pass { retainGraph: true } to the first backward() to call it twice'
-        : 'backward: this tensor does not require gradients (no input had requiresGrad, or it was computed inside noGrad)',
+      'backward: the graph of this tensor was already used by a backward() and freed; pass { retainGraph: true } to the first backward() to call it twice',
     );
+  if (!root.requiresGrad)
+    throw new Error('backward: this tensor does not require gradients (no input had requiresGrad, or it was computed inside noGrad)');
   const g = seed(root, gradOutput, 'backward');
   run(root, g, { retainGraph: opts.retainGraph });
   if (atRoot()) endStep();

@@ -33,8 +33,11 @@ test('pow with a tensor exponent and with scalar exponents', () => {
 });
 
 test('maximum and minimum (distinct values)', () => {
-  gradCheck('maximum', (a, b) => maximum(a, b), [u([3, 4], 1), u([4], 2)]);
-  gradCheck('minimum', (a, b) => minimum(a, b), [u([3, 4], 3), u([3, 1], 4)]);
+  // Values at least 0.05 apart so the finite differences never cross a tie.
+  const a = { data: [-0.9, 0.2, 0.75, -0.3, 0.5, -0.6, 0.05, 0.9, -0.15, 0.35, -0.8, 0.6], shape: [3, 4] };
+  gradCheck('maximum', (x, y) => maximum(x, y), [a, { data: [0.1, -0.2, 0.4, 0.7], shape: [4] }]);
+  gradCheck('minimum', (x, y) => minimum(x, y), [a, { data: [0.0, 0.45, -0.4], shape: [3, 1] }]);
+  gradCheck('maximum tie splits the gradient', (x, y) => maximum(x, y).mul(0).add(maximum(x, y)), [a, a]);
 });
 
 test('unary ops off their kinks', () => {
