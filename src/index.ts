@@ -29,3 +29,5 @@ export { SGD } from './optim/sgd.ts';
 export type { SGDOptions } from './optim/sgd.ts';
 export { Adam, AdamW } from './optim/adam.ts';
 export type { AdamOptions } from './optim/adam.ts';
+export { linear } from './ops/matmul.ts';
+export * from './nn/index.ts';

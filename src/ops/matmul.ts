@@ -5,7 +5,8 @@
 // Gradients: dA = dC·Bᵀ (GEMM NT), dB = Aᵀ·dC (GEMM TN), without materialising transposes.
 import { Tensor } from '../core/tensor.ts';
 import { record } from '../core/autograd.ts';
-import { backend, workspace } from '../core/runtime.ts';
+import { backend, workspace, writeArgs } from '../core/runtime.ts';
+import { ReduceOp } from '../wasm/opcodes.ts';
 import { fmt } from '../core/shape.ts';
 import { empty, zeros } from './creation.ts';
 
@@ -73,5 +74,38 @@ function batchedMatmul(a: Tensor, b: Tensor): Tensor {
       if (gb && M > 0) gemmRaw(true, false, K, N, M, a.ptr + i * M * K * 4, g.ptr + i * M * N * 4, gb.ptr + i * K * N * 4);
     });
     return [ga, gb];
+  });
+}
+
+/**
+ * y = x·Wᵀ + b for x [..., in], W [out, in], b [out] | null: one GEMM (NT) with the bias folded in
+ * (C pre-filled with b, beta = 1). Gradients: dx = dy·W (NN), dW = dyᵀ·x (TN), db = Σ dy.
+ */
+export function linear(x: Tensor, w: Tensor, b: Tensor | null): Tensor {
+  const [O, I] = w.shape as [number, number];
+  if (w.ndim !== 2 || x.shape[x.ndim - 1] !== I || (b && (b.ndim !== 1 || b.shape[0] !== O)))
+    throw new RangeError(`linear: input ${fmt(x.shape)}, weight ${fmt(w.shape)}, bias ${b ? fmt(b.shape) : 'none'} do not fit (expected [..., ${I}], [${O}, ${I}], [${O}])`);
+  const M = x.size / Math.max(I, 1);
+  const out = empty([...x.shape.slice(0, -1), O]);
+  const k = backend().k;
+  if (b) {
+    const [ps, pa, pb] = writeArgs([M, O], [0, 1], [O, 1]);
+    if (out.size) k.stridedCopy(b.ptr, out.ptr, 2, ps!, pa!, pb!);
+  }
+  if (I === 0 && !b && out.size) k.fill(out.ptr, out.size, 0);
+  if (I > 0) gemmRaw(false, true, M, O, I, x.ptr, w.ptr, out.ptr, !!b);
+  const inputs = b ? [x, w, b] : [x, w];
+  return record(out, 'linear', inputs, (g, needs) => {
+    const gx = needs[0] ? empty(x.shape) : null;
+    if (gx && gx.size) gemmRaw(false, false, M, I, O, g.ptr, w.ptr, gx.ptr);
+    const gw = needs[1] ? (M > 0 ? empty(w.shape) : zeros(w.shape)) : null;
+    if (gw && M > 0 && gw.size) gemmRaw(true, false, O, I, M, g.ptr, x.ptr, gw.ptr);
+    let gb: Tensor | null = null;
+    if (b && needs[2]) {
+      gb = empty([O]);
+      if (M > 0) k.reduce(ReduceOp.SUM, g.ptr, gb.ptr, 1, M, O);
+      else k.fill(gb.ptr, O, 0);
+    }
+    return [gx, gw, gb];
   });
 }

@@ -1,0 +1,36 @@
+// Activation and reshaping layers without parameters, wrapping the tensor ops.
+import { Module } from './module.ts';
+import type { Tensor } from '../core/tensor.ts';
+
+export class ReLU extends Module {
+  forward(x: Tensor): Tensor { return x.relu(); }
+}
+
+export class LeakyReLU extends Module {
+  constructor(readonly slope = 0.01) { super(); }
+  forward(x: Tensor): Tensor { return x.leakyRelu(this.slope); }
+}
+
+export class ELU extends Module {
+  constructor(readonly alpha = 1) { super(); }
+  forward(x: Tensor): Tensor { return x.elu(this.alpha); }
+}
+
+export class Sigmoid extends Module {
+  forward(x: Tensor): Tensor { return x.sigmoid(); }
+}
+
+export class Tanh extends Module {
+  forward(x: Tensor): Tensor { return x.tanh(); }
+}
+
+export class Softmax extends Module {
+  constructor(readonly axis = -1) { super(); }
+  forward(x: Tensor): Tensor { return x.softmax(this.axis); }
+}
+
+/** Flattens every axis from startAxis on (default 1: keep the batch axis). */
+export class Flatten extends Module {
+  constructor(readonly startAxis = 1, readonly endAxis = -1) { super(); }
+  forward(x: Tensor): Tensor { return x.flatten(this.startAxis, this.endAxis); }
+}
