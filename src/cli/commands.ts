@@ -1,5 +1,6 @@
 // The command table of the `ecgrad` CLI. Each command lives in its own file under src/cli/ and
 // handles its own --help.
+import { datasetCommand } from './dataset.ts';
 import { qrsCommand } from './qrs.ts';
 
 export interface Command {
@@ -10,4 +11,5 @@ export interface Command {
 
 export const commands: Record<string, Command> = {
   qrs: qrsCommand,
+  dataset: datasetCommand,
 };
