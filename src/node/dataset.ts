@@ -53,17 +53,23 @@ function sortKeys(v: unknown): unknown {
   return v;
 }
 
+/** The cache file for a protocol and options (it changes when options or source files change). */
+export function datasetCachePath(protocolName: string, options: LoadDatasetOptions = {}): string {
+  const { data, cacheDir, cache: _cache, ...dsOptions } = options;
+  const protocol = getProtocol(protocolName);
+  const key = cacheKey(protocol.name, resolveDataDir(data), protocol.records, { seed: 0, ...dsOptions });
+  return join(cacheDir ? resolve(cacheDir) : defaultCacheDir(), `${protocol.name}-${key}.bin`);
+}
+
 export function loadDataset(protocolName: string, options: LoadDatasetOptions = {}): LoadedDataset {
   const t0 = performance.now();
-  const { data, cacheDir, cache = true, ...dsOptions } = options;
+  const { data, cacheDir: _dir, cache = true, ...dsOptions } = options;
   const protocol = getProtocol(protocolName);
   const dir = resolveDataDir(data);
   const seconds = () => Math.round(performance.now() - t0) / 1000;
   let cachePath: string | undefined;
   if (cache) {
-    const key = cacheKey(protocol.name, dir, protocol.records, { seed: 0, ...dsOptions });
-    const folder = cacheDir ? resolve(cacheDir) : defaultCacheDir();
-    cachePath = join(folder, `${protocol.name}-${key}.bin`);
+    cachePath = datasetCachePath(protocolName, options);
     if (existsSync(cachePath)) {
       const b = readFileSync(cachePath);
       const dataset = deserializeDataset(new Uint8Array(b.buffer, b.byteOffset, b.byteLength), cachePath);
