@@ -1,6 +1,7 @@
 // The command table of the `ecgrad` CLI. Each command lives in its own file under src/cli/ and
 // handles its own --help.
 import { datasetCommand } from './dataset.ts';
+import { downloadCommand } from './download.ts';
 import { qrsCommand } from './qrs.ts';
 
 export interface Command {
@@ -12,4 +13,5 @@ export interface Command {
 export const commands: Record<string, Command> = {
   qrs: qrsCommand,
   dataset: datasetCommand,
+  download: downloadCommand,
 };
