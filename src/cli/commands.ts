@@ -1,5 +1,8 @@
 // The command table of the `ecgrad` CLI. Each command lives in its own file under src/cli/ and
 // handles its own --help.
+import { datasetCommand } from './dataset.ts';
+import { downloadCommand } from './download.ts';
+import { qrsCommand } from './qrs.ts';
 
 export interface Command {
   summary: string;
@@ -7,4 +10,8 @@ export interface Command {
   run(argv: string[]): Promise<number>;
 }
 
-export const commands: Record<string, Command> = {};
+export const commands: Record<string, Command> = {
+  qrs: qrsCommand,
+  dataset: datasetCommand,
+  download: downloadCommand,
+};

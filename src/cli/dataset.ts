@@ -1,0 +1,62 @@
+// `ecgrad dataset`: builds (or loads from the cache) a protocol's beat dataset and prints the per-class
+// counts of each split.
+import { formatHelp, parseArgs, type OptionSpec, UsageError } from './args.ts';
+import type { Command } from './commands.ts';
+import { classCounts } from '../ecg/dataset/dataset.ts';
+import { PROTOCOLS } from '../ecg/dataset/protocols.ts';
+import type { BeatOptions } from '../ecg/dataset/record-beats.ts';
+import { loadDataset } from '../node/dataset.ts';
+
+const spec: Record<string, OptionSpec> = {
+  protocol: { type: 'string', description: `one of ${Object.keys(PROTOCOLS).join(', ')}`, default: 'intra' },
+  data: { type: 'string', description: 'database folder (default: $ECGRAD_DATA, else ../shared/data/mitdb if present, else ./data/mitdb)' },
+  seed: { type: 'string', description: 'seed of the split', default: '0' },
+  window: { type: 'string', description: '"kachuee" (187 samples at 125 Hz from the R peak) or "centred:<before>,<after>" (samples at 360 Hz)', default: 'kachuee' },
+  leads: { type: 'string', description: '"mlii" or "both"', default: 'mlii' },
+  peaks: { type: 'string', description: '"reference" (annotations) or "detected" (Pan-Tompkins)', default: 'reference' },
+  cache: { type: 'boolean', description: 'use the cache ($ECGRAD_CACHE or .cache/ecgrad); --no-cache rebuilds', default: true },
+  json: { type: 'boolean', description: 'print JSON: {"protocol", "classes", "splits": {"train": {"N": ...}, ...}, "seconds", "fromCache"}' },
+};
+
+export const datasetCommand: Command = {
+  summary: 'build a beat dataset (intra, inter, arrhythminet) and print per-class counts of each split',
+  async run(argv) {
+    if (argv.includes('--help')) {
+      console.log(formatHelp('dataset', datasetCommand.summary, 'ecgrad dataset --protocol <intra|inter|arrhythminet> [--data <dir>] [--json]', spec));
+      return 0;
+    }
+    const { options: o, positionals } = parseArgs(argv, spec, 'dataset');
+    if (positionals.length) throw new UsageError(`dataset: unexpected argument "${positionals[0]}"`);
+    const protocol = String(o.protocol);
+    if (!(protocol in PROTOCOLS)) throw new UsageError(`dataset: unknown protocol "${protocol}"; choose one of ${Object.keys(PROTOCOLS).join(', ')}`);
+    const seed = Number(o.seed);
+    if (!Number.isInteger(seed)) throw new UsageError(`dataset: --seed must be an integer, got "${o.seed}"`);
+    let window: BeatOptions['window'] = 'kachuee';
+    const w = String(o.window);
+    if (w !== 'kachuee') {
+      const m = /^centred:(\d+),(\d+)$/.exec(w);
+      if (!m) throw new UsageError(`dataset: --window must be "kachuee" or "centred:<before>,<after>", got "${w}"`);
+      window = { before: Number(m[1]), after: Number(m[2]) };
+    }
+    const leads = String(o.leads);
+    if (leads !== 'mlii' && leads !== 'both') throw new UsageError(`dataset: --leads must be "mlii" or "both", got "${leads}"`);
+    const peaks = String(o.peaks);
+    if (peaks !== 'reference' && peaks !== 'detected') throw new UsageError(`dataset: --peaks must be "reference" or "detected", got "${peaks}"`);
+    const { dataset: ds, fromCache, seconds, cachePath } = loadDataset(protocol, {
+      data: o.data as string | undefined, seed, window, leads, peaks, cache: o.cache !== false,
+    });
+    const splits = { train: classCounts(ds, ds.split.train), val: classCounts(ds, ds.split.val), test: classCounts(ds, ds.split.test) };
+    if (o.json) {
+      console.log(JSON.stringify({ protocol, classes: ds.classes, beats: ds.y.length, shape: [ds.y.length, ds.channels, ds.length], fs: ds.fs, splits, seconds, fromCache, cachePath }, null, 2));
+      return 0;
+    }
+    console.log(`${protocol}: ${ds.y.length} beats, x ${ds.y.length} x ${ds.channels} x ${ds.length} at ${ds.fs} Hz, seed ${seed}`);
+    console.log(`${'split'.padEnd(7)}${ds.classes.map((c) => c.padStart(8)).join('')}${'total'.padStart(9)}`);
+    for (const [name, c] of Object.entries(splits)) {
+      const total = Object.values(c).reduce((a, b) => a + b, 0);
+      console.log(`${name.padEnd(7)}${ds.classes.map((k) => String(c[k]).padStart(8)).join('')}${String(total).padStart(9)}`);
+    }
+    console.log(`\n${fromCache ? 'loaded from cache' : 'built'} in ${seconds.toFixed(2)} s${cachePath ? ` (${cachePath})` : ''}`);
+    return 0;
+  },
+};

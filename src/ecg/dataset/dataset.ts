@@ -1,0 +1,88 @@
+// A beat dataset: rows of beat windows with RR features and class labels, the record and position of
+// each beat, and the protocol's train / validation / test split. Built from per-record beats.
+import type { Annotations } from '../wfdb/annotations.ts';
+import type { WfdbRecord } from '../wfdb/record.ts';
+import { getProtocol } from './protocols.ts';
+import { type BeatOptions, recordBeats } from './record-beats.ts';
+import { RR_FEATURES } from './rr.ts';
+import type { Splits } from './split.ts';
+
+export interface BeatDataset {
+  protocol: string;
+  seed: number;
+  /** Class names; y holds indices into this list. */
+  classes: string[];
+  /** Beat windows: nBeats x channels x length, row-major. */
+  x: Float32Array;
+  channels: number;
+  length: number;
+  /** Sampling rate of the windows. */
+  fs: number;
+  /** RR features: nBeats x rrFeatures.length. */
+  rr: Float32Array;
+  rrFeatures: string[];
+  y: Int32Array;
+  /** Record names; `record` holds, for each beat, an index into this list. */
+  records: string[];
+  record: Int32Array;
+  /** R peak sample (at the record's own rate, 360 Hz for MIT-BIH) of each beat. */
+  sample: Int32Array;
+  /** Original annotation symbol of each beat. */
+  symbol: string[];
+  split: Splits;
+  /** The options the dataset was built with (window, leads, filter, peaks). */
+  options: BeatOptions;
+}
+
+export type RecordSource = (name: string) => { record: WfdbRecord; annotations: Annotations };
+
+export interface DatasetOptions extends BeatOptions {
+  /** Seed of the split (default 0). */
+  seed?: number;
+}
+
+/** Builds a protocol's dataset from records supplied by `source`. */
+export function buildDataset(protocolName: string, source: RecordSource, options: DatasetOptions = {}): BeatDataset {
+  const protocol = getProtocol(protocolName);
+  const { seed = 0, ...beatOptions } = options;
+  const parts = protocol.records.map((name) => {
+    const { record, annotations } = source(name);
+    return recordBeats(record, annotations, protocol.scheme, beatOptions);
+  });
+  const n = parts.reduce((a, p) => a + p.y.length, 0);
+  const { channels, length, fs } = parts[0]!;
+  const x = new Float32Array(n * channels * length);
+  const rr = new Float32Array(n * RR_FEATURES.length);
+  const y = new Int32Array(n), record = new Int32Array(n), sample = new Int32Array(n);
+  const symbol: string[] = [];
+  let o = 0;
+  parts.forEach((p, r) => {
+    x.set(p.x, o * channels * length);
+    rr.set(p.rr, o * RR_FEATURES.length);
+    y.set(p.y, o);
+    sample.set(p.sample, o);
+    record.fill(r, o, o + p.y.length);
+    symbol.push(...p.symbol);
+    o += p.y.length;
+  });
+  return {
+    protocol: protocol.name,
+    seed,
+    classes: protocol.scheme.classes.slice(),
+    x, channels, length, fs,
+    rr, rrFeatures: RR_FEATURES.slice(),
+    y,
+    records: protocol.records.slice(),
+    record, sample, symbol,
+    split: protocol.split(y, record, seed),
+    options: beatOptions,
+  };
+}
+
+/** Per-class counts of a split (or of all rows). */
+export function classCounts(ds: Pick<BeatDataset, 'y' | 'classes'>, rows?: Int32Array): Record<string, number> {
+  const counts = ds.classes.map(() => 0);
+  if (rows) for (const i of rows) counts[ds.y[i]!]!++;
+  else for (const c of ds.y) counts[c]!++;
+  return Object.fromEntries(ds.classes.map((c, i) => [c, counts[i]!]));
+}

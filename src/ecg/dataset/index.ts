@@ -1,0 +1,13 @@
+// Beat datasets (browser-safe): labels, RR features, windows, protocols, splits, batches, imbalance
+// tools, the binary form and the Kaggle CSV reader.
+export { AAMI, ARRHYTHMINET, type LabelScheme } from './labels.ts';
+export { rrFeatures, RR_FEATURES } from './rr.ts';
+export { centredWindows, kachueeBeats, type KachueeOptions } from './windows.ts';
+export { recordBeats, leadIndices, type BeatOptions, type RecordBeats } from './record-beats.ts';
+export { stratifiedSplit, recordSplit, type Splits } from './split.ts';
+export { PROTOCOLS, DS1, DS2, getProtocol, interValidationRecords, type Protocol } from './protocols.ts';
+export { buildDataset, classCounts, type BeatDataset, type DatasetOptions, type RecordSource } from './dataset.ts';
+export { batches, type Batch } from './batches.ts';
+export { classWeights, oversample, type ClassWeightOptions } from './imbalance.ts';
+export { serializeDataset, deserializeDataset } from './serialize.ts';
+export { parseKaggleCsv, KAGGLE_CLASSES, type KaggleBeats } from './kaggle-csv.ts';

@@ -1,0 +1,61 @@
+// Named, seeded evaluation protocols on the MIT-BIH Arrhythmia Database.
+//   intra: every beat of the 48 records in the five AAMI classes, stratified random split 70/10/20
+//          (beats of one patient appear in train and test: the setting of most 98-99% accuracies).
+//   inter: de Chazal, O'Dwyer & Reilly (2004) patient-wise split: train DS1, test DS2, paced records
+//          102, 104, 107, 217 left out; validation = 4 of the 22 DS1 records, drawn by the seed.
+//   arrhythminet: N, L, R, A and V beats of the 48 records, stratified random split 70/10/20.
+import { Rng } from '../../core/random.ts';
+import { MITDB_RECORDS } from '../mitdb.ts';
+import { AAMI, ARRHYTHMINET, type LabelScheme } from './labels.ts';
+import { recordSplit, type Splits, stratifiedSplit } from './split.ts';
+
+export const DS1: readonly string[] = ['101', '106', '108', '109', '112', '114', '115', '116', '118', '119', '122', '124', '201', '203', '205', '207', '208', '209', '215', '220', '223', '230'];
+export const DS2: readonly string[] = ['100', '103', '105', '111', '113', '117', '121', '123', '200', '202', '210', '212', '213', '214', '219', '221', '222', '228', '231', '232', '233', '234'];
+
+export interface Protocol {
+  name: 'intra' | 'inter' | 'arrhythminet';
+  description: string;
+  scheme: LabelScheme;
+  records: readonly string[];
+  /** Splits the rows (y: class, record: index into `records`) reproducibly from the seed. */
+  split(y: Int32Array, record: Int32Array, seed: number): Splits;
+}
+
+/** The 4 DS1 records used for validation in the inter protocol with this seed. */
+export function interValidationRecords(seed: number): string[] {
+  return new Rng(seed).shuffle(DS1.slice()).slice(0, 4).sort() as string[];
+}
+
+export const PROTOCOLS: Readonly<Record<Protocol['name'], Protocol>> = {
+  intra: {
+    name: 'intra',
+    description: 'all 48 records, AAMI classes N/S/V/F/Q, stratified random beat split 70/10/20',
+    scheme: AAMI,
+    records: MITDB_RECORDS,
+    split: (y, _record, seed) => stratifiedSplit(y, AAMI.classes.length, seed),
+  },
+  inter: {
+    name: 'inter',
+    description: 'de Chazal et al. (2004): train DS1 (22 records, 4 of them held out for validation), test DS2 (22 records), paced records excluded, AAMI classes',
+    scheme: AAMI,
+    records: [...DS1, ...DS2].sort(),
+    split: (_y, record, seed) => {
+      const val = interValidationRecords(seed);
+      const records = [...DS1, ...DS2].sort();
+      return recordSplit(record, records, { train: DS1.filter((r) => !val.includes(r)), val, test: DS2 });
+    },
+  },
+  arrhythminet: {
+    name: 'arrhythminet',
+    description: 'all 48 records, beat types N/L/R/A/V, stratified random beat split 70/10/20',
+    scheme: ARRHYTHMINET,
+    records: MITDB_RECORDS,
+    split: (y, _record, seed) => stratifiedSplit(y, ARRHYTHMINET.classes.length, seed),
+  },
+};
+
+export function getProtocol(name: string): Protocol {
+  const p = (PROTOCOLS as Record<string, Protocol>)[name];
+  if (!p) throw new Error(`unknown protocol "${name}"; protocols: ${Object.keys(PROTOCOLS).join(', ')}`);
+  return p;
+}

@@ -1,0 +1,119 @@
+// The beats of one record as rows of a dataset: signal windows (Kachuee 187-sample segments by default,
+// or R-centred windows), RR features, symbols and positions. R peaks come from the reference
+// annotations (default) or from the Pan-Tompkins detector, whose detections take the label of the
+// reference beat within 150 ms (unmatched detections are dropped).
+import { removeBaseline } from '../dsp/baseline.ts';
+import { bandpass } from '../dsp/butterworth.ts';
+import { resample, resampleIndex } from '../dsp/resample.ts';
+import { compareAnnotations } from '../qrs/compare.ts';
+import { panTompkins } from '../qrs/pan-tompkins.ts';
+import type { Annotations } from '../wfdb/annotations.ts';
+import { isBeatSymbol } from '../wfdb/annotation-codes.ts';
+import type { WfdbRecord } from '../wfdb/record.ts';
+import type { LabelScheme } from './labels.ts';
+import { rrFeatures } from './rr.ts';
+import { centredWindows, kachueeBeats, type KachueeOptions } from './windows.ts';
+
+export interface BeatOptions {
+  /** 'kachuee' (default: 187 samples at 125 Hz from the R peak) or an R-centred window in samples at `fs`. */
+  window?: 'kachuee' | { before: number; after: number };
+  kachuee?: KachueeOptions;
+  /** Rate of centred windows (default: the record's rate; other rates resample first). */
+  fs?: number;
+  /** 'mlii' (default; records without MLII use signal 0) or 'both' (MLII first, then the other lead). */
+  leads?: 'mlii' | 'both';
+  /** Filtering before windowing: default 'none' for Kachuee windows, 'baseline' (median filters) for centred ones. */
+  filter?: 'none' | 'baseline' | 'bandpass';
+  /** Where R peaks come from (default 'reference'). */
+  peaks?: 'reference' | 'detected';
+}
+
+export interface RecordBeats {
+  /** nBeats x channels x length. */
+  x: Float32Array;
+  /** nBeats x 6 RR features. */
+  rr: Float32Array;
+  /** Class index in the scheme. */
+  y: Int32Array;
+  symbol: string[];
+  /** R peak position at the record's rate. */
+  sample: Int32Array;
+  channels: number;
+  length: number;
+  fs: number;
+  /** Names of the leads used, in channel order. */
+  leads: string[];
+}
+
+/** Signal indices for the lead option: MLII first (signal 0 if the record has none). */
+export function leadIndices(rec: WfdbRecord, leads: 'mlii' | 'both'): number[] {
+  const m = rec.sigName.indexOf('MLII');
+  const first = m >= 0 ? m : 0;
+  if (leads === 'mlii') return [first];
+  return [first, ...rec.sigName.map((_, i) => i).filter((i) => i !== first)].slice(0, 2);
+}
+
+export function recordBeats(rec: WfdbRecord, ann: Annotations, scheme: LabelScheme, options: BeatOptions = {}): RecordBeats {
+  const fs = rec.fs;
+  const win = options.window ?? 'kachuee';
+  const lanes = leadIndices(rec, options.leads ?? 'mlii');
+  if (options.leads === 'both' && lanes.length < 2) throw new Error(`record ${rec.recordName} has ${rec.nSig} signal(s); leads: 'both' needs two`);
+  const refSample: number[] = [], refSymbol: string[] = [];
+  for (let i = 0; i < ann.symbol.length; i++) {
+    if (isBeatSymbol(ann.symbol[i]!)) {
+      refSample.push(ann.sample[i]!);
+      refSymbol.push(ann.symbol[i]!);
+    }
+  }
+  let peaks: number[], symbols: string[];
+  if ((options.peaks ?? 'reference') === 'detected') {
+    peaks = Array.from(panTompkins(rec.pSignal[lanes[0]!]!, fs));
+    const c = compareAnnotations(refSample, peaks, fs, 0.15);
+    symbols = peaks.map((_, j) => (c.testMatch[j]! >= 0 ? refSymbol[c.testMatch[j]!]! : ''));
+  } else {
+    peaks = refSample;
+    symbols = refSymbol;
+  }
+  const rrAll = rrFeatures(peaks, fs);
+  const filter = options.filter ?? (win === 'kachuee' ? 'none' : 'baseline');
+  const prepared = lanes.map((c) => {
+    const x = rec.pSignal[c]!;
+    return filter === 'baseline' ? removeBaseline(x, fs) : filter === 'bandpass' ? bandpass(x, fs) : x;
+  });
+  let length: number, outFs: number;
+  let perLane: Float32Array[];
+  let fits: Uint8Array;
+  if (win === 'kachuee') {
+    length = options.kachuee?.length ?? 187;
+    outFs = options.kachuee?.fs ?? 125;
+    perLane = prepared.map((x) => kachueeBeats(x, fs, peaks, options.kachuee));
+    fits = new Uint8Array(peaks.length).fill(1);
+  } else {
+    outFs = options.fs ?? fs;
+    length = win.before + win.after;
+    const at = outFs === fs ? peaks : peaks.map((s) => resampleIndex(s, fs, outFs));
+    const cut = prepared.map((x) => centredWindows(outFs === fs ? x : resample(x, fs, outFs), at, win.before, win.after));
+    perLane = cut.map((c) => c.windows);
+    fits = cut[0]!.fits;
+  }
+  const keep: number[] = [];
+  for (let k = 0; k < peaks.length; k++) if (fits[k] && symbols[k] && scheme.classOf(symbols[k]!) >= 0) keep.push(k);
+  const ch = lanes.length;
+  const x = new Float32Array(keep.length * ch * length);
+  const rr = new Float32Array(keep.length * 6);
+  keep.forEach((k, row) => {
+    for (let c = 0; c < ch; c++) x.set(perLane[c]!.subarray(k * length, (k + 1) * length), (row * ch + c) * length);
+    rr.set(rrAll.subarray(k * 6, k * 6 + 6), row * 6);
+  });
+  return {
+    x,
+    rr,
+    y: Int32Array.from(keep, (k) => scheme.classOf(symbols[k]!)),
+    symbol: keep.map((k) => symbols[k]!),
+    sample: Int32Array.from(keep, (k) => peaks[k]!),
+    channels: ch,
+    length,
+    fs: outFs,
+    leads: lanes.map((c) => rec.sigName[c]!),
+  };
+}

@@ -1,0 +1,89 @@
+// Anti-aliased rational resampling (e.g. 360 -> 125 Hz = x25/72) by direct polyphase evaluation of a
+// Blackman-windowed sinc: output k sits at input time k * fsIn / fsOut, and the kernel's cut-off is
+// `rolloff` x the lower Nyquist frequency, so content above the new Nyquist is removed before it can
+// alias. Each phase's taps are normalised to sum to 1 (exact DC gain); samples beyond the ends repeat
+// the end values. Reference: Smith, "Digital Audio Resampling" (ccrma.stanford.edu/~jos/resample).
+
+export interface ResampleOptions {
+  /** Cut-off as a fraction of min(fsIn, fsOut) / 2 (default 0.9). */
+  rolloff?: number;
+  /** Kernel half-width in zero crossings of the cut-off (default 16). */
+  zeros?: number;
+}
+
+function gcd(a: number, b: number): number {
+  while (b) [a, b] = [b, a % b];
+  return a;
+}
+
+/** Integer ratio L / M with fsOut / fsIn = L / M (frequencies rounded to 1/1000 Hz). */
+function ratio(fsIn: number, fsOut: number): [number, number] {
+  const a = Math.round(fsOut * 1000), b = Math.round(fsIn * 1000);
+  const g = gcd(a, b);
+  return [a / g, b / g];
+}
+
+/** Number of output samples for n input samples. */
+export function resampledLength(n: number, fsIn: number, fsOut: number): number {
+  const [L, M] = ratio(fsIn, fsOut);
+  return Math.ceil((n * L) / M);
+}
+
+/** Resamples x from fsIn to fsOut. */
+export function resample(x: ArrayLike<number>, fsIn: number, fsOut: number, options: ResampleOptions = {}): Float32Array {
+  if (!(fsIn > 0 && fsOut > 0)) throw new RangeError(`resample: frequencies must be positive, got ${fsIn} -> ${fsOut}`);
+  const n = x.length;
+  const [L, M] = ratio(fsIn, fsOut);
+  const nOut = Math.ceil((n * L) / M);
+  const out = new Float32Array(nOut);
+  if (n === 0) return out;
+  if (L === M) {
+    for (let i = 0; i < n; i++) out[i] = x[i]!;
+    return out;
+  }
+  const cut = ((options.rolloff ?? 0.9) * Math.min(fsIn, fsOut)) / 2 / fsIn; // cycles per input sample
+  const half = (options.zeros ?? 16) / (2 * cut); // kernel half-width in input samples
+  const K = Math.ceil(half);
+  const taps = 2 * K;
+  // table[phase][j]: weight of input sample i0 - K + 1 + j for output at time i0 + phase / L.
+  const table = new Float64Array(L * taps);
+  for (let ph = 0; ph < L; ph++) {
+    let sum = 0;
+    for (let j = 0; j < taps; j++) {
+      const tau = ph / L + K - 1 - j; // output time minus input sample time
+      let w = 0;
+      if (Math.abs(tau) < half) {
+        const u = tau / half; // -1..1
+        const win = 0.42 + 0.5 * Math.cos(Math.PI * u) + 0.08 * Math.cos(2 * Math.PI * u);
+        const arg = 2 * cut * tau;
+        w = 2 * cut * (arg === 0 ? 1 : Math.sin(Math.PI * arg) / (Math.PI * arg)) * win;
+      }
+      table[ph * taps + j] = w;
+      sum += w;
+    }
+    for (let j = 0; j < taps; j++) table[ph * taps + j]! /= sum;
+  }
+  for (let k = 0; k < nOut; k++) {
+    const pos = k * M;
+    const i0 = Math.floor(pos / L);
+    const ph = pos - i0 * L;
+    const base = ph * taps;
+    const first = i0 - K + 1;
+    let acc = 0;
+    if (first >= 0 && first + taps <= n) {
+      for (let j = 0; j < taps; j++) acc += table[base + j]! * x[first + j]!;
+    } else {
+      for (let j = 0; j < taps; j++) {
+        const i = Math.min(n - 1, Math.max(0, first + j));
+        acc += table[base + j]! * x[i]!;
+      }
+    }
+    out[k] = acc;
+  }
+  return out;
+}
+
+/** Maps a sample index from fsIn to the nearest sample at fsOut. */
+export function resampleIndex(sample: number, fsIn: number, fsOut: number): number {
+  return Math.round((sample * fsOut) / fsIn);
+}

@@ -1,0 +1,100 @@
+// The three protocols on the real database: pinned per-class counts of every split (seed 0, default
+// Kachuee windows), build time, the cache (fast reload, invalidated by options and source files).
+import { mkdtempSync, readdirSync, rmSync, symlinkSync, copyFileSync, utimesSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { classCounts, type BeatDataset } from '../../src/ecg/dataset/dataset.ts';
+import { AAMI } from '../../src/ecg/dataset/labels.ts';
+import { DS1, DS2, interValidationRecords } from '../../src/ecg/dataset/protocols.ts';
+import { recordBeats } from '../../src/ecg/dataset/record-beats.ts';
+import { rdann, rdrecord } from '../../src/node/wfdb-files.ts';
+import { datasetCachePath, loadDataset } from '../../src/node/dataset.ts';
+import { mitdbDir } from './helpers.ts';
+
+const data = mitdbDir();
+const cacheDir = mkdtempSync(join(tmpdir(), 'ecgrad-cache-'));
+const counts = (ds: BeatDataset) => ({
+  train: classCounts(ds, ds.split.train), val: classCounts(ds, ds.split.val), test: classCounts(ds, ds.split.test),
+});
+
+test('intra: all 109,494 beats in AAMI classes, stratified 70/10/20; built in at most 10 s, reloaded from the cache in under 2 s', () => {
+  const cold = loadDataset('intra', { data, cacheDir });
+  console.log(`  intra built in ${cold.seconds} s`);
+  assert.ok(!cold.fromCache && cold.seconds <= 10, `${cold.seconds} s`);
+  const ds = cold.dataset;
+  assert.equal([ds.y.length, ds.channels, ds.length, ds.fs], [109494, 1, 187, 125]);
+  assert.equal(classCounts(ds), { N: 90631, S: 2781, V: 7236, F: 803, Q: 8043 });
+  assert.equal(counts(ds), {
+    train: { N: 63442, S: 1947, V: 5065, F: 562, Q: 5630 },
+    val: { N: 9063, S: 278, V: 724, F: 80, Q: 804 },
+    test: { N: 18126, S: 556, V: 1447, F: 161, Q: 1609 },
+  });
+  const warm = loadDataset('intra', { data, cacheDir });
+  console.log(`  intra from cache in ${warm.seconds} s`);
+  assert.ok(warm.fromCache && warm.seconds < 2, `${warm.seconds} s`);
+  assert.equal(warm.dataset.split, ds.split);
+  assert.equal(warm.dataset.x.subarray(0, 1000), ds.x.subarray(0, 1000));
+  // Every row is a Kachuee beat: values in [0, 1], starting at the R peak.
+  assert.ok(ds.x.every((v) => v >= 0 && v <= 1));
+  assert.is(ds.records[ds.record[0]!], '100');
+  assert.is(ds.sample[0], 77);
+});
+
+test('inter: de Chazal DS1 / DS2 counts (N 45,866 S 944 V 3,788 F 415 Q 8 / N 44,259 S 1,837 V 3,221 F 388 Q 7); validation = 4 DS1 records', () => {
+  const ds = loadDataset('inter', { data, cacheDir, cache: false }).dataset;
+  const c = counts(ds);
+  const ds1 = Object.fromEntries(ds.classes.map((k) => [k, c.train[k]! + c.val[k]!]));
+  assert.equal(ds1, { N: 45866, S: 944, V: 3788, F: 415, Q: 8 });
+  assert.equal(c.test, { N: 44259, S: 1837, V: 3221, F: 388, Q: 7 });
+  const val = interValidationRecords(0);
+  assert.equal(val, ['106', '109', '119', '203']);
+  assert.equal(c.val, { N: 8071, S: 2, V: 1446, F: 3, Q: 4 });
+  assert.equal(c.train, { N: 37795, S: 942, V: 2342, F: 412, Q: 4 });
+  const names = (rows: Int32Array) => new Set(Array.from(rows, (i) => ds.records[ds.record[i]!]!));
+  assert.equal([...names(ds.split.val)].sort(), val);
+  assert.equal([...names(ds.split.test)].sort(), DS2.slice().sort());
+  assert.ok([...names(ds.split.train)].every((r) => DS1.includes(r) && !val.includes(r)));
+});
+
+test('arrhythminet: N/L/R/A/V beats, stratified 70/10/20', () => {
+  const ds = loadDataset('arrhythminet', { data, cacheDir, cache: false }).dataset;
+  assert.equal(counts(ds), {
+    train: { N: 52536, L: 5653, R: 5081, A: 1782, V: 4991 },
+    val: { N: 7505, L: 808, R: 726, A: 255, V: 713 },
+    test: { N: 15011, L: 1614, R: 1452, A: 509, V: 1426 },
+  });
+});
+
+test('the cache file changes with the options, the seed and the size or mtime of any source file', () => {
+  const base = datasetCachePath('intra', { data, cacheDir });
+  assert.is(datasetCachePath('intra', { data, cacheDir }), base);
+  assert.is.not(datasetCachePath('intra', { data, cacheDir, seed: 1 }), base);
+  assert.is.not(datasetCachePath('intra', { data, cacheDir, leads: 'both' }), base);
+  const mirror = mkdtempSync(join(tmpdir(), 'ecgrad-mirror-'));
+  for (const f of readdirSync(data)) if (/^\d+\.(hea|dat|atr)$/.test(f) && f !== '100.atr') symlinkSync(join(data, f), join(mirror, f));
+  copyFileSync(join(data, '100.atr'), join(mirror, '100.atr'));
+  utimesSync(join(mirror, '100.atr'), new Date(0), new Date(0));
+  const a = datasetCachePath('intra', { data: mirror, cacheDir });
+  utimesSync(join(mirror, '100.atr'), new Date(1e12), new Date(1e12));
+  assert.is.not(datasetCachePath('intra', { data: mirror, cacheDir }), a);
+  rmSync(mirror, { recursive: true, force: true });
+});
+
+test('R-centred windows at 360 Hz on both leads, from detected peaks (records 100 and 114, whose MLII is signal 1)', () => {
+  for (const name of ['100', '114']) {
+    const record = rdrecord(join(data, name)), annotations = rdann(join(data, name), 'atr');
+    const b = recordBeats(record, annotations, AAMI, { window: { before: 90, after: 126 }, leads: 'both', peaks: 'detected' });
+    assert.equal([b.channels, b.length, b.fs, b.leads[0]], [2, 216, 360, 'MLII']);
+    const ref = recordBeats(record, annotations, AAMI, { window: { before: 90, after: 126 } });
+    // Detected beats take the label of the reference beat within 150 ms; nearly all are found.
+    assert.ok(b.y.length >= ref.y.length - 10 && b.y.length <= ref.y.length, `${name}: ${b.y.length} of ${ref.y.length}`);
+    // The window's sample 90 is the R peak: baseline-free MLII peaks stand out from the window mean.
+    const row = ref.x.subarray(0, 216);
+    assert.ok(Math.abs(row[90]!) > 0.3, `${name}: R amplitude ${row[90]}`);
+  }
+});
+
+test.after(() => rmSync(cacheDir, { recursive: true, force: true }));
+test.run();
