@@ -31,3 +31,5 @@ export { Adam, AdamW } from './optim/adam.ts';
 export type { AdamOptions } from './optim/adam.ts';
 export { linear } from './ops/matmul.ts';
 export * from './nn/index.ts';
+// ECG data (browser-safe): WFDB bytes, signal processing, QRS detection, beat datasets, protocols.
+export * from './ecg/index.ts';
