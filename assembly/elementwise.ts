@@ -120,7 +120,7 @@ const IDX: usize = memory.data(MAX_DIMS * 4, 16);
 }
 // @ts-ignore: decorator
 @inline function boolf(c: bool): f32 {
-  return select<f32>(1.0, 0.0, c);
+  return <f32><i32>c; // branch-free (a float select may compile to a mispredicting branch)
 }
 // @ts-ignore: decorator
 @inline function vbool(m: v128): v128 {
@@ -340,11 +340,20 @@ export function binary(op: i32, a: usize, b: usize, out: usize, ndim: i32, shape
 
 // ================================ unary ================================
 
+// max(x, 0) on the bits, branch-free (V8 lowers scalar f32.max with branches): clears negative values
+// (−0 → +0) and keeps NaN, like f32x4.max(x, 0).
+// @ts-ignore: decorator
+@inline function relu1(x: f32): f32 {
+  const ix = reinterpret<i32>(x);
+  const nan = -(<i32>((ix & 0x7fffffff) > 0x7f800000));
+  return reinterpret<f32>(ix & (~(ix >> 31) | nan));
+}
+
 // @ts-ignore: decorator
 @inline function un1(op: i32, x: f32, p: f32): f32 {
   if (op == U_NEG) return -x;
   if (op == U_ABS) return abs<f32>(x);
-  if (op == U_RELU) return max<f32>(x, 0.0);
+  if (op == U_RELU) return relu1(x);
   if (op == U_LEAKY_RELU) return x > 0 ? x : p * x;
   if (op == U_SIGMOID) return ssigmoid(x);
   if (op == U_TANH) return stanh(x);

@@ -131,11 +131,10 @@
   const ix = reinterpret<i32>(xs);
   let e = (ix >> 23) - 126 + eadj;
   const m = reinterpret<f32>((ix & 0x007fffff) | 0x3f000000);
-  let f = m - 1.0;
-  if (m < SQRTHF) {
-    e -= 1;
-    f = f + m;
-  }
+  // m < √½ without a data-dependent branch: lo is 1 or 0 (then f + m·0 = f exactly).
+  const lo = <i32>(m < SQRTHF);
+  e -= lo;
+  const f = (m - 1.0) + m * <f32>lo;
   const fe = <f32>e;
   const z = f * f;
   let y = ((((((((LP0 * f + LP1) * f + LP2) * f + LP3) * f + LP4) * f + LP5) * f + LP6) * f + LP7) * f + LP8) * f * z;

@@ -131,6 +131,8 @@ test('binary: non-contiguous operands (transposed, sliced with offset, negative 
       assertClose(runBinary(b, op, A, Bb, shape, [1, 7], [9, 1], 0, 2), stridedBinaryRef(op, A, Bb, shape, [1, 7], [9, 1], 0, 2), BIN_TOL[op] ?? 2e-7, 0, `${build} op ${op} transposed/sliced`);
       // b flipped along the last axis: stride -1 starting at the row end; a broadcast along rows.
       assertClose(runBinary(b, op, A, Bb, [7, 9], [5, 0], [9, -1], 0, 8), stridedBinaryRef(op, A, Bb, [7, 9], [5, 0], [9, -1], 0, 8), BIN_TOL[op] ?? 2e-7, 0, `${build} op ${op} flipped`);
+      // both operands constant along the row (stride pair (0,0)): one value per row, filled
+      assertClose(runBinary(b, op, A, Bb, [3, 6], [1, 0], [2, 0]), stridedBinaryRef(op, A, Bb, [3, 6], [1, 0], [2, 0]), BIN_TOL[op] ?? 2e-7, 0, `${build} op ${op} (0,0) rows`);
       // 4-d with a gap in the middle (not collapsible) and an odometer over 3 outer dims.
       const sh = [2, 3, 2, 6];
       const [C] = binaryInputs(op, 2 * 3 * 2 * 8, 11 + op), [, D] = binaryInputs(op, 6 * 3, 12 + op);
