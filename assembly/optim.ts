@@ -1,5 +1,6 @@
 // Fused optimizer steps (docs/kernels.md, "optim.ts"). In place, one pass over contiguous f32 vectors
-// of length n: parameters p, gradients g, and state (buf for SGD; m, v for Adam). Scalars arrive as f32.
+// of length n: parameters p, gradients g, and state (buf for SGD; m, v for Adam). SGD scalars arrive
+// as f32; Adam's as f64 (derived constants are formed in double precision, then rounded once).
 //
 // SGD (torch.optim.SGD, maximize = false):
 //   g' = g + wd·p                                   (skipped when wd = 0)
@@ -87,9 +88,8 @@ export function sgdStep(
 // @ts-ignore: decorator
 @inline function adamLoop(
   p: usize, g: usize, m: usize, v: usize, n: i32, beta1: f32, beta2: f32, eps: f32, wd: f32,
-  stepSize: f32, bc2s: f32, decay: f32, coupledWd: bool, decoupledWd: bool,
+  stepSize: f32, bc2s: f32, decay: f32, ob1: f32, ob2: f32, coupledWd: bool, decoupledWd: bool,
 ): void {
-  const ob1: f32 = 1.0 - beta1, ob2: f32 = 1.0 - beta2;
   let i = 0;
   if (ASC_FEATURE_SIMD) {
     const vb1 = fsplat(beta1), vb2 = fsplat(beta2), vob1 = fsplat(ob1), vob2 = fsplat(ob2);
@@ -125,14 +125,18 @@ export function sgdStep(
 
 /** One Adam (decoupled = 0) or AdamW (decoupled = 1) step over n parameters (see header). */
 export function adamStep(
-  p: usize, g: usize, m: usize, v: usize, n: i32, lr: f32, beta1: f32, beta2: f32, eps: f32,
-  weightDecay: f32, decoupled: i32, bc1: f32, bc2: f32,
+  p: usize, g: usize, m: usize, v: usize, n: i32, lr: f64, beta1: f64, beta2: f64, eps: f64,
+  weightDecay: f64, decoupled: i32, bc1: f64, bc2: f64,
 ): void {
+  // Scalars arrive as f64 so that 1 − β, lr/bc1 and sqrt(bc2) are formed in double precision (as
+  // PyTorch does) before rounding to f32 once.
   if (n <= 0) return;
-  const stepSize = lr / bc1;
-  const bc2s = sqrt<f32>(bc2);
-  const decay: f32 = 1.0 - lr * weightDecay;
-  if (weightDecay == 0) adamLoop(p, g, m, v, n, beta1, beta2, eps, weightDecay, stepSize, bc2s, decay, false, false);
-  else if (decoupled != 0) adamLoop(p, g, m, v, n, beta1, beta2, eps, weightDecay, stepSize, bc2s, decay, false, true);
-  else adamLoop(p, g, m, v, n, beta1, beta2, eps, weightDecay, stepSize, bc2s, decay, true, false);
+  const b1 = <f32>beta1, b2 = <f32>beta2, e = <f32>eps, wd = <f32>weightDecay;
+  const ob1 = <f32>(1.0 - beta1), ob2 = <f32>(1.0 - beta2);
+  const stepSize = <f32>(lr / bc1);
+  const bc2s = <f32>Math.sqrt(bc2);
+  const decay = <f32>(1.0 - lr * weightDecay);
+  if (weightDecay == 0) adamLoop(p, g, m, v, n, b1, b2, e, wd, stepSize, bc2s, decay, ob1, ob2, false, false);
+  else if (decoupled != 0) adamLoop(p, g, m, v, n, b1, b2, e, wd, stepSize, bc2s, decay, ob1, ob2, false, true);
+  else adamLoop(p, g, m, v, n, b1, b2, e, wd, stepSize, bc2s, decay, ob1, ob2, true, false);
 }

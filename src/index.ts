@@ -24,11 +24,7 @@ export {
   reshape, flatten, squeeze, unsqueeze, permute, transpose, slice, narrow, pad, concat, stack, clone,
 } from './ops/shape-ops.ts';
 export type { Range } from './ops/shape-ops.ts';
-export { Optimizer } from './optim/optimizer.ts';
-export { SGD } from './optim/sgd.ts';
-export type { SGDOptions } from './optim/sgd.ts';
-export { Adam, AdamW } from './optim/adam.ts';
-export type { AdamOptions } from './optim/adam.ts';
+export * from './optim/index.ts';
 export { linear } from './ops/matmul.ts';
 export * from './nn/index.ts';
 // ECG data (browser-safe): WFDB bytes, signal processing, QRS detection, beat datasets, protocols.

@@ -9,3 +9,5 @@ export {
   initWeight, defaultBias,
 } from './init.ts';
 export type { InitName } from './init.ts';
+export { crossEntropy, focalLoss, combinedLoss, l2Penalty } from './losses.ts';
+export type { Labels, CrossEntropyOptions, FocalLossOptions, CombinedLossOptions } from './losses.ts';

@@ -2,7 +2,7 @@
 // decay), exactly as torch.optim.Adam / AdamW; one fused kernel per parameter (adamStep).
 import type { Tensor } from '../core/tensor.ts';
 import { backend } from '../core/runtime.ts';
-import { Optimizer, checkHyper } from './optimizer.ts';
+import { Optimizer, checkHyper, type Params } from './optimizer.ts';
 
 export interface AdamOptions {
   lr?: number;
@@ -21,7 +21,7 @@ export class Adam extends Optimizer {
   private readonly v: (Tensor | null)[];
   private readonly steps: number[];
 
-  constructor(params: Iterable<Tensor>, opts: AdamOptions = {}, protected readonly decoupled = false) {
+  constructor(params: Params, opts: AdamOptions = {}, protected readonly decoupled = false) {
     super(params, decoupled ? 'AdamW' : 'Adam');
     this.lr = opts.lr ?? 1e-3;
     [this.beta1, this.beta2] = opts.betas ?? [0.9, 0.999];
@@ -42,14 +42,14 @@ export class Adam extends Optimizer {
     const v = (this.v[i] ??= this.stateFor(p));
     const t = ++this.steps[i]!;
     backend().k.adamStep(
-      p.ptr, g.ptr, m.ptr, v.ptr, p.size, this.lr, this.beta1, this.beta2, this.eps, this.weightDecay,
+      p.ptr, g.ptr, m.ptr, v.ptr, p.size, this.lr, this.beta1, this.beta2, this.eps, this.decayFor(i, this.weightDecay),
       this.decoupled ? 1 : 0, 1 - this.beta1 ** t, 1 - this.beta2 ** t,
     );
   }
 }
 
 export class AdamW extends Adam {
-  constructor(params: Iterable<Tensor>, opts: AdamOptions = {}) {
+  constructor(params: Params, opts: AdamOptions = {}) {
     super(params, opts, true);
   }
 }

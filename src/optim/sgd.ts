@@ -2,7 +2,7 @@
 // exactly as torch.optim.SGD; one fused kernel per parameter (sgdStep).
 import type { Tensor } from '../core/tensor.ts';
 import { backend } from '../core/runtime.ts';
-import { Optimizer, checkHyper } from './optimizer.ts';
+import { Optimizer, checkHyper, type Params } from './optimizer.ts';
 
 export interface SGDOptions {
   lr: number;
@@ -20,7 +20,7 @@ export class SGD extends Optimizer {
   readonly nesterov: boolean;
   private readonly buffers: (Tensor | null)[];
 
-  constructor(params: Iterable<Tensor>, opts: SGDOptions) {
+  constructor(params: Params, opts: SGDOptions) {
     super(params, 'SGD');
     this.lr = opts.lr;
     this.momentum = opts.momentum ?? 0;
@@ -44,7 +44,7 @@ export class SGD extends Optimizer {
     }
     const buf = this.buffers[i];
     backend().k.sgdStep(
-      p.ptr, g.ptr, buf ? buf.ptr : 0, p.size, this.lr, this.momentum, this.dampening, this.weightDecay,
+      p.ptr, g.ptr, buf ? buf.ptr : 0, p.size, this.lr, this.momentum, this.dampening, this.decayFor(i, this.weightDecay),
       this.nesterov ? 1 : 0, first,
     );
   }

@@ -41,9 +41,9 @@ function runAdam(b: Backend, n: number, o: AdamOptions, seed: number, check: (st
     const [bc1, bc2] = biasCorrections(o, t);
     b.k.adamStep(pp, pg, pm, pv, n, o.lr, o.beta1, o.beta2, o.eps, o.weightDecay, o.decoupled ? 1 : 0, bc1, bc2);
     b.free(pg);
-    // The kernel receives its hyperparameters as f32 (so 1 − β2 for β2 = 0.999 is 1.3e-5 relative off
-    // the double PyTorch uses); the reference gets the same f32 values and the host's bias corrections.
-    adamStepRef(rp, g, rm, rv, asF32(o), bc1, bc2);
+    // The kernel receives Adam's hyperparameters as f64 and forms 1 − β, lr/bc1 and sqrt(bc2) in double
+    // precision like PyTorch, so the reference uses the exact (double) hyperparameters.
+    adamStepRef(rp, g, rm, rv, o, bc1, bc2);
     check(t, [getF32(b, pp, n), getF32(b, pm, n), getF32(b, pv, n)], [rp, rm, rv]);
   }
   for (const q of [pp, pm, pv]) b.free(q);
