@@ -11,3 +11,7 @@ export {
 export type { InitName } from './init.ts';
 export { crossEntropy, focalLoss, combinedLoss, l2Penalty } from './losses.ts';
 export type { Labels, CrossEntropyOptions, FocalLossOptions, CombinedLossOptions } from './losses.ts';
+export {
+  encodeModel, decodeModel, loadModelState, registerArchitecture, architectures, modelFromBytes, crc32, ModelFileError,
+} from './model-file.ts';
+export type { ModelHeader, DecodedModel, TensorEntry, EncodeOptions } from './model-file.ts';

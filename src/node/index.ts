@@ -5,3 +5,4 @@ export { resolveDataDir } from './data-path.ts';
 export { evaluateQrs, type QrsEvaluation, type QrsScore, type QrsEvalOptions } from './qrs-eval.ts';
 export { loadDataset, datasetCachePath, defaultCacheDir, type LoadDatasetOptions, type LoadedDataset } from './dataset.ts';
 export { downloadDatabase, parseSha256Sums, type DownloadOptions, type DownloadReport } from './download.ts';
+export { saveModel, loadModel, loadModelInto } from './model-io.ts';

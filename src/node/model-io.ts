@@ -1,0 +1,41 @@
+// Node helpers for model files: atomic save (temporary file + rename, so a crash never leaves a
+// half-written model under the final name) and load with the file path named in every error.
+import { readFileSync, renameSync, writeFileSync, mkdirSync, rmSync } from 'node:fs';
+import { dirname, basename, join } from 'node:path';
+import type { Module } from '../nn/module.ts';
+import {
+  decodeModel, encodeModel, loadModelState, modelFromBytes, ModelFileError, type EncodeOptions, type ModelHeader,
+} from '../nn/model-file.ts';
+
+export function saveModel(path: string, model: Module, opts: EncodeOptions): void {
+  const bytes = encodeModel(model, opts);
+  mkdirSync(dirname(path), { recursive: true });
+  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
+  try {
+    writeFileSync(tmp, bytes);
+    renameSync(tmp, path);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw new Error(`saveModel: cannot write ${path}: ${(e as Error).message}`);
+  }
+}
+
+function read(path: string): Uint8Array {
+  try {
+    return new Uint8Array(readFileSync(path));
+  } catch (e) {
+    throw new ModelFileError(path, `cannot be read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+}
+
+/** Loads a file's values into an existing model (its architecture must match when `arch` is given). */
+export function loadModelInto(path: string, model: Module, arch?: string): ModelHeader {
+  const decoded = decodeModel(read(path), path);
+  loadModelState(model, decoded, { arch, source: path });
+  return decoded.header;
+}
+
+/** Builds a registered architecture from a model file. */
+export function loadModel(path: string): { model: Module; header: ModelHeader } {
+  return modelFromBytes(read(path), path);
+}
