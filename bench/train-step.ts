@@ -1,0 +1,106 @@
+// One full training step (forward, cross-entropy, backward, Adam) at batch 64 x 1 x 187 for the reference
+// models of ../shared/baselines/torch_bench.py (StdCNN, DSCNN, LSTMNet), plus StdCNN inference at batch 1
+// and 256, in ecgrad; then, in the same run, the PyTorch baseline script (one thread) when Debian's
+// python3-torch is installed, side by side with the ratio.
+//   npm run bench:train              human-readable table
+//   npm run bench:train -- --json    {"std_train_b64": {"samples_per_s": ..., "pytorch_samples_per_s": ..., "ratio": ...}, ...}
+//   options: --no-torch (skip PyTorch), --only std,ds,lstm,infer
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
+import { initSync, randn, noGrad, crossEntropy, Adam, backendInfo, type Module } from '../src/index.ts';
+import { StdCNN, DSCNN, LSTMNet } from '../src/models/reference.ts';
+
+const args = process.argv.slice(2);
+const json = args.includes('--json');
+const noTorch = args.includes('--no-torch');
+const onlyArg = args.find((a) => a.startsWith('--only'));
+const only = new Set((onlyArg?.includes('=') ? onlyArg.split('=')[1]! : args[args.indexOf('--only') + 1] ?? '').split(',').filter(Boolean));
+const want = (k: string) => only.size === 0 || only.has(k);
+const log = (...m: unknown[]) => (json ? console.error : console.log)(...m);
+
+initSync();
+
+function median(v: number[]): number {
+  const s = [...v].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+}
+
+/** Median samples/s over `reps` timings of `inner` calls each, after `warmup` calls. */
+function time(batch: number, fn: () => void, warmup: number, reps: number, inner: number): { samplesPerS: number; min: number; max: number } {
+  for (let i = 0; i < warmup; i++) fn();
+  const rates: number[] = [];
+  for (let r = 0; r < reps; r++) {
+    const t0 = performance.now();
+    for (let i = 0; i < inner; i++) fn();
+    rates.push((batch * inner * 1000) / (performance.now() - t0));
+  }
+  return { samplesPerS: median(rates), min: Math.min(...rates), max: Math.max(...rates) };
+}
+
+function trainStep(model: Module, B: number, L: number) {
+  model.train();
+  const opt = new Adam(model.parameters(), { lr: 1e-3 });
+  const x = randn([B, 1, L], { seed: 1 }).keep();
+  const y = Int32Array.from({ length: B }, (_, i) => i % 5);
+  return () => {
+    opt.zeroGrad();
+    const loss = crossEntropy(model.forward(x), y);
+    loss.backward();
+    opt.step();
+  };
+}
+
+function inferStep(model: Module, B: number, L: number) {
+  model.eval();
+  const x = randn([B, 1, L], { seed: 2 }).keep();
+  return () => noGrad(() => void model.forward(x));
+}
+
+const results: Record<string, { samples_per_s: number; range: [number, number]; pytorch_samples_per_s?: number; ratio?: number }> = {};
+const record = (key: string, r: ReturnType<typeof time>) => {
+  results[key] = { samples_per_s: Math.round(r.samplesPerS), range: [Math.round(r.min), Math.round(r.max)] };
+  log(`${key.padEnd(16)} ${Math.round(r.samplesPerS)} samples/s (range ${Math.round(r.min)}-${Math.round(r.max)})`);
+};
+
+log(`ecgrad ${backendInfo().build} build, node ${process.version}`);
+if (want('std')) record('std_train_b64', time(64, trainStep(new StdCNN({ seed: 0 }), 64, 187), 10, 15, 5));
+if (want('ds')) record('ds_train_b64', time(64, trainStep(new DSCNN({ seed: 0 }), 64, 187), 10, 15, 5));
+if (want('lstm')) record('lstm_train_b64', time(64, trainStep(new LSTMNet({ seed: 0 }), 64, 187), 3, 10, 2));
+if (want('infer')) {
+  const m = new StdCNN({ seed: 0 });
+  record('std_infer_b1', time(1, inferStep(m, 1, 187), 50, 15, 50));
+  record('std_infer_b256', time(256, inferStep(m, 256, 187), 5, 15, 3));
+}
+
+// PyTorch, same machine, same run, one thread.
+const script = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'shared', 'baselines', 'torch_bench.py');
+const python = '/usr/bin/python3';
+if (!noTorch && existsSync(script) && existsSync(python)) {
+  const which = [want('std') && 'std', want('ds') && 'ds', want('lstm') && 'lstm', want('infer') && 'infer'].filter(Boolean) as string[];
+  try {
+    log('running the PyTorch baseline (one thread)...');
+    const out = execFileSync(python, [script, '1', ...which], {
+      encoding: 'utf8', env: { ...process.env, OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1' }, stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const torch = JSON.parse(out) as { torch: string; results: Record<string, { samples_per_s_median: number }> };
+    const map: Record<string, string> = {
+      std_train_b64: 'std_train_b64_L187', ds_train_b64: 'ds_train_b64_L187', lstm_train_b64: 'lstm_train_b64_L187',
+      std_infer_b1: 'std_infer_b1_L187', std_infer_b256: 'std_infer_b256_L187',
+    };
+    log(`\n${'benchmark'.padEnd(16)} ${'ecgrad'.padStart(8)} ${`torch ${torch.torch}`.padStart(16)}  ratio`);
+    for (const [k, v] of Object.entries(results)) {
+      const t = torch.results[map[k]!]?.samples_per_s_median;
+      if (t === undefined) continue;
+      v.pytorch_samples_per_s = Math.round(t);
+      v.ratio = +(v.samples_per_s / t).toFixed(2);
+      log(`${k.padEnd(16)} ${String(v.samples_per_s).padStart(8)} ${String(Math.round(t)).padStart(16)}  ${v.ratio.toFixed(2)}x`);
+    }
+  } catch (e) {
+    log(`PyTorch baseline not run: ${(e as Error).message.split('\n')[0]}`);
+  }
+} else if (!noTorch) {
+  log('PyTorch baseline not run (needs /usr/bin/python3 with python3-torch and ../shared/baselines/torch_bench.py)');
+}
+if (json) console.log(JSON.stringify(results));

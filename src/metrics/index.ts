@@ -1,0 +1,3 @@
+// Evaluation metrics.
+export { confusionMatrix, classificationReport, reportFromConfusion, aamiGross } from './classification.ts';
+export type { ClassMetrics, ClassificationReport } from './classification.ts';
