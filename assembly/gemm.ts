@@ -47,6 +47,7 @@ const NR: i32 = 8;
 const KC: i32 = 512;
 const MC: i32 = 256;
 const NC: i32 = 512;
+const NC1: i32 = 128; // column chunk when M fits one row block (a multiple of NR)
 const TILE_BYTES: usize = 128;
 
 @inline function ceilDiv(a: i32, b: i32): i32 {
@@ -79,8 +80,8 @@ const TILE_BYTES: usize = 128;
 export function gemmWorkSize(M: i32, N: i32, K: i32): i32 {
   if (M <= 0 || N <= 0 || K <= 0) return 0;
   const kc = blockK(K), mc = blockM(M);
-  // with a single row block, B is packed one 8-column strip at a time
-  const nb = mc >= M ? NR : blockN(N);
+  // with a single row block, B is packed NC1 columns at a time
+  const nb = mc >= M ? imin(NC1, roundUp(N, NR)) : blockN(N);
   return <i32>TILE_BYTES + align64(mc * kc * 4) + align64(kc * nb * 4);
 }
 
@@ -202,6 +203,50 @@ function pack4(src: usize, ks: usize, js: usize, kc: i32, w: i32, dst: usize): v
     for (; j < 4; j++) store<f32>(dst + (<usize>j << 2), 0);
     src += ks;
     dst += 16;
+  }
+}
+
+/** Packs `ns` full 8-column strips of a row-major kc x (8*ns) panel, sweeping each source row left to
+ *  right (sequential reads that the hardware prefetcher follows, unlike one strip at a time). */
+function packRows8(src: usize, ks: usize, kc: i32, ns: i32, dst: usize): void {
+  const sstride = <usize>kc << 5;
+  for (let k = 0; k < kc; k++) {
+    let p = src;
+    let d = dst;
+    for (let s = 0; s < ns; s++) {
+      if (ASC_FEATURE_SIMD) {
+        v128.store(d, v128.load(p));
+        v128.store(d, v128.load(p, 16), 16);
+      } else {
+        store<u64>(d, load<u64>(p));
+        store<u64>(d, load<u64>(p, 8), 8);
+        store<u64>(d, load<u64>(p, 16), 16);
+        store<u64>(d, load<u64>(p, 24), 24);
+      }
+      p += 32;
+      d += sstride;
+    }
+    src += ks;
+    dst += 32;
+  }
+}
+
+/** Packs op(B)[0:kc, 0:nc] (element (k,j) at src + k*ks + j*js) into ceil(nc/8) strips of kc x 8. */
+function packB(src: usize, ks: usize, js: usize, kc: i32, nc: i32, dst: usize): void {
+  let j = 0;
+  if (js == 4) {
+    j = nc & ~7;
+    packRows8(src, ks, kc, j >> 3, dst);
+  }
+  for (; j < nc; j += NR) {
+    pack8(src + <usize>j * js, ks, js, kc, imin(NR, nc - j), dst + (<usize>(j * kc) << 2));
+  }
+}
+
+/** Packs op(A)[0:mc, 0:kc] (element (i,k) at src + i*is + k*ks) into ceil(mc/4) strips of kc x 4. */
+function packA(src: usize, is: usize, ks: usize, mc: i32, kc: i32, dst: usize): void {
+  for (let i = 0; i < mc; i += MR) {
+    pack4(src + <usize>i * is, ks, is, kc, imin(MR, mc - i), dst + (<usize>(i * kc) << 2));
   }
 }
 
@@ -347,7 +392,7 @@ export function gemm(
     scaleC(M, N, beta, c, ldc);
     return;
   }
-  const kcB = blockK(K), mcB = blockM(M), ncB = blockN(N);
+  const kcB = blockK(K), mcB = blockM(M);
   const tile = work;
   const ap = work + TILE_BYTES;
   const bp = ap + <usize>align64(mcB * kcB * 4);
@@ -357,33 +402,30 @@ export function gemm(
   const aKs: usize = transA ? ldaB : 4;
   const bKs: usize = transB ? 4 : ldbB;
   const bJs: usize = transB ? ldbB : 4;
+  if (mcB >= M) {
+    // One row block: A is packed once per depth block, B one NC1-column chunk at a time.
+    for (let pc = 0; pc < K; pc += kcB) {
+      const kc = imin(kcB, K - pc);
+      const bt: f32 = pc == 0 ? beta : 1;
+      packA(a + <usize>pc * aKs, aIs, aKs, M, kc, ap);
+      for (let jc = 0; jc < N; jc += NC1) {
+        const nc = imin(NC1, N - jc);
+        packB(b + <usize>pc * bKs + <usize>jc * bJs, bKs, bJs, kc, nc, bp);
+        macroKernel(M, nc, kc, alpha, bt, ap, bp, c + (<usize>jc << 2), ldc, tile);
+      }
+    }
+    return;
+  }
+  const ncB = blockN(N);
   for (let jc = 0; jc < N; jc += ncB) {
     const nc = imin(ncB, N - jc);
     for (let pc = 0; pc < K; pc += kcB) {
       const kc = imin(kcB, K - pc);
       const bt: f32 = pc == 0 ? beta : 1;
-      const bsrc = b + <usize>pc * bKs + <usize>jc * bJs;
-      if (mcB >= M) {
-        // one row block: pack A once, then pack each B strip right before it is used (it stays in L1)
-        for (let i = 0; i < M; i += MR) {
-          pack4(a + <usize>i * aIs + <usize>pc * aKs, aKs, aIs, kc, imin(MR, M - i), ap + (<usize>(i * kc) << 2));
-        }
-        for (let j = 0; j < nc; j += NR) {
-          const nr = imin(NR, nc - j);
-          pack8(bsrc + <usize>j * bJs, bKs, bJs, kc, nr, bp);
-          macroKernel(M, nr, kc, alpha, bt, ap, bp, c + (<usize>(jc + j) << 2), ldc, tile);
-        }
-        continue;
-      }
-      for (let j = 0; j < nc; j += NR) {
-        pack8(bsrc + <usize>j * bJs, bKs, bJs, kc, imin(NR, nc - j), bp + (<usize>(j * kc) << 2));
-      }
+      packB(b + <usize>pc * bKs + <usize>jc * bJs, bKs, bJs, kc, nc, bp);
       for (let ic = 0; ic < M; ic += mcB) {
         const mc = imin(mcB, M - ic);
-        const asrc = a + <usize>ic * aIs + <usize>pc * aKs;
-        for (let i = 0; i < mc; i += MR) {
-          pack4(asrc + <usize>i * aIs, aKs, aIs, kc, imin(MR, mc - i), ap + (<usize>(i * kc) << 2));
-        }
+        packA(a + <usize>ic * aIs + <usize>pc * aKs, aIs, aKs, mc, kc, ap);
         macroKernel(mc, nc, kc, alpha, bt, ap, bp, c + <usize>ic * ldcB + (<usize>jc << 2), ldc, tile);
       }
     }
