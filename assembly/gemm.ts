@@ -16,8 +16,8 @@
 // term (no fused multiply-add). The SIMD and scalar builds follow exactly this order, so they agree
 // bit for bit.
 //
-// Blocking (GotoBLAS / BLIS loop order), KC = 512, MC = 256, NC = 512, chosen by measurement
-// (BENCHMARKS.md):
+// Blocking (GotoBLAS / BLIS loop order). KC = 512, MC = 256, NC = 512, NC1 = 256, chosen by
+// measurement (BENCHMARKS.md):
 //   for jc in N step NC:                 columns of C and B
 //     for pc in K step KC:               depth
 //       pack B[pc:pc+kc, jc:jc+nc] into strips of NR = 8 columns: strip s holds, for each k,
@@ -26,28 +26,32 @@
 //         pack A[ic:ic+mc, pc:pc+kc] into strips of MR = 4 rows: strip r holds, for each k,
 //           the 4 values op(A)[ic+4r .. ic+4r+3, pc+k] contiguously (zero-padded past M)
 //         for each 8-column strip (jr), for each 4-row strip (ir): 4x8 micro-kernel over kc.
-// When M fits one row block (M <= MC, the common case for Linear layers and convolutions), A is
-// packed first and each B strip is packed just before its column of tiles, so it is still in L1
-// (NC then only splits the column loop, harmlessly). The split sizes are balanced (K = 600 with
-// KC = 512 gives two blocks of 300), so there is no tiny trailing block. Packing absorbs both
-// transposes (4x4 shuffles for the strided direction) and zero-pads the edges.
+// When M fits one row block (M <= MC: Linear layers, convolutions), the loops become
+//   for pc in K step KC: pack A once; for jc in N step NC1: pack B chunk; all tiles of the chunk,
+// so A is never repacked and the B chunk (at most 512 KiB) stays in L2.
+// Untransposed B is packed row by row across all strips of the panel (long sequential reads the
+// hardware prefetcher follows; one strip at a time reads 32 bytes per row and stalls on misses for
+// wide, strided B such as im2col matrices). Transposed operands are packed with 4x4 shuffles.
+// The splits are balanced (K = 600 with KC = 512 gives two blocks of 300), so there is no tiny
+// trailing block.
 //
 // Micro-kernel (SIMD build): 8 f32x4 accumulators hold the 4x8 tile of C; per k it loads the two B
 // vectors of the strip and broadcasts each of the 4 A values (v128.load32_splat), 8 mul + 8 add.
-// One k per loop iteration (unrolling measured slower: V8 spills). Full tiles are written straight to C;
-// edge tiles go through a 128-byte scratch tile and only the valid part is copied out.
+// One k per loop iteration (unrolling by 2, 4 or 8 measured 10-45% slower: V8 spills). The kernel is
+// inlined into its tile loop (faster for small K). Full tiles are written straight to C; edge tiles
+// go through a 128-byte scratch tile and only the valid part is copied out.
 // Scalar build: the same packing, the 4x8 tile computed as four 2x4 register blocks.
 //
 // Scratch (`work`, 64-byte aligned, gemmWorkSize bytes): [tile: 128 B][packed A: mc*kc f32,
-// rounded to 64 B][packed B: kc*nc f32 (kc*8 with a single row block)], with mc, kc, nc the balanced
-// block sizes for this shape: at most 128 B + 512 KiB + 1 MiB.
+// rounded to 64 B][packed B: kc*nc f32 (nc <= NC1 with a single row block)], with mc, kc, nc the
+// balanced block sizes for this shape: at most 128 B + 512 KiB + 1 MiB.
 
 const MR: i32 = 4;
 const NR: i32 = 8;
 const KC: i32 = 512;
 const MC: i32 = 256;
 const NC: i32 = 512;
-const NC1: i32 = 128; // column chunk when M fits one row block (a multiple of NR)
+const NC1: i32 = 256; // column chunk when M fits one row block (a multiple of NR)
 const TILE_BYTES: usize = 128;
 
 @inline function ceilDiv(a: i32, b: i32): i32 {
@@ -270,7 +274,7 @@ function storePartial(tile: usize, c: usize, ldc: i32, mr: i32, nr: i32, alpha: 
   }
 }
 
-function kernel4x8(kc: i32, pa: usize, pb: usize, c: usize, ldc: i32, mr: i32, nr: i32, alpha: f32, beta: f32, tile: usize): void {
+@inline function kernel4x8(kc: i32, pa: usize, pb: usize, c: usize, ldc: i32, mr: i32, nr: i32, alpha: f32, beta: f32, tile: usize): void {
   if (ASC_FEATURE_SIMD) {
     let c0 = f32x4.splat(0), c1 = f32x4.splat(0), c2 = f32x4.splat(0), c3 = f32x4.splat(0);
     let c4 = f32x4.splat(0), c5 = f32x4.splat(0), c6 = f32x4.splat(0), c7 = f32x4.splat(0);
