@@ -53,6 +53,8 @@ const MC: i32 = 256;
 const NC: i32 = 512;
 const NC1: i32 = 256; // column chunk when M fits one row block (a multiple of NR)
 const TILE_BYTES: usize = 128;
+const THIN: i32 = 4; // M or N below this takes the thin path
+const THIN_CHUNK: i32 = 1024; // floats of the thin path's accumulator row
 
 @inline function ceilDiv(a: i32, b: i32): i32 {
   return (a + b - 1) / b;
@@ -86,7 +88,10 @@ export function gemmWorkSize(M: i32, N: i32, K: i32): i32 {
   const kc = blockK(K), mc = blockM(M);
   // with a single row block, B is packed NC1 columns at a time
   const nb = mc >= M ? imin(NC1, roundUp(N, NR)) : blockN(N);
-  return <i32>TILE_BYTES + align64(mc * kc * 4) + align64(kc * nb * 4);
+  const blocked = <i32>TILE_BYTES + align64(mc * kc * 4) + align64(kc * nb * 4);
+  // thin shapes may take either path depending on the transposes
+  const thin = <i32>TILE_BYTES + THIN_CHUNK * 4;
+  return M < THIN || N < THIN ? max(blocked, thin) : blocked;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -373,6 +378,235 @@ function macroKernel(mc: i32, nc: i32, kc: i32, alpha: f32, beta: f32, ap: usize
   }
 }
 
+// ---------------------------------------------------------------------------------------------
+// Thin path (M < THIN or N < THIN): one row (or column) of C at a time, no packing. The 4x8 tiles
+// would waste most of their lanes and packing the other operand would cost as much as the
+// arithmetic. Each element is still accumulated in increasing k over the same balanced K blocks
+// and combined with C exactly as in the blocked path, so results do not depend on the path.
+
+/** Writes acc[0:n] into C (element j at cp + j*cs): C = alpha*acc + beta*C (beta = 0: not read). */
+function combine(n: i32, acc: usize, cp: usize, cs: usize, alpha: f32, beta: f32): void {
+  let j = 0;
+  if (ASC_FEATURE_SIMD && cs == 4) {
+    const va = f32x4.splat(alpha), vb = f32x4.splat(beta);
+    for (; j + 4 <= n; j += 4) {
+      let v = v128.load(acc);
+      if (alpha != 1) v = f32x4.mul(va, v);
+      if (beta == 1) v = f32x4.add(v, v128.load(cp));
+      else if (beta != 0) v = f32x4.add(v, f32x4.mul(vb, v128.load(cp)));
+      v128.store(cp, v);
+      acc += 16;
+      cp += 16;
+    }
+  }
+  for (; j < n; j++) {
+    const v = alpha * load<f32>(acc);
+    if (beta == 0) store<f32>(cp, v);
+    else if (beta == 1) store<f32>(cp, v + load<f32>(cp));
+    else store<f32>(cp, v + beta * load<f32>(cp));
+    acc += 4;
+    cp += cs;
+  }
+}
+
+/**
+ * acc[j] = sum_{k < kc} x_k * Y[k, j] for j < n, in increasing k, with x_k at x + k*xs and Y[k, j] at
+ * y + k*ys + 4j (rows of Y contiguous): streams Y row by row, four rows per pass over acc.
+ */
+function axpyRows(n: i32, kc: i32, x: usize, xs: usize, y: usize, ys: usize, acc: usize): void {
+  memory.fill(acc, 0, <usize>n << 2);
+  let k = 0;
+  for (; k + 4 <= kc; k += 4) {
+    const x0 = load<f32>(x), x1 = load<f32>(x + xs), x2 = load<f32>(x + 2 * xs), x3 = load<f32>(x + 3 * xs);
+    const y0 = y, y1 = y + ys, y2 = y1 + ys, y3 = y2 + ys;
+    let j = 0;
+    if (ASC_FEATURE_SIMD) {
+      const v0 = f32x4.splat(x0), v1 = f32x4.splat(x1), v2 = f32x4.splat(x2), v3 = f32x4.splat(x3);
+      for (; j + 4 <= n; j += 4) {
+        const o = <usize>j << 2;
+        let v = v128.load(acc + o);
+        v = f32x4.add(v, f32x4.mul(v0, v128.load(y0 + o)));
+        v = f32x4.add(v, f32x4.mul(v1, v128.load(y1 + o)));
+        v = f32x4.add(v, f32x4.mul(v2, v128.load(y2 + o)));
+        v = f32x4.add(v, f32x4.mul(v3, v128.load(y3 + o)));
+        v128.store(acc + o, v);
+      }
+    }
+    for (; j < n; j++) {
+      const o = <usize>j << 2;
+      let s = load<f32>(acc + o);
+      s += x0 * load<f32>(y0 + o);
+      s += x1 * load<f32>(y1 + o);
+      s += x2 * load<f32>(y2 + o);
+      s += x3 * load<f32>(y3 + o);
+      store<f32>(acc + o, s);
+    }
+    x += xs << 2;
+    y += ys << 2;
+  }
+  for (; k < kc; k++) {
+    const x0 = load<f32>(x);
+    let j = 0;
+    if (ASC_FEATURE_SIMD) {
+      const v0 = f32x4.splat(x0);
+      for (; j + 4 <= n; j += 4) {
+        const o = <usize>j << 2;
+        v128.store(acc + o, f32x4.add(v128.load(acc + o), f32x4.mul(v0, v128.load(y + o))));
+      }
+    }
+    for (; j < n; j++) {
+      const o = <usize>j << 2;
+      store<f32>(acc + o, load<f32>(acc + o) + x0 * load<f32>(y + o));
+    }
+    x += xs;
+    y += ys;
+  }
+}
+
+/**
+ * C[j] = alpha * sum_{k < kc} x_k * Y[k, j] + beta * C[j] for j < n, in increasing k, with x_k at
+ * x + k*xs, Y[k, j] at y + j*yjs + 4k (columns of Y contiguous) and C[j] at cp + j*cs. SIMD: eight
+ * columns at a time, 4x4 shuffles turn four k of eight columns into k-major vectors.
+ */
+function dotCols(n: i32, kc: i32, x: usize, xs: usize, y: usize, yjs: usize, cp: usize, cs: usize, alpha: f32, beta: f32, tile: usize): void {
+  let j = 0;
+  if (ASC_FEATURE_SIMD) {
+    for (; j + 8 <= n; j += 8) {
+      let lo = f32x4.splat(0), hi = f32x4.splat(0);
+      let px = x;
+      let py = y;
+      let k = 0;
+      for (; k + 4 <= kc; k += 4) {
+        let p = py;
+        const r0 = v128.load(p); p += yjs;
+        const r1 = v128.load(p); p += yjs;
+        const r2 = v128.load(p); p += yjs;
+        const r3 = v128.load(p); p += yjs;
+        const r4 = v128.load(p); p += yjs;
+        const r5 = v128.load(p); p += yjs;
+        const r6 = v128.load(p); p += yjs;
+        const r7 = v128.load(p);
+        const x0 = v128.load32_splat(px); px += xs;
+        const x1 = v128.load32_splat(px); px += xs;
+        const x2 = v128.load32_splat(px); px += xs;
+        const x3 = v128.load32_splat(px); px += xs;
+        let t0 = f32x4.shuffle(r0, r1, 0, 4, 1, 5);
+        let t1 = f32x4.shuffle(r0, r1, 2, 6, 3, 7);
+        let t2 = f32x4.shuffle(r2, r3, 0, 4, 1, 5);
+        let t3 = f32x4.shuffle(r2, r3, 2, 6, 3, 7);
+        let u0 = f32x4.shuffle(r4, r5, 0, 4, 1, 5);
+        let u1 = f32x4.shuffle(r4, r5, 2, 6, 3, 7);
+        let u2 = f32x4.shuffle(r6, r7, 0, 4, 1, 5);
+        let u3 = f32x4.shuffle(r6, r7, 2, 6, 3, 7);
+        lo = f32x4.add(lo, f32x4.mul(x0, f32x4.shuffle(t0, t2, 0, 1, 4, 5)));
+        hi = f32x4.add(hi, f32x4.mul(x0, f32x4.shuffle(u0, u2, 0, 1, 4, 5)));
+        lo = f32x4.add(lo, f32x4.mul(x1, f32x4.shuffle(t0, t2, 2, 3, 6, 7)));
+        hi = f32x4.add(hi, f32x4.mul(x1, f32x4.shuffle(u0, u2, 2, 3, 6, 7)));
+        lo = f32x4.add(lo, f32x4.mul(x2, f32x4.shuffle(t1, t3, 0, 1, 4, 5)));
+        hi = f32x4.add(hi, f32x4.mul(x2, f32x4.shuffle(u1, u3, 0, 1, 4, 5)));
+        lo = f32x4.add(lo, f32x4.mul(x3, f32x4.shuffle(t1, t3, 2, 3, 6, 7)));
+        hi = f32x4.add(hi, f32x4.mul(x3, f32x4.shuffle(u1, u3, 2, 3, 6, 7)));
+        py += 16;
+      }
+      v128.store(tile, lo);
+      v128.store(tile, hi, 16);
+      // remaining k (fewer than 4), element by element in the same order
+      for (; k < kc; k++) {
+        const xv = load<f32>(px);
+        let p = py;
+        for (let jj = 0; jj < 8; jj++) {
+          const q = tile + (<usize>jj << 2);
+          store<f32>(q, load<f32>(q) + xv * load<f32>(p));
+          p += yjs;
+        }
+        px += xs;
+        py += 4;
+      }
+      combine(8, tile, cp, cs, alpha, beta);
+      y += yjs << 3;
+      cp += cs << 3;
+    }
+    if (j + 4 <= n) {
+      // four columns: one transpose per four k
+      let lo = f32x4.splat(0);
+      let px = x;
+      let py = y;
+      let k = 0;
+      for (; k + 4 <= kc; k += 4) {
+        let p = py;
+        const r0 = v128.load(p); p += yjs;
+        const r1 = v128.load(p); p += yjs;
+        const r2 = v128.load(p); p += yjs;
+        const r3 = v128.load(p);
+        const t0 = f32x4.shuffle(r0, r1, 0, 4, 1, 5);
+        const t1 = f32x4.shuffle(r0, r1, 2, 6, 3, 7);
+        const t2 = f32x4.shuffle(r2, r3, 0, 4, 1, 5);
+        const t3 = f32x4.shuffle(r2, r3, 2, 6, 3, 7);
+        lo = f32x4.add(lo, f32x4.mul(v128.load32_splat(px), f32x4.shuffle(t0, t2, 0, 1, 4, 5))); px += xs;
+        lo = f32x4.add(lo, f32x4.mul(v128.load32_splat(px), f32x4.shuffle(t0, t2, 2, 3, 6, 7))); px += xs;
+        lo = f32x4.add(lo, f32x4.mul(v128.load32_splat(px), f32x4.shuffle(t1, t3, 0, 1, 4, 5))); px += xs;
+        lo = f32x4.add(lo, f32x4.mul(v128.load32_splat(px), f32x4.shuffle(t1, t3, 2, 3, 6, 7))); px += xs;
+        py += 16;
+      }
+      v128.store(tile, lo);
+      for (; k < kc; k++) {
+        const xv = load<f32>(px);
+        let p = py;
+        for (let jj = 0; jj < 4; jj++) {
+          const q = tile + (<usize>jj << 2);
+          store<f32>(q, load<f32>(q) + xv * load<f32>(p));
+          p += yjs;
+        }
+        px += xs;
+        py += 4;
+      }
+      combine(4, tile, cp, cs, alpha, beta);
+      y += yjs << 2;
+      cp += cs << 2;
+      j += 4;
+    }
+  }
+  for (; j < n; j++) {
+    let s: f32 = 0;
+    let px = x;
+    let py = y;
+    for (let k = 0; k < kc; k++) {
+      s += load<f32>(px) * load<f32>(py);
+      px += xs;
+      py += 4;
+    }
+    store<f32>(tile, s);
+    combine(1, tile, cp, cs, alpha, beta);
+    y += yjs;
+    cp += cs;
+  }
+}
+
+/**
+ * One output vector: C[j] (at cp + j*cs) = alpha * sum_k x_k Y[k, j] + beta*C[j] for j < n, k < K,
+ * with x_k at x + k*xs and Y[k, j] at y + k*yks + j*yjs (one of yks, yjs is 4), over balanced K
+ * blocks like the blocked path.
+ */
+function thinVector(n: i32, K: i32, x: usize, xs: usize, y: usize, yks: usize, yjs: usize, cp: usize, cs: usize, alpha: f32, beta: f32, work: usize): void {
+  const kcB = blockK(K);
+  const tile = work, acc = work + TILE_BYTES;
+  if (yjs == 4) {
+    for (let j0 = 0; j0 < n; j0 += THIN_CHUNK) {
+      const nn = imin(THIN_CHUNK, n - j0);
+      for (let pc = 0; pc < K; pc += kcB) {
+        const kc = imin(kcB, K - pc);
+        axpyRows(nn, kc, x + <usize>pc * xs, xs, y + <usize>pc * yks + (<usize>j0 << 2), yks, acc);
+        combine(nn, acc, cp + <usize>j0 * cs, cs, alpha, pc == 0 ? beta : 1);
+      }
+    }
+  } else {
+    for (let pc = 0; pc < K; pc += kcB) {
+      const kc = imin(kcB, K - pc);
+      dotCols(n, kc, x + <usize>pc * xs, xs, y + <usize>pc * yks, yjs, cp, cs, alpha, pc == 0 ? beta : 1, tile);
+    }
+  }
+}
+
 /** C = beta*C (beta = 0 writes zeros without reading). */
 function scaleC(M: i32, N: i32, beta: f32, c: usize, ldc: i32): void {
   if (beta == 1) return;
@@ -396,16 +630,32 @@ export function gemm(
     scaleC(M, N, beta, c, ldc);
     return;
   }
-  const kcB = blockK(K), mcB = blockM(M);
-  const tile = work;
-  const ap = work + TILE_BYTES;
-  const bp = ap + <usize>align64(mcB * kcB * 4);
   // byte strides of op(A) along i and k, and of op(B) along k and j
   const ldaB = <usize>lda << 2, ldbB = <usize>ldb << 2, ldcB = <usize>ldc << 2;
   const aIs: usize = transA ? 4 : ldaB;
   const aKs: usize = transA ? ldaB : 4;
   const bKs: usize = transB ? 4 : ldbB;
   const bJs: usize = transB ? ldbB : 4;
+  // thin path: rows of C when M is small, columns when N is small (the dot-product form, needed when
+  // the long operand is not contiguous along the output, only below 3: at 3 the blocked path wins)
+  if (M < (bJs == 4 ? THIN : THIN - 1)) {
+    // each row of C: x = op(A)[i, :], Y = op(B)
+    for (let i = 0; i < M; i++) {
+      thinVector(N, K, a + <usize>i * aIs, aKs, b, bKs, bJs, c + <usize>i * ldcB, 4, alpha, beta, work);
+    }
+    return;
+  }
+  if (N < (aIs == 4 ? THIN : THIN - 1)) {
+    // each column of C: x = op(B)[:, j], Y[k, i] = op(A)[i, k]
+    for (let j = 0; j < N; j++) {
+      thinVector(M, K, b + <usize>j * bJs, bKs, a, aKs, aIs, c + (<usize>j << 2), ldcB, alpha, beta, work);
+    }
+    return;
+  }
+  const kcB = blockK(K), mcB = blockM(M);
+  const tile = work;
+  const ap = work + TILE_BYTES;
+  const bp = ap + <usize>align64(mcB * kcB * 4);
   if (mcB >= M) {
     // One row block: A is packed once per depth block, B one NC1-column chunk at a time.
     for (let pc = 0; pc < K; pc += kcB) {
