@@ -35,6 +35,14 @@
 // The splits are balanced (K = 600 with KC = 512 gives two blocks of 300), so there is no tiny
 // trailing block.
 //
+// Thin shapes (M < 4 or N < 4, where 4x8 tiles would waste most lanes and packing costs as much as
+// the arithmetic) skip packing and compute one row (or column) of C at a time: either streaming the
+// rows of op(B) (columns: of op(A)^T) into an accumulator row when they are contiguous along the
+// output, or as eight (four, one) transposed dot products at a time otherwise; the latter only for
+// M or N < 3 (at 3 the blocked path measured faster). Every element still sums in increasing k over
+// the same K blocks and is combined with C in the same way, so results are identical whichever path
+// or batch size computes them.
+//
 // Micro-kernel (SIMD build): 8 f32x4 accumulators hold the 4x8 tile of C; per k it loads the two B
 // vectors of the strip and broadcasts each of the 4 A values (v128.load32_splat), 8 mul + 8 add.
 // One k per loop iteration (unrolling by 2, 4 or 8 measured 10-45% slower: V8 spills). The kernel is
@@ -44,7 +52,8 @@
 //
 // Scratch (`work`, 64-byte aligned, gemmWorkSize bytes): [tile: 128 B][packed A: mc*kc f32,
 // rounded to 64 B][packed B: kc*nc f32 (nc <= NC1 with a single row block)], with mc, kc, nc the
-// balanced block sizes for this shape: at most 128 B + 512 KiB + 1 MiB.
+// balanced block sizes for this shape: at most 128 B + 512 KiB + 1 MiB. The thin path uses the tile and
+// a 4 KiB accumulator row after it.
 
 const MR: i32 = 4;
 const NR: i32 = 8;
