@@ -109,55 +109,61 @@ export function gemmWorkSize(M: i32, N: i32, K: i32): i32 {
 
 function pack8(src: usize, ks: usize, js: usize, kc: i32, w: i32, dst: usize): void {
   let k = 0;
-  if (w == 8) {
-    if (js == 4) {
-      // contiguous rows (B not transposed)
-      for (; k < kc; k++) {
-        if (ASC_FEATURE_SIMD) {
-          v128.store(dst, v128.load(src));
-          v128.store(dst, v128.load(src, 16), 16);
-        } else {
-          store<u64>(dst, load<u64>(src));
-          store<u64>(dst, load<u64>(src, 8), 8);
-          store<u64>(dst, load<u64>(src, 16), 16);
-          store<u64>(dst, load<u64>(src, 24), 24);
-        }
-        src += ks;
-        dst += 32;
+  if (w == 8 && js == 4) {
+    // contiguous rows (B not transposed)
+    for (; k < kc; k++) {
+      if (ASC_FEATURE_SIMD) {
+        v128.store(dst, v128.load(src));
+        v128.store(dst, v128.load(src, 16), 16);
+      } else {
+        store<u64>(dst, load<u64>(src));
+        store<u64>(dst, load<u64>(src, 8), 8);
+        store<u64>(dst, load<u64>(src, 16), 16);
+        store<u64>(dst, load<u64>(src, 24), 24);
       }
-      return;
+      src += ks;
+      dst += 32;
     }
-    if (ASC_FEATURE_SIMD && ks == 4) {
-      // contiguous columns (B transposed): two 4x4 transposes per 4 k
-      for (; k + 4 <= kc; k += 4) {
-        let p = src;
-        const r0 = v128.load(p); p += js;
-        const r1 = v128.load(p); p += js;
-        const r2 = v128.load(p); p += js;
-        const r3 = v128.load(p); p += js;
-        const r4 = v128.load(p); p += js;
-        const r5 = v128.load(p); p += js;
-        const r6 = v128.load(p); p += js;
-        const r7 = v128.load(p);
-        let t0 = f32x4.shuffle(r0, r1, 0, 4, 1, 5);
-        let t1 = f32x4.shuffle(r0, r1, 2, 6, 3, 7);
-        let t2 = f32x4.shuffle(r2, r3, 0, 4, 1, 5);
-        let t3 = f32x4.shuffle(r2, r3, 2, 6, 3, 7);
-        v128.store(dst, f32x4.shuffle(t0, t2, 0, 1, 4, 5), 0);
-        v128.store(dst, f32x4.shuffle(t0, t2, 2, 3, 6, 7), 32);
-        v128.store(dst, f32x4.shuffle(t1, t3, 0, 1, 4, 5), 64);
-        v128.store(dst, f32x4.shuffle(t1, t3, 2, 3, 6, 7), 96);
-        t0 = f32x4.shuffle(r4, r5, 0, 4, 1, 5);
-        t1 = f32x4.shuffle(r4, r5, 2, 6, 3, 7);
-        t2 = f32x4.shuffle(r6, r7, 0, 4, 1, 5);
-        t3 = f32x4.shuffle(r6, r7, 2, 6, 3, 7);
-        v128.store(dst, f32x4.shuffle(t0, t2, 0, 1, 4, 5), 16);
-        v128.store(dst, f32x4.shuffle(t0, t2, 2, 3, 6, 7), 48);
-        v128.store(dst, f32x4.shuffle(t1, t3, 0, 1, 4, 5), 80);
-        v128.store(dst, f32x4.shuffle(t1, t3, 2, 3, 6, 7), 112);
-        src += 16;
-        dst += 128;
-      }
+    return;
+  }
+  if (ASC_FEATURE_SIMD && ks == 4 && w > 1) {
+    // contiguous columns (B transposed): two 4x4 transposes per 4 k; missing columns read as zeros
+    const z = f32x4.splat(0);
+    for (; k + 4 <= kc; k += 4) {
+      let p = src;
+      let r0 = v128.load(p), r1 = z, r2 = z, r3 = z, r4 = z, r5 = z, r6 = z, r7 = z;
+      p += js;
+      if (w > 1) r1 = v128.load(p);
+      p += js;
+      if (w > 2) r2 = v128.load(p);
+      p += js;
+      if (w > 3) r3 = v128.load(p);
+      p += js;
+      if (w > 4) r4 = v128.load(p);
+      p += js;
+      if (w > 5) r5 = v128.load(p);
+      p += js;
+      if (w > 6) r6 = v128.load(p);
+      p += js;
+      if (w > 7) r7 = v128.load(p);
+      let t0 = f32x4.shuffle(r0, r1, 0, 4, 1, 5);
+      let t1 = f32x4.shuffle(r0, r1, 2, 6, 3, 7);
+      let t2 = f32x4.shuffle(r2, r3, 0, 4, 1, 5);
+      let t3 = f32x4.shuffle(r2, r3, 2, 6, 3, 7);
+      v128.store(dst, f32x4.shuffle(t0, t2, 0, 1, 4, 5), 0);
+      v128.store(dst, f32x4.shuffle(t0, t2, 2, 3, 6, 7), 32);
+      v128.store(dst, f32x4.shuffle(t1, t3, 0, 1, 4, 5), 64);
+      v128.store(dst, f32x4.shuffle(t1, t3, 2, 3, 6, 7), 96);
+      t0 = f32x4.shuffle(r4, r5, 0, 4, 1, 5);
+      t1 = f32x4.shuffle(r4, r5, 2, 6, 3, 7);
+      t2 = f32x4.shuffle(r6, r7, 0, 4, 1, 5);
+      t3 = f32x4.shuffle(r6, r7, 2, 6, 3, 7);
+      v128.store(dst, f32x4.shuffle(t0, t2, 0, 1, 4, 5), 16);
+      v128.store(dst, f32x4.shuffle(t0, t2, 2, 3, 6, 7), 48);
+      v128.store(dst, f32x4.shuffle(t1, t3, 0, 1, 4, 5), 80);
+      v128.store(dst, f32x4.shuffle(t1, t3, 2, 3, 6, 7), 112);
+      src += 16;
+      dst += 128;
     }
   }
   for (; k < kc; k++) {
@@ -175,40 +181,42 @@ function pack8(src: usize, ks: usize, js: usize, kc: i32, w: i32, dst: usize): v
 
 function pack4(src: usize, ks: usize, js: usize, kc: i32, w: i32, dst: usize): void {
   let k = 0;
-  if (w == 4) {
-    if (js == 4) {
-      // contiguous rows (A transposed)
-      for (; k < kc; k++) {
-        if (ASC_FEATURE_SIMD) {
-          v128.store(dst, v128.load(src));
-        } else {
-          store<u64>(dst, load<u64>(src));
-          store<u64>(dst, load<u64>(src, 8), 8);
-        }
-        src += ks;
-        dst += 16;
+  if (w == 4 && js == 4) {
+    // contiguous rows (A transposed)
+    for (; k < kc; k++) {
+      if (ASC_FEATURE_SIMD) {
+        v128.store(dst, v128.load(src));
+      } else {
+        store<u64>(dst, load<u64>(src));
+        store<u64>(dst, load<u64>(src, 8), 8);
       }
-      return;
+      src += ks;
+      dst += 16;
     }
-    if (ASC_FEATURE_SIMD && ks == 4) {
-      // contiguous columns (A not transposed): one 4x4 transpose per 4 k
-      for (; k + 4 <= kc; k += 4) {
-        let p = src;
-        const r0 = v128.load(p); p += js;
-        const r1 = v128.load(p); p += js;
-        const r2 = v128.load(p); p += js;
-        const r3 = v128.load(p);
-        const t0 = f32x4.shuffle(r0, r1, 0, 4, 1, 5);
-        const t1 = f32x4.shuffle(r0, r1, 2, 6, 3, 7);
-        const t2 = f32x4.shuffle(r2, r3, 0, 4, 1, 5);
-        const t3 = f32x4.shuffle(r2, r3, 2, 6, 3, 7);
-        v128.store(dst, f32x4.shuffle(t0, t2, 0, 1, 4, 5), 0);
-        v128.store(dst, f32x4.shuffle(t0, t2, 2, 3, 6, 7), 16);
-        v128.store(dst, f32x4.shuffle(t1, t3, 0, 1, 4, 5), 32);
-        v128.store(dst, f32x4.shuffle(t1, t3, 2, 3, 6, 7), 48);
-        src += 16;
-        dst += 64;
-      }
+    return;
+  }
+  if (ASC_FEATURE_SIMD && ks == 4 && w > 1) {
+    // contiguous columns (A not transposed): one 4x4 transpose per 4 k; missing rows read as zeros
+    const z = f32x4.splat(0);
+    for (; k + 4 <= kc; k += 4) {
+      let p = src;
+      let r0 = v128.load(p), r1 = z, r2 = z, r3 = z;
+      p += js;
+      if (w > 1) r1 = v128.load(p);
+      p += js;
+      if (w > 2) r2 = v128.load(p);
+      p += js;
+      if (w > 3) r3 = v128.load(p);
+      const t0 = f32x4.shuffle(r0, r1, 0, 4, 1, 5);
+      const t1 = f32x4.shuffle(r0, r1, 2, 6, 3, 7);
+      const t2 = f32x4.shuffle(r2, r3, 0, 4, 1, 5);
+      const t3 = f32x4.shuffle(r2, r3, 2, 6, 3, 7);
+      v128.store(dst, f32x4.shuffle(t0, t2, 0, 1, 4, 5), 0);
+      v128.store(dst, f32x4.shuffle(t0, t2, 2, 3, 6, 7), 16);
+      v128.store(dst, f32x4.shuffle(t1, t3, 0, 1, 4, 5), 32);
+      v128.store(dst, f32x4.shuffle(t1, t3, 2, 3, 6, 7), 48);
+      src += 16;
+      dst += 64;
     }
   }
   for (; k < kc; k++) {
@@ -261,9 +269,35 @@ function packB(src: usize, ks: usize, js: usize, kc: i32, nc: i32, dst: usize): 
   }
 }
 
+/** packRows8 for 4-wide strips (transposed A: rows of the stored K x M matrix are contiguous). */
+function packRows4(src: usize, ks: usize, kc: i32, ns: i32, dst: usize): void {
+  const sstride = <usize>kc << 4;
+  for (let k = 0; k < kc; k++) {
+    let p = src;
+    let d = dst;
+    for (let s = 0; s < ns; s++) {
+      if (ASC_FEATURE_SIMD) {
+        v128.store(d, v128.load(p));
+      } else {
+        store<u64>(d, load<u64>(p));
+        store<u64>(d, load<u64>(p, 8), 8);
+      }
+      p += 16;
+      d += sstride;
+    }
+    src += ks;
+    dst += 16;
+  }
+}
+
 /** Packs op(A)[0:mc, 0:kc] (element (i,k) at src + i*is + k*ks) into ceil(mc/4) strips of kc x 4. */
 function packA(src: usize, is: usize, ks: usize, mc: i32, kc: i32, dst: usize): void {
-  for (let i = 0; i < mc; i += MR) {
+  let i = 0;
+  if (is == 4) {
+    i = mc & ~3;
+    packRows4(src, ks, kc, i >> 2, dst);
+  }
+  for (; i < mc; i += MR) {
     pack4(src + <usize>i * is, ks, is, kc, imin(MR, mc - i), dst + (<usize>(i * kc) << 2));
   }
 }
