@@ -29,9 +29,10 @@
 // When M fits one row block (M <= MC: Linear layers, convolutions), the loops become
 //   for pc in K step KC: pack A once; for jc in N step NC1: pack B chunk; all tiles of the chunk,
 // so A is never repacked and the B chunk (at most 512 KiB) stays in L2.
-// Untransposed B is packed row by row across all strips of the panel (long sequential reads the
-// hardware prefetcher follows; one strip at a time reads 32 bytes per row and stalls on misses for
-// wide, strided B such as im2col matrices). Transposed operands are packed with 4x4 shuffles.
+// Operands whose stored rows run along the strips (untransposed B, transposed A) are packed row by
+// row across all strips of the panel (long sequential reads the hardware prefetcher follows; one
+// strip at a time reads 16-32 bytes per row and stalls on misses for wide, strided matrices such as
+// im2col). The others are packed with 4x4 shuffles, edge strips padded with zero vectors.
 // The splits are balanced (K = 600 with KC = 512 gives two blocks of 300), so there is no tiny
 // trailing block.
 //
