@@ -1,6 +1,6 @@
 // GEMM throughput: C = A*B for square n x n x n (n = 64, 128, 256, 512) on the SIMD build, the scalar
 // build and a naive JS triple loop (ikj over Float32Arrays), one thread, in GFLOP/s = 2*n^3 / seconds
-// per call. Each benny sample times at least 10 ms of back-to-back calls; the figure reported is from
+// per call. Each benny sample times at least 5 ms of back-to-back calls; the figure reported is from
 // the fastest sample (the machine's 2 cores are shared, and other processes only ever slow a sample
 // down), with the median sample alongside in the tables. The human-readable output also covers a few
 // library shapes (Linear layers and im2col convolutions).
@@ -110,7 +110,7 @@ async function measure(name: string, s: Shape, impls: Impl[], maxTime: number): 
   const calls = impls.map((impl) => [impl, makeCall(impl, s)] as const);
   const summary = await b.suite(
     name,
-    b.configure({ cases: { minSamples: 5, maxTime, minTime: 0.01 } }),
+    b.configure({ cases: { minSamples: 5, maxTime, minTime: 0.005 } }),
     ...calls.map(([impl, fn]) => b.add(impl, fn)),
     // benny's progress display writes to stdout: only in the human-readable mode
     ...(json ? [] : [b.cycle()]),
@@ -126,7 +126,7 @@ const fmt = (x: number) => x.toFixed(x < 10 ? 2 : 1);
 async function main(): Promise<void> {
   const square: Record<Impl, Record<string, Result>> = { simd: {}, scalar: {}, naive: {} };
   for (const n of SIZES) {
-    const res = await measure(`gemm ${n}x${n}x${n}`, { label: `${n}`, tA: 0, tB: 0, M: n, N: n, K: n }, IMPLS, n >= 256 ? 1.5 : 1);
+    const res = await measure(`gemm ${n}x${n}x${n}`, { label: `${n}`, tA: 0, tB: 0, M: n, N: n, K: n }, IMPLS, 2.5);
     for (const impl of IMPLS) square[impl][n] = res[impl]!;
   }
   if (json) {
