@@ -16,8 +16,8 @@
 // term (no fused multiply-add). The SIMD and scalar builds follow exactly this order, so they agree
 // bit for bit.
 //
-// Blocking (GotoBLAS / BLIS loop order), KC = 512, MC = 256, NC = 512, chosen by measurement
-// (BENCHMARKS.md):
+// Blocking (GotoBLAS / BLIS loop order). KC = 512, MC = 256, NC = 512, NC1 = 256, chosen by
+// measurement (BENCHMARKS.md):
 //   for jc in N step NC:                 columns of C and B
 //     for pc in K step KC:               depth
 //       pack B[pc:pc+kc, jc:jc+nc] into strips of NR = 8 columns: strip s holds, for each k,
@@ -26,28 +26,45 @@
 //         pack A[ic:ic+mc, pc:pc+kc] into strips of MR = 4 rows: strip r holds, for each k,
 //           the 4 values op(A)[ic+4r .. ic+4r+3, pc+k] contiguously (zero-padded past M)
 //         for each 8-column strip (jr), for each 4-row strip (ir): 4x8 micro-kernel over kc.
-// When M fits one row block (M <= MC, the common case for Linear layers and convolutions), A is
-// packed first and each B strip is packed just before its column of tiles, so it is still in L1
-// (NC then only splits the column loop, harmlessly). The split sizes are balanced (K = 600 with
-// KC = 512 gives two blocks of 300), so there is no tiny trailing block. Packing absorbs both
-// transposes (4x4 shuffles for the strided direction) and zero-pads the edges.
+// When M fits one row block (M <= MC: Linear layers, convolutions), the loops become
+//   for pc in K step KC: pack A once; for jc in N step NC1: pack B chunk; all tiles of the chunk,
+// so A is never repacked and the B chunk (at most 512 KiB) stays in L2.
+// Operands whose stored rows run along the strips (untransposed B, transposed A) are packed row by
+// row across all strips of the panel (long sequential reads the hardware prefetcher follows; one
+// strip at a time reads 16-32 bytes per row and stalls on misses for wide, strided matrices such as
+// im2col). The others are packed with 4x4 shuffles, edge strips padded with zero vectors.
+// The splits are balanced (K = 600 with KC = 512 gives two blocks of 300), so there is no tiny
+// trailing block.
+//
+// Thin shapes (M < 4 or N < 4, where 4x8 tiles would waste most lanes and packing costs as much as
+// the arithmetic) skip packing and compute one row (or column) of C at a time: either streaming the
+// rows of op(B) (columns: of op(A)^T) into an accumulator row when they are contiguous along the
+// output, or as eight (four, one) transposed dot products at a time otherwise; the latter only for
+// M or N < 3 (at 3 the blocked path measured faster). Every element still sums in increasing k over
+// the same K blocks and is combined with C in the same way, so results are identical whichever path
+// or batch size computes them.
 //
 // Micro-kernel (SIMD build): 8 f32x4 accumulators hold the 4x8 tile of C; per k it loads the two B
 // vectors of the strip and broadcasts each of the 4 A values (v128.load32_splat), 8 mul + 8 add.
-// One k per loop iteration (unrolling measured slower: V8 spills). Full tiles are written straight to C;
-// edge tiles go through a 128-byte scratch tile and only the valid part is copied out.
+// One k per loop iteration (unrolling by 2, 4 or 8 measured 10-45% slower: V8 spills). The kernel is
+// inlined into its tile loop (faster for small K). Full tiles are written straight to C; edge tiles
+// go through a 128-byte scratch tile and only the valid part is copied out.
 // Scalar build: the same packing, the 4x8 tile computed as four 2x4 register blocks.
 //
 // Scratch (`work`, 64-byte aligned, gemmWorkSize bytes): [tile: 128 B][packed A: mc*kc f32,
-// rounded to 64 B][packed B: kc*nc f32 (kc*8 with a single row block)], with mc, kc, nc the balanced
-// block sizes for this shape: at most 128 B + 512 KiB + 1 MiB.
+// rounded to 64 B][packed B: kc*nc f32 (nc <= NC1 with a single row block)], with mc, kc, nc the
+// balanced block sizes for this shape: at most 128 B + 512 KiB + 1 MiB. The thin path uses the tile and
+// a 4 KiB accumulator row after it.
 
 const MR: i32 = 4;
 const NR: i32 = 8;
 const KC: i32 = 512;
 const MC: i32 = 256;
 const NC: i32 = 512;
+const NC1: i32 = 256; // column chunk when M fits one row block (a multiple of NR)
 const TILE_BYTES: usize = 128;
+const THIN: i32 = 4; // M or N below this takes the thin path
+const THIN_CHUNK: i32 = 1024; // floats of the thin path's accumulator row
 
 @inline function ceilDiv(a: i32, b: i32): i32 {
   return (a + b - 1) / b;
@@ -79,9 +96,12 @@ const TILE_BYTES: usize = 128;
 export function gemmWorkSize(M: i32, N: i32, K: i32): i32 {
   if (M <= 0 || N <= 0 || K <= 0) return 0;
   const kc = blockK(K), mc = blockM(M);
-  // with a single row block, B is packed one 8-column strip at a time
-  const nb = mc >= M ? NR : blockN(N);
-  return <i32>TILE_BYTES + align64(mc * kc * 4) + align64(kc * nb * 4);
+  // with a single row block, B is packed NC1 columns at a time
+  const nb = mc >= M ? imin(NC1, roundUp(N, NR)) : blockN(N);
+  const blocked = <i32>TILE_BYTES + align64(mc * kc * 4) + align64(kc * nb * 4);
+  // thin shapes may take either path depending on the transposes
+  const thin = <i32>TILE_BYTES + THIN_CHUNK * 4;
+  return M < THIN || N < THIN ? max(blocked, thin) : blocked;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -90,55 +110,61 @@ export function gemmWorkSize(M: i32, N: i32, K: i32): i32 {
 
 function pack8(src: usize, ks: usize, js: usize, kc: i32, w: i32, dst: usize): void {
   let k = 0;
-  if (w == 8) {
-    if (js == 4) {
-      // contiguous rows (B not transposed)
-      for (; k < kc; k++) {
-        if (ASC_FEATURE_SIMD) {
-          v128.store(dst, v128.load(src));
-          v128.store(dst, v128.load(src, 16), 16);
-        } else {
-          store<u64>(dst, load<u64>(src));
-          store<u64>(dst, load<u64>(src, 8), 8);
-          store<u64>(dst, load<u64>(src, 16), 16);
-          store<u64>(dst, load<u64>(src, 24), 24);
-        }
-        src += ks;
-        dst += 32;
+  if (w == 8 && js == 4) {
+    // contiguous rows (B not transposed)
+    for (; k < kc; k++) {
+      if (ASC_FEATURE_SIMD) {
+        v128.store(dst, v128.load(src));
+        v128.store(dst, v128.load(src, 16), 16);
+      } else {
+        store<u64>(dst, load<u64>(src));
+        store<u64>(dst, load<u64>(src, 8), 8);
+        store<u64>(dst, load<u64>(src, 16), 16);
+        store<u64>(dst, load<u64>(src, 24), 24);
       }
-      return;
+      src += ks;
+      dst += 32;
     }
-    if (ASC_FEATURE_SIMD && ks == 4) {
-      // contiguous columns (B transposed): two 4x4 transposes per 4 k
-      for (; k + 4 <= kc; k += 4) {
-        let p = src;
-        const r0 = v128.load(p); p += js;
-        const r1 = v128.load(p); p += js;
-        const r2 = v128.load(p); p += js;
-        const r3 = v128.load(p); p += js;
-        const r4 = v128.load(p); p += js;
-        const r5 = v128.load(p); p += js;
-        const r6 = v128.load(p); p += js;
-        const r7 = v128.load(p);
-        let t0 = f32x4.shuffle(r0, r1, 0, 4, 1, 5);
-        let t1 = f32x4.shuffle(r0, r1, 2, 6, 3, 7);
-        let t2 = f32x4.shuffle(r2, r3, 0, 4, 1, 5);
-        let t3 = f32x4.shuffle(r2, r3, 2, 6, 3, 7);
-        v128.store(dst, f32x4.shuffle(t0, t2, 0, 1, 4, 5), 0);
-        v128.store(dst, f32x4.shuffle(t0, t2, 2, 3, 6, 7), 32);
-        v128.store(dst, f32x4.shuffle(t1, t3, 0, 1, 4, 5), 64);
-        v128.store(dst, f32x4.shuffle(t1, t3, 2, 3, 6, 7), 96);
-        t0 = f32x4.shuffle(r4, r5, 0, 4, 1, 5);
-        t1 = f32x4.shuffle(r4, r5, 2, 6, 3, 7);
-        t2 = f32x4.shuffle(r6, r7, 0, 4, 1, 5);
-        t3 = f32x4.shuffle(r6, r7, 2, 6, 3, 7);
-        v128.store(dst, f32x4.shuffle(t0, t2, 0, 1, 4, 5), 16);
-        v128.store(dst, f32x4.shuffle(t0, t2, 2, 3, 6, 7), 48);
-        v128.store(dst, f32x4.shuffle(t1, t3, 0, 1, 4, 5), 80);
-        v128.store(dst, f32x4.shuffle(t1, t3, 2, 3, 6, 7), 112);
-        src += 16;
-        dst += 128;
-      }
+    return;
+  }
+  if (ASC_FEATURE_SIMD && ks == 4 && w > 1) {
+    // contiguous columns (B transposed): two 4x4 transposes per 4 k; missing columns read as zeros
+    const z = f32x4.splat(0);
+    for (; k + 4 <= kc; k += 4) {
+      let p = src;
+      let r0 = v128.load(p), r1 = z, r2 = z, r3 = z, r4 = z, r5 = z, r6 = z, r7 = z;
+      p += js;
+      if (w > 1) r1 = v128.load(p);
+      p += js;
+      if (w > 2) r2 = v128.load(p);
+      p += js;
+      if (w > 3) r3 = v128.load(p);
+      p += js;
+      if (w > 4) r4 = v128.load(p);
+      p += js;
+      if (w > 5) r5 = v128.load(p);
+      p += js;
+      if (w > 6) r6 = v128.load(p);
+      p += js;
+      if (w > 7) r7 = v128.load(p);
+      let t0 = f32x4.shuffle(r0, r1, 0, 4, 1, 5);
+      let t1 = f32x4.shuffle(r0, r1, 2, 6, 3, 7);
+      let t2 = f32x4.shuffle(r2, r3, 0, 4, 1, 5);
+      let t3 = f32x4.shuffle(r2, r3, 2, 6, 3, 7);
+      v128.store(dst, f32x4.shuffle(t0, t2, 0, 1, 4, 5), 0);
+      v128.store(dst, f32x4.shuffle(t0, t2, 2, 3, 6, 7), 32);
+      v128.store(dst, f32x4.shuffle(t1, t3, 0, 1, 4, 5), 64);
+      v128.store(dst, f32x4.shuffle(t1, t3, 2, 3, 6, 7), 96);
+      t0 = f32x4.shuffle(r4, r5, 0, 4, 1, 5);
+      t1 = f32x4.shuffle(r4, r5, 2, 6, 3, 7);
+      t2 = f32x4.shuffle(r6, r7, 0, 4, 1, 5);
+      t3 = f32x4.shuffle(r6, r7, 2, 6, 3, 7);
+      v128.store(dst, f32x4.shuffle(t0, t2, 0, 1, 4, 5), 16);
+      v128.store(dst, f32x4.shuffle(t0, t2, 2, 3, 6, 7), 48);
+      v128.store(dst, f32x4.shuffle(t1, t3, 0, 1, 4, 5), 80);
+      v128.store(dst, f32x4.shuffle(t1, t3, 2, 3, 6, 7), 112);
+      src += 16;
+      dst += 128;
     }
   }
   for (; k < kc; k++) {
@@ -156,40 +182,42 @@ function pack8(src: usize, ks: usize, js: usize, kc: i32, w: i32, dst: usize): v
 
 function pack4(src: usize, ks: usize, js: usize, kc: i32, w: i32, dst: usize): void {
   let k = 0;
-  if (w == 4) {
-    if (js == 4) {
-      // contiguous rows (A transposed)
-      for (; k < kc; k++) {
-        if (ASC_FEATURE_SIMD) {
-          v128.store(dst, v128.load(src));
-        } else {
-          store<u64>(dst, load<u64>(src));
-          store<u64>(dst, load<u64>(src, 8), 8);
-        }
-        src += ks;
-        dst += 16;
+  if (w == 4 && js == 4) {
+    // contiguous rows (A transposed)
+    for (; k < kc; k++) {
+      if (ASC_FEATURE_SIMD) {
+        v128.store(dst, v128.load(src));
+      } else {
+        store<u64>(dst, load<u64>(src));
+        store<u64>(dst, load<u64>(src, 8), 8);
       }
-      return;
+      src += ks;
+      dst += 16;
     }
-    if (ASC_FEATURE_SIMD && ks == 4) {
-      // contiguous columns (A not transposed): one 4x4 transpose per 4 k
-      for (; k + 4 <= kc; k += 4) {
-        let p = src;
-        const r0 = v128.load(p); p += js;
-        const r1 = v128.load(p); p += js;
-        const r2 = v128.load(p); p += js;
-        const r3 = v128.load(p);
-        const t0 = f32x4.shuffle(r0, r1, 0, 4, 1, 5);
-        const t1 = f32x4.shuffle(r0, r1, 2, 6, 3, 7);
-        const t2 = f32x4.shuffle(r2, r3, 0, 4, 1, 5);
-        const t3 = f32x4.shuffle(r2, r3, 2, 6, 3, 7);
-        v128.store(dst, f32x4.shuffle(t0, t2, 0, 1, 4, 5), 0);
-        v128.store(dst, f32x4.shuffle(t0, t2, 2, 3, 6, 7), 16);
-        v128.store(dst, f32x4.shuffle(t1, t3, 0, 1, 4, 5), 32);
-        v128.store(dst, f32x4.shuffle(t1, t3, 2, 3, 6, 7), 48);
-        src += 16;
-        dst += 64;
-      }
+    return;
+  }
+  if (ASC_FEATURE_SIMD && ks == 4 && w > 1) {
+    // contiguous columns (A not transposed): one 4x4 transpose per 4 k; missing rows read as zeros
+    const z = f32x4.splat(0);
+    for (; k + 4 <= kc; k += 4) {
+      let p = src;
+      let r0 = v128.load(p), r1 = z, r2 = z, r3 = z;
+      p += js;
+      if (w > 1) r1 = v128.load(p);
+      p += js;
+      if (w > 2) r2 = v128.load(p);
+      p += js;
+      if (w > 3) r3 = v128.load(p);
+      const t0 = f32x4.shuffle(r0, r1, 0, 4, 1, 5);
+      const t1 = f32x4.shuffle(r0, r1, 2, 6, 3, 7);
+      const t2 = f32x4.shuffle(r2, r3, 0, 4, 1, 5);
+      const t3 = f32x4.shuffle(r2, r3, 2, 6, 3, 7);
+      v128.store(dst, f32x4.shuffle(t0, t2, 0, 1, 4, 5), 0);
+      v128.store(dst, f32x4.shuffle(t0, t2, 2, 3, 6, 7), 16);
+      v128.store(dst, f32x4.shuffle(t1, t3, 0, 1, 4, 5), 32);
+      v128.store(dst, f32x4.shuffle(t1, t3, 2, 3, 6, 7), 48);
+      src += 16;
+      dst += 64;
     }
   }
   for (; k < kc; k++) {
@@ -202,6 +230,76 @@ function pack4(src: usize, ks: usize, js: usize, kc: i32, w: i32, dst: usize): v
     for (; j < 4; j++) store<f32>(dst + (<usize>j << 2), 0);
     src += ks;
     dst += 16;
+  }
+}
+
+/** Packs `ns` full 8-column strips of a row-major kc x (8*ns) panel, sweeping each source row left to
+ *  right (sequential reads that the hardware prefetcher follows, unlike one strip at a time). */
+function packRows8(src: usize, ks: usize, kc: i32, ns: i32, dst: usize): void {
+  const sstride = <usize>kc << 5;
+  for (let k = 0; k < kc; k++) {
+    let p = src;
+    let d = dst;
+    for (let s = 0; s < ns; s++) {
+      if (ASC_FEATURE_SIMD) {
+        v128.store(d, v128.load(p));
+        v128.store(d, v128.load(p, 16), 16);
+      } else {
+        store<u64>(d, load<u64>(p));
+        store<u64>(d, load<u64>(p, 8), 8);
+        store<u64>(d, load<u64>(p, 16), 16);
+        store<u64>(d, load<u64>(p, 24), 24);
+      }
+      p += 32;
+      d += sstride;
+    }
+    src += ks;
+    dst += 32;
+  }
+}
+
+/** Packs op(B)[0:kc, 0:nc] (element (k,j) at src + k*ks + j*js) into ceil(nc/8) strips of kc x 8. */
+function packB(src: usize, ks: usize, js: usize, kc: i32, nc: i32, dst: usize): void {
+  let j = 0;
+  if (js == 4) {
+    j = nc & ~7;
+    packRows8(src, ks, kc, j >> 3, dst);
+  }
+  for (; j < nc; j += NR) {
+    pack8(src + <usize>j * js, ks, js, kc, imin(NR, nc - j), dst + (<usize>(j * kc) << 2));
+  }
+}
+
+/** packRows8 for 4-wide strips (transposed A: rows of the stored K x M matrix are contiguous). */
+function packRows4(src: usize, ks: usize, kc: i32, ns: i32, dst: usize): void {
+  const sstride = <usize>kc << 4;
+  for (let k = 0; k < kc; k++) {
+    let p = src;
+    let d = dst;
+    for (let s = 0; s < ns; s++) {
+      if (ASC_FEATURE_SIMD) {
+        v128.store(d, v128.load(p));
+      } else {
+        store<u64>(d, load<u64>(p));
+        store<u64>(d, load<u64>(p, 8), 8);
+      }
+      p += 16;
+      d += sstride;
+    }
+    src += ks;
+    dst += 16;
+  }
+}
+
+/** Packs op(A)[0:mc, 0:kc] (element (i,k) at src + i*is + k*ks) into ceil(mc/4) strips of kc x 4. */
+function packA(src: usize, is: usize, ks: usize, mc: i32, kc: i32, dst: usize): void {
+  let i = 0;
+  if (is == 4) {
+    i = mc & ~3;
+    packRows4(src, ks, kc, i >> 2, dst);
+  }
+  for (; i < mc; i += MR) {
+    pack4(src + <usize>i * is, ks, is, kc, imin(MR, mc - i), dst + (<usize>(i * kc) << 2));
   }
 }
 
@@ -225,7 +323,7 @@ function storePartial(tile: usize, c: usize, ldc: i32, mr: i32, nr: i32, alpha: 
   }
 }
 
-function kernel4x8(kc: i32, pa: usize, pb: usize, c: usize, ldc: i32, mr: i32, nr: i32, alpha: f32, beta: f32, tile: usize): void {
+@inline function kernel4x8(kc: i32, pa: usize, pb: usize, c: usize, ldc: i32, mr: i32, nr: i32, alpha: f32, beta: f32, tile: usize): void {
   if (ASC_FEATURE_SIMD) {
     let c0 = f32x4.splat(0), c1 = f32x4.splat(0), c2 = f32x4.splat(0), c3 = f32x4.splat(0);
     let c4 = f32x4.splat(0), c5 = f32x4.splat(0), c6 = f32x4.splat(0), c7 = f32x4.splat(0);
@@ -324,6 +422,235 @@ function macroKernel(mc: i32, nc: i32, kc: i32, alpha: f32, beta: f32, ap: usize
   }
 }
 
+// ---------------------------------------------------------------------------------------------
+// Thin path (M < THIN or N < THIN): one row (or column) of C at a time, no packing. The 4x8 tiles
+// would waste most of their lanes and packing the other operand would cost as much as the
+// arithmetic. Each element is still accumulated in increasing k over the same balanced K blocks
+// and combined with C exactly as in the blocked path, so results do not depend on the path.
+
+/** Writes acc[0:n] into C (element j at cp + j*cs): C = alpha*acc + beta*C (beta = 0: not read). */
+function combine(n: i32, acc: usize, cp: usize, cs: usize, alpha: f32, beta: f32): void {
+  let j = 0;
+  if (ASC_FEATURE_SIMD && cs == 4) {
+    const va = f32x4.splat(alpha), vb = f32x4.splat(beta);
+    for (; j + 4 <= n; j += 4) {
+      let v = v128.load(acc);
+      if (alpha != 1) v = f32x4.mul(va, v);
+      if (beta == 1) v = f32x4.add(v, v128.load(cp));
+      else if (beta != 0) v = f32x4.add(v, f32x4.mul(vb, v128.load(cp)));
+      v128.store(cp, v);
+      acc += 16;
+      cp += 16;
+    }
+  }
+  for (; j < n; j++) {
+    const v = alpha * load<f32>(acc);
+    if (beta == 0) store<f32>(cp, v);
+    else if (beta == 1) store<f32>(cp, v + load<f32>(cp));
+    else store<f32>(cp, v + beta * load<f32>(cp));
+    acc += 4;
+    cp += cs;
+  }
+}
+
+/**
+ * acc[j] = sum_{k < kc} x_k * Y[k, j] for j < n, in increasing k, with x_k at x + k*xs and Y[k, j] at
+ * y + k*ys + 4j (rows of Y contiguous): streams Y row by row, four rows per pass over acc.
+ */
+function axpyRows(n: i32, kc: i32, x: usize, xs: usize, y: usize, ys: usize, acc: usize): void {
+  memory.fill(acc, 0, <usize>n << 2);
+  let k = 0;
+  for (; k + 4 <= kc; k += 4) {
+    const x0 = load<f32>(x), x1 = load<f32>(x + xs), x2 = load<f32>(x + 2 * xs), x3 = load<f32>(x + 3 * xs);
+    const y0 = y, y1 = y + ys, y2 = y1 + ys, y3 = y2 + ys;
+    let j = 0;
+    if (ASC_FEATURE_SIMD) {
+      const v0 = f32x4.splat(x0), v1 = f32x4.splat(x1), v2 = f32x4.splat(x2), v3 = f32x4.splat(x3);
+      for (; j + 4 <= n; j += 4) {
+        const o = <usize>j << 2;
+        let v = v128.load(acc + o);
+        v = f32x4.add(v, f32x4.mul(v0, v128.load(y0 + o)));
+        v = f32x4.add(v, f32x4.mul(v1, v128.load(y1 + o)));
+        v = f32x4.add(v, f32x4.mul(v2, v128.load(y2 + o)));
+        v = f32x4.add(v, f32x4.mul(v3, v128.load(y3 + o)));
+        v128.store(acc + o, v);
+      }
+    }
+    for (; j < n; j++) {
+      const o = <usize>j << 2;
+      let s = load<f32>(acc + o);
+      s += x0 * load<f32>(y0 + o);
+      s += x1 * load<f32>(y1 + o);
+      s += x2 * load<f32>(y2 + o);
+      s += x3 * load<f32>(y3 + o);
+      store<f32>(acc + o, s);
+    }
+    x += xs << 2;
+    y += ys << 2;
+  }
+  for (; k < kc; k++) {
+    const x0 = load<f32>(x);
+    let j = 0;
+    if (ASC_FEATURE_SIMD) {
+      const v0 = f32x4.splat(x0);
+      for (; j + 4 <= n; j += 4) {
+        const o = <usize>j << 2;
+        v128.store(acc + o, f32x4.add(v128.load(acc + o), f32x4.mul(v0, v128.load(y + o))));
+      }
+    }
+    for (; j < n; j++) {
+      const o = <usize>j << 2;
+      store<f32>(acc + o, load<f32>(acc + o) + x0 * load<f32>(y + o));
+    }
+    x += xs;
+    y += ys;
+  }
+}
+
+/**
+ * C[j] = alpha * sum_{k < kc} x_k * Y[k, j] + beta * C[j] for j < n, in increasing k, with x_k at
+ * x + k*xs, Y[k, j] at y + j*yjs + 4k (columns of Y contiguous) and C[j] at cp + j*cs. SIMD: eight
+ * columns at a time, 4x4 shuffles turn four k of eight columns into k-major vectors.
+ */
+function dotCols(n: i32, kc: i32, x: usize, xs: usize, y: usize, yjs: usize, cp: usize, cs: usize, alpha: f32, beta: f32, tile: usize): void {
+  let j = 0;
+  if (ASC_FEATURE_SIMD) {
+    for (; j + 8 <= n; j += 8) {
+      let lo = f32x4.splat(0), hi = f32x4.splat(0);
+      let px = x;
+      let py = y;
+      let k = 0;
+      for (; k + 4 <= kc; k += 4) {
+        let p = py;
+        const r0 = v128.load(p); p += yjs;
+        const r1 = v128.load(p); p += yjs;
+        const r2 = v128.load(p); p += yjs;
+        const r3 = v128.load(p); p += yjs;
+        const r4 = v128.load(p); p += yjs;
+        const r5 = v128.load(p); p += yjs;
+        const r6 = v128.load(p); p += yjs;
+        const r7 = v128.load(p);
+        const x0 = v128.load32_splat(px); px += xs;
+        const x1 = v128.load32_splat(px); px += xs;
+        const x2 = v128.load32_splat(px); px += xs;
+        const x3 = v128.load32_splat(px); px += xs;
+        let t0 = f32x4.shuffle(r0, r1, 0, 4, 1, 5);
+        let t1 = f32x4.shuffle(r0, r1, 2, 6, 3, 7);
+        let t2 = f32x4.shuffle(r2, r3, 0, 4, 1, 5);
+        let t3 = f32x4.shuffle(r2, r3, 2, 6, 3, 7);
+        let u0 = f32x4.shuffle(r4, r5, 0, 4, 1, 5);
+        let u1 = f32x4.shuffle(r4, r5, 2, 6, 3, 7);
+        let u2 = f32x4.shuffle(r6, r7, 0, 4, 1, 5);
+        let u3 = f32x4.shuffle(r6, r7, 2, 6, 3, 7);
+        lo = f32x4.add(lo, f32x4.mul(x0, f32x4.shuffle(t0, t2, 0, 1, 4, 5)));
+        hi = f32x4.add(hi, f32x4.mul(x0, f32x4.shuffle(u0, u2, 0, 1, 4, 5)));
+        lo = f32x4.add(lo, f32x4.mul(x1, f32x4.shuffle(t0, t2, 2, 3, 6, 7)));
+        hi = f32x4.add(hi, f32x4.mul(x1, f32x4.shuffle(u0, u2, 2, 3, 6, 7)));
+        lo = f32x4.add(lo, f32x4.mul(x2, f32x4.shuffle(t1, t3, 0, 1, 4, 5)));
+        hi = f32x4.add(hi, f32x4.mul(x2, f32x4.shuffle(u1, u3, 0, 1, 4, 5)));
+        lo = f32x4.add(lo, f32x4.mul(x3, f32x4.shuffle(t1, t3, 2, 3, 6, 7)));
+        hi = f32x4.add(hi, f32x4.mul(x3, f32x4.shuffle(u1, u3, 2, 3, 6, 7)));
+        py += 16;
+      }
+      v128.store(tile, lo);
+      v128.store(tile, hi, 16);
+      // remaining k (fewer than 4), element by element in the same order
+      for (; k < kc; k++) {
+        const xv = load<f32>(px);
+        let p = py;
+        for (let jj = 0; jj < 8; jj++) {
+          const q = tile + (<usize>jj << 2);
+          store<f32>(q, load<f32>(q) + xv * load<f32>(p));
+          p += yjs;
+        }
+        px += xs;
+        py += 4;
+      }
+      combine(8, tile, cp, cs, alpha, beta);
+      y += yjs << 3;
+      cp += cs << 3;
+    }
+    if (j + 4 <= n) {
+      // four columns: one transpose per four k
+      let lo = f32x4.splat(0);
+      let px = x;
+      let py = y;
+      let k = 0;
+      for (; k + 4 <= kc; k += 4) {
+        let p = py;
+        const r0 = v128.load(p); p += yjs;
+        const r1 = v128.load(p); p += yjs;
+        const r2 = v128.load(p); p += yjs;
+        const r3 = v128.load(p);
+        const t0 = f32x4.shuffle(r0, r1, 0, 4, 1, 5);
+        const t1 = f32x4.shuffle(r0, r1, 2, 6, 3, 7);
+        const t2 = f32x4.shuffle(r2, r3, 0, 4, 1, 5);
+        const t3 = f32x4.shuffle(r2, r3, 2, 6, 3, 7);
+        lo = f32x4.add(lo, f32x4.mul(v128.load32_splat(px), f32x4.shuffle(t0, t2, 0, 1, 4, 5))); px += xs;
+        lo = f32x4.add(lo, f32x4.mul(v128.load32_splat(px), f32x4.shuffle(t0, t2, 2, 3, 6, 7))); px += xs;
+        lo = f32x4.add(lo, f32x4.mul(v128.load32_splat(px), f32x4.shuffle(t1, t3, 0, 1, 4, 5))); px += xs;
+        lo = f32x4.add(lo, f32x4.mul(v128.load32_splat(px), f32x4.shuffle(t1, t3, 2, 3, 6, 7))); px += xs;
+        py += 16;
+      }
+      v128.store(tile, lo);
+      for (; k < kc; k++) {
+        const xv = load<f32>(px);
+        let p = py;
+        for (let jj = 0; jj < 4; jj++) {
+          const q = tile + (<usize>jj << 2);
+          store<f32>(q, load<f32>(q) + xv * load<f32>(p));
+          p += yjs;
+        }
+        px += xs;
+        py += 4;
+      }
+      combine(4, tile, cp, cs, alpha, beta);
+      y += yjs << 2;
+      cp += cs << 2;
+      j += 4;
+    }
+  }
+  for (; j < n; j++) {
+    let s: f32 = 0;
+    let px = x;
+    let py = y;
+    for (let k = 0; k < kc; k++) {
+      s += load<f32>(px) * load<f32>(py);
+      px += xs;
+      py += 4;
+    }
+    store<f32>(tile, s);
+    combine(1, tile, cp, cs, alpha, beta);
+    y += yjs;
+    cp += cs;
+  }
+}
+
+/**
+ * One output vector: C[j] (at cp + j*cs) = alpha * sum_k x_k Y[k, j] + beta*C[j] for j < n, k < K,
+ * with x_k at x + k*xs and Y[k, j] at y + k*yks + j*yjs (one of yks, yjs is 4), over balanced K
+ * blocks like the blocked path.
+ */
+function thinVector(n: i32, K: i32, x: usize, xs: usize, y: usize, yks: usize, yjs: usize, cp: usize, cs: usize, alpha: f32, beta: f32, work: usize): void {
+  const kcB = blockK(K);
+  const tile = work, acc = work + TILE_BYTES;
+  if (yjs == 4) {
+    for (let j0 = 0; j0 < n; j0 += THIN_CHUNK) {
+      const nn = imin(THIN_CHUNK, n - j0);
+      for (let pc = 0; pc < K; pc += kcB) {
+        const kc = imin(kcB, K - pc);
+        axpyRows(nn, kc, x + <usize>pc * xs, xs, y + <usize>pc * yks + (<usize>j0 << 2), yks, acc);
+        combine(nn, acc, cp + <usize>j0 * cs, cs, alpha, pc == 0 ? beta : 1);
+      }
+    }
+  } else {
+    for (let pc = 0; pc < K; pc += kcB) {
+      const kc = imin(kcB, K - pc);
+      dotCols(n, kc, x + <usize>pc * xs, xs, y + <usize>pc * yks, yjs, cp, cs, alpha, pc == 0 ? beta : 1, tile);
+    }
+  }
+}
+
 /** C = beta*C (beta = 0 writes zeros without reading). */
 function scaleC(M: i32, N: i32, beta: f32, c: usize, ldc: i32): void {
   if (beta == 1) return;
@@ -347,43 +674,56 @@ export function gemm(
     scaleC(M, N, beta, c, ldc);
     return;
   }
-  const kcB = blockK(K), mcB = blockM(M), ncB = blockN(N);
-  const tile = work;
-  const ap = work + TILE_BYTES;
-  const bp = ap + <usize>align64(mcB * kcB * 4);
   // byte strides of op(A) along i and k, and of op(B) along k and j
   const ldaB = <usize>lda << 2, ldbB = <usize>ldb << 2, ldcB = <usize>ldc << 2;
   const aIs: usize = transA ? 4 : ldaB;
   const aKs: usize = transA ? ldaB : 4;
   const bKs: usize = transB ? 4 : ldbB;
   const bJs: usize = transB ? ldbB : 4;
+  // thin path: rows of C when M is small, columns when N is small (the dot-product form, needed when
+  // the long operand is not contiguous along the output, only below 3: at 3 the blocked path wins)
+  if (M < (bJs == 4 ? THIN : THIN - 1)) {
+    // each row of C: x = op(A)[i, :], Y = op(B)
+    for (let i = 0; i < M; i++) {
+      thinVector(N, K, a + <usize>i * aIs, aKs, b, bKs, bJs, c + <usize>i * ldcB, 4, alpha, beta, work);
+    }
+    return;
+  }
+  if (N < (aIs == 4 ? THIN : THIN - 1)) {
+    // each column of C: x = op(B)[:, j], Y[k, i] = op(A)[i, k]
+    for (let j = 0; j < N; j++) {
+      thinVector(M, K, b + <usize>j * bJs, bKs, a, aKs, aIs, c + (<usize>j << 2), ldcB, alpha, beta, work);
+    }
+    return;
+  }
+  const kcB = blockK(K), mcB = blockM(M);
+  const tile = work;
+  const ap = work + TILE_BYTES;
+  const bp = ap + <usize>align64(mcB * kcB * 4);
+  if (mcB >= M) {
+    // One row block: A is packed once per depth block, B one NC1-column chunk at a time.
+    for (let pc = 0; pc < K; pc += kcB) {
+      const kc = imin(kcB, K - pc);
+      const bt: f32 = pc == 0 ? beta : 1;
+      packA(a + <usize>pc * aKs, aIs, aKs, M, kc, ap);
+      for (let jc = 0; jc < N; jc += NC1) {
+        const nc = imin(NC1, N - jc);
+        packB(b + <usize>pc * bKs + <usize>jc * bJs, bKs, bJs, kc, nc, bp);
+        macroKernel(M, nc, kc, alpha, bt, ap, bp, c + (<usize>jc << 2), ldc, tile);
+      }
+    }
+    return;
+  }
+  const ncB = blockN(N);
   for (let jc = 0; jc < N; jc += ncB) {
     const nc = imin(ncB, N - jc);
     for (let pc = 0; pc < K; pc += kcB) {
       const kc = imin(kcB, K - pc);
       const bt: f32 = pc == 0 ? beta : 1;
-      const bsrc = b + <usize>pc * bKs + <usize>jc * bJs;
-      if (mcB >= M) {
-        // one row block: pack A once, then pack each B strip right before it is used (it stays in L1)
-        for (let i = 0; i < M; i += MR) {
-          pack4(a + <usize>i * aIs + <usize>pc * aKs, aKs, aIs, kc, imin(MR, M - i), ap + (<usize>(i * kc) << 2));
-        }
-        for (let j = 0; j < nc; j += NR) {
-          const nr = imin(NR, nc - j);
-          pack8(bsrc + <usize>j * bJs, bKs, bJs, kc, nr, bp);
-          macroKernel(M, nr, kc, alpha, bt, ap, bp, c + (<usize>(jc + j) << 2), ldc, tile);
-        }
-        continue;
-      }
-      for (let j = 0; j < nc; j += NR) {
-        pack8(bsrc + <usize>j * bJs, bKs, bJs, kc, imin(NR, nc - j), bp + (<usize>(j * kc) << 2));
-      }
+      packB(b + <usize>pc * bKs + <usize>jc * bJs, bKs, bJs, kc, nc, bp);
       for (let ic = 0; ic < M; ic += mcB) {
         const mc = imin(mcB, M - ic);
-        const asrc = a + <usize>ic * aIs + <usize>pc * aKs;
-        for (let i = 0; i < mc; i += MR) {
-          pack4(asrc + <usize>i * aIs, aKs, aIs, kc, imin(MR, mc - i), ap + (<usize>(i * kc) << 2));
-        }
+        packA(a + <usize>ic * aIs + <usize>pc * aKs, aIs, aKs, mc, kc, ap);
         macroKernel(mc, nc, kc, alpha, bt, ap, bp, c + <usize>ic * ldcB + (<usize>jc << 2), ldc, tile);
       }
     }

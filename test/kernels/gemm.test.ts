@@ -191,6 +191,48 @@ test('larger than one cache block: every blocking loop runs more than once', () 
   check({ tA: 1, tB: 0, M: 9, N: 4500, K: 20, alpha: 1, beta: 0, seed: 51 });
 });
 
+test('thin shapes (M or N below 4: row/column path), long rows and several depth blocks', () => {
+  let seed = 60;
+  for (const [tA, tB] of COMBOS) {
+    check({ tA, tB, M: 1, N: 2100, K: 37, alpha: 1, beta: 0.5, padA: 1, padB: 3, seed: seed++ });
+    check({ tA, tB, M: 3, N: 77, K: 1100, alpha: -2, beta: 1, padC: 5, seed: seed++ });
+    check({ tA, tB, M: 1500, N: 1, K: 45, alpha: 1, beta: 0, nanC: true, padA: 2, seed: seed++ });
+    check({ tA, tB, M: 61, N: 3, K: 1030, alpha: 0.5, beta: 0.5, padB: 2, padC: 1, seed: seed++ });
+    check({ tA, tB, M: 2, N: 2, K: 3, alpha: 1, beta: 0, nanC: true, seed: seed++ });
+    // 8-, 4- and 1-wide column groups, depth not a multiple of 4
+    check({ tA, tB, M: 2, N: 15, K: 7, alpha: 1, beta: 0.5, padA: 1, padB: 1, seed: seed++ });
+    check({ tA, tB, M: 15, N: 2, K: 7, alpha: 1, beta: 1, padA: 1, padB: 1, padC: 2, seed: seed++ });
+    check({ tA, tB, M: 3, N: 13, K: 9, alpha: 1, beta: 0, seed: seed++ });
+    check({ tA, tB, M: 13, N: 3, K: 9, alpha: 1, beta: 0, seed: seed++ });
+  }
+});
+
+test('a row or column of C does not depend on the path (thin or blocked) or on the other rows', () => {
+  // M = 1 / N = 1 take the thin path, M = 9, N = 11 the blocked one: same summation order, same bits.
+  // The single row (column) is the same data viewed through offset pointers and the same strides.
+  const M = 9, N = 11, K = 600, row = 5, col = 7;
+  for (const [tA, tB] of COMBOS)
+    for (const build of BUILDS) {
+      const full = prepare({ tA, tB, M, N, K, alpha: 0.75, beta: 0.5, padA: 1, padB: 2, padC: 3, seed: 80 });
+      const { lda, ldb, ldc } = full;
+      const C = run(build, full);
+      const oneRow = run(build, {
+        ...full,
+        cs: { ...full.cs, M: 1 },
+        A: full.A.subarray(tA ? row : row * lda),
+        C0: full.C0.subarray(row * ldc),
+      });
+      for (let j = 0; j < N; j++) assert.is(oneRow[j], C[row * ldc + j], `${build} tA=${tA} tB=${tB} C[${row},${j}]`);
+      const oneCol = run(build, {
+        ...full,
+        cs: { ...full.cs, N: 1 },
+        B: full.B.subarray(tB ? col * ldb : col),
+        C0: full.C0.subarray(col),
+      });
+      for (let i = 0; i < M; i++) assert.is(oneCol[i * ldc], C[i * ldc + col], `${build} tA=${tA} tB=${tB} C[${i},${col}]`);
+    }
+});
+
 test('workspace size is consistent and zero for empty problems', () => {
   for (const build of BUILDS) {
     const b = backend(build);
