@@ -30,6 +30,8 @@ export type { SGDOptions } from './optim/sgd.ts';
 export { Adam, AdamW } from './optim/adam.ts';
 export type { AdamOptions } from './optim/adam.ts';
 export { linear } from './ops/matmul.ts';
+export { conv1d } from './ops/conv1d.ts';
+export type { Conv1dOptions, Conv1dPadding } from './ops/conv1d.ts';
 export * from './nn/index.ts';
 // ECG data (browser-safe): WFDB bytes, signal processing, QRS detection, beat datasets, protocols.
 export * from './ecg/index.ts';

@@ -9,3 +9,5 @@ export {
   initWeight, defaultBias,
 } from './init.ts';
 export type { InitName } from './init.ts';
+export { Conv1d, SeparableConv1d } from './conv.ts';
+export type { Conv1dLayerOptions, SeparableConv1dOptions } from './conv.ts';
