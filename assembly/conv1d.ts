@@ -35,6 +35,7 @@
 // independent outputs; dot() keeps the same 16 partial sums in the scalar build), so they agree bit for bit.
 import { gemm, gemmWorkSize } from './gemm';
 import { dot } from './reduce';
+import { WINO_G3, WINO_G5, winoIn3, winoIn5, winoOut3, winoOut5 } from './conv1d-winograd';
 
 // @ts-ignore: decorator
 @inline function imin(a: i32, b: i32): i32 {
@@ -70,15 +71,18 @@ function isPointwise(K: i32, stride: i32, pad: i32): bool {
 }
 
 /** Bytes of scratch the three conv1d passes need for this shape. */
-export function conv1dScratchSize(Cin: i32, L: i32, Cout: i32, K: i32, stride: i32, pad: i32, dil: i32, groups: i32, Lout: i32): i32 {
+export function conv1dScratchSize(B: i32, Cin: i32, L: i32, Cout: i32, K: i32, stride: i32, pad: i32, dil: i32, groups: i32, Lout: i32): i32 {
   const Cg = Cin / groups, Og = Cout / groups;
   if (Cg == 1) return 0;
+  let wino = 0;
+  if (winoShape(Cin, Cout, K, stride, dil, groups))
+    wino = imax(winoScratch(Cin, Cout, K, L, Lout, B), winoScratch(Cout, Cin, K, Lout, L, B));
   if (isPointwise(K, stride, pad)) {
     return imax(gemmWorkSize(Og, L, Cg), imax(gemmWorkSize(Cg, L, Og), gemmWorkSize(Og, Cg, L)));
   }
   const CK = Cg * K;
   const g = imax(gemmWorkSize(Og, Lout, CK), imax(gemmWorkSize(CK, Lout, Og), gemmWorkSize(Og, CK, Lout)));
-  return align64(CK * Lout * 4) + g;
+  return imax(wino, align64(CK * Lout * 4) + g);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -254,6 +258,10 @@ export function conv1dForward(
     }
     return;
   }
+  if (useWinograd(Cin, Cout, K, stride, dil, groups)) {
+    winoCorr(x, w, false, bias, y, B, Cin, L, Cout, Lout, K, pad, scratch);
+    return;
+  }
   const pw = isPointwise(K, stride, pad);
   const CK = Cg * K;
   const col = scratch;
@@ -317,6 +325,10 @@ export function conv1dBackwardData(
         }
       }
     }
+    return;
+  }
+  if (useWinograd(Cin, Cout, K, stride, dil, groups)) {
+    winoCorr(dy, w, true, 0, dx, B, Cout, Lout, Cin, L, K, K - 1 - pad, scratch);
     return;
   }
   const pw = isPointwise(K, stride, pad);
@@ -387,6 +399,123 @@ export function conv1dBackwardWeight(
       } else {
         im2col(xg, L, Cg, K, stride, pad, dil, Lout, col);
         gemm(0, 1, Og, CK, Lout, 1, dyg, Lout, col, Lout, beta, dwg, CK, work);
+      }
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Winograd F(4, K), K = 3 or 5 (stride 1, dilation 1, groups 1; forward and backward data).
+// Per tile of 4 outputs, α = K + 3 transformed points: y_tile = Aᵀ[(G·w) ⊙ (Bᵀ·d_tile)], d_tile the α
+// inputs under the tile (transforms generated as straight-line code: conv1d-winograd.ts).
+// Tiles of one sample are padded to a multiple of 4 (Tq) so f32x4 lanes hold 4 neighbouring tiles:
+// the input transform reads 5 contiguous vectors and transposes them into d_0..d_7; the output
+// transform transposes back. Per point i one GEMM over channels, M_i [O, N] = U_i [O, C] · V_i [C, N],
+// with N = (samples in a chunk)·Tq; chunks of ~WCHUNK tiles keep V and M within L2.
+
+const WCHUNK: i32 = 384; // target tiles (GEMM columns) per chunk
+
+let winogradOn: bool = true;
+
+/** Enables (1, default) or disables (0) the Winograd path (benchmarks and tests compare both paths). */
+export function conv1dSetWinograd(enabled: i32): void {
+  winogradOn = enabled != 0;
+}
+
+/** Shapes where Winograd applies (conv1dScratchSize ignores the switch, so its size covers both). */
+function winoShape(Cin: i32, Cout: i32, K: i32, stride: i32, dil: i32, groups: i32): bool {
+  return stride == 1 && dil == 1 && groups == 1 && (K == 3 || K == 5) && Cin >= 16 && Cout >= 16;
+}
+
+function useWinograd(Cin: i32, Cout: i32, K: i32, stride: i32, dil: i32, groups: i32): bool {
+  return winogradOn && winoShape(Cin, Cout, K, stride, dil, groups);
+}
+
+/** U[i][o][c] = Σ_k G[i][k]·w(o, c, k), w(o,c,k) = w[o,c,k] (flip = 0) or w[c,o,K-1-k] (flip = 1, O/C swapped). */
+function winoFilter(w: usize, O: i32, C: i32, K: i32, flip: bool, U: usize): void {
+  const a = K + 3;
+  const G = K == 3 ? WINO_G3 : WINO_G5;
+  for (let i = 0; i < a; i++) {
+    const Ui = at(U, i * O * C);
+    for (let o = 0; o < O; o++)
+      for (let c = 0; c < C; c++) {
+        let s: f32 = 0;
+        for (let k = 0; k < K; k++) {
+          const wv = flip ? load<f32>(at(w, (c * O + o) * K + K - 1 - k)) : load<f32>(at(w, (o * C + c) * K + k));
+          s += load<f32>(at(G, i * K + k)) * wv;
+        }
+        store<f32>(at(Ui, o * C + c), s);
+      }
+  }
+}
+
+function winoScratch(C: i32, O: i32, K: i32, Lx: i32, Ly: i32, B: i32): i32 {
+  const a = K + 3;
+  const T = (Ly + 3) >> 2;
+  const Tq = (T + 3) & ~3;
+  const nb = imax(1, imin(B, WCHUNK / Tq));
+  const N = nb * Tq;
+  return align64(a * O * C * 4) + align64((Tq * 4 + 8) * 4) + align64(a * C * N * 4) + align64(a * O * N * 4) + gemmWorkSize(O, N, C);
+}
+
+/**
+ * y[b, o, l] = bias[o] (or 0) + Σ_c Σ_k w(o,c,k)·x[b, c, l + k - pad] for l < Ly (x zero outside [0, Lx)),
+ * x [B, C, Lx], y [B, O, Ly], via F(4, K). `flip`: w is the forward weight [C, O, K] read transposed and
+ * reversed (backward data).
+ */
+function winoCorr(x: usize, w: usize, flip: bool, bias: usize, y: usize, B: i32, C: i32, Lx: i32, O: i32, Ly: i32, K: i32, pad: i32, scratch: usize): void {
+  const a = K + 3;
+  const T = (Ly + 3) >> 2;
+  const Tq = (T + 3) & ~3;
+  const nb = imax(1, imin(B, WCHUNK / Tq));
+  const Nmax = nb * Tq;
+  const U = scratch;
+  const xp = U + <usize>align64(a * O * C * 4);
+  const V = xp + <usize>align64((Tq * 4 + 8) * 4);
+  const Mo = V + <usize>align64(a * C * Nmax * 4);
+  const work = Mo + <usize>align64(a * O * Nmax * 4);
+  winoFilter(w, O, C, K, flip, U);
+  const xpLen = Tq * 4 + 8;
+  for (let b0 = 0; b0 < B; b0 += nb) {
+    const nbc = imin(nb, B - b0);
+    const N = nbc * Tq;
+    // input transform: V[i][c][n]
+    for (let bb = 0; bb < nbc; bb++) {
+      const xb = x + (<usize>((b0 + bb) * C * Lx) << 2);
+      for (let c = 0; c < C; c++) {
+        // padded row: xp[j] = x[j - pad]
+        const xr = at(xb, c * Lx);
+        const lo = imin(imax(pad, 0), xpLen);
+        const hi = imax(imin(Lx + pad, xpLen), lo);
+        if (lo > 0) memory.fill(xp, 0, <usize>lo << 2);
+        memory.copy(at(xp, lo), at(xr, lo - pad), <usize>(hi - lo) << 2);
+        if (hi < xpLen) memory.fill(at(xp, hi), 0, <usize>(xpLen - hi) << 2);
+        const vrow = at(V, c * N + bb * Tq);
+        const vstep = <usize>(C * N) << 2;
+        for (let q = 0; q < Tq; q += 4) {
+          if (K == 3) winoIn3(at(xp, q * 4), at(vrow, q), vstep);
+          else winoIn5(at(xp, q * 4), at(vrow, q), vstep);
+        }
+      }
+    }
+    // one GEMM per point
+    for (let i = 0; i < a; i++)
+      gemm(0, 0, O, N, C, 1, at(U, i * O * C), C, at(V, i * C * N), N, 0, at(Mo, i * O * N), N, work);
+    // output transform
+    const mstep = <usize>(O * N) << 2;
+    for (let bb = 0; bb < nbc; bb++) {
+      const yb = y + (<usize>((b0 + bb) * O * Ly) << 2);
+      for (let o = 0; o < O; o++) {
+        const yr = at(yb, o * Ly);
+        const b0v: f32 = bias ? load<f32>(at(bias, o)) : 0;
+        const mrow = at(Mo, o * N + bb * Tq);
+        for (let q = 0; q < Tq; q += 4) {
+          const base = q * 4;
+          if (base >= Ly) break;
+          const n = imin(16, Ly - base);
+          if (K == 3) winoOut3(at(mrow, q), mstep, b0v, at(yr, base), n);
+          else winoOut5(at(mrow, q), mstep, b0v, at(yr, base), n);
+        }
       }
     }
   }

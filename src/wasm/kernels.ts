@@ -39,7 +39,8 @@ export interface Kernels {
     eps: number, weightDecay: number, decoupled: number, bc1: number, bc2: number,
   ): void;
 
-  conv1dScratchSize(Cin: number, L: number, Cout: number, K: number, stride: number, pad: number, dil: number, groups: number, Lout: number): number;
+  conv1dScratchSize(B: number, Cin: number, L: number, Cout: number, K: number, stride: number, pad: number, dil: number, groups: number, Lout: number): number;
+  conv1dSetWinograd(enabled: number): void;
   conv1dForward(
     x: number, w: number, bias: number, y: number, B: number, Cin: number, L: number, Cout: number, K: number,
     stride: number, pad: number, dil: number, groups: number, Lout: number, scratch: number,

@@ -44,7 +44,7 @@ function runKernels(build: BuildName, g: ConvGeom, x: Float32Array, w: Float32Ar
   const buf = (n: number, fill = NaN) => put(new Float32Array(n).fill(fill));
   try {
     const px = put(x), pw = put(w), pb = put(bias), pdy = put(dy);
-    const scratchBytes = k.conv1dScratchSize(g.Cin, g.L, g.Cout, g.K, g.stride, g.pad, g.dil, g.groups, g.Lout);
+    const scratchBytes = k.conv1dScratchSize(g.B, g.Cin, g.L, g.Cout, g.K, g.stride, g.pad, g.dil, g.groups, g.Lout);
     const ps = buf(Math.ceil(scratchBytes / 4) + 1);
     const py = buf(nY), pyb = buf(nY), pdx = buf(x.length), pdw = buf(w.length);
     const args = [g.B, g.Cin, g.L, g.Cout, g.K, g.stride, g.pad, g.dil, g.groups, g.Lout, ps] as const;
@@ -59,12 +59,26 @@ function runKernels(build: BuildName, g: ConvGeom, x: Float32Array, w: Float32Ar
   }
 }
 
-function close(what: string, got: Float32Array, ref: Float64Array, scale: Float64Array, terms: number): void {
-  const tol = 4 * 2 ** -24 * (Math.sqrt(terms) + 2);
+const worst = { winograd: 0 };
+
+/**
+ * |got − ref| <= tol·scale, scale = Σ|terms| of that element, tol = 4 ulp·(sqrt(terms) + 2). The Winograd
+ * path (rowLen given) rounds in the transformed domain, where values of the whole tile mix: its scale is
+ * the largest Σ|terms| in the row, and its tolerance 2x wider (measured worst: 0.23 of the 1x tolerance).
+ */
+function close(what: string, got: Float32Array, ref: Float64Array, scale: Float64Array, terms: number, rowLen = 0): void {
+  const tol = (rowLen ? 2 : 1) * 4 * 2 ** -24 * (Math.sqrt(terms) + 2);
   assert.is(got.length, ref.length, `${what}: length`);
-  for (let i = 0; i < got.length; i++)
-    if (!(Math.abs(got[i]! - ref[i]!) <= tol * scale[i]! + 1e-30))
-      throw new Error(`${what}: [${i}] = ${got[i]}, expected ${ref[i]} (scale ${scale[i]})`);
+  for (let i = 0; i < got.length; i++) {
+    let sc = scale[i]!;
+    if (rowLen) {
+      const r0 = i - (i % rowLen);
+      for (let j = r0; j < r0 + rowLen; j++) sc = Math.max(sc, scale[j]!);
+      worst.winograd = Math.max(worst.winograd, Math.abs(got[i]! - ref[i]!) / (tol * sc));
+    }
+    if (!(Math.abs(got[i]! - ref[i]!) <= tol * sc + 1e-30))
+      throw new Error(`${what}: [${i}] = ${got[i]}, expected ${ref[i]} (scale ${sc})`);
+  }
 }
 
 function checkKernels(s: Spec, seed = 1): void {
@@ -83,19 +97,26 @@ function checkKernels(s: Spec, seed = 1): void {
     y: conv1dRef(g, abs(x), abs(w), null), yb: conv1dRef(g, abs(x), abs(w), abs(bias)),
     dx: conv1dBackwardDataRef(g, abs(dy), abs(w)), dw: conv1dBackwardWeightRef(g, abs(x), abs(dy)),
   };
-  const out: Partial<Record<BuildName, Outputs>> = {};
-  for (const build of BUILDS) {
-    const o = (out[build] = runKernels(build, g, x, w, bias, dy));
-    const name = `${build} ${describe(g)}`;
-    close(`${name} forward`, o.y, ref.y, scale.y, Cg * g.K);
-    close(`${name} forward+bias`, o.yb, ref.yb, scale.yb, Cg * g.K + 1);
-    close(`${name} backward data`, o.dx, ref.dx, scale.dx, (g.Cout / g.groups) * g.K);
+  const out: Partial<Record<string, Outputs>> = {};
+  // Winograd-eligible shapes (stride 1, dilation 1, groups 1, K = 3 or 5, >= 16 channels) run both paths
+  const wino = g.stride === 1 && g.dil === 1 && g.groups === 1 && (g.K === 3 || g.K === 5) && g.Cin >= 16 && g.Cout >= 16;
+  for (const [build, path] of BUILDS.flatMap((b) => (wino ? [[b, 'winograd'], [b, 'im2col']] : [[b, '']]) as [BuildName, string][])) {
+    rawBackend(build).k.conv1dSetWinograd(path === 'im2col' ? 0 : 1);
+    const o = (out[`${build}${path}`] = runKernels(build, g, x, w, bias, dy));
+    rawBackend(build).k.conv1dSetWinograd(1);
+    const name = `${build} ${path} ${describe(g)}`;
+    const wRow = (n: number) => (path === 'winograd' ? n : 0);
+    close(`${name} forward`, o.y, ref.y, scale.y, Cg * g.K, wRow(g.Lout));
+    close(`${name} forward+bias`, o.yb, ref.yb, scale.yb, Cg * g.K + 1, wRow(g.Lout));
+    close(`${name} backward data`, o.dx, ref.dx, scale.dx, (g.Cout / g.groups) * g.K, wRow(g.L));
     close(`${name} backward weight`, o.dw, ref.dw, scale.dw, g.B * g.Lout);
   }
-  for (const key of ['y', 'yb', 'dx', 'dw'] as const) {
-    const a = out.simd![key], c = out.scalar![key];
-    for (let i = 0; i < a.length; i++)
-      if (!Object.is(a[i], c[i])) throw new Error(`simd and scalar differ: ${describe(g)} ${key}[${i}] ${a[i]} vs ${c[i]}`);
+  for (const path of wino ? ['winograd', 'im2col'] : ['']) {
+    for (const key of ['y', 'yb', 'dx', 'dw'] as const) {
+      const a = out[`simd${path}`]![key], c = out[`scalar${path}`]![key];
+      for (let i = 0; i < a.length; i++)
+        if (!Object.is(a[i], c[i])) throw new Error(`simd and scalar differ (${path}): ${describe(g)} ${key}[${i}] ${a[i]} vs ${c[i]}`);
+    }
   }
 }
 
@@ -110,6 +131,17 @@ test('kernels: dense im2col + GEMM path (stride, padding, dilation, odd lengths,
   checkKernels({ B: 2, Cin: 3, L: 10, Cout: 2, K: 1, stride: 2 }, 8); // K = 1 strided: im2col path
   checkKernels({ B: 2, Cin: 3, L: 10, Cout: 2, K: 1, padL: 1 }, 9); // K = 1 padded
   checkKernels({ B: 3, Cin: 32, L: 37, Cout: 20, K: 5, padL: 2 }, 10); // multiple GEMM tiles and edges
+});
+
+test('kernels: Winograd F(4,3) / F(4,5) path and its im2col twin (odd lengths, chunks, padding)', () => {
+  checkKernels({ B: 1, Cin: 16, L: 5, Cout: 16, K: 3, padL: 1 }, 51); // one partial tile group
+  checkKernels({ B: 3, Cin: 17, L: 29, Cout: 19, K: 5, padL: 2 }, 52);
+  checkKernels({ B: 2, Cin: 16, L: 30, Cout: 24, K: 5, padL: 1, padR: 3 }, 53); // asymmetric padding
+  checkKernels({ B: 2, Cin: 20, L: 33, Cout: 16, K: 3 }, 54); // valid
+  checkKernels({ B: 2, Cin: 16, L: 12, Cout: 16, K: 5, padL: 6 }, 55); // padding beyond the kernel span
+  checkKernels({ B: 40, Cin: 16, L: 41, Cout: 16, K: 3, padL: 1 }, 56); // several chunks of samples
+  checkKernels({ B: 2, Cin: 16, L: 3, Cout: 18, K: 5, padL: 2 }, 57); // kernel longer than the input
+  if (process.env.CONV_VERBOSE) console.log('worst Winograd error / tolerance', worst.winograd);
 });
 
 test('kernels: groups (dense per group), pointwise GEMM path', () => {
