@@ -9,7 +9,9 @@
 //   readable); writes (Bᵀ d)_i for tile t at dst + i*step + 4t bytes.
 // winoOut{K}(src, step, b0, y, n): m_i of tile t at src + i*step + 4t; y[4t + j] = b0 + (Aᵀ m)_j for
 //   4t + j < n (n <= 16: the valid outputs of this group of tiles).
-// WINO_G{K}: G [α][K] row-major f32 (filter transform U = G·w).
+// winoDy{K}(src, dst, step): 4 tiles of 4 contiguous values e (tile t: src[4t .. 4t+4)); writes (A·e)_i
+//   for tile t at dst + i*step + 4t (the weight gradient's transform of dy, A = (Aᵀ)ᵀ).
+// WINO_G{K}: G [α][K] row-major f32 (filter transform U = G·w; weight gradient dW_k = Σ_i G[i][k]·P_i).
 const WINO_TMP: usize = memory.data(64, 16);
 
 export const WINO_G3: usize = memory.data<f32>([0.25, 0.0, 0.0, 0.16666666666666666, 0.16666666666666666, 0.16666666666666666, 0.16666666666666666, -0.16666666666666666, 0.16666666666666666, 0.041666666666666664, 0.08333333333333333, 0.16666666666666666, 0.041666666666666664, -0.08333333333333333, 0.16666666666666666, 0.0, 0.0, 1.0], 16);
@@ -87,6 +89,37 @@ export const WINO_G3: usize = memory.data<f32>([0.25, 0.0, 0.0, 0.16666666666666
       if (4 * t + 1 < n) store<f32>(y + (<usize>(4 * t + 1) << 2), ((((b0 + m1) - m2) + <f32>2.0 * m3) + <f32>-2.0 * m4));
       if (4 * t + 2 < n) store<f32>(y + (<usize>(4 * t + 2) << 2), ((((b0 + m1) + m2) + <f32>4.0 * m3) + <f32>4.0 * m4));
       if (4 * t + 3 < n) store<f32>(y + (<usize>(4 * t + 3) << 2), (((((b0 + m1) - m2) + <f32>8.0 * m3) + <f32>-8.0 * m4) + m5));
+    }
+  }
+}
+
+// @ts-ignore: decorator
+@inline export function winoDy3(src: usize, dst: usize, step: usize): void {
+  if (ASC_FEATURE_SIMD) {
+    const r0 = v128.load(src), r1 = v128.load(src, 16), r2 = v128.load(src, 32), r3 = v128.load(src, 48);
+    const t0 = f32x4.shuffle(r0, r1, 0, 4, 1, 5), t1 = f32x4.shuffle(r0, r1, 2, 6, 3, 7);
+    const t2 = f32x4.shuffle(r2, r3, 0, 4, 1, 5), t3 = f32x4.shuffle(r2, r3, 2, 6, 3, 7);
+    const e0 = f32x4.shuffle(t0, t2, 0, 1, 4, 5), e1 = f32x4.shuffle(t0, t2, 2, 3, 6, 7);
+    const e2 = f32x4.shuffle(t1, t3, 0, 1, 4, 5), e3 = f32x4.shuffle(t1, t3, 2, 3, 6, 7);
+    v128.store(dst + 0 * step, e0);
+    v128.store(dst + 1 * step, f32x4.add(f32x4.add(f32x4.add(e0, e1), e2), e3));
+    v128.store(dst + 2 * step, f32x4.sub(f32x4.add(f32x4.sub(e0, e1), e2), e3));
+    v128.store(dst + 3 * step, f32x4.add(f32x4.add(f32x4.add(e0, f32x4.mul(f32x4.splat(2.0), e1)), f32x4.mul(f32x4.splat(4.0), e2)), f32x4.mul(f32x4.splat(8.0), e3)));
+    v128.store(dst + 4 * step, f32x4.add(f32x4.add(f32x4.add(e0, f32x4.mul(f32x4.splat(-2.0), e1)), f32x4.mul(f32x4.splat(4.0), e2)), f32x4.mul(f32x4.splat(-8.0), e3)));
+    v128.store(dst + 5 * step, e3);
+  } else {
+    for (let t: usize = 0; t < 4; t++) {
+      const s = src + (t << 4);
+      const e0 = load<f32>(s, 0);
+      const e1 = load<f32>(s, 4);
+      const e2 = load<f32>(s, 8);
+      const e3 = load<f32>(s, 12);
+      store<f32>(dst + 0 * step + (t << 2), e0);
+      store<f32>(dst + 1 * step + (t << 2), (((e0 + e1) + e2) + e3));
+      store<f32>(dst + 2 * step + (t << 2), (((e0 - e1) + e2) - e3));
+      store<f32>(dst + 3 * step + (t << 2), (((e0 + <f32>2.0 * e1) + <f32>4.0 * e2) + <f32>8.0 * e3));
+      store<f32>(dst + 4 * step + (t << 2), (((e0 + <f32>-2.0 * e1) + <f32>4.0 * e2) + <f32>-8.0 * e3));
+      store<f32>(dst + 5 * step + (t << 2), e3);
     }
   }
 }
@@ -176,6 +209,41 @@ export const WINO_G5: usize = memory.data<f32>([0.25, 0.0, 0.0, 0.0, 0.0, 0.0555
       if (4 * t + 1 < n) store<f32>(y + (<usize>(4 * t + 1) << 2), ((((((b0 + m1) - m2) + <f32>2.0 * m3) + <f32>-2.0 * m4) + <f32>0.5 * m5) + <f32>-0.5 * m6));
       if (4 * t + 2 < n) store<f32>(y + (<usize>(4 * t + 2) << 2), ((((((b0 + m1) + m2) + <f32>4.0 * m3) + <f32>4.0 * m4) + <f32>0.25 * m5) + <f32>0.25 * m6));
       if (4 * t + 3 < n) store<f32>(y + (<usize>(4 * t + 3) << 2), (((((((b0 + m1) - m2) + <f32>8.0 * m3) + <f32>-8.0 * m4) + <f32>0.125 * m5) + <f32>-0.125 * m6) + m7));
+    }
+  }
+}
+
+// @ts-ignore: decorator
+@inline export function winoDy5(src: usize, dst: usize, step: usize): void {
+  if (ASC_FEATURE_SIMD) {
+    const r0 = v128.load(src), r1 = v128.load(src, 16), r2 = v128.load(src, 32), r3 = v128.load(src, 48);
+    const t0 = f32x4.shuffle(r0, r1, 0, 4, 1, 5), t1 = f32x4.shuffle(r0, r1, 2, 6, 3, 7);
+    const t2 = f32x4.shuffle(r2, r3, 0, 4, 1, 5), t3 = f32x4.shuffle(r2, r3, 2, 6, 3, 7);
+    const e0 = f32x4.shuffle(t0, t2, 0, 1, 4, 5), e1 = f32x4.shuffle(t0, t2, 2, 3, 6, 7);
+    const e2 = f32x4.shuffle(t1, t3, 0, 1, 4, 5), e3 = f32x4.shuffle(t1, t3, 2, 3, 6, 7);
+    v128.store(dst + 0 * step, e0);
+    v128.store(dst + 1 * step, f32x4.add(f32x4.add(f32x4.add(e0, e1), e2), e3));
+    v128.store(dst + 2 * step, f32x4.sub(f32x4.add(f32x4.sub(e0, e1), e2), e3));
+    v128.store(dst + 3 * step, f32x4.add(f32x4.add(f32x4.add(e0, f32x4.mul(f32x4.splat(2.0), e1)), f32x4.mul(f32x4.splat(4.0), e2)), f32x4.mul(f32x4.splat(8.0), e3)));
+    v128.store(dst + 4 * step, f32x4.add(f32x4.add(f32x4.add(e0, f32x4.mul(f32x4.splat(-2.0), e1)), f32x4.mul(f32x4.splat(4.0), e2)), f32x4.mul(f32x4.splat(-8.0), e3)));
+    v128.store(dst + 5 * step, f32x4.add(f32x4.add(f32x4.add(e0, f32x4.mul(f32x4.splat(0.5), e1)), f32x4.mul(f32x4.splat(0.25), e2)), f32x4.mul(f32x4.splat(0.125), e3)));
+    v128.store(dst + 6 * step, f32x4.add(f32x4.add(f32x4.add(e0, f32x4.mul(f32x4.splat(-0.5), e1)), f32x4.mul(f32x4.splat(0.25), e2)), f32x4.mul(f32x4.splat(-0.125), e3)));
+    v128.store(dst + 7 * step, e3);
+  } else {
+    for (let t: usize = 0; t < 4; t++) {
+      const s = src + (t << 4);
+      const e0 = load<f32>(s, 0);
+      const e1 = load<f32>(s, 4);
+      const e2 = load<f32>(s, 8);
+      const e3 = load<f32>(s, 12);
+      store<f32>(dst + 0 * step + (t << 2), e0);
+      store<f32>(dst + 1 * step + (t << 2), (((e0 + e1) + e2) + e3));
+      store<f32>(dst + 2 * step + (t << 2), (((e0 - e1) + e2) - e3));
+      store<f32>(dst + 3 * step + (t << 2), (((e0 + <f32>2.0 * e1) + <f32>4.0 * e2) + <f32>8.0 * e3));
+      store<f32>(dst + 4 * step + (t << 2), (((e0 + <f32>-2.0 * e1) + <f32>4.0 * e2) + <f32>-8.0 * e3));
+      store<f32>(dst + 5 * step + (t << 2), (((e0 + <f32>0.5 * e1) + <f32>0.25 * e2) + <f32>0.125 * e3));
+      store<f32>(dst + 6 * step + (t << 2), (((e0 + <f32>-0.5 * e1) + <f32>0.25 * e2) + <f32>-0.125 * e3));
+      store<f32>(dst + 7 * step + (t << 2), e3);
     }
   }
 }

@@ -35,7 +35,7 @@
 // independent outputs; dot() keeps the same 16 partial sums in the scalar build), so they agree bit for bit.
 import { gemm, gemmWorkSize } from './gemm';
 import { dot } from './reduce';
-import { WINO_G3, WINO_G5, winoIn3, winoIn5, winoOut3, winoOut5 } from './conv1d-winograd';
+import { WINO_G3, WINO_G5, winoIn3, winoIn5, winoOut3, winoOut5, winoDy3, winoDy5 } from './conv1d-winograd';
 
 // @ts-ignore: decorator
 @inline function imin(a: i32, b: i32): i32 {
@@ -76,7 +76,7 @@ export function conv1dScratchSize(B: i32, Cin: i32, L: i32, Cout: i32, K: i32, s
   if (Cg == 1) return 0;
   let wino = 0;
   if (winoShape(Cin, Cout, K, stride, dil, groups))
-    wino = imax(winoScratch(Cin, Cout, K, L, Lout, B), winoScratch(Cout, Cin, K, Lout, L, B));
+    wino = imax(imax(winoScratch(Cin, Cout, K, L, Lout, B), winoScratch(Cout, Cin, K, Lout, L, B)), winoWeightScratch(Cin, Cout, K, Lout, B));
   if (isPointwise(K, stride, pad)) {
     return imax(gemmWorkSize(Og, L, Cg), imax(gemmWorkSize(Cg, L, Og), gemmWorkSize(Og, Cg, L)));
   }
@@ -381,6 +381,10 @@ export function conv1dBackwardWeight(
     }
     return;
   }
+  if (B > 0 && useWinograd(Cin, Cout, K, stride, dil, groups)) {
+    winoWeight(x, dy, dw, B, Cin, L, Cout, Lout, K, pad, scratch);
+    return;
+  }
   const pw = isPointwise(K, stride, pad);
   const CK = Cg * K;
   if (B == 0) {
@@ -458,6 +462,29 @@ function winoScratch(C: i32, O: i32, K: i32, Lx: i32, Ly: i32, B: i32): i32 {
   return align64(a * O * C * 4) + align64((Tq * 4 + 8) * 4) + align64(a * C * N * 4) + align64(a * O * N * 4) + gemmWorkSize(O, N, C);
 }
 
+/** Input transform of samples b0 .. b0+nbc-1: V[i][c][bb*Tq + t] = (Bᵀ d)_i, d = x[b0+bb, c, 4t - pad ...]. */
+function winoInput(x: usize, C: i32, Lx: i32, pad: i32, K: i32, b0: i32, nbc: i32, Tq: i32, N: i32, xp: usize, V: usize): void {
+  const xpLen = Tq * 4 + 8;
+  const vstep = <usize>(C * N) << 2;
+  for (let bb = 0; bb < nbc; bb++) {
+    const xb = x + (<usize>((b0 + bb) * C * Lx) << 2);
+    for (let c = 0; c < C; c++) {
+      // padded row: xp[j] = x[j - pad]
+      const xr = at(xb, c * Lx);
+      const lo = imin(imax(pad, 0), xpLen);
+      const hi = imax(imin(Lx + pad, xpLen), lo);
+      if (lo > 0) memory.fill(xp, 0, <usize>lo << 2);
+      memory.copy(at(xp, lo), at(xr, lo - pad), <usize>(hi - lo) << 2);
+      if (hi < xpLen) memory.fill(at(xp, hi), 0, <usize>(xpLen - hi) << 2);
+      const vrow = at(V, c * N + bb * Tq);
+      for (let q = 0; q < Tq; q += 4) {
+        if (K == 3) winoIn3(at(xp, q * 4), at(vrow, q), vstep);
+        else winoIn5(at(xp, q * 4), at(vrow, q), vstep);
+      }
+    }
+  }
+}
+
 /**
  * y[b, o, l] = bias[o] (or 0) + Σ_c Σ_k w(o,c,k)·x[b, c, l + k - pad] for l < Ly (x zero outside [0, Lx)),
  * x [B, C, Lx], y [B, O, Ly], via F(4, K). `flip`: w is the forward weight [C, O, K] read transposed and
@@ -475,29 +502,10 @@ function winoCorr(x: usize, w: usize, flip: bool, bias: usize, y: usize, B: i32,
   const Mo = V + <usize>align64(a * C * Nmax * 4);
   const work = Mo + <usize>align64(a * O * Nmax * 4);
   winoFilter(w, O, C, K, flip, U);
-  const xpLen = Tq * 4 + 8;
   for (let b0 = 0; b0 < B; b0 += nb) {
     const nbc = imin(nb, B - b0);
     const N = nbc * Tq;
-    // input transform: V[i][c][n]
-    for (let bb = 0; bb < nbc; bb++) {
-      const xb = x + (<usize>((b0 + bb) * C * Lx) << 2);
-      for (let c = 0; c < C; c++) {
-        // padded row: xp[j] = x[j - pad]
-        const xr = at(xb, c * Lx);
-        const lo = imin(imax(pad, 0), xpLen);
-        const hi = imax(imin(Lx + pad, xpLen), lo);
-        if (lo > 0) memory.fill(xp, 0, <usize>lo << 2);
-        memory.copy(at(xp, lo), at(xr, lo - pad), <usize>(hi - lo) << 2);
-        if (hi < xpLen) memory.fill(at(xp, hi), 0, <usize>(xpLen - hi) << 2);
-        const vrow = at(V, c * N + bb * Tq);
-        const vstep = <usize>(C * N) << 2;
-        for (let q = 0; q < Tq; q += 4) {
-          if (K == 3) winoIn3(at(xp, q * 4), at(vrow, q), vstep);
-          else winoIn5(at(xp, q * 4), at(vrow, q), vstep);
-        }
-      }
-    }
+    winoInput(x, C, Lx, pad, K, b0, nbc, Tq, N, xp, V);
     // one GEMM per point
     for (let i = 0; i < a; i++)
       gemm(0, 0, O, N, C, 1, at(U, i * O * C), C, at(V, i * C * N), N, 0, at(Mo, i * O * N), N, work);
@@ -519,4 +527,61 @@ function winoCorr(x: usize, w: usize, flip: bool, bias: usize, y: usize, B: i32,
       }
     }
   }
+}
+
+function winoWeightScratch(C: i32, O: i32, K: i32, Lout: i32, B: i32): i32 {
+  const a = K + 3;
+  const T = (Lout + 3) >> 2;
+  const Tq = (T + 3) & ~3;
+  const nb = imax(1, imin(B, WCHUNK / Tq));
+  const N = nb * Tq;
+  return align64(a * O * C * 4) + align64((Tq * 4 + 8) * 4) + align64(Tq * 16) + align64(a * C * N * 4) + align64(a * O * N * 4) + gemmWorkSize(O, C, N);
+}
+
+/**
+ * Weight gradient by Winograd F(K, 4) (the same points): per tile of 4 outputs, dy_tile (4 values) is the
+ * filter and the α inputs under the tile the data: P_i [O, C] = Σ_tiles (A·dy_tile)_i (Bᵀ·d_tile)_iᵀ, one
+ * NT GEMM per point with depth = all tiles of the batch, then dw[o, c, k] = Σ_i G[i][k]·P_i[o][c].
+ */
+function winoWeight(x: usize, dy: usize, dw: usize, B: i32, C: i32, L: i32, O: i32, Lout: i32, K: i32, pad: i32, scratch: usize): void {
+  const a = K + 3;
+  const T = (Lout + 3) >> 2;
+  const Tq = (T + 3) & ~3;
+  const nb = imax(1, imin(B, WCHUNK / Tq));
+  const Nmax = nb * Tq;
+  const P = scratch;
+  const xp = P + <usize>align64(a * O * C * 4);
+  const dyp = xp + <usize>align64((Tq * 4 + 8) * 4);
+  const X = dyp + <usize>align64(Tq * 16);
+  const D = X + <usize>align64(a * C * Nmax * 4);
+  const work = D + <usize>align64(a * O * Nmax * 4);
+  for (let b0 = 0; b0 < B; b0 += nb) {
+    const nbc = imin(nb, B - b0);
+    const N = nbc * Tq;
+    winoInput(x, C, L, pad, K, b0, nbc, Tq, N, xp, X);
+    const dstep = <usize>(O * N) << 2;
+    for (let bb = 0; bb < nbc; bb++) {
+      const dyb = dy + (<usize>((b0 + bb) * O * Lout) << 2);
+      for (let o = 0; o < O; o++) {
+        memory.copy(dyp, at(dyb, o * Lout), <usize>Lout << 2);
+        if (Tq * 4 > Lout) memory.fill(at(dyp, Lout), 0, <usize>(Tq * 4 - Lout) << 2);
+        const drow = at(D, o * N + bb * Tq);
+        for (let q = 0; q < Tq; q += 4) {
+          if (K == 3) winoDy3(at(dyp, q * 4), at(drow, q), dstep);
+          else winoDy5(at(dyp, q * 4), at(drow, q), dstep);
+        }
+      }
+    }
+    const beta: f32 = b0 == 0 ? 0 : 1;
+    for (let i = 0; i < a; i++)
+      gemm(0, 1, O, C, N, 1, at(D, i * O * N), N, at(X, i * C * N), N, beta, at(P, i * O * C), C, work);
+  }
+  const G = K == 3 ? WINO_G3 : WINO_G5;
+  const OC = O * C;
+  for (let oc = 0; oc < OC; oc++)
+    for (let k = 0; k < K; k++) {
+      let s: f32 = 0;
+      for (let i = 0; i < a; i++) s += load<f32>(at(G, i * K + k)) * load<f32>(at(P, i * OC + oc));
+      store<f32>(at(dw, oc * K + k), s);
+    }
 }
