@@ -137,3 +137,16 @@ for (const s of SHAPES) {
   }
 }
 console.log(`${pad('total', 22)} ${pad('', 11)} ${num(totals.ours)} ${torch ? `${num(totals.torch)} ${(totals.torch / totals.ours).toFixed(2).padStart(12)}` : ''}`);
+
+// Per training step of the reference models (the first layer needs no input gradient).
+const MODELS: Record<string, string[]> = {
+  StdCNN: ['conv1 1->32 k5 L187', 'conv2 32->64 k5 L93', 'conv3 64->128 k3 L46'],
+  DSCNN: ['conv1 1->32 k5 L187', 'dw 32 k5 L93', 'pw 32->64 L93', 'dw 64 k3 L46', 'pw 64->128 L46'],
+};
+console.log('\nconvolutions per training step (forward + backward, no input gradient for the first layer):');
+for (const [model, names] of Object.entries(MODELS)) {
+  const sum = (r: Record<string, Record<Pass, number>>) =>
+    names.reduce((acc, n, i) => acc + PASSES.reduce((a, p) => a + (i === 0 && p === 'bwd-data' ? 0 : r[n]![p]), 0), 0);
+  const a = sum(ours), t = torch ? sum(torch.res) : undefined;
+  console.log(`${pad(model, 22)} ${pad('', 11)} ${num(a)} ${t !== undefined ? `${num(t)} ${(t / a).toFixed(2).padStart(12)}` : ''}`);
+}
