@@ -90,9 +90,9 @@ export function conv1dGeometry(x: Tensor, w: Tensor, b: Tensor | null, opts: Con
   return { B, Cin, L, Cout, K, stride, padLeft, padRight, dilation, groups, Lout };
 }
 
-/** Scratch tensor (col buffer + GEMM panels) for the kernels; null when the shape needs none. */
+/** Scratch tensor for the kernels (im2col buffer or Winograd transforms, plus GEMM panels); null when none is needed. */
 function scratch(g: Conv1dGeometry): Tensor | null {
-  const bytes = backend().k.conv1dScratchSize(g.Cin, g.L, g.Cout, g.K, g.stride, g.padLeft, g.dilation, g.groups, g.Lout);
+  const bytes = backend().k.conv1dScratchSize(g.B, g.Cin, g.L, g.Cout, g.K, g.stride, g.padLeft, g.dilation, g.groups, g.Lout);
   return bytes > 0 ? empty([Math.ceil(bytes / 4)]) : null;
 }
 
