@@ -26,6 +26,8 @@ export {
 export type { Range } from './ops/shape-ops.ts';
 export * from './optim/index.ts';
 export { linear } from './ops/matmul.ts';
+export { conv1d } from './ops/conv1d.ts';
+export type { Conv1dOptions, Conv1dPadding } from './ops/conv1d.ts';
 export * from './nn/index.ts';
 // ECG data (browser-safe): WFDB bytes, signal processing, QRS detection, beat datasets, protocols.
 export * from './ecg/index.ts';

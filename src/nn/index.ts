@@ -15,3 +15,5 @@ export {
   encodeModel, decodeModel, loadModelState, registerArchitecture, architectures, modelFromBytes, crc32, ModelFileError,
 } from './model-file.ts';
 export type { ModelHeader, DecodedModel, TensorEntry, EncodeOptions } from './model-file.ts';
+export { Conv1d, SeparableConv1d } from './conv.ts';
+export type { Conv1dLayerOptions, SeparableConv1dOptions } from './conv.ts';

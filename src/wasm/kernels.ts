@@ -38,4 +38,19 @@ export interface Kernels {
     p: number, g: number, m: number, v: number, n: number, lr: number, beta1: number, beta2: number,
     eps: number, weightDecay: number, decoupled: number, bc1: number, bc2: number,
   ): void;
+
+  conv1dScratchSize(B: number, Cin: number, L: number, Cout: number, K: number, stride: number, pad: number, dil: number, groups: number, Lout: number): number;
+  conv1dSetWinograd(enabled: number): void;
+  conv1dForward(
+    x: number, w: number, bias: number, y: number, B: number, Cin: number, L: number, Cout: number, K: number,
+    stride: number, pad: number, dil: number, groups: number, Lout: number, scratch: number,
+  ): void;
+  conv1dBackwardData(
+    dy: number, w: number, dx: number, B: number, Cin: number, L: number, Cout: number, K: number,
+    stride: number, pad: number, dil: number, groups: number, Lout: number, scratch: number,
+  ): void;
+  conv1dBackwardWeight(
+    x: number, dy: number, dw: number, B: number, Cin: number, L: number, Cout: number, K: number,
+    stride: number, pad: number, dil: number, groups: number, Lout: number, scratch: number,
+  ): void;
 }

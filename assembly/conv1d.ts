@@ -1,0 +1,597 @@
+// 1-D convolution (PyTorch Conv1d semantics: cross-correlation, NCL layout) forward and backward.
+//
+// Layout. x [B, Cin, L], w [Cout, Cin/groups, K], y/dy [B, Cout, Lout], all contiguous row-major f32.
+// Channels split into `groups` groups of Cg = Cin/groups inputs and Og = Cout/groups outputs; output
+// channel o = g*Og + j reads input channels g*Cg .. g*Cg+Cg-1. Padding is implicit: `pad` is the left
+// padding and input positions outside [0, L) read as 0, so any right padding (asymmetric 'same') is
+// expressed by Lout = floor((L + padLeft + padRight - dil*(K-1) - 1) / stride) + 1 alone.
+//
+// Math.
+//   forward        y[b,o,l]  = bias[o] + Σ_{c<Cg} Σ_{k<K} w[o,c,k] · x[b, g*Cg+c, l*stride + k*dil - pad]
+//   backward data  dx[b,i,p] = Σ_{o in group of i} Σ_k w[o,i-g*Cg,k] · dy[b,o,l]   over l*stride + k*dil - pad = p
+//   backward weight dw[o,c,k] = Σ_b Σ_l dy[b,o,l] · x[b, g*Cg+c, l*stride + k*dil - pad]
+// (The bias gradient Σ_{b,l} dy[b,o,l] is a plain reduction; the host uses reduce.ts.)
+// `bias` = 0 means no bias (0 is never a tensor address: static data sits below heapBase).
+//
+// Algorithm per case (chosen by measurement, bench/conv1d.ts, batch 64; see docs/kernels-conv1d.md):
+//   Cg = 1 (depthwise, channel multiplier, and Cin = 1 dense convs): direct loops, no GEMM. The GEMM
+//     would have depth K (5) and spend its time packing; direct SIMD rows are 3-10x faster.
+//     stride 1: forward and backward data are the same row correlation ("corrRow": backward data uses
+//     the reversed taps and pad' = dil*(K-1) - pad), f32x4 over 16 then 4 outputs, scalar edges where taps
+//     fall in the padding; weight gradient: one dot (reduce.ts `dot`) per (b, o, k) over the valid range.
+//     stride > 1: scalar loops (gather forward, scatter backward data, strided dots).
+//   K = 1, stride 1, pad 0 (pointwise): per sample and group one GEMM straight on x/dy, no im2col:
+//     y_b = W·x_b (NN), dx_b = Wᵀ·dy_b (TN), dW += dy_b·x_bᵀ (NT).
+//   K = 3 or 5, stride 1, dilation 1, groups 1, >= 16 channels in and out (the dense layers of the ECG
+//     models): Winograd F(4, K) (below), all three passes. Forward / backward data are the same correlation
+//     (backward data: dy with the transposed, reversed weights and pad' = K-1-pad); the weight gradient is
+//     F(K, 4) with the same points. Measured (interleaved, batch 64) about 2x faster than im2col + GEMM:
+//     [64,32,93] k5: fwd 2.9 vs 5.6 ms, bwd-data 2.6 vs 6.4, bwd-weight 2.5 vs 5.3; [64,64,46] k3: 3.9 vs
+//     6.9, 4.4 vs 6.9, 3.9 vs 6.7 (a loaded 2-core machine; the ratio is what matters). Accuracy: within
+//     0.7 x 4 ulp·(sqrt(terms)+2) of the largest Σ|terms| in the row (test/nn/conv1d.test.ts).
+//   otherwise (dense): per sample and group im2col into a [Cg*K, Lout] scratch then the packed GEMM of
+//     gemm.ts: y_b = W_g·col (NN, bias pre-filled with beta = 1); dW_g += dy_b·colᵀ (NT, beta = 0 for
+//     b = 0, else 1); dcol = W_gᵀ·dy_b (TN) then col2im (scatter-add into zeroed dx). Per-sample GEMMs
+//     (N = Lout ≈ 50-190) measured faster than one fused GEMM over N = B*Lout (41 vs 27 GFLOP/s for
+//     [64,160]x[160,93]): every operand stays in L1/L2 and no batch transpose is needed.
+//
+// Scratch (`scratch`, 64-byte aligned, conv1dScratchSize(B, ...) bytes): im2col path [col: Cg*K*Lout f32
+// rounded to 64 B][GEMM work: max gemmWorkSize over the three passes]; Winograd path [transformed weights
+// or P][padded row][transformed inputs][transformed outputs / dy][GEMM work] per chunk of samples (the
+// size is the maximum over all paths of the shape). Unused (may be 0) for the Cg = 1 paths.
+// `conv1dSetWinograd(0)` switches the Winograd path off (tests and benchmarks compare both).
+//
+// Summation order: every output element follows the same order in both builds (the SIMD lanes hold
+// independent outputs; dot() keeps the same 16 partial sums in the scalar build), so they agree bit for bit.
+import { gemm, gemmWorkSize } from './gemm';
+import { dot } from './reduce';
+import { WINO_G3, WINO_G5, winoIn3, winoIn5, winoOut3, winoOut5, winoDy3, winoDy5 } from './conv1d-winograd';
+
+// @ts-ignore: decorator
+@inline function imin(a: i32, b: i32): i32 {
+  return a < b ? a : b;
+}
+// @ts-ignore: decorator
+@inline function imax(a: i32, b: i32): i32 {
+  return a > b ? a : b;
+}
+// @ts-ignore: decorator
+@inline function align64(x: i32): i32 {
+  return (x + 63) & ~63;
+}
+// @ts-ignore: decorator
+@inline function at(p: usize, i: i32): usize {
+  return p + (<usize>i << 2);
+}
+
+/** First l >= 0 with l*s + off >= 0. */
+// @ts-ignore: decorator
+@inline function loL(off: i32, s: i32): i32 {
+  return off >= 0 ? 0 : (s - 1 - off) / s;
+}
+/** One past the last l < Lout with l*s + off < L (may be <= loL: empty range). */
+// @ts-ignore: decorator
+@inline function hiL(off: i32, s: i32, L: i32, Lout: i32): i32 {
+  const r = L - 1 - off;
+  return r < 0 ? 0 : imin(r / s + 1, Lout);
+}
+
+function isPointwise(K: i32, stride: i32, pad: i32): bool {
+  return K == 1 && stride == 1 && pad == 0;
+}
+
+/** Bytes of scratch the three conv1d passes need for this shape. */
+export function conv1dScratchSize(B: i32, Cin: i32, L: i32, Cout: i32, K: i32, stride: i32, pad: i32, dil: i32, groups: i32, Lout: i32): i32 {
+  const Cg = Cin / groups, Og = Cout / groups;
+  if (Cg == 1) return 0;
+  let wino = 0;
+  if (winoShape(Cin, Cout, K, stride, dil, groups))
+    wino = imax(imax(winoScratch(Cin, Cout, K, L, Lout, B), winoScratch(Cout, Cin, K, Lout, L, B)), winoWeightScratch(Cin, Cout, K, Lout, B));
+  if (isPointwise(K, stride, pad)) {
+    return imax(gemmWorkSize(Og, L, Cg), imax(gemmWorkSize(Cg, L, Og), gemmWorkSize(Og, Cg, L)));
+  }
+  const CK = Cg * K;
+  const g = imax(gemmWorkSize(Og, Lout, CK), imax(gemmWorkSize(CK, Lout, Og), gemmWorkSize(Og, CK, Lout)));
+  return imax(wino, align64(CK * Lout * 4) + g);
+}
+
+// ---------------------------------------------------------------------------------------------
+// im2col / col2im for one sample and group: col[(c*K + k), l] = x[c, l*s + k*d - pad] (0 outside).
+
+function im2col(x: usize, L: i32, Cg: i32, K: i32, s: i32, pad: i32, d: i32, Lout: i32, col: usize): void {
+  let row = col;
+  const rowBytes = <usize>Lout << 2;
+  for (let c = 0; c < Cg; c++) {
+    const xr = x + (<usize>(c * L) << 2);
+    for (let k = 0; k < K; k++) {
+      const off = k * d - pad;
+      const lo = imin(loL(off, s), Lout);
+      const hi = imax(hiL(off, s, L, Lout), lo);
+      if (lo > 0) memory.fill(row, 0, <usize>lo << 2);
+      if (s == 1) memory.copy(at(row, lo), at(xr, lo + off), <usize>(hi - lo) << 2);
+      else for (let l = lo; l < hi; l++) store<f32>(at(row, l), load<f32>(at(xr, l * s + off)));
+      if (hi < Lout) memory.fill(at(row, hi), 0, <usize>(Lout - hi) << 2);
+      row += rowBytes;
+    }
+  }
+}
+
+/** dx[c, l*s + k*d - pad] += col[(c*K + k), l] over the valid positions, in (c, k, l) order. */
+function col2im(col: usize, L: i32, Cg: i32, K: i32, s: i32, pad: i32, d: i32, Lout: i32, dx: usize): void {
+  let row = col;
+  const rowBytes = <usize>Lout << 2;
+  for (let c = 0; c < Cg; c++) {
+    const xr = dx + (<usize>(c * L) << 2);
+    for (let k = 0; k < K; k++) {
+      const off = k * d - pad;
+      const lo = imin(loL(off, s), Lout);
+      const hi = imax(hiL(off, s, L, Lout), lo);
+      let l = lo;
+      if (s == 1) {
+        if (ASC_FEATURE_SIMD) {
+          for (; l + 4 <= hi; l += 4) {
+            const p = at(xr, l + off);
+            v128.store(p, f32x4.add(v128.load(p), v128.load(at(row, l))));
+          }
+        }
+        for (; l < hi; l++) {
+          const p = at(xr, l + off);
+          store<f32>(p, load<f32>(p) + load<f32>(at(row, l)));
+        }
+      } else {
+        for (; l < hi; l++) {
+          const p = at(xr, l * s + off);
+          store<f32>(p, load<f32>(p) + load<f32>(at(row, l)));
+        }
+      }
+      row += rowBytes;
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Direct row kernels (Cg = 1).
+
+/**
+ * Stride-1 row correlation: y[l] = y0 + Σ_{k<K} w[k] · x[l + k*d - pad] for l < Ly, x read as 0 outside
+ * [0, Lx). w[k] is at w + k*ws (ws = 4, or -4 for reversed taps). y0 = b0 when init, else the current y[l].
+ * Each output adds its taps in increasing k.
+ */
+function corrRow(x: usize, Lx: i32, y: usize, Ly: i32, w: usize, ws: isize, K: i32, d: i32, pad: i32, init: bool, b0: f32): void {
+  // interior: every tap inside x: l - pad >= 0 and l - pad + (K-1)*d <= Lx - 1
+  const lA = imin(imax(pad, 0), Ly);
+  const lB = imax(imin(Lx - (K - 1) * d + pad, Ly), lA);
+  edgeRow(x, Lx, y, 0, lA, w, ws, K, d, pad, init, b0);
+  let l = lA;
+  const dB = <usize>d << 2;
+  if (ASC_FEATURE_SIMD) {
+    const vb = f32x4.splat(b0);
+    for (; l + 16 <= lB; l += 16) {
+      const yp = at(y, l);
+      let a0 = vb, a1 = vb, a2 = vb, a3 = vb;
+      if (!init) {
+        a0 = v128.load(yp); a1 = v128.load(yp, 16); a2 = v128.load(yp, 32); a3 = v128.load(yp, 48);
+      }
+      let xp = at(x, l - pad);
+      let wp = w;
+      for (let k = 0; k < K; k++) {
+        const wv = v128.load32_splat(wp);
+        a0 = f32x4.add(a0, f32x4.mul(wv, v128.load(xp)));
+        a1 = f32x4.add(a1, f32x4.mul(wv, v128.load(xp, 16)));
+        a2 = f32x4.add(a2, f32x4.mul(wv, v128.load(xp, 32)));
+        a3 = f32x4.add(a3, f32x4.mul(wv, v128.load(xp, 48)));
+        xp += dB;
+        wp += <usize>ws;
+      }
+      v128.store(yp, a0); v128.store(yp, a1, 16); v128.store(yp, a2, 32); v128.store(yp, a3, 48);
+    }
+    for (; l + 4 <= lB; l += 4) {
+      const yp = at(y, l);
+      let a0 = init ? vb : v128.load(yp);
+      let xp = at(x, l - pad);
+      let wp = w;
+      for (let k = 0; k < K; k++) {
+        a0 = f32x4.add(a0, f32x4.mul(v128.load32_splat(wp), v128.load(xp)));
+        xp += dB;
+        wp += <usize>ws;
+      }
+      v128.store(yp, a0);
+    }
+  } else {
+    for (; l + 4 <= lB; l += 4) {
+      const yp = at(y, l);
+      let a0 = b0, a1 = b0, a2 = b0, a3 = b0;
+      if (!init) {
+        a0 = load<f32>(yp); a1 = load<f32>(yp, 4); a2 = load<f32>(yp, 8); a3 = load<f32>(yp, 12);
+      }
+      let xp = at(x, l - pad);
+      let wp = w;
+      for (let k = 0; k < K; k++) {
+        const wv = load<f32>(wp);
+        a0 += wv * load<f32>(xp); a1 += wv * load<f32>(xp, 4); a2 += wv * load<f32>(xp, 8); a3 += wv * load<f32>(xp, 12);
+        xp += dB;
+        wp += <usize>ws;
+      }
+      store<f32>(yp, a0); store<f32>(yp, a1, 4); store<f32>(yp, a2, 8); store<f32>(yp, a3, 12);
+    }
+  }
+  edgeRow(x, Lx, y, l, lB, w, ws, K, d, pad, init, b0);
+  edgeRow(x, Lx, y, lB, Ly, w, ws, K, d, pad, init, b0);
+}
+
+/** corrRow for l in [l0, l1) with bounds checks (scalar, same order). */
+function edgeRow(x: usize, Lx: i32, y: usize, l0: i32, l1: i32, w: usize, ws: isize, K: i32, d: i32, pad: i32, init: bool, b0: f32): void {
+  for (let l = l0; l < l1; l++) {
+    const yp = at(y, l);
+    let a: f32 = init ? b0 : load<f32>(yp);
+    let wp = w;
+    for (let k = 0; k < K; k++) {
+      const j = l + k * d - pad;
+      if (j >= 0 && j < Lx) a += load<f32>(wp) * load<f32>(at(x, j));
+      wp += <usize>ws;
+    }
+    store<f32>(yp, a);
+  }
+}
+
+/** Strided forward row: y[l] = b0 + Σ_k w[k]·x[l*s + k*d - pad] (scalar). */
+function stridedRow(x: usize, L: i32, y: usize, Lout: i32, w: usize, K: i32, s: i32, d: i32, pad: i32, b0: f32): void {
+  for (let l = 0; l < Lout; l++) {
+    let a = b0;
+    for (let k = 0; k < K; k++) {
+      const j = l * s + k * d - pad;
+      if (j >= 0 && j < L) a += load<f32>(at(w, k)) * load<f32>(at(x, j));
+    }
+    store<f32>(at(y, l), a);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Exports.
+
+export function conv1dForward(
+  x: usize, w: usize, bias: usize, y: usize,
+  B: i32, Cin: i32, L: i32, Cout: i32, K: i32, stride: i32, pad: i32, dil: i32, groups: i32, Lout: i32,
+  scratch: usize,
+): void {
+  const Cg = Cin / groups, Og = Cout / groups;
+  const xs = <usize>(Cin * L) << 2, ys = <usize>(Cout * Lout) << 2;
+  if (Cg == 1) {
+    for (let b = 0; b < B; b++) {
+      const xb = x + <usize>b * xs, yb = y + <usize>b * ys;
+      for (let o = 0; o < Cout; o++) {
+        const xr = at(xb, (o / Og) * L), yr = at(yb, o * Lout), wr = at(w, o * K);
+        const b0: f32 = bias ? load<f32>(at(bias, o)) : 0;
+        if (stride == 1) corrRow(xr, L, yr, Lout, wr, 4, K, dil, pad, true, b0);
+        else stridedRow(xr, L, yr, Lout, wr, K, stride, dil, pad, b0);
+      }
+    }
+    return;
+  }
+  if (useWinograd(Cin, Cout, K, stride, dil, groups)) {
+    winoCorr(x, w, false, bias, y, B, Cin, L, Cout, Lout, K, pad, scratch);
+    return;
+  }
+  const pw = isPointwise(K, stride, pad);
+  const CK = Cg * K;
+  const col = scratch;
+  const work = pw ? scratch : scratch + <usize>align64(CK * Lout * 4);
+  const beta: f32 = bias ? 1 : 0;
+  for (let b = 0; b < B; b++) {
+    const xb = x + <usize>b * xs, yb = y + <usize>b * ys;
+    if (bias) {
+      for (let o = 0; o < Cout; o++) {
+        const v = load<f32>(at(bias, o));
+        const yr = at(yb, o * Lout);
+        for (let l = 0; l < Lout; l++) store<f32>(at(yr, l), v);
+      }
+    }
+    for (let g = 0; g < groups; g++) {
+      const xg = at(xb, g * Cg * L), yg = at(yb, g * Og * Lout), wg = at(w, g * Og * CK);
+      if (pw) {
+        gemm(0, 0, Og, L, Cg, 1, wg, Cg, xg, L, beta, yg, L, work);
+      } else {
+        im2col(xg, L, Cg, K, stride, pad, dil, Lout, col);
+        gemm(0, 0, Og, Lout, CK, 1, wg, CK, col, Lout, beta, yg, Lout, work);
+      }
+    }
+  }
+}
+
+export function conv1dBackwardData(
+  dy: usize, w: usize, dx: usize,
+  B: i32, Cin: i32, L: i32, Cout: i32, K: i32, stride: i32, pad: i32, dil: i32, groups: i32, Lout: i32,
+  scratch: usize,
+): void {
+  const Cg = Cin / groups, Og = Cout / groups;
+  const xs = <usize>(Cin * L) << 2, ys = <usize>(Cout * Lout) << 2;
+  if (Cg == 1) {
+    const padR = (K - 1) * dil - pad;
+    for (let b = 0; b < B; b++) {
+      const dxb = dx + <usize>b * xs, dyb = dy + <usize>b * ys;
+      for (let i = 0; i < Cin; i++) {
+        const dxr = at(dxb, i * L);
+        if (stride == 1) {
+          for (let j = 0; j < Og; j++) {
+            const o = i * Og + j;
+            corrRow(at(dyb, o * Lout), Lout, dxr, L, at(w, o * K + K - 1), -4, K, dil, padR, j == 0, 0);
+          }
+        } else {
+          memory.fill(dxr, 0, <usize>L << 2);
+          for (let j = 0; j < Og; j++) {
+            const o = i * Og + j;
+            const dyr = at(dyb, o * Lout);
+            for (let k = 0; k < K; k++) {
+              const wk = load<f32>(at(w, o * K + k));
+              const off = k * dil - pad;
+              const lo = imin(loL(off, stride), Lout);
+              const hi = imax(hiL(off, stride, L, Lout), lo);
+              for (let l = lo; l < hi; l++) {
+                const p = at(dxr, l * stride + off);
+                store<f32>(p, load<f32>(p) + wk * load<f32>(at(dyr, l)));
+              }
+            }
+          }
+        }
+      }
+    }
+    return;
+  }
+  if (useWinograd(Cin, Cout, K, stride, dil, groups)) {
+    winoCorr(dy, w, true, 0, dx, B, Cout, Lout, Cin, L, K, K - 1 - pad, scratch);
+    return;
+  }
+  const pw = isPointwise(K, stride, pad);
+  const CK = Cg * K;
+  const col = scratch;
+  const work = pw ? scratch : scratch + <usize>align64(CK * Lout * 4);
+  for (let b = 0; b < B; b++) {
+    const dxb = dx + <usize>b * xs, dyb = dy + <usize>b * ys;
+    if (!pw) memory.fill(dxb, 0, xs);
+    for (let g = 0; g < groups; g++) {
+      const dxg = at(dxb, g * Cg * L), dyg = at(dyb, g * Og * Lout), wg = at(w, g * Og * CK);
+      if (pw) {
+        gemm(1, 0, Cg, L, Og, 1, wg, Cg, dyg, L, 0, dxg, L, work);
+      } else {
+        gemm(1, 0, CK, Lout, Og, 1, wg, CK, dyg, Lout, 0, col, Lout, work);
+        col2im(col, L, Cg, K, stride, pad, dil, Lout, dxg);
+      }
+    }
+  }
+}
+
+export function conv1dBackwardWeight(
+  x: usize, dy: usize, dw: usize,
+  B: i32, Cin: i32, L: i32, Cout: i32, K: i32, stride: i32, pad: i32, dil: i32, groups: i32, Lout: i32,
+  scratch: usize,
+): void {
+  const Cg = Cin / groups, Og = Cout / groups;
+  const xs = <usize>(Cin * L) << 2, ys = <usize>(Cout * Lout) << 2;
+  if (Cg == 1) {
+    for (let o = 0; o < Cout; o++) {
+      const i = o / Og;
+      for (let k = 0; k < K; k++) {
+        const off = k * dil - pad;
+        const lo = imin(loL(off, stride), Lout);
+        const hi = imax(hiL(off, stride, L, Lout), lo);
+        let acc: f32 = 0;
+        for (let b = 0; b < B; b++) {
+          const xr = x + <usize>b * xs + (<usize>(i * L) << 2);
+          const dyr = dy + <usize>b * ys + (<usize>(o * Lout) << 2);
+          if (stride == 1) {
+            acc += dot(at(dyr, lo), at(xr, lo + off), hi - lo);
+          } else {
+            let s: f32 = 0;
+            for (let l = lo; l < hi; l++) s += load<f32>(at(dyr, l)) * load<f32>(at(xr, l * stride + off));
+            acc += s;
+          }
+        }
+        store<f32>(at(dw, o * K + k), acc);
+      }
+    }
+    return;
+  }
+  if (B > 0 && useWinograd(Cin, Cout, K, stride, dil, groups)) {
+    winoWeight(x, dy, dw, B, Cin, L, Cout, Lout, K, pad, scratch);
+    return;
+  }
+  const pw = isPointwise(K, stride, pad);
+  const CK = Cg * K;
+  if (B == 0) {
+    memory.fill(dw, 0, <usize>(Cout * CK) << 2);
+    return;
+  }
+  const col = scratch;
+  const work = pw ? scratch : scratch + <usize>align64(CK * Lout * 4);
+  for (let b = 0; b < B; b++) {
+    const xb = x + <usize>b * xs, dyb = dy + <usize>b * ys;
+    const beta: f32 = b == 0 ? 0 : 1;
+    for (let g = 0; g < groups; g++) {
+      const xg = at(xb, g * Cg * L), dyg = at(dyb, g * Og * Lout), dwg = at(dw, g * Og * CK);
+      if (pw) {
+        gemm(0, 1, Og, Cg, L, 1, dyg, L, xg, L, beta, dwg, Cg, work);
+      } else {
+        im2col(xg, L, Cg, K, stride, pad, dil, Lout, col);
+        gemm(0, 1, Og, CK, Lout, 1, dyg, Lout, col, Lout, beta, dwg, CK, work);
+      }
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Winograd F(4, K), K = 3 or 5 (stride 1, dilation 1, groups 1; forward and backward data).
+// Per tile of 4 outputs, α = K + 3 transformed points: y_tile = Aᵀ[(G·w) ⊙ (Bᵀ·d_tile)], d_tile the α
+// inputs under the tile (transforms generated as straight-line code: conv1d-winograd.ts).
+// Tiles of one sample are padded to a multiple of 4 (Tq) so f32x4 lanes hold 4 neighbouring tiles:
+// the input transform reads 5 contiguous vectors and transposes them into d_0..d_7; the output
+// transform transposes back. Per point i one GEMM over channels, M_i [O, N] = U_i [O, C] · V_i [C, N],
+// with N = (samples in a chunk)·Tq; chunks of ~WCHUNK tiles keep V and M within L2.
+
+const WCHUNK: i32 = 384; // target tiles (GEMM columns) per chunk
+
+let winogradOn: bool = true;
+
+/** Enables (1, default) or disables (0) the Winograd path (benchmarks and tests compare both paths). */
+export function conv1dSetWinograd(enabled: i32): void {
+  winogradOn = enabled != 0;
+}
+
+/** Shapes where Winograd applies (conv1dScratchSize ignores the switch, so its size covers both). */
+function winoShape(Cin: i32, Cout: i32, K: i32, stride: i32, dil: i32, groups: i32): bool {
+  return stride == 1 && dil == 1 && groups == 1 && (K == 3 || K == 5) && Cin >= 16 && Cout >= 16;
+}
+
+function useWinograd(Cin: i32, Cout: i32, K: i32, stride: i32, dil: i32, groups: i32): bool {
+  return winogradOn && winoShape(Cin, Cout, K, stride, dil, groups);
+}
+
+/** U[i][o][c] = Σ_k G[i][k]·w(o, c, k), w(o,c,k) = w[o,c,k] (flip = 0) or w[c,o,K-1-k] (flip = 1, O/C swapped). */
+function winoFilter(w: usize, O: i32, C: i32, K: i32, flip: bool, U: usize): void {
+  const a = K + 3;
+  const G = K == 3 ? WINO_G3 : WINO_G5;
+  for (let i = 0; i < a; i++) {
+    const Ui = at(U, i * O * C);
+    for (let o = 0; o < O; o++)
+      for (let c = 0; c < C; c++) {
+        let s: f32 = 0;
+        for (let k = 0; k < K; k++) {
+          const wv = flip ? load<f32>(at(w, (c * O + o) * K + K - 1 - k)) : load<f32>(at(w, (o * C + c) * K + k));
+          s += load<f32>(at(G, i * K + k)) * wv;
+        }
+        store<f32>(at(Ui, o * C + c), s);
+      }
+  }
+}
+
+function winoScratch(C: i32, O: i32, K: i32, Lx: i32, Ly: i32, B: i32): i32 {
+  const a = K + 3;
+  const T = (Ly + 3) >> 2;
+  const Tq = (T + 3) & ~3;
+  const nb = imax(1, imin(B, WCHUNK / Tq));
+  const N = nb * Tq;
+  return align64(a * O * C * 4) + align64((Tq * 4 + 8) * 4) + align64(a * C * N * 4) + align64(a * O * N * 4) + gemmWorkSize(O, N, C);
+}
+
+/** Input transform of samples b0 .. b0+nbc-1: V[i][c][bb*Tq + t] = (Bᵀ d)_i, d = x[b0+bb, c, 4t - pad ...]. */
+function winoInput(x: usize, C: i32, Lx: i32, pad: i32, K: i32, b0: i32, nbc: i32, Tq: i32, N: i32, xp: usize, V: usize): void {
+  const xpLen = Tq * 4 + 8;
+  const vstep = <usize>(C * N) << 2;
+  for (let bb = 0; bb < nbc; bb++) {
+    const xb = x + (<usize>((b0 + bb) * C * Lx) << 2);
+    for (let c = 0; c < C; c++) {
+      // padded row: xp[j] = x[j - pad]
+      const xr = at(xb, c * Lx);
+      const lo = imin(imax(pad, 0), xpLen);
+      const hi = imax(imin(Lx + pad, xpLen), lo);
+      if (lo > 0) memory.fill(xp, 0, <usize>lo << 2);
+      memory.copy(at(xp, lo), at(xr, lo - pad), <usize>(hi - lo) << 2);
+      if (hi < xpLen) memory.fill(at(xp, hi), 0, <usize>(xpLen - hi) << 2);
+      const vrow = at(V, c * N + bb * Tq);
+      for (let q = 0; q < Tq; q += 4) {
+        if (K == 3) winoIn3(at(xp, q * 4), at(vrow, q), vstep);
+        else winoIn5(at(xp, q * 4), at(vrow, q), vstep);
+      }
+    }
+  }
+}
+
+/**
+ * y[b, o, l] = bias[o] (or 0) + Σ_c Σ_k w(o,c,k)·x[b, c, l + k - pad] for l < Ly (x zero outside [0, Lx)),
+ * x [B, C, Lx], y [B, O, Ly], via F(4, K). `flip`: w is the forward weight [C, O, K] read transposed and
+ * reversed (backward data).
+ */
+function winoCorr(x: usize, w: usize, flip: bool, bias: usize, y: usize, B: i32, C: i32, Lx: i32, O: i32, Ly: i32, K: i32, pad: i32, scratch: usize): void {
+  const a = K + 3;
+  const T = (Ly + 3) >> 2;
+  const Tq = (T + 3) & ~3;
+  const nb = imax(1, imin(B, WCHUNK / Tq));
+  const Nmax = nb * Tq;
+  const U = scratch;
+  const xp = U + <usize>align64(a * O * C * 4);
+  const V = xp + <usize>align64((Tq * 4 + 8) * 4);
+  const Mo = V + <usize>align64(a * C * Nmax * 4);
+  const work = Mo + <usize>align64(a * O * Nmax * 4);
+  winoFilter(w, O, C, K, flip, U);
+  for (let b0 = 0; b0 < B; b0 += nb) {
+    const nbc = imin(nb, B - b0);
+    const N = nbc * Tq;
+    winoInput(x, C, Lx, pad, K, b0, nbc, Tq, N, xp, V);
+    // one GEMM per point
+    for (let i = 0; i < a; i++)
+      gemm(0, 0, O, N, C, 1, at(U, i * O * C), C, at(V, i * C * N), N, 0, at(Mo, i * O * N), N, work);
+    // output transform
+    const mstep = <usize>(O * N) << 2;
+    for (let bb = 0; bb < nbc; bb++) {
+      const yb = y + (<usize>((b0 + bb) * O * Ly) << 2);
+      for (let o = 0; o < O; o++) {
+        const yr = at(yb, o * Ly);
+        const b0v: f32 = bias ? load<f32>(at(bias, o)) : 0;
+        const mrow = at(Mo, o * N + bb * Tq);
+        for (let q = 0; q < Tq; q += 4) {
+          const base = q * 4;
+          if (base >= Ly) break;
+          const n = imin(16, Ly - base);
+          if (K == 3) winoOut3(at(mrow, q), mstep, b0v, at(yr, base), n);
+          else winoOut5(at(mrow, q), mstep, b0v, at(yr, base), n);
+        }
+      }
+    }
+  }
+}
+
+function winoWeightScratch(C: i32, O: i32, K: i32, Lout: i32, B: i32): i32 {
+  const a = K + 3;
+  const T = (Lout + 3) >> 2;
+  const Tq = (T + 3) & ~3;
+  const nb = imax(1, imin(B, WCHUNK / Tq));
+  const N = nb * Tq;
+  return align64(a * O * C * 4) + align64((Tq * 4 + 8) * 4) + align64(Tq * 16) + align64(a * C * N * 4) + align64(a * O * N * 4) + gemmWorkSize(O, C, N);
+}
+
+/**
+ * Weight gradient by Winograd F(K, 4) (the same points): per tile of 4 outputs, dy_tile (4 values) is the
+ * filter and the α inputs under the tile the data: P_i [O, C] = Σ_tiles (A·dy_tile)_i (Bᵀ·d_tile)_iᵀ, one
+ * NT GEMM per point with depth = all tiles of the batch, then dw[o, c, k] = Σ_i G[i][k]·P_i[o][c].
+ */
+function winoWeight(x: usize, dy: usize, dw: usize, B: i32, C: i32, L: i32, O: i32, Lout: i32, K: i32, pad: i32, scratch: usize): void {
+  const a = K + 3;
+  const T = (Lout + 3) >> 2;
+  const Tq = (T + 3) & ~3;
+  const nb = imax(1, imin(B, WCHUNK / Tq));
+  const Nmax = nb * Tq;
+  const P = scratch;
+  const xp = P + <usize>align64(a * O * C * 4);
+  const dyp = xp + <usize>align64((Tq * 4 + 8) * 4);
+  const X = dyp + <usize>align64(Tq * 16);
+  const D = X + <usize>align64(a * C * Nmax * 4);
+  const work = D + <usize>align64(a * O * Nmax * 4);
+  for (let b0 = 0; b0 < B; b0 += nb) {
+    const nbc = imin(nb, B - b0);
+    const N = nbc * Tq;
+    winoInput(x, C, L, pad, K, b0, nbc, Tq, N, xp, X);
+    const dstep = <usize>(O * N) << 2;
+    for (let bb = 0; bb < nbc; bb++) {
+      const dyb = dy + (<usize>((b0 + bb) * O * Lout) << 2);
+      for (let o = 0; o < O; o++) {
+        memory.copy(dyp, at(dyb, o * Lout), <usize>Lout << 2);
+        if (Tq * 4 > Lout) memory.fill(at(dyp, Lout), 0, <usize>(Tq * 4 - Lout) << 2);
+        const drow = at(D, o * N + bb * Tq);
+        for (let q = 0; q < Tq; q += 4) {
+          if (K == 3) winoDy3(at(dyp, q * 4), at(drow, q), dstep);
+          else winoDy5(at(dyp, q * 4), at(drow, q), dstep);
+        }
+      }
+    }
+    const beta: f32 = b0 == 0 ? 0 : 1;
+    for (let i = 0; i < a; i++)
+      gemm(0, 1, O, C, N, 1, at(D, i * O * N), N, at(X, i * C * N), N, beta, at(P, i * O * C), C, work);
+  }
+  const G = K == 3 ? WINO_G3 : WINO_G5;
+  const OC = O * C;
+  for (let oc = 0; oc < OC; oc++)
+    for (let k = 0; k < K; k++) {
+      let s: f32 = 0;
+      for (let i = 0; i < a; i++) s += load<f32>(at(G, i * K + k)) * load<f32>(at(P, i * OC + oc));
+      store<f32>(at(dw, oc * K + k), s);
+    }
+}
