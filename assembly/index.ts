@@ -7,3 +7,4 @@ export * from './gemm';
 export * from './elementwise';
 export * from './reduce';
 export * from './optim';
+export * from './rnn';

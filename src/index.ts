@@ -33,3 +33,5 @@ export { linear } from './ops/matmul.ts';
 export * from './nn/index.ts';
 // ECG data (browser-safe): WFDB bytes, signal processing, QRS detection, beat datasets, protocols.
 export * from './ecg/index.ts';
+export { rnn } from './ops/rnn.ts';
+export type { RnnKind, RnnWeights, RnnOpOptions, RnnResult } from './ops/rnn.ts';

@@ -9,3 +9,5 @@ export {
   initWeight, defaultBias,
 } from './init.ts';
 export type { InitName } from './init.ts';
+export { LSTM, GRU } from './rnn.ts';
+export type { RNNOptions } from './rnn.ts';

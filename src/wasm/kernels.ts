@@ -38,4 +38,21 @@ export interface Kernels {
     p: number, g: number, m: number, v: number, n: number, lr: number, beta1: number, beta2: number,
     eps: number, weightDecay: number, decoupled: number, bc1: number, bc2: number,
   ): void;
+  // rnn.ts (one direction of one LSTM/GRU layer; the time loop runs inside the call)
+  lstmForward(
+    B: number, T: number, H: number, reverse: number, xg: number, hp: number, cs: number, y: number, ldy: number,
+    h0: number, c0: number, hn: number, cn: number, whh: number, work: number,
+  ): void;
+  lstmBackward(
+    B: number, T: number, H: number, reverse: number, gates: number, cs: number, c0: number, dy: number, ldy: number,
+    dhn: number, ldhn: number, dcn: number, ldcn: number, whh: number, dg: number, dh: number, dc: number, work: number,
+  ): void;
+  gruForward(
+    B: number, T: number, H: number, reverse: number, xg: number, hp: number, hns: number, y: number, ldy: number,
+    h0: number, hn: number, whh: number, bhn: number, hg: number, work: number,
+  ): void;
+  gruBackward(
+    B: number, T: number, H: number, reverse: number, gates: number, hp: number, hns: number, dy: number, ldy: number,
+    dhn: number, ldhn: number, whh: number, dg: number, dhg: number, dh: number, work: number,
+  ): void;
 }
