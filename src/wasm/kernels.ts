@@ -38,21 +38,23 @@ export interface Kernels {
     p: number, g: number, m: number, v: number, n: number, lr: number, beta1: number, beta2: number,
     eps: number, weightDecay: number, decoupled: number, bc1: number, bc2: number,
   ): void;
-  // rnn.ts (one direction of one LSTM/GRU layer; the time loop runs inside the call)
-  lstmForward(
-    B: number, T: number, H: number, reverse: number, xg: number, hp: number, cs: number, y: number, ldy: number,
-    h0: number, c0: number, hn: number, cn: number, whh: number, work: number,
+  // rnn.ts (one direction of one LSTM/GRU layer; the time loop runs inside the call; [F, T, Bp] layout)
+  rnnScratchSize(H: number, I: number, Bp: number, gates: number): number;
+  rnnTranspose(n: number, rows: number, cols: number, src: number, lds: number, sstep: number, dst: number, ldd: number, dstep: number): void;
+  lstmSeqForward(
+    H: number, T: number, Bp: number, I: number, reverse: number, x: number, wih: number, whh: number, bias: number,
+    h0: number, c0: number, gates: number, ys: number, cs: number, hn: number, cn: number, pk: number, tile: number,
   ): void;
-  lstmBackward(
-    B: number, T: number, H: number, reverse: number, gates: number, cs: number, c0: number, dy: number, ldy: number,
-    dhn: number, ldhn: number, dcn: number, ldcn: number, whh: number, dg: number, dh: number, dc: number, work: number,
+  lstmSeqBackward(
+    H: number, T: number, Bp: number, I: number, reverse: number, gates: number, cs: number, c0: number, whh: number,
+    dy: number, dhn: number, dcn: number, da: number, dh0: number, dc0: number, pk: number, tile: number,
   ): void;
-  gruForward(
-    B: number, T: number, H: number, reverse: number, xg: number, hp: number, hns: number, y: number, ldy: number,
-    h0: number, hn: number, whh: number, bhn: number, hg: number, work: number,
+  gruSeqForward(
+    H: number, T: number, Bp: number, I: number, reverse: number, x: number, wih: number, whh: number, bias: number,
+    h0: number, gates: number, ys: number, ms: number, hn: number, pk: number, tile: number,
   ): void;
-  gruBackward(
-    B: number, T: number, H: number, reverse: number, gates: number, hp: number, hns: number, dy: number, ldy: number,
-    dhn: number, ldhn: number, whh: number, dg: number, dhg: number, dh: number, work: number,
+  gruSeqBackward(
+    H: number, T: number, Bp: number, I: number, reverse: number, gates: number, ys: number, h0: number, ms: number,
+    whh: number, dy: number, dhn: number, dg: number, dhg: number, dd: number, dh0: number, pk: number, tile: number,
   ): void;
 }
