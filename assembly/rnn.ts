@@ -5,32 +5,35 @@
 // batch b at ((f·T + t)·Bp + b)·4 bytes, with the batch padded to Bp = a multiple of 8 (the host zero-
 // fills padded columns of every input; they then carry finite values forward and exact zeros backward).
 // State buffers are [H, Bp] (unit-major). H hidden units, G gate rows: G = 4H for LSTM (gate rows
-// i, f, g, o as PyTorch), 3H for GRU (r, z, n). W_hh is PyTorch's [G, H].
-//   xg   [G, T, Bp]  pre-activations from the input (x·W_ihᵀ + biases, one host GEMM for all steps);
-//                    overwritten with the activated gates (saved for the backward).
+// i, f, g, o as PyTorch), 3H for GRU (r, z, n). W_ih [G, I] and W_hh [G, H] are PyTorch's layouts.
+//   x    [I, T, Bp]  the layer input (layer 0: the transposed batch; above: the layer below's ys).
+//   bias [4H]        per tile row: LSTM b_ih + b_hh per gate (i, f, g, o); GRU [b_ir + b_hr,
+//                    b_iz + b_hz, b_hn, b_in] (zeros without bias).
+//   gates [G, T, Bp] written: the activated gates (LSTM i, f, g, o; GRU r, z, n), saved for the backward.
 //   ys   [H, T, Bp]  h_t (the direction's slice of the layer output, also the next layer's input).
 //   cs   [H, T, Bp]  LSTM: c_t.       ms [H, T, Bp]  GRU: m_t = W_hn·h_{t−1} + b_hn.
 //   dy   [H, T, Bp]  output gradient (0 = none); da/dg/dhg [G, T, Bp] pre-activation gradients.
-// `reverse` = 1 runs t = T−1 .. 0; "previous step" then means t + 1. `pk` is scratch for W_hh packed
-// and two contiguous [G, Bp] step buffers, rnnScratchSize(H, Bp, 4 or 3) floats; `tile` is 128 bytes.
+// `reverse` = 1 runs t = T−1 .. 0; "previous step" then means t + 1. `pk` is rnnScratchSize(H, I, Bp,
+// 4 or 3) floats of scratch (packed weights + two contiguous [G, Bp] step buffers); `tile` is 128 bytes.
 //
-// Per step the recurrent product is computed in 4x8 tiles (4 rows x 8 batch columns, depth H or G) by
-// a micro-kernel that reads W_hh pre-packed once per call and the previous step's state (forward: h,
-// backward: da or dhg) from a contiguous [F, Bp] copy the cell wrote (double-buffered; reading it from
-// the strided [F, T, Bp] buffer touches one page per row and thrashes the TLB), so nothing is packed
-// per step; the tile then goes straight into the cell.
-// Forward tiles are the 4 gate rows of one unit (LSTM i, f, g, o; GRU r, z, n, 0) x 8 batch entries;
-// backward tiles are 4 units x 8 batch entries of W_hhᵀ·da_{t+1}. Sums run over increasing depth,
-// one rounded multiply then one rounded add per term, starting from 0, then the cell adds xg.
+// Per step the gate pre-activations are computed in 4x8 tiles (4 rows x 8 batch columns) by a
+// micro-kernel reading weights packed once per call and the previous step's state (forward: h,
+// backward: da or dhg) from a contiguous [F, Bp] copy the cell wrote (double-buffered), so nothing is
+// packed per step and no pre-activation ever goes to memory; the tile goes straight into the cell.
+// Forward tiles: the 4 rows of one unit (LSTM i, f, g, o; GRU r, z, W_hn·h, W_in·x) x 8 batch entries,
+// depth H over h_{t−1} (W_hh) then depth I over x_t (W_ih): the input projection is fused too.
+// Backward tiles: 4 units x 8 batch entries of W_hhᵀ·da_{t+1} (depth G). Sums start from 0 and run over
+// increasing depth (h part, then x part), one rounded multiply then one rounded add per term; the cell
+// then adds the row bias. The scalar build follows the same order, so both builds agree bit for bit.
 //
 // Math (σ = sigmoid; simd-math.ts vsigmoid/vtanh and their bit-identical scalar forms):
-// LSTM forward: a = (W_hh·h_{t−1}) + xg_t; i = σ(a_i), f = σ(a_f), g = tanh(a_g), o = σ(a_o);
-//   c_t = f⊙c_{t−1} + i⊙g; h_t = o⊙tanh(c_t).
+// LSTM forward: a_q = (W_hh,q·h_{t−1} + W_ih,q·x_t) + bias_q; i = σ(a_i), f = σ(a_f), g = tanh(a_g),
+//   o = σ(a_o); c_t = f⊙c_{t−1} + i⊙g; h_t = o⊙tanh(c_t).
 // LSTM backward, t from last to first: dh = (W_hhᵀ·da_{t+1} or dh_n at the last step) + dy_t;
 //   tc = tanh(c_t); dc = dc_rec + (dh⊙o)⊙(1 − tc²); da_i = (dc⊙g)⊙(i(1−i)); da_f = (dc⊙c_{t−1})⊙(f(1−f));
 //   da_g = (dc⊙i)⊙(1 − g²); da_o = (dh⊙tc)⊙(o(1−o)); dc_rec = dc⊙f. dh0 = W_hhᵀ·da_first, dc0 = dc_rec.
-// GRU forward (PyTorch): s = W_hh·h_{t−1}; r = σ(s_r + xg_r), z = σ(s_z + xg_z), m = s_n + b_hn,
-//   n = tanh(xg_n + r⊙m), h_t = (h_{t−1} − n)⊙z + n. (xg_r, xg_z already contain b_hr, b_hz.)
+// GRU forward (PyTorch): r = σ((W_hr·h + W_ir·x) + b_r), z = σ((W_hz·h + W_iz·x) + b_z),
+//   m = W_hn·h + b_hn, n = tanh((W_in·x + b_in) + r⊙m), h_t = (h_{t−1} − n)⊙z + n.
 // GRU backward: dh = (W_hhᵀ·dhg_{t+1} + dd_{t+1}, or dh_n at the last step) + dy_t;
 //   da_n = (dh⊙(1−z))⊙(1−n²); da_r = (da_n⊙m)⊙(r(1−r)); da_z = (dh⊙(h_{t−1}−n))⊙(z(1−z));
 //   dg = [da_r, da_z, da_n] (input side), dhg = [da_r, da_z, da_n⊙r] (recurrent side); dd_t = dh⊙z.
@@ -38,7 +41,7 @@
 // Every backward value written (da, dg, dhg, dc_rec, dd) with |v| < 2^−100 is flushed to 0: gradients
 // that decay through time would otherwise reach the subnormal range, where x86 arithmetic is ~100x
 // slower. (NaN is kept.) The host computes the weight gradients afterwards as single GEMMs over all
-// T·Bp columns and the bias gradients as row sums.
+// T·Bp columns (dW_hh = dhg·h_prevᵀ, dW_ih = dg·xᵀ) and the bias gradients as row sums.
 import { vsigmoid, vtanh, ssigmoid, stanh } from './simd-math';
 
 // @ts-ignore: decorator

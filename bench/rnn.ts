@@ -10,8 +10,9 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import {
-  initSync, backendInfo, LSTM, GRU, Linear, Adam, randn, tensor, noGrad, logSoftmax, type Tensor,
+  initSync, backendInfo, LSTM, GRU, Linear, Adam, randn, tensor, noGrad, logSoftmax,
 } from '../src/index.ts';
+import { backend } from '../src/core/runtime.ts';
 
 const argv = process.argv.slice(2);
 const opt = (name: string, dflt: string) => {
@@ -137,7 +138,43 @@ for (const [k, r] of Object.entries(results)) {
 }
 console.log('(PyTorch/ecgrad > 1 means ecgrad is faster)');
 
-/** Where ecgrad's LSTM time goes: the kernels of one forward+backward called directly. */
+/** Where ecgrad's LSTM time goes: every kernel call of a forward+backward timed (wrapped exports). */
 function profile(): void {
-  void (null as unknown as Tensor);
+  const b = backend() as unknown as { k: Record<string, unknown> };
+  const orig = b.k;
+  const acc = new Map<string, number>();
+  const wrapped: Record<string, unknown> = {};
+  for (const name of Object.keys(orig)) {
+    const f = orig[name];
+    if (typeof f !== 'function') continue;
+    wrapped[name] = (...a: number[]) => {
+      const t0 = performance.now();
+      const r = (f as (...x: number[]) => unknown)(...a);
+      const key = name === 'gemm' ? `gemm ${a[0] ? 'T' : 'N'}${a[1] ? 'T' : 'N'} ${a[2]}x${a[3]}x${a[4]}` : name;
+      acc.set(key, (acc.get(key) ?? 0) + performance.now() - t0);
+      return r;
+    };
+  }
+  Object.defineProperty(wrapped, 'memory', { get: () => orig.memory });
+  b.k = wrapped;
+  try {
+    for (const [label, m] of [
+      ['LSTM sequence output', new LSTM(I, { hiddenSize: H, seed: 2 })],
+      ['LSTM last state (LSTMNet)', new LSTM(I, { hiddenSize: H, returnSequences: false, seed: 2 })],
+      ['GRU sequence output', new GRU(I, { hiddenSize: H, seed: 2 })],
+    ] as const) {
+      const run = () => m.forward(x).sum().backward();
+      for (let i = 0; i < 2; i++) run();
+      acc.clear();
+      const n = 5;
+      const t0 = performance.now();
+      for (let i = 0; i < n; i++) run();
+      const total = (performance.now() - t0) / n;
+      const parts = [...acc].sort((p, q) => q[1] - p[1]).map(([k, v]) => `${k} ${(v / n).toFixed(1)}`);
+      const kern = [...acc.values()].reduce((s, v) => s + v, 0) / n;
+      console.log(`profile ${label}: ${total.toFixed(1)} ms per forward+backward; kernels ${kern.toFixed(1)} ms: ${parts.join(', ')}`);
+    }
+  } finally {
+    b.k = orig;
+  }
 }

@@ -6,10 +6,10 @@
 // the whole sequence flattens to an [F, T·Bp] matrix. The input is transposed into that layout once,
 // the output back once; layer l's output [D·H, T, Bp] is directly layer l+1's input.
 // Forward, per layer l and direction d (k = l·D + d):
-//   xg = W_ih·in_l + bias               one GEMM over all T·Bp columns (bias rows broadcast first;
-//                                       LSTM bias = b_ih + b_hh, GRU bias = b_ih + [b_hr, b_hz, 0])
-//   lstmSeqForward / gruSeqForward      one wasm call running the whole time loop, each step a fused
-//                                       recurrent product + cell (saves gates, c_t or W_hn·h + b_hn)
+//   lstmSeqForward / gruSeqForward      one wasm call running the whole time loop; each step computes
+//                                       W_hh·h_{t−1} + W_ih·x_t + biases in register tiles fused with
+//                                       the cell (the input projection is part of the same tiles), and
+//                                       saves the gates and c_t (LSTM) or W_hn·h + b_hn (GRU)
 // Backward (BPTT), layers top-down, per direction:
 //   lstmSeqBackward / gruSeqBackward    one wasm call: per step W_hhᵀ·da_{t+1} fused with the cell
 //                                       backward; gives da (input side) and dhg (recurrent side; = da
