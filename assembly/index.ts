@@ -8,3 +8,4 @@ export * from './elementwise';
 export * from './reduce';
 export * from './optim';
 export * from './conv1d';
+export * from './rnn';

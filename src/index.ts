@@ -32,3 +32,5 @@ export * from './nn/index.ts';
 // ECG data (browser-safe): WFDB bytes, signal processing, QRS detection, beat datasets, protocols.
 export * from './ecg/index.ts';
 export * from './metrics/index.ts';
+export { rnn } from './ops/rnn.ts';
+export type { RnnKind, RnnWeights, RnnOpOptions, RnnResult } from './ops/rnn.ts';

@@ -17,3 +17,5 @@ export {
 export type { ModelHeader, DecodedModel, TensorEntry, EncodeOptions } from './model-file.ts';
 export { Conv1d, SeparableConv1d } from './conv.ts';
 export type { Conv1dLayerOptions, SeparableConv1dOptions } from './conv.ts';
+export { LSTM, GRU } from './rnn.ts';
+export type { RNNOptions } from './rnn.ts';

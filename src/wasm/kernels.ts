@@ -53,4 +53,23 @@ export interface Kernels {
     x: number, dy: number, dw: number, B: number, Cin: number, L: number, Cout: number, K: number,
     stride: number, pad: number, dil: number, groups: number, Lout: number, scratch: number,
   ): void;
+  // rnn.ts (one direction of one LSTM/GRU layer; the time loop runs inside the call; [F, T, Bp] layout)
+  rnnScratchSize(H: number, I: number, Bp: number, gates: number): number;
+  rnnTranspose(n: number, rows: number, cols: number, src: number, lds: number, sstep: number, dst: number, ldd: number, dstep: number): void;
+  lstmSeqForward(
+    H: number, T: number, Bp: number, I: number, reverse: number, x: number, wih: number, whh: number, bias: number,
+    h0: number, c0: number, gates: number, ys: number, cs: number, hn: number, cn: number, pk: number, tile: number,
+  ): void;
+  lstmSeqBackward(
+    H: number, T: number, Bp: number, I: number, reverse: number, gates: number, cs: number, c0: number, whh: number,
+    dy: number, dhn: number, dcn: number, da: number, dh0: number, dc0: number, pk: number, tile: number,
+  ): void;
+  gruSeqForward(
+    H: number, T: number, Bp: number, I: number, reverse: number, x: number, wih: number, whh: number, bias: number,
+    h0: number, gates: number, ys: number, ms: number, hn: number, pk: number, tile: number,
+  ): void;
+  gruSeqBackward(
+    H: number, T: number, Bp: number, I: number, reverse: number, gates: number, ys: number, h0: number, ms: number,
+    whh: number, dy: number, dhn: number, dg: number, dhg: number, dd: number, dh0: number, pk: number, tile: number,
+  ): void;
 }
