@@ -34,3 +34,4 @@ export * from './ecg/index.ts';
 export * from './metrics/index.ts';
 export { rnn } from './ops/rnn.ts';
 export type { RnnKind, RnnWeights, RnnOpOptions, RnnResult } from './ops/rnn.ts';
+export * from './models/index.ts';

@@ -1,0 +1,62 @@
+// The model zoo's registry: every architecture the comparison can train, by name, with how to build it
+// from the data's shape and its recommended training recipe. Models take beats [B, channels, length] and,
+// when built with rrFeatures > 0, the RR features [B, rrFeatures] as a second input: forward(x, rr).
+import type { Module } from '../nn/module.ts';
+import { registerArchitecture } from '../nn/model-file.ts';
+
+export interface ModelInput {
+  /** Samples per beat window (e.g. 187). */
+  length: number;
+  /** Leads (1 = MLII). */
+  channels: number;
+  classes: number;
+  /** Number of RR features fed beside the beat (0 = none). */
+  rrFeatures: number;
+  /** Sampling rate of the windows in Hz (FT-CNN derives its kernel sizes from it). */
+  fs: number;
+  seed: number;
+}
+
+export interface TrainingRecipe {
+  epochs: number;
+  batchSize: number;
+  lr: number;
+  optimizer: 'adam' | 'adamw' | 'sgd';
+  weightDecay: number;
+  /** 'cosine' anneals over the epochs; 'none' keeps lr. */
+  schedule: 'cosine' | 'none';
+  /** 'ce' (cross-entropy), 'weighted-ce' (effective-number class weights) or 'combined' (FT-CNN: weighted CE + focal γ=2). */
+  loss: 'ce' | 'weighted-ce' | 'combined';
+}
+
+export interface ModelSpec {
+  name: string;
+  /** One line for tables and --help. */
+  description: string;
+  build(input: ModelInput): Module;
+  recipe: TrainingRecipe;
+  /** Size budget in KB of float32 weights, when the paper states one. */
+  budgetKB?: number;
+}
+
+const specs = new Map<string, ModelSpec>();
+
+export function registerModel(spec: ModelSpec): void {
+  specs.set(spec.name, spec);
+  // Model files store the build input as their config, so they can be rebuilt by name.
+  registerArchitecture(spec.name, (config) => spec.build(config as unknown as ModelInput));
+}
+
+export function getModel(name: string): ModelSpec {
+  const s = specs.get(name);
+  if (!s) throw new RangeError(`unknown model "${name}"; valid models: ${modelNames().join(', ')}`);
+  return s;
+}
+
+export function modelNames(): string[] {
+  return [...specs.keys()];
+}
+
+export const DEFAULT_RECIPE: TrainingRecipe = {
+  epochs: 20, batchSize: 128, lr: 1e-3, optimizer: 'adam', weightDecay: 0, schedule: 'cosine', loss: 'ce',
+};
