@@ -7,3 +7,6 @@ export * from './gemm';
 export * from './elementwise';
 export * from './reduce';
 export * from './optim';
+export * from './batchnorm';
+export * from './pool';
+export * from './dropout';
