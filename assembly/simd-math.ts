@@ -327,6 +327,9 @@
 @inline const ERF_T: f32 = 0.75;
 // @ts-ignore: decorator
 @inline const ERF_AMAX: f32 = 10.5;
+// |x| is clamped to this before the exponent split (so ±Inf gives erf ±1, Φ 0/1, φ 0; NaN stays NaN).
+// @ts-ignore: decorator
+@inline const ERF_XMAX: f32 = 30.0;
 // @ts-ignore: decorator
 @inline const INV_SQRT2: f32 = 0.7071067811865476;
 // @ts-ignore: decorator
@@ -391,20 +394,21 @@
 @inline export function serf(x: f32): f32 {
   const a = abs<f32>(x);
   if (a < ERF_T) return x * serfQ(x * x);
-  const ah = shead(a);
-  const r: f32 = <f32>1.0 - serfcBig(a, -(ah * ah), -((a - ah) * (a + ah)));
+  const ac = min<f32>(a, ERF_XMAX);
+  const ah = shead(ac);
+  const r: f32 = <f32>1.0 - serfcBig(ac, -(ah * ah), -((ac - ah) * (ac + ah)));
   return reinterpret<f32>(reinterpret<i32>(r) | (reinterpret<i32>(x) & 0x80000000));
 }
 
 /** Standard normal CDF Φ(x) (see header). */
 // @ts-ignore: decorator
 @inline export function sphi(x: f32): f32 {
-  const a = abs<f32>(x) * INV_SQRT2;
+  const a = min<f32>(abs<f32>(x), ERF_XMAX) * INV_SQRT2;
   if (a < ERF_T) {
     const e = <f32>0.5 * (a * serfQ(a * a));
     return x >= 0 ? <f32>0.5 + e : <f32>0.5 - e;
   }
-  const xa = abs<f32>(x);
+  const xa = min<f32>(abs<f32>(x), ERF_XMAX);
   const xh = shead(xa);
   const c = <f32>0.5 * serfcBig(a, <f32>-0.5 * (xh * xh), <f32>-0.5 * ((xa - xh) * (xa + xh)));
   return x >= 0 ? <f32>1.0 - c : c;
@@ -413,7 +417,7 @@
 /** Standard normal density φ(x) = exp(−x²/2)/√(2π) (split exponent, see header). */
 // @ts-ignore: decorator
 @inline export function snormpdf(x: f32): f32 {
-  const xa = abs<f32>(x);
+  const xa = min<f32>(abs<f32>(x), ERF_XMAX);
   const xh = shead(xa);
   return INV_SQRT_2PI * sexp(<f32>-0.5 * (xh * xh)) * sexp(<f32>-0.5 * ((xa - xh) * (xa + xh)));
 }
@@ -453,10 +457,11 @@
 @inline export function verf(x: v128): v128 {
   const a = f32x4.abs(x);
   const small = f32x4.mul(x, verfQ(f32x4.mul(x, x)));
-  const ah = vhead(a);
+  const ac = f32x4.min(a, vsplat(ERF_XMAX));
+  const ah = vhead(ac);
   const hi = f32x4.neg(f32x4.mul(ah, ah));
-  const lo = f32x4.neg(f32x4.mul(f32x4.sub(a, ah), f32x4.add(a, ah)));
-  const r = f32x4.sub(vsplat(1.0), verfcBig(a, hi, lo));
+  const lo = f32x4.neg(f32x4.mul(f32x4.sub(ac, ah), f32x4.add(ac, ah)));
+  const r = f32x4.sub(vsplat(1.0), verfcBig(ac, hi, lo));
   const big = v128.or(r, v128.and(x, i32x4.splat(0x80000000)));
   return v128.bitselect(small, big, f32x4.lt(a, vsplat(ERF_T)));
 }
@@ -464,7 +469,7 @@
 /** f32x4 Φ(x) (see header). */
 // @ts-ignore: decorator
 @inline export function vphi(x: v128): v128 {
-  const xa = f32x4.abs(x);
+  const xa = f32x4.min(f32x4.abs(x), vsplat(ERF_XMAX));
   const a = f32x4.mul(xa, vsplat(INV_SQRT2));
   const pos = f32x4.ge(x, vsplat(0.0));
   const e = f32x4.mul(vsplat(0.5), f32x4.mul(a, verfQ(f32x4.mul(a, a))));
@@ -480,7 +485,7 @@
 /** f32x4 φ(x) (see header). */
 // @ts-ignore: decorator
 @inline export function vnormpdf(x: v128): v128 {
-  const xa = f32x4.abs(x);
+  const xa = f32x4.min(f32x4.abs(x), vsplat(ERF_XMAX));
   const xh = vhead(xa);
   const e1 = vexp(f32x4.mul(vsplat(-0.5), f32x4.mul(xh, xh)));
   const e2 = vexp(f32x4.mul(vsplat(-0.5), f32x4.mul(f32x4.sub(xa, xh), f32x4.add(xa, xh))));
