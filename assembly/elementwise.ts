@@ -15,11 +15,13 @@
 // SIGMOID, TANH, EXP, LOG (simd-math.ts), SQRT (IEEE, NaN for x<0), POW x^p (exact special cases for
 // p = 0 → 1, 1 → x, 2 → x·x, 3 → x·x·x, 0.5 → sqrt(x), -1 → 1/x; otherwise as binary POW), SCALE p·x,
 // ADD_SCALAR x+p, SQUARE x·x, RECIPROCAL 1/x, ELU x>0 ? x : p·expm1(x), SIGN (−1, 0, 1; NaN → NaN),
-// CLAMP_MIN max(x,p), CLAMP_MAX min(x,p). Backward: dx = dy·f'(x) as in docs/kernels.md; at kinks relu,
+// CLAMP_MIN max(x,p), CLAMP_MAX min(x,p), GELU x·Φ(x) (exact erf form, Φ from simd-math.ts). Backward: dx = dy·f'(x) as in docs/kernels.md; at kinks relu,
 // clamp and abs give 0, leaky relu gives the slope.
 // Every op is dispatched once per row/call (a switch over constant-op calls of @inline loops), never
 // inside the inner loop. Both builds evaluate the same formulas in the same order (bit-identical).
-import { sexp, slog, stanh, ssigmoid, spow, sexpm1, vexp, vlog, vtanh, vsigmoid, vpow, vexpm1, hsum } from './simd-math';
+import {
+  sexp, slog, stanh, ssigmoid, spow, sexpm1, sphi, snormpdf, vexp, vlog, vtanh, vsigmoid, vpow, vexpm1, vphi, vnormpdf, hsum,
+} from './simd-math';
 
 // Binary op codes (src/wasm/opcodes.ts BinaryOp)
 // @ts-ignore: decorator
@@ -80,6 +82,8 @@ import { sexp, slog, stanh, ssigmoid, spow, sexpm1, vexp, vlog, vtanh, vsigmoid,
 @inline const U_CLAMP_MIN = 16;
 // @ts-ignore: decorator
 @inline const U_CLAMP_MAX = 17;
+// @ts-ignore: decorator
+@inline const U_GELU = 18;
 
 // Extra "unary" codes used internally for the special cases of POW x^p (never passed by the host).
 // @ts-ignore: decorator
@@ -372,9 +376,16 @@ export function binary(op: i32, a: usize, b: usize, out: usize, ndim: i32, shape
   }
   if (op == U_CLAMP_MIN) return max<f32>(x, p);
   if (op == U_CLAMP_MAX) return min<f32>(x, p);
+  if (op == U_GELU) return x * sphi(x);
   if (op == X_ONE) return 1.0;
   if (op == X_COPY) return x;
   return x * x * x; // X_CUBE
+}
+
+// GELU x·Φ(x) as a real function: inlining this much vector math into the unrolled loop crashes
+// Binaryen's optimizer (AS 0.28.20); the call costs little next to the two exps.
+function vgelu(x: v128): v128 {
+  return f32x4.mul(x, vphi(x));
 }
 
 // @ts-ignore: decorator
@@ -400,6 +411,7 @@ export function binary(op: i32, a: usize, b: usize, out: usize, ndim: i32, shape
   }
   if (op == U_CLAMP_MIN) return f32x4.max(x, fsplat(p));
   if (op == U_CLAMP_MAX) return f32x4.min(x, fsplat(p));
+  if (op == U_GELU) return vgelu(x);
   if (op == X_ONE) return fsplat(1.0);
   if (op == X_COPY) return x;
   return f32x4.mul(f32x4.mul(x, x), x); // X_CUBE
@@ -460,6 +472,7 @@ export function unary(op: i32, x: usize, out: usize, n: i32, p: f32): void {
     case U_SIGN: unaryLoop(U_SIGN, x, out, n, p); break;
     case U_CLAMP_MIN: unaryLoop(U_CLAMP_MIN, x, out, n, p); break;
     case U_CLAMP_MAX: unaryLoop(U_CLAMP_MAX, x, out, n, p); break;
+    case U_GELU: unaryLoop(U_GELU, x, out, n, p); break;
     default: break;
   }
 }
@@ -487,6 +500,7 @@ export function unary(op: i32, x: usize, out: usize, n: i32, p: f32): void {
   if (op == U_SIGN) return 0;
   if (op == U_CLAMP_MIN) return x > p ? g : 0;
   if (op == U_CLAMP_MAX) return x < p ? g : 0;
+  if (op == U_GELU) return g * (sphi(x) + x * snormpdf(x));
   if (op == X_ZERO) return 0;
   if (op == X_TWICE) return g * (2.0 * x);
   if (op == X_HALF_RSQRT) return g * (0.5 / sqrt<f32>(x));
@@ -518,6 +532,7 @@ export function unary(op: i32, x: usize, out: usize, n: i32, p: f32): void {
   if (op == U_SIGN) return zero;
   if (op == U_CLAMP_MIN) return v128.and(g, f32x4.gt(x, fsplat(p)));
   if (op == U_CLAMP_MAX) return v128.and(g, f32x4.lt(x, fsplat(p)));
+  if (op == U_GELU) return f32x4.mul(g, f32x4.add(vphi(x), f32x4.mul(x, vnormpdf(x))));
   if (op == X_ZERO) return zero;
   if (op == X_TWICE) return f32x4.mul(g, f32x4.mul(fsplat(2.0), x));
   if (op == X_HALF_RSQRT) return f32x4.mul(g, f32x4.div(fsplat(0.5), f32x4.sqrt(x)));
@@ -577,6 +592,7 @@ export function unaryBackward(op: i32, x: usize, y: usize, dy: usize, dx: usize,
     case U_SIGN: unaryBackwardLoop(U_SIGN, x, y, dy, dx, n, p); break;
     case U_CLAMP_MIN: unaryBackwardLoop(U_CLAMP_MIN, x, y, dy, dx, n, p); break;
     case U_CLAMP_MAX: unaryBackwardLoop(U_CLAMP_MAX, x, y, dy, dx, n, p); break;
+    case U_GELU: unaryBackwardLoop(U_GELU, x, y, dy, dx, n, p); break;
     default: break;
   }
 }

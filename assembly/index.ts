@@ -9,3 +9,6 @@ export * from './reduce';
 export * from './optim';
 export * from './conv1d';
 export * from './rnn';
+export * from './batchnorm';
+export * from './pool';
+export * from './dropout';

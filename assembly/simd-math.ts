@@ -310,3 +310,184 @@
 @inline export function hsum(v: v128): f32 {
   return (f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1)) + (f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3));
 }
+
+// ================================ erf / normal CDF (GELU) ================================
+//
+// erf(x):   a = |x| < 0.75: x·Q(a²), Q a degree-6 relative minimax fit of erf(a)/a on [0, 0.5625]
+//           (fit error 2.5e-11); otherwise sign(x)·(1 − erfc(a)) with
+//           erfc(a) = t·exp(−ah²)·exp(−(a−ah)(a+ah) + P(t)), t = 1/(1 + a/2) (a clamped to 10.5),
+//           P a degree-9 minimax fit of log(erfc(a)/t) + a² in t on [1/6.25, 1/1.375] (fit error 1.1e-9),
+//           ah = a with its 12 low mantissa bits cleared so ah² is exact and −a² costs no rounding.
+//           Coefficients fitted for ecgrad (Lawson iteration over Chebyshev nodes, mpmath reference).
+// Φ(x):     the standard normal CDF 0.5·(1 + erf(x/√2)) evaluated without cancellation on both tails:
+//           a = |x|/√2; a < 0.75: 0.5 ± 0.5·erf(a); otherwise x ≥ 0: 1 − 0.5·erfc(a), x < 0: 0.5·erfc(a),
+//           with −a² = −x²/2 formed from the exact split of x (xh²/2 exact), so far-negative x keeps its
+//           relative accuracy. φ(x) = exp(−x²/2)/√(2π) from the same split (two exps).
+// @ts-ignore: decorator
+@inline const ERF_T: f32 = 0.75;
+// @ts-ignore: decorator
+@inline const ERF_AMAX: f32 = 10.5;
+// |x| is clamped to this before the exponent split (so ±Inf gives erf ±1, Φ 0/1, φ 0; NaN stays NaN).
+// @ts-ignore: decorator
+@inline const ERF_XMAX: f32 = 30.0;
+// @ts-ignore: decorator
+@inline const INV_SQRT2: f32 = 0.7071067811865476;
+// @ts-ignore: decorator
+@inline const INV_SQRT_2PI: f32 = 0.3989422804014327;
+// @ts-ignore: decorator
+@inline const EQ0: f32 = 1.1283792257e+00;
+// @ts-ignore: decorator
+@inline const EQ1: f32 = -3.7612637877e-01;
+// @ts-ignore: decorator
+@inline const EQ2: f32 = 1.1283778399e-01;
+// @ts-ignore: decorator
+@inline const EQ3: f32 = -2.6864742860e-02;
+// @ts-ignore: decorator
+@inline const EQ4: f32 = 5.2166897804e-03;
+// @ts-ignore: decorator
+@inline const EQ5: f32 = -8.3553662989e-04;
+// @ts-ignore: decorator
+@inline const EQ6: f32 = 9.4612609246e-05;
+// @ts-ignore: decorator
+@inline const EC0: f32 = -1.2655324936e+00;
+// @ts-ignore: decorator
+@inline const EC1: f32 = 1.0006109476e+00;
+// @ts-ignore: decorator
+@inline const EC2: f32 = 3.6703151464e-01;
+// @ts-ignore: decorator
+@inline const EC3: f32 = 1.4268948138e-01;
+// @ts-ignore: decorator
+@inline const EC4: f32 = -3.6442434788e-01;
+// @ts-ignore: decorator
+@inline const EC5: f32 = 7.0897656679e-01;
+// @ts-ignore: decorator
+@inline const EC6: f32 = -1.7854672670e+00;
+// @ts-ignore: decorator
+@inline const EC7: f32 = 2.0857083797e+00;
+// @ts-ignore: decorator
+@inline const EC8: f32 = -1.1260234118e+00;
+// @ts-ignore: decorator
+@inline const EC9: f32 = 2.3640379310e-01;
+
+// Q(s): erf(a)/a for s = a² (small branch).
+// @ts-ignore: decorator
+@inline function serfQ(s: f32): f32 {
+  return (((((EQ6 * s + EQ5) * s + EQ4) * s + EQ3) * s + EQ2) * s + EQ1) * s + EQ0;
+}
+
+// erfc(a) for a ≥ 0.75 given hi + lo = −a² (hi exact): t·exp(hi)·exp(lo + P(t)).
+// @ts-ignore: decorator
+@inline function serfcBig(a: f32, hi: f32, lo: f32): f32 {
+  const t: f32 = <f32>1.0 / (<f32>1.0 + <f32>0.5 * min<f32>(a, ERF_AMAX));
+  const p = ((((((((EC9 * t + EC8) * t + EC7) * t + EC6) * t + EC5) * t + EC4) * t + EC3) * t + EC2) * t + EC1) * t + EC0;
+  return t * sexp(hi) * sexp(lo + p);
+}
+
+// |x| with its 12 low mantissa bits cleared.
+// @ts-ignore: decorator
+@inline function shead(a: f32): f32 {
+  return reinterpret<f32>(reinterpret<i32>(a) & 0xfffff000);
+}
+
+/** erf(x) (see the erf header above). */
+// @ts-ignore: decorator
+@inline export function serf(x: f32): f32 {
+  const a = abs<f32>(x);
+  if (a < ERF_T) return x * serfQ(x * x);
+  const ac = min<f32>(a, ERF_XMAX);
+  const ah = shead(ac);
+  const r: f32 = <f32>1.0 - serfcBig(ac, -(ah * ah), -((ac - ah) * (ac + ah)));
+  return reinterpret<f32>(reinterpret<i32>(r) | (reinterpret<i32>(x) & 0x80000000));
+}
+
+/** Standard normal CDF Φ(x) (see header). */
+// @ts-ignore: decorator
+@inline export function sphi(x: f32): f32 {
+  const a = min<f32>(abs<f32>(x), ERF_XMAX) * INV_SQRT2;
+  if (a < ERF_T) {
+    const e = <f32>0.5 * (a * serfQ(a * a));
+    return x >= 0 ? <f32>0.5 + e : <f32>0.5 - e;
+  }
+  const xa = min<f32>(abs<f32>(x), ERF_XMAX);
+  const xh = shead(xa);
+  const c = <f32>0.5 * serfcBig(a, <f32>-0.5 * (xh * xh), <f32>-0.5 * ((xa - xh) * (xa + xh)));
+  return x >= 0 ? <f32>1.0 - c : c;
+}
+
+/** Standard normal density φ(x) = exp(−x²/2)/√(2π) (split exponent, see header). */
+// @ts-ignore: decorator
+@inline export function snormpdf(x: f32): f32 {
+  const xa = min<f32>(abs<f32>(x), ERF_XMAX);
+  const xh = shead(xa);
+  return INV_SQRT_2PI * sexp(<f32>-0.5 * (xh * xh)) * sexp(<f32>-0.5 * ((xa - xh) * (xa + xh)));
+}
+
+// @ts-ignore: decorator
+@inline function verfQ(s: v128): v128 {
+  let q = f32x4.add(f32x4.mul(vsplat(EQ6), s), vsplat(EQ5));
+  q = f32x4.add(f32x4.mul(q, s), vsplat(EQ4));
+  q = f32x4.add(f32x4.mul(q, s), vsplat(EQ3));
+  q = f32x4.add(f32x4.mul(q, s), vsplat(EQ2));
+  q = f32x4.add(f32x4.mul(q, s), vsplat(EQ1));
+  return f32x4.add(f32x4.mul(q, s), vsplat(EQ0));
+}
+
+// @ts-ignore: decorator
+@inline function verfcBig(a: v128, hi: v128, lo: v128): v128 {
+  const t = f32x4.div(vsplat(1.0), f32x4.add(vsplat(1.0), f32x4.mul(vsplat(0.5), f32x4.min(a, vsplat(ERF_AMAX)))));
+  let p = f32x4.add(f32x4.mul(vsplat(EC9), t), vsplat(EC8));
+  p = f32x4.add(f32x4.mul(p, t), vsplat(EC7));
+  p = f32x4.add(f32x4.mul(p, t), vsplat(EC6));
+  p = f32x4.add(f32x4.mul(p, t), vsplat(EC5));
+  p = f32x4.add(f32x4.mul(p, t), vsplat(EC4));
+  p = f32x4.add(f32x4.mul(p, t), vsplat(EC3));
+  p = f32x4.add(f32x4.mul(p, t), vsplat(EC2));
+  p = f32x4.add(f32x4.mul(p, t), vsplat(EC1));
+  p = f32x4.add(f32x4.mul(p, t), vsplat(EC0));
+  return f32x4.mul(f32x4.mul(t, vexp(hi)), vexp(f32x4.add(lo, p)));
+}
+
+// @ts-ignore: decorator
+@inline function vhead(a: v128): v128 {
+  return v128.and(a, i32x4.splat(0xfffff000));
+}
+
+/** f32x4 erf (see header). */
+// @ts-ignore: decorator
+@inline export function verf(x: v128): v128 {
+  const a = f32x4.abs(x);
+  const small = f32x4.mul(x, verfQ(f32x4.mul(x, x)));
+  const ac = f32x4.min(a, vsplat(ERF_XMAX));
+  const ah = vhead(ac);
+  const hi = f32x4.neg(f32x4.mul(ah, ah));
+  const lo = f32x4.neg(f32x4.mul(f32x4.sub(ac, ah), f32x4.add(ac, ah)));
+  const r = f32x4.sub(vsplat(1.0), verfcBig(ac, hi, lo));
+  const big = v128.or(r, v128.and(x, i32x4.splat(0x80000000)));
+  return v128.bitselect(small, big, f32x4.lt(a, vsplat(ERF_T)));
+}
+
+/** f32x4 Φ(x) (see header). */
+// @ts-ignore: decorator
+@inline export function vphi(x: v128): v128 {
+  const xa = f32x4.min(f32x4.abs(x), vsplat(ERF_XMAX));
+  const a = f32x4.mul(xa, vsplat(INV_SQRT2));
+  const pos = f32x4.ge(x, vsplat(0.0));
+  const e = f32x4.mul(vsplat(0.5), f32x4.mul(a, verfQ(f32x4.mul(a, a))));
+  const small = v128.bitselect(f32x4.add(vsplat(0.5), e), f32x4.sub(vsplat(0.5), e), pos);
+  const xh = vhead(xa);
+  const hi = f32x4.mul(vsplat(-0.5), f32x4.mul(xh, xh));
+  const lo = f32x4.mul(vsplat(-0.5), f32x4.mul(f32x4.sub(xa, xh), f32x4.add(xa, xh)));
+  const c = f32x4.mul(vsplat(0.5), verfcBig(a, hi, lo));
+  const big = v128.bitselect(f32x4.sub(vsplat(1.0), c), c, pos);
+  return v128.bitselect(small, big, f32x4.lt(a, vsplat(ERF_T)));
+}
+
+/** f32x4 φ(x) (see header). */
+// @ts-ignore: decorator
+@inline export function vnormpdf(x: v128): v128 {
+  const xa = f32x4.min(f32x4.abs(x), vsplat(ERF_XMAX));
+  const xh = vhead(xa);
+  const e1 = vexp(f32x4.mul(vsplat(-0.5), f32x4.mul(xh, xh)));
+  const e2 = vexp(f32x4.mul(vsplat(-0.5), f32x4.mul(f32x4.sub(xa, xh), f32x4.add(xa, xh))));
+  return f32x4.mul(f32x4.mul(vsplat(INV_SQRT_2PI), e1), e2);
+}

@@ -13,7 +13,7 @@ export const OP_TABLE: OpRow[] = [
   { ops: ['add', 'sub', 'mul', 'div'], forward: '`binary` (broadcasting)', backward: 'hand-written; broadcast dims summed by `stridedAdd`', simd: 'yes' },
   { ops: ['pow'], forward: '`binary` POW / `unary` POW', backward: 'hand-written / fused `unaryBackward`', simd: 'yes' },
   { ops: ['maximum', 'minimum'], forward: '`binary`', backward: 'hand-written (winner takes it, ties split)', simd: 'yes' },
-  { ops: ['neg', 'abs', 'relu', 'leakyRelu', 'elu', 'sigmoid', 'tanh', 'exp', 'log', 'sqrt', 'square', 'reciprocal', 'clamp'], forward: '`unary`', backward: 'fused `unaryBackward`', simd: 'yes' },
+  { ops: ['neg', 'abs', 'relu', 'leakyRelu', 'elu', 'gelu', 'sigmoid', 'tanh', 'exp', 'log', 'sqrt', 'square', 'reciprocal', 'clamp'], forward: '`unary`', backward: 'fused `unaryBackward`', simd: 'yes' },
   { ops: ['matmul'], forward: '`gemm` NN (packed panels, 4x8 micro-kernel)', backward: '`gemm` NT and TN', simd: 'yes' },
   { ops: ['sum'], forward: '`reduce` SUM', backward: 'broadcast (`stridedCopy`)', simd: 'yes' },
   { ops: ['mean'], forward: 'composite: sum · 1/n', backward: 'free (composite)', simd: 'yes' },
@@ -22,6 +22,10 @@ export const OP_TABLE: OpRow[] = [
   { ops: ['softmax', 'logSoftmax'], forward: '`softmax` / `logSoftmax`', backward: 'fused `softmaxBackward` / `logSoftmaxBackward`', simd: 'yes' },
   { ops: ['reshape', 'flatten', 'squeeze', 'unsqueeze'], forward: 'view (no copy)', backward: 'view', simd: 'n/a' },
   { ops: ['permute', 'transpose', 'slice', 'narrow', 'pad', 'concat', 'stack', 'expand', 'clone'], forward: '`stridedCopy`', backward: '`stridedCopy` / `stridedAdd`', simd: 'yes (contiguous inner axis)' },
+  { ops: ['batchNorm'], forward: 'fused `batchNormForward` (mean, centred variance, output; running stats in place)', backward: 'fused `batchNormBackward` (dx, dγ, dβ in two passes)', simd: 'yes' },
+  { ops: ['maxPool1d', 'avgPool1d'], forward: '`maxPool1d` (argmax kept) / `avgPool1d`', backward: '`maxPool1dBackward` / `avgPool1dBackward`', simd: 'yes (kernel = stride = 2)' },
+  { ops: ['adaptiveAvgPool1d', 'globalAvgPool1d', 'globalMaxPool1d'], forward: '`adaptiveAvgPool1d` / `globalMaxPool1d`', backward: '`adaptiveAvgPool1dBackward` / `globalMaxPool1dBackward`', simd: 'yes (global pools)' },
+  { ops: ['dropout'], forward: '`dropout` (counter-based mask)', backward: 'same kernel, same key (mask regenerated)', simd: 'yes' },
   { ops: ['SGD', 'Adam', 'AdamW'], forward: 'fused in-place `sgdStep` / `adamStep`', backward: 'n/a', simd: 'yes' },
 ];
 

@@ -14,7 +14,7 @@ export {
 } from './ops/creation.ts';
 export type { CreateOptions, RandomOptions } from './ops/creation.ts';
 export {
-  add, sub, mul, div, pow, maximum, minimum, neg, abs, relu, leakyRelu, elu, sigmoid, tanh, exp, log, sqrt,
+  add, sub, mul, div, pow, maximum, minimum, neg, abs, relu, leakyRelu, elu, gelu, sigmoid, tanh, exp, log, sqrt,
   square, reciprocal, clamp, expand,
 } from './ops/elementwise.ts';
 export { matmul } from './ops/matmul.ts';
@@ -28,6 +28,12 @@ export * from './optim/index.ts';
 export { linear } from './ops/matmul.ts';
 export { conv1d } from './ops/conv1d.ts';
 export type { Conv1dOptions, Conv1dPadding } from './ops/conv1d.ts';
+export { batchNorm } from './ops/batchnorm.ts';
+export type { BatchNormOptions as BatchNormFnOptions } from './ops/batchnorm.ts';
+export { dropout, dropoutSeed } from './ops/dropout.ts';
+export type { DropoutOptions } from './ops/dropout.ts';
+export { maxPool1d, avgPool1d, adaptiveAvgPool1d, globalAvgPool1d, globalMaxPool1d } from './ops/pool.ts';
+export type { Pool1dOptions, AvgPool1dOptions } from './ops/pool.ts';
 export * from './nn/index.ts';
 // ECG data (browser-safe): WFDB bytes, signal processing, QRS detection, beat datasets, protocols.
 export * from './ecg/index.ts';

@@ -132,6 +132,7 @@ export class Tensor {
   leakyRelu(slope = 0.01): Tensor { return ew.leakyRelu(this, slope); }
   elu(alpha = 1): Tensor { return ew.elu(this, alpha); }
   sigmoid(): Tensor { return ew.sigmoid(this); }
+  gelu(): Tensor { return ew.gelu(this); }
   tanh(): Tensor { return ew.tanh(this); }
   exp(): Tensor { return ew.exp(this); }
   log(): Tensor { return ew.log(this); }

@@ -16,6 +16,11 @@ export class ELU extends Module {
   forward(x: Tensor): Tensor { return x.elu(this.alpha); }
 }
 
+/** GELU, exact erf form: x·Φ(x) (PyTorch's default nn.GELU()). */
+export class GELU extends Module {
+  forward(x: Tensor): Tensor { return x.gelu(); }
+}
+
 export class Sigmoid extends Module {
   forward(x: Tensor): Tensor { return x.sigmoid(); }
 }

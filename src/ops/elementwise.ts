@@ -194,6 +194,8 @@ export function neg(x: Tensor): Tensor {
 export const abs = (x: Tensor) => unaryOp(UnaryOp.ABS, 'abs', x);
 export const relu = (x: Tensor) => unaryOp(UnaryOp.RELU, 'relu', x);
 export const sigmoid = (x: Tensor) => unaryOp(UnaryOp.SIGMOID, 'sigmoid', x);
+/** GELU, exact erf form: x·Φ(x) = 0.5·x·(1 + erf(x/√2)). */
+export const gelu = (x: Tensor) => unaryOp(UnaryOp.GELU, 'gelu', x);
 export const tanh = (x: Tensor) => unaryOp(UnaryOp.TANH, 'tanh', x);
 export const exp = (x: Tensor) => unaryOp(UnaryOp.EXP, 'exp', x);
 export const log = (x: Tensor) => unaryOp(UnaryOp.LOG, 'log', x);

@@ -72,4 +72,22 @@ export interface Kernels {
     H: number, T: number, Bp: number, I: number, reverse: number, gates: number, ys: number, h0: number, ms: number,
     whh: number, dy: number, dhn: number, dg: number, dhg: number, dd: number, dh0: number, pk: number, tile: number,
   ): void;
+  // layers (assembly/batchnorm.ts, pool.ts, dropout.ts; docs/kernels-layers.md)
+  batchNormForward(
+    x: number, out: number, gamma: number, beta: number, runMean: number, runVar: number, saveMean: number,
+    saveInvstd: number, B: number, C: number, L: number, eps: number, momentum: number, training: number,
+  ): void;
+  batchNormBackward(
+    x: number, dy: number, dx: number, gamma: number, saveMean: number, saveInvstd: number, dgamma: number,
+    dbeta: number, B: number, C: number, L: number, training: number,
+  ): void;
+  maxPool1d(x: number, out: number, idx: number, rows: number, L: number, Lout: number, kernel: number, stride: number, padding: number): void;
+  maxPool1dBackward(dy: number, idx: number, dx: number, rows: number, L: number, Lout: number, kernel: number, stride: number, padding: number): void;
+  avgPool1d(x: number, out: number, rows: number, L: number, Lout: number, kernel: number, stride: number, padding: number, countIncludePad: number): void;
+  avgPool1dBackward(dy: number, dx: number, rows: number, L: number, Lout: number, kernel: number, stride: number, padding: number, countIncludePad: number): void;
+  adaptiveAvgPool1d(x: number, out: number, rows: number, L: number, Lout: number): void;
+  adaptiveAvgPool1dBackward(dy: number, dx: number, rows: number, L: number, Lout: number): void;
+  globalMaxPool1d(x: number, out: number, idx: number, rows: number, L: number): void;
+  globalMaxPool1dBackward(dy: number, idx: number, dx: number, rows: number, L: number): void;
+  dropout(x: number, out: number, n: number, key: number, threshold: number, scale: number): void;
 }
