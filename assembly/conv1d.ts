@@ -23,7 +23,8 @@
 //   K = 1, stride 1, pad 0 (pointwise): per sample and group one GEMM straight on x/dy, no im2col:
 //     y_b = W·x_b (NN), dx_b = Wᵀ·dy_b (TN), dW += dy_b·x_bᵀ (NT).
 //   K = 3 or 5, stride 1, dilation 1, groups 1, >= 16 channels in and out (the dense layers of the ECG
-//     models): Winograd F(4, K) (below), all three passes. Forward / backward data are the same correlation
+//     models), and at least 384 output columns (B·Lout; below that, e.g. batch-1 inference, im2col wins):
+//     Winograd F(4, K) (below), all three passes. Forward / backward data are the same correlation
 //     (backward data: dy with the transposed, reversed weights and pad' = K-1-pad); the weight gradient is
 //     F(K, 4) with the same points. Measured (interleaved, batch 64) about 2x faster than im2col + GEMM:
 //     [64,32,93] k5: fwd 2.9 vs 5.6 ms, bwd-data 2.6 vs 6.4, bwd-weight 2.5 vs 5.3; [64,64,46] k3: 3.9 vs
@@ -39,7 +40,8 @@
 // rounded to 64 B][GEMM work: max gemmWorkSize over the three passes]; Winograd path [transformed weights
 // or P][padded row][transformed inputs][transformed outputs / dy][GEMM work] per chunk of samples (the
 // size is the maximum over all paths of the shape). Unused (may be 0) for the Cg = 1 paths.
-// `conv1dSetWinograd(0)` switches the Winograd path off (tests and benchmarks compare both).
+// `conv1dSetWinograd(mode)`: 1 = automatic (default), 0 = never, 2 = whenever the shape allows (tests use 0
+// and 2 to check both paths on every eligible shape).
 //
 // Summation order: every output element follows the same order in both builds (the SIMD lanes hold
 // independent outputs; dot() keeps the same 16 partial sums in the scalar build), so they agree bit for bit.
@@ -268,7 +270,7 @@ export function conv1dForward(
     }
     return;
   }
-  if (useWinograd(Cin, Cout, K, stride, dil, groups)) {
+  if (useWinograd(Cin, Cout, K, stride, dil, groups, B * Lout)) {
     winoCorr(x, w, false, bias, y, B, Cin, L, Cout, Lout, K, pad, scratch);
     return;
   }
@@ -337,7 +339,7 @@ export function conv1dBackwardData(
     }
     return;
   }
-  if (useWinograd(Cin, Cout, K, stride, dil, groups)) {
+  if (useWinograd(Cin, Cout, K, stride, dil, groups, B * L)) {
     winoCorr(dy, w, true, 0, dx, B, Cout, Lout, Cin, L, K, K - 1 - pad, scratch);
     return;
   }
@@ -391,7 +393,7 @@ export function conv1dBackwardWeight(
     }
     return;
   }
-  if (B > 0 && useWinograd(Cin, Cout, K, stride, dil, groups)) {
+  if (B > 0 && useWinograd(Cin, Cout, K, stride, dil, groups, B * Lout)) {
     winoWeight(x, dy, dw, B, Cin, L, Cout, Lout, K, pad, scratch);
     return;
   }
@@ -429,11 +431,11 @@ export function conv1dBackwardWeight(
 
 const WCHUNK: i32 = 384; // target tiles (GEMM columns) per chunk
 
-let winogradOn: bool = true;
+let winogradMode: i32 = 1;
 
-/** Enables (1, default) or disables (0) the Winograd path (benchmarks and tests compare both paths). */
-export function conv1dSetWinograd(enabled: i32): void {
-  winogradOn = enabled != 0;
+/** Winograd mode: 1 = automatic (default), 0 = never, 2 = whenever the shape allows (tests compare paths). */
+export function conv1dSetWinograd(mode: i32): void {
+  winogradMode = mode;
 }
 
 /** Shapes where Winograd applies (conv1dScratchSize ignores the switch, so its size covers both). */
@@ -441,8 +443,13 @@ function winoShape(Cin: i32, Cout: i32, K: i32, stride: i32, dil: i32, groups: i
   return stride == 1 && dil == 1 && groups == 1 && (K == 3 || K == 5) && Cin >= 16 && Cout >= 16;
 }
 
-function useWinograd(Cin: i32, Cout: i32, K: i32, stride: i32, dil: i32, groups: i32): bool {
-  return winogradOn && winoShape(Cin, Cout, K, stride, dil, groups);
+// Winograd's fixed cost (weight transform and per-point packing) only pays off with enough columns:
+// measured crossovers (bench/conv1d.ts style, forward): [B,32,93] k5 at B ≈ 4, [B,64,46] k3 at B ≈ 8,
+// i.e. B·Lout ≈ 370 in both; below that im2col + GEMM is up to 3.4x faster (B = 1: 52 vs 120 us, 59 vs 203 us).
+const WINO_MIN_COLUMNS = 384;
+
+function useWinograd(Cin: i32, Cout: i32, K: i32, stride: i32, dil: i32, groups: i32, columns: i32): bool {
+  return (winogradMode == 2 || (winogradMode == 1 && columns >= WINO_MIN_COLUMNS)) && winoShape(Cin, Cout, K, stride, dil, groups);
 }
 
 /** U[i][o][c] = Σ_k G[i][k]·w(o, c, k), w(o,c,k) = w[o,c,k] (flip = 0) or w[c,o,K-1-k] (flip = 1, O/C swapped). */

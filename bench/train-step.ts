@@ -15,8 +15,9 @@ import { StdCNN, DSCNN, LSTMNet } from '../src/models/reference.ts';
 const args = process.argv.slice(2);
 const json = args.includes('--json');
 const noTorch = args.includes('--no-torch');
-const onlyArg = args.find((a) => a.startsWith('--only'));
-const only = new Set((onlyArg?.includes('=') ? onlyArg.split('=')[1]! : args[args.indexOf('--only') + 1] ?? '').split(',').filter(Boolean));
+const onlyAt = args.findIndex((a) => a === '--only' || a.startsWith('--only='));
+const onlyValue = onlyAt < 0 ? '' : args[onlyAt]!.includes('=') ? args[onlyAt]!.split('=')[1]! : args[onlyAt + 1] ?? '';
+const only = new Set(onlyValue.split(',').filter(Boolean));
 const want = (k: string) => only.size === 0 || only.has(k);
 const log = (...m: unknown[]) => (json ? console.error : console.log)(...m);
 

@@ -40,7 +40,8 @@ export interface Kernels {
   ): void;
 
   conv1dScratchSize(B: number, Cin: number, L: number, Cout: number, K: number, stride: number, pad: number, dil: number, groups: number, Lout: number): number;
-  conv1dSetWinograd(enabled: number): void;
+  /** 1 = automatic (default), 0 = never, 2 = whenever the shape allows. */
+  conv1dSetWinograd(mode: number): void;
   conv1dForward(
     x: number, w: number, bias: number, y: number, B: number, Cin: number, L: number, Cout: number, K: number,
     stride: number, pad: number, dil: number, groups: number, Lout: number, scratch: number,

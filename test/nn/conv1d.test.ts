@@ -101,7 +101,7 @@ function checkKernels(s: Spec, seed = 1): void {
   // Winograd-eligible shapes (stride 1, dilation 1, groups 1, K = 3 or 5, >= 16 channels) run both paths
   const wino = g.stride === 1 && g.dil === 1 && g.groups === 1 && (g.K === 3 || g.K === 5) && g.Cin >= 16 && g.Cout >= 16;
   for (const [build, path] of BUILDS.flatMap((b) => (wino ? [[b, 'winograd'], [b, 'im2col']] : [[b, '']]) as [BuildName, string][])) {
-    rawBackend(build).k.conv1dSetWinograd(path === 'im2col' ? 0 : 1);
+    rawBackend(build).k.conv1dSetWinograd(path === 'im2col' ? 0 : path === 'winograd' ? 2 : 1);
     const o = (out[`${build}${path}`] = runKernels(build, g, x, w, bias, dy));
     rawBackend(build).k.conv1dSetWinograd(1);
     const name = `${build} ${path} ${describe(g)}`;
