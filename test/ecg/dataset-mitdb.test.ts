@@ -42,17 +42,19 @@ test('intra: all 109,494 beats in AAMI classes, stratified 70/10/20; built in at
   assert.is(ds.sample[0], 77);
 });
 
-test('inter: de Chazal DS1 / DS2 counts (N 45,866 S 944 V 3,788 F 415 Q 8 / N 44,259 S 1,837 V 3,221 F 388 Q 7); validation = 4 DS1 records', () => {
+test('inter: de Chazal DS1 / DS2 counts (N 45,866 S 944 V 3,788 F 415 Q 8 / N 44,259 S 1,837 V 3,221 F 388 Q 7); validation = 4 DS1 records with S and V beats', () => {
   const ds = loadDataset('inter', { data, cacheDir, cache: false }).dataset;
   const c = counts(ds);
   const ds1 = Object.fromEntries(ds.classes.map((k) => [k, c.train[k]! + c.val[k]!]));
   assert.equal(ds1, { N: 45866, S: 944, V: 3788, F: 415, Q: 8 });
   assert.equal(c.test, { N: 44259, S: 1837, V: 3221, F: 388, Q: 7 });
-  const val = interValidationRecords(0);
-  assert.equal(val, ['106', '109', '119', '203']);
-  assert.equal(c.val, { N: 8071, S: 2, V: 1446, F: 3, Q: 4 });
-  assert.equal(c.train, { N: 37795, S: 942, V: 2342, F: 412, Q: 4 });
   const names = (rows: Int32Array) => new Set(Array.from(rows, (i) => ds.records[ds.record[i]!]!));
+  const val = [...names(ds.split.val)].sort();
+  assert.is(val.length, 4);
+  assert.equal(c.val, { N: 8592, S: 131, V: 883, F: 3, Q: 0 });
+  assert.equal(c.train, { N: 37274, S: 813, V: 2905, F: 412, Q: 8 });
+  assert.ok(c.val.S! >= 40 && c.val.V! >= 40 && c.val.S! <= 0.4 * ds1.S! && c.val.V! <= 0.4 * ds1.V! && c.val.F! <= 0.4 * ds1.F!);
+  assert.equal(interValidationRecords(0).length, 4); // without counts: the first seeded draw
   assert.equal([...names(ds.split.val)].sort(), val);
   assert.equal([...names(ds.split.test)].sort(), DS2.slice().sort());
   assert.ok([...names(ds.split.train)].every((r) => DS1.includes(r) && !val.includes(r)));

@@ -2,7 +2,9 @@
 //   intra: every beat of the 48 records in the five AAMI classes, stratified random split 70/10/20
 //          (beats of one patient appear in train and test: the setting of most 98-99% accuracies).
 //   inter: de Chazal, O'Dwyer & Reilly (2004) patient-wise split: train DS1, test DS2, paced records
-//          102, 104, 107, 217 left out; validation = 4 of the 22 DS1 records, drawn by the seed.
+//          102, 104, 107, 217 left out; validation = 4 of the 22 DS1 records, drawn by the seed among the
+//          draws that hold at least 40 S and 40 V beats while leaving at least 60% of DS1's S, V and F beats
+//          for training (so model selection sees the minority classes without starving training of them).
 //   arrhythminet: N, L, R, A and V beats of the 48 records, stratified random split 70/10/20.
 import { Rng } from '../../core/random.ts';
 import { MITDB_RECORDS } from '../mitdb.ts';
@@ -21,9 +23,27 @@ export interface Protocol {
   split(y: Int32Array, record: Int32Array, seed: number): Splits;
 }
 
-/** The 4 DS1 records used for validation in the inter protocol with this seed. */
-export function interValidationRecords(seed: number): string[] {
-  return new Rng(seed).shuffle(DS1.slice()).slice(0, 4).sort() as string[];
+/** Minimum S and V beats in the inter validation records, and the most of DS1's S, V and F beats they may take. */
+export const INTER_VAL_RULE = { minS: 40, minV: 40, maxShare: 0.4 } as const;
+
+/**
+ * The 4 DS1 records used for validation in the inter protocol with this seed: the first seeded draw of
+ * 4 records that satisfies INTER_VAL_RULE given per-record [S, V, F] beat counts (without counts: the
+ * first draw).
+ */
+export function interValidationRecords(seed: number, svfCounts?: ReadonlyMap<string, readonly number[]>): string[] {
+  const rng = new Rng(seed);
+  let first: string[] | null = null;
+  const sum = (names: readonly string[], k: number) => names.reduce((a, r) => a + (svfCounts?.get(r)?.[k] ?? 0), 0);
+  for (let attempt = 0; attempt < 10000; attempt++) {
+    const pick = (rng.shuffle(DS1.slice()) as string[]).slice(0, 4).sort();
+    first ??= pick;
+    if (!svfCounts) return pick;
+    const [s, v] = [sum(pick, 0), sum(pick, 1)];
+    const shareOk = [0, 1, 2].every((k) => sum(pick, k) <= INTER_VAL_RULE.maxShare * sum(DS1, k));
+    if (s >= INTER_VAL_RULE.minS && v >= INTER_VAL_RULE.minV && shareOk) return pick;
+  }
+  return first!;
 }
 
 export const PROTOCOLS: Readonly<Record<Protocol['name'], Protocol>> = {
@@ -39,9 +59,16 @@ export const PROTOCOLS: Readonly<Record<Protocol['name'], Protocol>> = {
     description: 'de Chazal et al. (2004): train DS1 (22 records, 4 of them held out for validation), test DS2 (22 records), paced records excluded, AAMI classes',
     scheme: AAMI,
     records: [...DS1, ...DS2].sort(),
-    split: (_y, record, seed) => {
-      const val = interValidationRecords(seed);
+    split: (y, record, seed) => {
       const records = [...DS1, ...DS2].sort();
+      const svf = new Map<string, number[]>(); // per record: [S, V, F] beats (class indices 1, 2, 3)
+      for (let i = 0; i < y.length; i++) {
+        const name = records[record[i]!]!;
+        const c = svf.get(name) ?? [0, 0, 0];
+        if (y[i]! >= 1 && y[i]! <= 3) c[y[i]! - 1]!++;
+        svf.set(name, c);
+      }
+      const val = interValidationRecords(seed, svf);
       return recordSplit(record, records, { train: DS1.filter((r) => !val.includes(r)), val, test: DS2 });
     },
   },
