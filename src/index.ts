@@ -4,7 +4,7 @@ export { initSync, init, backendInfo, isInitialised } from './core/runtime.ts';
 export type { InitOptions, BackendInfo, BuildChoice } from './core/runtime.ts';
 export { Tensor } from './core/tensor.ts';
 export type { NestedArray } from './core/tensor.ts';
-export { noGrad, grad, valueAndGrad, isGradEnabled } from './core/autograd.ts';
+export { noGrad, grad, valueAndGrad, gradients, isGradEnabled } from './core/autograd.ts';
 export type { GradOptions } from './core/autograd.ts';
 export { tidy, endStep, memoryStats } from './core/memory.ts';
 export type { MemoryStats } from './core/memory.ts';

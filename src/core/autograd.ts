@@ -153,6 +153,23 @@ function seed(root: Tensor, gradOutput: Tensor | undefined, op: string): Tensor 
   return onesLike(root);
 }
 
+/**
+ * Gradients of `output` with respect to `targets`: any tensors of its graph, leaves or intermediate
+ * results (e.g. a convolution's activations for Grad-CAM), without touching any .grad. `output` must be a
+ * scalar unless gradOutput is given. The graph is kept (so several calls can share one forward) unless
+ * `retainGraph: false`. A target that output does not depend on gets zeros.
+ */
+export function gradients(
+  output: Tensor, targets: Tensor[], opts: { gradOutput?: Tensor; retainGraph?: boolean } = {},
+): Tensor[] {
+  if (!Array.isArray(targets) || targets.length === 0) throw new TypeError('gradients: targets must be a non-empty array of tensors');
+  if (output.graphFreed) throw new Error('gradients: the graph of this output was already freed by a backward()');
+  const g = seed(output, opts.gradOutput, 'gradients');
+  if (!output.node && !targets.includes(output)) return targets.map((t) => zerosLike(t));
+  const grads = run(output, g, { targets, retainGraph: opts.retainGraph ?? true });
+  return targets.map((t) => grads.get(t) ?? zerosLike(t));
+}
+
 export interface GradOptions {
   /** Gradient of the output, when fn returns a non-scalar tensor. */
   gradOutput?: Tensor;

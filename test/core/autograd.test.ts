@@ -1,7 +1,7 @@
 // Autograd behaviour: backward, accumulation, zeroGrad, detach, noGrad, grad(fn, inputs).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { initSync, tensor, randn, noGrad, grad, valueAndGrad, isGradEnabled } from '../../src/index.ts';
+import { initSync, tensor, randn, noGrad, grad, valueAndGrad, gradients, isGradEnabled } from '../../src/index.ts';
 
 initSync();
 
@@ -80,6 +80,21 @@ test('grad(fn, inputs) returns input gradients and leaves parameter .grad untouc
   assert.equal(grads.map((g) => Array.from(g.data())), [[3, 4], [1, 2]]);
   const [none] = grad(() => tensor([1]).sum(), [tensor([1, 2])]);
   assert.equal(Array.from(none!.data()), [0, 0]);
+});
+
+test('gradients() reaches intermediate tensors and keeps the graph for several calls', () => {
+  const w = tensor([[1, -2], [3, 0.5]], { requiresGrad: true });
+  const x = tensor([[2, 1]]);
+  const h = x.matmul(w); // [[5, -3.5]]
+  const y = h.relu().sum();
+  const [gh] = gradients(y, [h]);
+  assert.equal(Array.from(gh!.data()), [1, 0]);
+  const [gw, gh2] = gradients(y, [w, h]);
+  assert.equal(Array.from(gw!.data()), [2, 0, 1, 0]);
+  assert.equal(Array.from(gh2!.data()), [1, 0]);
+  assert.is(w.grad, null);
+  const [unrelated] = gradients(y, [tensor([1, 2])]);
+  assert.equal(Array.from(unrelated!.data()), [0, 0]);
 });
 
 test.run();
