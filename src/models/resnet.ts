@@ -11,6 +11,7 @@ import { Conv1d } from '../nn/conv.ts';
 import { MaxPool1d } from '../nn/pool.ts';
 import { Linear } from '../nn/linear.ts';
 import { ResidualBlock1d } from '../nn/residual.ts';
+import type { InitName } from '../nn/init.ts';
 import type { Tensor } from '../core/tensor.ts';
 import type { ModelInput, ModelSpec } from './registry.ts';
 import { checkBeats, checkInput, joinRR } from './common.ts';
@@ -20,6 +21,8 @@ export interface ResNetOptions {
   batchNorm?: boolean;
   blocks?: number;
   filters?: number;
+  /** Weight init of every conv and dense layer: 'xavierUniform' (Keras' glorot_uniform, the default, as the paper's Keras code) or PyTorch's 'default'. */
+  init?: InitName;
 }
 
 /** Length after one MaxPool1d(5, stride 2) without padding. */
@@ -34,19 +37,23 @@ export class KachueeResNet extends Module {
   readonly fc3: Linear;
   private readonly input: ModelInput;
 
-  constructor(input: ModelInput, { batchNorm = false, blocks = 5, filters = 32 }: ResNetOptions = {}) {
+  constructor(input: ModelInput, { batchNorm = false, blocks = 5, filters = 32, init = 'xavierUniform' }: ResNetOptions = {}) {
     super();
     this.input = checkInput('KachueeResNet', input);
     const { seed } = input;
     let L = input.length;
     for (let b = 0; b < blocks; b++) L = pooled(L);
-    if (L < 1) throw new RangeError(`KachueeResNet: beats of ${input.length} samples are too short for ${blocks} pooling stages (need at least ${2 ** blocks * 4} or so)`);
-    this.stem = this.child('stem', new Conv1d(input.channels, filters, 5, { padding: 2, seed: seed + 1 }));
+    if (L < 1) {
+      let need = 1; // inverse of pooled(): the shortest length that still leaves one sample
+      for (let b = 0; b < blocks; b++) need = 2 * need + 3;
+      throw new RangeError(`KachueeResNet: beats of ${input.length} samples are too short for ${blocks} pooling stages (need at least ${need})`);
+    }
+    this.stem = this.child('stem', new Conv1d(input.channels, filters, 5, { padding: 2, seed: seed + 1, init }));
     for (let b = 0; b < blocks; b++)
-      this.blocks.push(this.child(`block${b + 1}`, new ResidualBlock1d(filters, filters, 5, { batchNorm, seed: seed + 10 + 3 * b })));
-    this.fc1 = this.child('fc1', new Linear(filters * L + input.rrFeatures, 32, { seed: seed + 2 }));
-    this.fc2 = this.child('fc2', new Linear(32, 32, { seed: seed + 3 }));
-    this.fc3 = this.child('fc3', new Linear(32, input.classes, { seed: seed + 4 }));
+      this.blocks.push(this.child(`block${b + 1}`, new ResidualBlock1d(filters, filters, 5, { batchNorm, seed: seed + 10 + 3 * b, init })));
+    this.fc1 = this.child('fc1', new Linear(filters * L + input.rrFeatures, 32, { seed: seed + 2, init }));
+    this.fc2 = this.child('fc2', new Linear(32, 32, { seed: seed + 3, init }));
+    this.fc3 = this.child('fc3', new Linear(32, input.classes, { seed: seed + 4, init }));
   }
 
   forward(x: Tensor, rr?: Tensor): Tensor {

@@ -14,6 +14,7 @@ import { fmt } from '../core/shape.ts';
 import { Conv1d } from './conv.ts';
 import { BatchNorm1d } from './batchnorm.ts';
 import { Sequential } from './sequential.ts';
+import type { InitName } from './init.ts';
 
 export interface ResidualBlockOptions {
   /** Stride of conv1 and the projection (default 1). */
@@ -25,6 +26,8 @@ export interface ResidualBlockOptions {
   projection?: 'auto' | 'always';
   /** conv1 uses seed, conv2 seed + 1, the projection seed + 2. */
   seed?: number;
+  /** Weight init of the convolutions (default: PyTorch's, 'default'). */
+  init?: InitName;
 }
 
 export class ResidualBlock1d extends Module {
@@ -47,15 +50,15 @@ export class ResidualBlock1d extends Module {
     const seed = opts.seed;
     const s = (k: number) => (seed === undefined ? undefined : seed + k);
     const padding = (dilation * (kernelSize - 1)) / 2;
-    this.conv1 = this.child('conv1', new Conv1d(inChannels, outChannels, kernelSize, { stride, padding, dilation, bias: !bn, seed: s(0) }));
+    this.conv1 = this.child('conv1', new Conv1d(inChannels, outChannels, kernelSize, { stride, padding, dilation, bias: !bn, seed: s(0), init: opts.init }));
     this.bn1 = bn ? this.child('bn1', new BatchNorm1d(outChannels)) : null;
-    this.conv2 = this.child('conv2', new Conv1d(outChannels, outChannels, kernelSize, { padding, dilation, bias: !bn, seed: s(1) }));
+    this.conv2 = this.child('conv2', new Conv1d(outChannels, outChannels, kernelSize, { padding, dilation, bias: !bn, seed: s(1), init: opts.init }));
     this.bn2 = bn ? this.child('bn2', new BatchNorm1d(outChannels)) : null;
     const project = opts.projection === 'always' || inChannels !== outChannels || stride !== 1;
     if (opts.projection !== undefined && opts.projection !== 'auto' && opts.projection !== 'always')
       throw new RangeError(`${this.label}: projection must be 'auto' or 'always', got ${String(opts.projection)}`);
     if (project) {
-      const proj = new Conv1d(inChannels, outChannels, 1, { stride, bias: !bn, seed: s(2) });
+      const proj = new Conv1d(inChannels, outChannels, 1, { stride, bias: !bn, seed: s(2), init: opts.init });
       this.shortcut = this.child('shortcut', bn ? new Sequential(proj, new BatchNorm1d(outChannels)) : proj);
     } else this.shortcut = null;
   }

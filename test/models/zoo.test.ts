@@ -10,6 +10,8 @@ import {
 } from '../../src/index.ts';
 import { storedFloats, storedKB, oddKernel } from '../../src/models/common.ts';
 import { ftcnnKernels, FTCNN } from '../../src/models/ftcnn.ts';
+import { RecurrentClassifier } from '../../src/models/recurrent.ts';
+import { KachueeResNet } from '../../src/models/resnet.ts';
 
 initSync();
 
@@ -22,8 +24,8 @@ const PARAMS: Record<string, [number, number]> = {
   ann: [32645, 33413],
   cnn: [58709, 59093],
   resnet: [55013, 55205],
-  lstm: [30069, 30261],
-  gru: [23797, 23989],
+  lstm: [32117, 32309],
+  gru: [25845, 26037],
   'ft-cnn': [76469, 76853],
   'arrhythminet-v1': [75661, 75691],
   'arrhythminet-v2': [38909, 38939],
@@ -119,6 +121,21 @@ test('FT-CNN kernel sizes follow fs: QRS 0.1 s, P 0.1 s dilated 2, T 0.2 s (odd)
   assert.equal([oddKernel(0.1, 100), oddKernel(0.1, 125), oddKernel(0.1, 130), oddKernel(0.001, 125)], [11, 13, 13, 1]);
   const m = new FTCNN({ length: 360, channels: 2, classes: 4, rrFeatures: 0, fs: 360, seed: 0 });
   assert.equal(m.forward(randn([2, 2, 360], { seed: 1 })).shape, [2, 4]);
+});
+
+test('options: recurrent readout last / no front-end, ResNet with BatchNorm', () => {
+  const x = beats(2, 51);
+  for (const kind of ['lstm', 'gru'] as const) {
+    const m = new RecurrentClassifier(kind, intra(0), { readout: 'last', frontEnd: false, hiddenSize: 8 });
+    assert.equal(m.forward(x).shape, [2, 5]);
+    assert.is(m.rnn.inputSize, 1);
+  }
+  assert.throws(() => new RecurrentClassifier('lstm', intra(0), { readout: 'mean' as 'last' }), /readout must be/);
+  // BN adds γ, β per conv of each block (2·64) and drops the conv biases (2·32): +64 per block.
+  const bn = new KachueeResNet(intra(0), { batchNorm: true });
+  assert.is(bn.parameterCount(), 55013 + 5 * 64);
+  assert.equal(bn.forward(x).shape, [2, 5]);
+  assert.throws(() => new KachueeResNet({ ...intra(0), length: 40 }), /too short for 5 pooling stages \(need at least 125\)/);
 });
 
 test('a zoo model round-trips through a model file by name', () => {
