@@ -10,7 +10,8 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
 // uvu's "exports" map hides package.json; resolve its main entry (dist/index.js) and step up.
 const uvuBin = join(dirname(require.resolve('uvu')), '..', 'bin.js');
-const pattern = process.argv[2] ?? '\\.test\\.ts$';
+// A given pattern narrows the test files; it never selects non-test files (fixtures, helpers).
+const pattern = process.argv[2] ? `^(?=.*(?:${process.argv[2]})).*\\.test\\.ts$` : '\\.test\\.ts$';
 const child = spawn(process.execPath, ['--import', 'tsx', uvuBin, 'test', pattern, '--color', 'false'], {
   cwd: root,
   stdio: ['ignore', 'pipe', 'inherit'],

@@ -13,6 +13,5 @@ export { FTCNN, ftcnnSpec, ftcnnKernels, WAVE_SECONDS } from './ftcnn.ts';
 export { ArrhythmiNet, ARRHYTHMINET_V1, ARRHYTHMINET_V2, arrhythminetV1Spec, arrhythminetV2Spec } from './arrhythminet.ts';
 export type { ArrhythmiNetPlan } from './arrhythminet.ts';
 export { joinRR, oddKernel, storedFloats, storedKB } from './common.ts';
-export { ResidualBlock1d } from '../nn/residual.ts';
 export type { ResidualBlockOptions } from '../nn/residual.ts';
 import './zoo.ts';

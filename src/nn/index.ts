@@ -24,3 +24,4 @@ export { Conv1d, SeparableConv1d } from './conv.ts';
 export type { Conv1dLayerOptions, SeparableConv1dOptions } from './conv.ts';
 export { LSTM, GRU } from './rnn.ts';
 export type { RNNOptions } from './rnn.ts';
+export { ResidualBlock1d } from './residual.ts';
