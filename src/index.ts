@@ -29,3 +29,4 @@ export { linear } from './ops/matmul.ts';
 export * from './nn/index.ts';
 // ECG data (browser-safe): WFDB bytes, signal processing, QRS detection, beat datasets, protocols.
 export * from './ecg/index.ts';
+export * from './classic/index.ts';
