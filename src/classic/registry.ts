@@ -38,11 +38,11 @@ function entry<P extends object>(
 
 /** The classical classifiers by name. */
 export const classicModels: Record<ClassicModelName, ClassicModelEntry> = {
-  'logreg': entry('Logistic regression (L2)', LogisticRegression, LogisticRegression.fromState),
+  'logreg': entry('Logistic regression (L2)', LogisticRegression, LogisticRegression.fromState, { l2: 1e-4 }),
   'linear-svm': entry('Linear SVM (one-vs-rest, hinge)', LinearSVM, LinearSVM.fromState),
-  'knn': entry('k-nearest neighbours', KNearestNeighbors, KNearestNeighbors.fromState),
-  'naive-bayes': entry('Gaussian naive Bayes', GaussianNaiveBayes, GaussianNaiveBayes.fromState),
-  'decision-tree': entry('Decision tree (CART, Gini)', DecisionTree, DecisionTree.fromState),
+  'knn': entry('k-nearest neighbours', KNearestNeighbors, KNearestNeighbors.fromState, { k: 1 }),
+  'naive-bayes': entry('Gaussian naive Bayes', GaussianNaiveBayes, GaussianNaiveBayes.fromState, { varSmoothing: 1e-3 }),
+  'decision-tree': entry('Decision tree (CART, Gini)', DecisionTree, DecisionTree.fromState, { maxDepth: 0, minSamplesLeaf: 5 }),
   'random-forest': entry('Random forest', RandomForest, RandomForest.fromState),
   'gboost': entry('Gradient-boosted trees (softmax)', GradientBoosting, GradientBoosting.fromState),
 };
