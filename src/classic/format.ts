@@ -162,8 +162,8 @@ export function stateArray<T extends StateArray>(
   state: ClassifierState, name: string, ctor: { new (n: number): T; name: string }, length?: number,
 ): T {
   const a = state.arrays[name];
-  if (!(a instanceof ctor)) throw new ClassifierFileError(state.kind, `array "${name}" is missing or not a ${ctor.name}`);
+  if (!(a instanceof ctor)) throw new Error(`${state.kind}: array "${name}" is missing or not a ${ctor.name}`);
   if (length !== undefined && a.length !== length)
-    throw new ClassifierFileError(state.kind, `array "${name}" has ${a.length} values, expected ${length}`);
+    throw new Error(`${state.kind}: array "${name}" has ${a.length} values, expected ${length}`);
   return a as T;
 }

@@ -162,7 +162,7 @@ export class GradientBoosting implements Classifier {
     m.nFeatures = s.nFeatures;
     m.base = stateArray(s, 'base', Float64Array, s.nClasses);
     m.trees = unpackTrees(s, 1);
-    if (m.trees.length % s.nClasses) throw new Error(`classifier file ${s.kind}: ${m.trees.length} trees is not a multiple of ${s.nClasses} classes`);
+    if (m.trees.length % s.nClasses) throw new Error(`${s.kind}: ${m.trees.length} trees is not a multiple of ${s.nClasses} classes`);
     return m;
   }
 }

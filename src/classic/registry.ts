@@ -43,7 +43,7 @@ export const classicModels: Record<ClassicModelName, ClassicModelEntry> = {
   'knn': entry('k-nearest neighbours', KNearestNeighbors, KNearestNeighbors.fromState, { k: 1 }),
   'naive-bayes': entry('Gaussian naive Bayes', GaussianNaiveBayes, GaussianNaiveBayes.fromState, { varSmoothing: 1e-3 }),
   'decision-tree': entry('Decision tree (CART, Gini)', DecisionTree, DecisionTree.fromState, { maxDepth: 0, minSamplesLeaf: 5 }),
-  'random-forest': entry('Random forest', RandomForest, RandomForest.fromState),
+  'random-forest': entry('Random forest', RandomForest, RandomForest.fromState, { nTrees: 200, maxFeatures: 30 }),
   'gboost': entry('Gradient-boosted trees (softmax)', GradientBoosting, GradientBoosting.fromState),
 };
 
@@ -86,16 +86,16 @@ export function decodeClassifier(bytes: Uint8Array, source = '(bytes)'): { model
   const e = (classicModels as Record<string, ClassicModelEntry>)[s.kind];
   if (!e) throw new ClassifierFileError(source, `holds a "${s.kind}" classifier, which this ecgrad does not know (known: ${classicModelNames().join(', ')})`);
   let scaler: StandardScaler | undefined;
-  if ('scaler.mean' in s.arrays) {
-    scaler = new StandardScaler();
-    scaler.mean = stateArray(s, 'scaler.mean', Float64Array, s.nFeatures);
-    scaler.scale = stateArray(s, 'scaler.scale', Float64Array, s.nFeatures);
-  }
   let model: Classifier;
   try {
+    if ('scaler.mean' in s.arrays) {
+      scaler = new StandardScaler();
+      scaler.mean = stateArray(s, 'scaler.mean', Float64Array, s.nFeatures);
+      scaler.scale = stateArray(s, 'scaler.scale', Float64Array, s.nFeatures);
+    }
     model = e.fromState(s);
   } catch (err) {
-    throw err instanceof ClassifierFileError ? err : new ClassifierFileError(source, (err as Error).message);
+    throw new ClassifierFileError(source, `does not describe a valid ${s.kind} classifier: ${(err as Error).message}`);
   }
   return scaler ? { model, scaler, meta: s.meta ?? {} } : { model, meta: s.meta ?? {} };
 }

@@ -185,7 +185,7 @@ export function unpackTrees(s: ClassifierState, outputs: number): TreeArrays[] {
     };
     for (let n = 0; n < b - a; n++)
       if (tree.feature[n]! >= s.nFeatures || (tree.feature[n]! >= 0 && !(tree.left[n]! > n && tree.left[n]! < b - a && tree.right[n]! > n && tree.right[n]! < b - a)))
-        throw new Error(`classifier file ${s.kind}: tree ${t} node ${n} is malformed`);
+        throw new Error(`${s.kind}: tree ${t} node ${n} is malformed`);
     trees.push(tree);
   }
   return trees;
@@ -286,7 +286,7 @@ export class DecisionTree implements Classifier {
     m.nClasses = s.nClasses;
     m.nFeatures = s.nFeatures;
     const trees = unpackTrees(s, s.nClasses);
-    if (trees.length !== 1) throw new Error(`classifier file ${s.kind}: expected 1 tree, found ${trees.length}`);
+    if (trees.length !== 1) throw new Error(`${s.kind}: expected 1 tree, found ${trees.length}`);
     m.tree = trees[0]!;
     return m;
   }

@@ -5,7 +5,7 @@ import * as assert from 'uvu/assert';
 import {
   initSync, classicModelNames, createClassifier, encodeClassifier, decodeClassifier, StandardScaler, matrix,
   KNearestNeighbors, GaussianNaiveBayes, LogisticRegression, LinearSVM, GradientBoosting, DecisionTree, buildFeatures, featureNames,
-  morphology, runClassic, classicScores, MORPHOLOGY_FEATURES, type BeatDataset,
+  morphology, runClassic, classicScores, MORPHOLOGY_FEATURES, encodeClassifierState, type BeatDataset,
 } from '../../src/index.ts';
 import { Rng } from '../../src/core/random.ts';
 import { blobs } from './helpers.ts';
@@ -45,6 +45,11 @@ test('corrupt, truncated and foreign files fail with the file name and the reaso
   assert.throws(() => decodeClassifier(flipped, 'm.ecgc'), /classifier file m\.ecgc: checksum mismatch/);
   assert.throws(() => decodeClassifier(bytes.slice(0, bytes.length - 3), 'm.ecgc'), /m\.ecgc: truncated/);
   assert.throws(() => decodeClassifier(new TextEncoder().encode('ECGRADM1 not a classifier....'), 'x'), /not an ecgrad classifier file/);
+  // A well-formed file whose arrays do not fit its header, and a kind this version does not know.
+  const st = new LogisticRegression().fit(X, y).toState();
+  const short = encodeClassifierState({ ...st, arrays: { ...st.arrays, weights: new Float64Array(3) } });
+  assert.throws(() => decodeClassifier(short, 'w.ecgc'), /classifier file w\.ecgc: does not describe a valid logreg classifier: logreg: array "weights" has 3 values, expected 4/);
+  assert.throws(() => decodeClassifier(encodeClassifierState({ ...st, kind: 'svm-rbf' }), 'r.ecgc'), /r\.ecgc: holds a "svm-rbf" classifier/);
 });
 
 test('bad input: mismatched lengths, NaN (row and column named), k too large, empty class, unfitted', () => {
