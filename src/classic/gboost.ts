@@ -9,7 +9,7 @@ import { Rng } from '../core/random.ts';
 import { type Bins, binMatrix } from './bins.ts';
 import { type ClassifierState, stateArray } from './format.ts';
 import { type Matrix, argmaxRows, checkFit, checkInt, checkPositive, checkPredict, requireEveryClass } from './matrix.ts';
-import { type TreeArrays, TreeBuilder, leafOf, packTrees, unpackTrees } from './tree.ts';
+import { type TreeArrays, TreeBuilder, flatLeaf, flattenTrees, packTrees, unpackTrees } from './tree.ts';
 import type { Classifier, FitOptions } from './types.ts';
 
 export interface GradientBoostingParams {
@@ -123,12 +123,12 @@ export class GradientBoosting implements Classifier {
   decisionFunction(X: Matrix): Float64Array {
     checkPredict(X, 'GradientBoosting', this.nFeatures);
     const K = this.nClasses, d = this.nFeatures, out = new Float64Array(X.rows * K);
+    const flat = flattenTrees(this.trees), T = this.trees.length;
+    const value = new Float32Array(flat.feature.length);
+    this.trees.forEach((t, i) => value.set(t.value, flat.roots[i]!));
     for (let i = 0; i < X.rows; i++) {
       out.set(this.base, i * K);
-      for (let t = 0; t < this.trees.length; t++) {
-        const tree = this.trees[t]!;
-        out[i * K + (t % K)]! += tree.value[leafOf(tree, X.data, i * d)]!;
-      }
+      for (let t = 0; t < T; t++) out[i * K + (t % K)]! += value[flatLeaf(flat, t, X.data, i * d)]!;
     }
     return out;
   }

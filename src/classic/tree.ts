@@ -26,6 +26,47 @@ export function leafOf(t: TreeArrays, x: Float32Array, o: number): number {
   return n;
 }
 
+/** Trees packed into shared arrays with absolute child indices, for fast prediction. */
+export interface FlatTrees {
+  roots: Int32Array;
+  feature: Int32Array;
+  threshold: Float32Array;
+  left: Int32Array;
+  right: Int32Array;
+}
+
+export function flattenTrees(trees: TreeArrays[]): FlatTrees {
+  const total = trees.reduce((a, t) => a + t.feature.length, 0);
+  const f: FlatTrees = {
+    roots: new Int32Array(trees.length), feature: new Int32Array(total), threshold: new Float32Array(total),
+    left: new Int32Array(total), right: new Int32Array(total),
+  };
+  let o = 0;
+  trees.forEach((t, i) => {
+    f.roots[i] = o;
+    for (let n = 0; n < t.feature.length; n++) {
+      f.feature[o + n] = t.feature[n]!;
+      f.threshold[o + n] = t.threshold[n]!;
+      f.left[o + n] = t.left[n]! + o;
+      f.right[o + n] = t.right[n]! + o;
+    }
+    o += t.feature.length;
+  });
+  return f;
+}
+
+/** Absolute leaf index (into the flat arrays) of tree `t` for the row at x[o ..]. */
+export function flatLeaf(f: FlatTrees, t: number, x: Float32Array, o: number): number {
+  const feature = f.feature, threshold = f.threshold, left = f.left, right = f.right;
+  let n = f.roots[t]!;
+  let j = feature[n]!;
+  while (j >= 0) {
+    n = x[o + j]! <= threshold[n]! ? left[n]! : right[n]!;
+    j = feature[n]!;
+  }
+  return n;
+}
+
 class TreeBuilder {
   feature: number[] = [];
   threshold: number[] = [];
@@ -222,11 +263,14 @@ function checkTreeParams(p: DecisionTreeParams, who: string): void {
 
 function probaOfTrees(trees: TreeArrays[], X: Matrix, K: number): Float32Array {
   const out = new Float32Array(X.rows * K), acc = new Float64Array(K), d = X.cols;
+  const flat = flattenTrees(trees);
+  const value = new Float32Array(flat.feature.length * K);
+  trees.forEach((t, i) => value.set(t.value, flat.roots[i]! * K));
   for (let i = 0; i < X.rows; i++) {
     acc.fill(0);
-    for (const t of trees) {
-      const leaf = leafOf(t, X.data, i * d);
-      for (let k = 0; k < K; k++) acc[k]! += t.value[leaf * K + k]!;
+    for (let t = 0; t < trees.length; t++) {
+      const leaf = flatLeaf(flat, t, X.data, i * d);
+      for (let k = 0; k < K; k++) acc[k]! += value[leaf * K + k]!;
     }
     for (let k = 0; k < K; k++) out[i * K + k] = acc[k]! / trees.length;
   }
