@@ -3,6 +3,7 @@
 import { datasetCommand } from './dataset.ts';
 import { downloadCommand } from './download.ts';
 import { qrsCommand } from './qrs.ts';
+import { classicCommand } from './classic.ts';
 
 export interface Command {
   summary: string;
@@ -14,4 +15,5 @@ export const commands: Record<string, Command> = {
   qrs: qrsCommand,
   dataset: datasetCommand,
   download: downloadCommand,
+  classic: classicCommand,
 };

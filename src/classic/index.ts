@@ -1,0 +1,28 @@
+// Classical classifiers (browser-safe): logistic regression, linear SVM, kNN, Gaussian naive Bayes,
+// CART decision tree, random forest, gradient-boosted trees; beat features; the ".ecgc" file format;
+// the registry and runClassic for comparisons with the neural models. See docs/classic.md.
+export { matrix, matrixFromRows, takeRows } from './matrix.ts';
+export type { Matrix } from './matrix.ts';
+export type { Classifier, FitOptions } from './types.ts';
+export { LogisticRegression, LinearSVM } from './linear.ts';
+export type { LogisticRegressionParams, LinearSvmParams } from './linear.ts';
+export { KNearestNeighbors } from './knn.ts';
+export type { KnnParams, Neighbours } from './knn.ts';
+export { GaussianNaiveBayes } from './naive-bayes.ts';
+export type { NaiveBayesParams } from './naive-bayes.ts';
+export { DecisionTree, RandomForest } from './tree.ts';
+export type { DecisionTreeParams, RandomForestParams, TreeArrays } from './tree.ts';
+export { GradientBoosting } from './gboost.ts';
+export type { GradientBoostingParams } from './gboost.ts';
+export { lbfgs } from './lbfgs.ts';
+export type { LbfgsOptions, LbfgsResult } from './lbfgs.ts';
+export { buildFeatures, featureNames, morphology, StandardScaler, MORPHOLOGY_FEATURES } from './features.ts';
+export type { FeatureOptions } from './features.ts';
+export { encodeClassifierState, decodeClassifierState, ClassifierFileError } from './format.ts';
+export type { ClassifierState, ClassifierHeader, ArrayEntry, StateArray } from './format.ts';
+export {
+  classicModels, classicModelNames, createClassifier, encodeClassifier, decodeClassifier, classicScores, runClassic,
+} from './registry.ts';
+export type {
+  ClassicModelName, ClassicModelEntry, EncodeClassifierOptions, ClassicScores, RunClassicOptions, ClassicSplitResult, ClassicRun,
+} from './registry.ts';

@@ -1,0 +1,209 @@
+// The classical-classifier registry (name → factory with default hyperparameters), saving and loading
+// (format.ts), scores, and runClassic: features, standardisation on the training split, fit, and timed
+// predictions on val / test, for the comparison with the neural models.
+import type { BeatDataset } from '../ecg/dataset/dataset.ts';
+import { type FeatureOptions, StandardScaler, buildFeatures } from './features.ts';
+import { type ClassifierState, ClassifierFileError, decodeClassifierState, encodeClassifierState, stateArray } from './format.ts';
+import { GradientBoosting } from './gboost.ts';
+import { KNearestNeighbors } from './knn.ts';
+import { LinearSVM, LogisticRegression } from './linear.ts';
+import type { Matrix } from './matrix.ts';
+import { GaussianNaiveBayes } from './naive-bayes.ts';
+import { DecisionTree, RandomForest } from './tree.ts';
+import type { Classifier } from './types.ts';
+
+export type ClassicModelName = 'logreg' | 'linear-svm' | 'knn' | 'naive-bayes' | 'decision-tree' | 'random-forest' | 'gboost';
+
+export interface ClassicModelEntry {
+  /** Human-readable name for tables. */
+  label: string;
+  /** Default hyperparameters (chosen on the intra validation split, see docs/classic.md). */
+  defaults: Record<string, unknown>;
+  /** A new, unfitted classifier with the defaults overridden by `params`. */
+  create(params?: Record<string, unknown>): Classifier;
+  /** Rebuilds a fitted classifier from its saved state. */
+  fromState(state: ClassifierState): Classifier;
+}
+
+function entry<P extends object>(
+  label: string, ctor: new (p?: Partial<P>) => Classifier, fromState: (s: ClassifierState) => Classifier, defaults: Partial<P> = {},
+): ClassicModelEntry {
+  return {
+    label,
+    defaults: { ...(new ctor(defaults).getParams()) },
+    create: (params = {}) => new ctor({ ...defaults, ...params } as Partial<P>),
+    fromState,
+  };
+}
+
+/** The classical classifiers by name. */
+export const classicModels: Record<ClassicModelName, ClassicModelEntry> = {
+  'logreg': entry('Logistic regression (L2)', LogisticRegression, LogisticRegression.fromState, { l2: 1e-4 }),
+  'linear-svm': entry('Linear SVM (one-vs-rest, hinge)', LinearSVM, LinearSVM.fromState),
+  'knn': entry('k-nearest neighbours', KNearestNeighbors, KNearestNeighbors.fromState, { k: 1 }),
+  'naive-bayes': entry('Gaussian naive Bayes', GaussianNaiveBayes, GaussianNaiveBayes.fromState, { varSmoothing: 1e-3 }),
+  'decision-tree': entry('Decision tree (CART, Gini)', DecisionTree, DecisionTree.fromState, { maxDepth: 0, minSamplesLeaf: 5 }),
+  'random-forest': entry('Random forest', RandomForest, RandomForest.fromState, { nTrees: 200, maxFeatures: 30 }),
+  'gboost': entry('Gradient-boosted trees (softmax)', GradientBoosting, GradientBoosting.fromState),
+};
+
+export function classicModelNames(): ClassicModelName[] {
+  return Object.keys(classicModels) as ClassicModelName[];
+}
+
+function getEntry(name: string): ClassicModelEntry {
+  const e = (classicModels as Record<string, ClassicModelEntry>)[name];
+  if (!e) throw new RangeError(`unknown classical classifier "${name}" (known: ${classicModelNames().join(', ')})`);
+  return e;
+}
+
+/** Creates a classifier by registry name, defaults overridden by params. */
+export function createClassifier(name: string, params: Record<string, unknown> = {}): Classifier {
+  return getEntry(name).create(params);
+}
+
+export interface EncodeClassifierOptions {
+  /** The feature standardisation to store with the model. */
+  scaler?: StandardScaler;
+  /** Free-form JSON metadata (e.g. feature options, dataset, seed). */
+  meta?: Record<string, unknown>;
+}
+
+/** Serialises a fitted classifier (and optionally its scaler) to the ".ecgc" format (docs/classic.md). */
+export function encodeClassifier(model: Classifier, opts: EncodeClassifierOptions = {}): Uint8Array {
+  const s = model.toState();
+  const arrays = { ...s.arrays };
+  if (opts.scaler) {
+    arrays['scaler.mean'] = opts.scaler.mean;
+    arrays['scaler.scale'] = opts.scaler.scale;
+  }
+  return encodeClassifierState({ ...s, arrays, meta: opts.meta ?? {} });
+}
+
+/** Loads a classifier saved by encodeClassifier; `source` names the file in errors. */
+export function decodeClassifier(bytes: Uint8Array, source = '(bytes)'): { model: Classifier; scaler?: StandardScaler; meta: Record<string, unknown> } {
+  const s = decodeClassifierState(bytes, source);
+  const e = (classicModels as Record<string, ClassicModelEntry>)[s.kind];
+  if (!e) throw new ClassifierFileError(source, `holds a "${s.kind}" classifier, which this ecgrad does not know (known: ${classicModelNames().join(', ')})`);
+  let scaler: StandardScaler | undefined;
+  let model: Classifier;
+  try {
+    if ('scaler.mean' in s.arrays) {
+      scaler = new StandardScaler();
+      scaler.mean = stateArray(s, 'scaler.mean', Float64Array, s.nFeatures);
+      scaler.scale = stateArray(s, 'scaler.scale', Float64Array, s.nFeatures);
+    }
+    model = e.fromState(s);
+  } catch (err) {
+    throw new ClassifierFileError(source, `does not describe a valid ${s.kind} classifier: ${(err as Error).message}`);
+  }
+  return scaler ? { model, scaler, meta: s.meta ?? {} } : { model, meta: s.meta ?? {} };
+}
+
+export interface ClassicScores {
+  accuracy: number;
+  /** Mean F1 over the classes present in yTrue or yPred. */
+  macroF1: number;
+  /** Per-class F1 (NaN for a class absent from both). */
+  f1: number[];
+  /** confusion[true][pred]. */
+  confusion: number[][];
+}
+
+/** Accuracy, macro-F1 and the confusion matrix of predictions. */
+export function classicScores(yTrue: ArrayLike<number>, yPred: ArrayLike<number>, nClasses: number): ClassicScores {
+  if (yTrue.length !== yPred.length) throw new RangeError(`classicScores: ${yTrue.length} labels but ${yPred.length} predictions`);
+  const cm = Array.from({ length: nClasses }, () => new Array<number>(nClasses).fill(0));
+  let correct = 0;
+  for (let i = 0; i < yTrue.length; i++) {
+    cm[yTrue[i]!]![yPred[i]!]!++;
+    if (yTrue[i] === yPred[i]) correct++;
+  }
+  const f1 = cm.map((row, k) => {
+    const tp = row[k]!, fn = row.reduce((a, b) => a + b, 0) - tp, fp = cm.reduce((a, r) => a + r[k]!, 0) - tp;
+    return tp + fn + fp === 0 ? NaN : (2 * tp) / (2 * tp + fn + fp);
+  });
+  const present = f1.filter((v) => !Number.isNaN(v));
+  return {
+    accuracy: yTrue.length ? correct / yTrue.length : NaN,
+    macroF1: present.length ? present.reduce((a, b) => a + b, 0) / present.length : NaN,
+    f1, confusion: cm,
+  };
+}
+
+export interface RunClassicOptions {
+  /** Hyperparameters overriding the registry defaults. */
+  params?: Record<string, unknown>;
+  /** Which features (default: beat + RR + morphology). */
+  features?: FeatureOptions;
+  /** Splits to predict (default ['val', 'test']). */
+  splits?: ('val' | 'test')[];
+  /** Also return class probabilities (for classifiers that have them). */
+  proba?: boolean;
+  /** Progress messages. */
+  log?: (message: string) => void;
+}
+
+export interface ClassicSplitResult {
+  /** Dataset row indices of the split. */
+  rows: Int32Array;
+  /** Predicted class index per row. */
+  pred: Int32Array;
+  proba?: Matrix;
+  /** Time of predict() on the standardised features of the split, in seconds. */
+  seconds: number;
+  msPerBeat: number;
+  scores: ClassicScores;
+}
+
+export interface ClassicRun {
+  name: string;
+  label: string;
+  params: Record<string, unknown>;
+  nFeatures: number;
+  /** Building and standardising all features (train + predicted splits), in seconds. */
+  featureSeconds: number;
+  /** fit() on the training split, in seconds. */
+  trainSeconds: number;
+  val?: ClassicSplitResult;
+  test?: ClassicSplitResult;
+  model: Classifier;
+  scaler: StandardScaler;
+}
+
+/**
+ * Trains classifier `name` on the dataset's training split (features standardised with statistics of
+ * that split only) and predicts the validation and test splits, timing both.
+ */
+export function runClassic(name: string, ds: BeatDataset, opts: RunClassicOptions = {}): ClassicRun {
+  const e = getEntry(name);
+  const log = opts.log ?? (() => {});
+  const splits = opts.splits ?? ['val', 'test'];
+  const model = e.create(opts.params);
+  const t0 = performance.now();
+  const scaler = new StandardScaler();
+  const Xtr = scaler.fitTransform(buildFeatures(ds, ds.split.train, opts.features));
+  const ytr = Int32Array.from(ds.split.train, (i) => ds.y[i]!);
+  const Xs = Object.fromEntries(splits.map((s) => [s, scaler.transform(buildFeatures(ds, ds.split[s], opts.features))])) as Record<string, Matrix>;
+  const featureSeconds = (performance.now() - t0) / 1000;
+  log(`${name}: ${Xtr.rows} x ${Xtr.cols} training features (${featureSeconds.toFixed(1)} s); fitting`);
+  const t1 = performance.now();
+  model.fit(Xtr, ytr, { nClasses: ds.classes.length });
+  const trainSeconds = (performance.now() - t1) / 1000;
+  log(`${name}: trained in ${trainSeconds.toFixed(1)} s`);
+  const run: ClassicRun = { name, label: e.label, params: model.getParams(), nFeatures: Xtr.cols, featureSeconds, trainSeconds, model, scaler };
+  for (const s of splits) {
+    const X = Xs[s]!, rows = ds.split[s];
+    const t = performance.now();
+    const pred = model.predict(X);
+    const seconds = (performance.now() - t) / 1000;
+    const res: ClassicSplitResult = {
+      rows, pred, seconds, msPerBeat: (seconds * 1000) / Math.max(rows.length, 1),
+      scores: classicScores(Int32Array.from(rows, (i) => ds.y[i]!), pred, ds.classes.length),
+    };
+    if (opts.proba && model.predictProba) res.proba = model.predictProba(X);
+    run[s] = res;
+    log(`${name}: ${s} accuracy ${(res.scores.accuracy * 100).toFixed(2)}%, macro-F1 ${(res.scores.macroF1 * 100).toFixed(2)}% (${seconds.toFixed(1)} s)`);
+  }
+  return run;
+}

@@ -1,0 +1,68 @@
+// `ecgrad classic`: trains classical classifiers (src/classic) on a protocol's training split and prints
+// accuracy / macro-F1 on val and test with training and inference times; optionally saves the model.
+import { writeFileSync, renameSync } from 'node:fs';
+import { formatHelp, parseArgs, type OptionSpec, UsageError } from './args.ts';
+import type { Command } from './commands.ts';
+import { PROTOCOLS } from '../ecg/dataset/protocols.ts';
+import { loadDataset } from '../node/dataset.ts';
+import { initSync } from '../core/runtime.ts';
+import { classicModelNames, encodeClassifier, runClassic, type ClassicRun } from '../classic/index.ts';
+
+const spec: Record<string, OptionSpec> = {
+  protocol: { type: 'string', description: `one of ${Object.keys(PROTOCOLS).join(', ')}`, default: 'intra' },
+  data: { type: 'string', description: 'database folder (default: $ECGRAD_DATA, else ../shared/data/mitdb if present, else ./data/mitdb)' },
+  seed: { type: 'string', description: 'seed of the split', default: '0' },
+  params: { type: 'string', description: 'hyperparameters as JSON, e.g. \'{"k": 3}\' (one classifier) or \'{"knn": {"k": 3}}\' (several)' },
+  save: { type: 'string', description: 'write the fitted model and its scaler to this .ecgc file (one classifier only)' },
+  json: { type: 'boolean', description: 'print JSON: {"<name>": {"val": {...}, "test": {...}, "trainSeconds", "inferMsPerBeat", "params"}}' },
+};
+
+export const classicCommand: Command = {
+  summary: 'train classical classifiers (logreg, linear-svm, knn, naive-bayes, decision-tree, random-forest, gboost) and score them',
+  async run(argv) {
+    if (argv.includes('--help')) {
+      console.log(formatHelp('classic', classicCommand.summary, `ecgrad classic <${classicModelNames().join('|')}|all>[,...] [--protocol intra] [--params JSON] [--save m.ecgc] [--json]`, spec));
+      return 0;
+    }
+    const { options: o, positionals } = parseArgs(argv, spec, 'classic');
+    if (positionals.length !== 1) throw new UsageError('classic: name one classifier, a comma-separated list, or "all"');
+    const names = positionals[0] === 'all' ? classicModelNames() : positionals[0]!.split(',');
+    for (const n of names) if (!(classicModelNames() as string[]).includes(n)) throw new UsageError(`classic: unknown classifier "${n}" (known: ${classicModelNames().join(', ')})`);
+    const protocol = String(o.protocol);
+    if (!(protocol in PROTOCOLS)) throw new UsageError(`classic: unknown protocol "${protocol}"; choose one of ${Object.keys(PROTOCOLS).join(', ')}`);
+    const seed = Number(o.seed);
+    if (!Number.isInteger(seed)) throw new UsageError(`classic: --seed must be an integer, got "${o.seed}"`);
+    let params: Record<string, unknown> = {};
+    if (o.params) {
+      try { params = JSON.parse(String(o.params)); } catch (e) { throw new UsageError(`classic: --params is not JSON: ${(e as Error).message}`); }
+    }
+    if (o.save && names.length !== 1) throw new UsageError('classic: --save needs exactly one classifier');
+    initSync();
+    const { dataset: ds } = loadDataset(protocol, { data: o.data as string | undefined, seed });
+    const log = o.json ? () => {} : (m: string) => console.error(m);
+    const runs: ClassicRun[] = [];
+    for (const n of names) {
+      const p = (names.length === 1 && !(n in params) ? params : params[n]) as Record<string, unknown> | undefined;
+      runs.push(runClassic(n, ds, { params: p, log }));
+    }
+    if (o.save) {
+      const r = runs[0]!, path = String(o.save), tmp = `${path}.${process.pid}.tmp`;
+      writeFileSync(tmp, encodeClassifier(r.model, { scaler: r.scaler, meta: { protocol, seed, classes: ds.classes, features: 'beat+rr+morphology' } }));
+      renameSync(tmp, path);
+      log(`saved ${path}`);
+    }
+    if (o.json) {
+      console.log(JSON.stringify(Object.fromEntries(runs.map((r) => [r.name, {
+        params: r.params, trainSeconds: r.trainSeconds, inferMsPerBeat: r.test!.msPerBeat,
+        val: { accuracy: r.val!.scores.accuracy, macroF1: r.val!.scores.macroF1 },
+        test: { accuracy: r.test!.scores.accuracy, macroF1: r.test!.scores.macroF1, f1: r.test!.scores.f1 },
+      }])), null, 2));
+      return 0;
+    }
+    const pct = (v: number) => (v * 100).toFixed(2).padStart(8);
+    console.log(`${'classifier'.padEnd(15)}${'val acc'.padStart(8)}${'val F1'.padStart(8)}${'test acc'.padStart(9)}${'test F1'.padStart(8)}${'train s'.padStart(9)}${'µs/beat'.padStart(9)}`);
+    for (const r of runs)
+      console.log(`${r.name.padEnd(15)}${pct(r.val!.scores.accuracy)}${pct(r.val!.scores.macroF1)} ${pct(r.test!.scores.accuracy)}${pct(r.test!.scores.macroF1)}${r.trainSeconds.toFixed(1).padStart(9)}${(r.test!.msPerBeat * 1000).toFixed(1).padStart(9)}`);
+    return 0;
+  },
+};
