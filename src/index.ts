@@ -41,3 +41,4 @@ export * from './metrics/index.ts';
 export { rnn } from './ops/rnn.ts';
 export type { RnnKind, RnnWeights, RnnOpOptions, RnnResult } from './ops/rnn.ts';
 export * from './models/index.ts';
+export * from './explain/index.ts';
