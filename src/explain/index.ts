@@ -22,3 +22,5 @@ export { robustness, addNoiseAtSnr } from './robustness.ts';
 export type { RobustnessOptions, RobustnessResult } from './robustness.ts';
 export { physiology, regionMask, REGIONS } from './physiology.ts';
 export type { BeatGeometry, PhysiologyInput, PhysiologyRow, Region, RegionShares } from './physiology.ts';
+export { beatSvg, beatPanel, classAverageSvg, classAverages, methodGridSvg, niceTicks, escapeXml } from './svg.ts';
+export type { BeatPanel, ClassAverage, GridCell, GridRow } from './svg.ts';
