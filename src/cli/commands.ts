@@ -2,6 +2,7 @@
 // handles its own --help.
 import { datasetCommand } from './dataset.ts';
 import { downloadCommand } from './download.ts';
+import { explainCommand } from './explain.ts';
 import { qrsCommand } from './qrs.ts';
 
 export interface Command {
@@ -14,4 +15,5 @@ export const commands: Record<string, Command> = {
   qrs: qrsCommand,
   dataset: datasetCommand,
   download: downloadCommand,
+  explain: explainCommand,
 };

@@ -24,3 +24,5 @@ export { physiology, regionMask, REGIONS } from './physiology.ts';
 export type { BeatGeometry, PhysiologyInput, PhysiologyRow, Region, RegionShares } from './physiology.ts';
 export { beatSvg, beatPanel, classAverageSvg, classAverages, methodGridSvg, niceTicks, escapeXml } from './svg.ts';
 export type { BeatPanel, ClassAverage, GridCell, GridRow } from './svg.ts';
+export { evaluateMethod, metricsTable, physiologyTable, sanityTable, METRICS } from './report.ts';
+export type { EvaluationInput, EvaluationOptions, MethodReport, MetricName } from './report.ts';
