@@ -11,6 +11,7 @@ import { loadDataset } from '../node/dataset.ts';
 import { loadModel } from '../node/model-io.ts';
 import '../models/index.ts';
 import { Rng } from '../core/random.ts';
+import { initSync, isInitialised } from '../core/runtime.ts';
 import { Classifier } from '../explain/classifier.ts';
 import { METHODS, isMethod, METHOD_DESCRIPTIONS, type MethodOptions } from '../explain/methods.ts';
 import { meanBeat, BASELINES, type Baseline } from '../explain/baselines.ts';
@@ -88,6 +89,7 @@ export const explainCommand: Command = {
     const leads = String(o.leads);
     if (leads !== 'mlii' && leads !== 'both') throw new UsageError(`explain: --leads must be "mlii" or "both", got "${leads}"`);
 
+    if (!isInitialised()) initSync();
     const modelPath = resolve(String(o['model-file']));
     const { model, header } = loadModel(modelPath);
     const protocol = String(o.protocol ?? header.meta.protocol ?? 'inter');
