@@ -18,6 +18,7 @@ import { meanBeat, BASELINES, type Baseline } from '../explain/baselines.ts';
 import { QUADRATURE_RULES, type QuadratureRule } from '../explain/integrated-gradients.ts';
 import { evaluateMethod, metricsTable, physiologyTable, sanityTable, METRICS, type MetricName, type MethodReport } from '../explain/report.ts';
 import { regionMask } from '../explain/physiology.ts';
+import { convLayers } from '../explain/gradcam.ts';
 import { beatSvg, classAverageSvg, classAverages, methodGridSvg, type GridRow } from '../explain/svg.ts';
 import type { Attribution } from '../explain/gradient.ts';
 
@@ -164,6 +165,10 @@ export const explainCommand: Command = {
     const predicted = clf.predict(x, modelRR);
     const results: { method: string; attribution: Attribution; report: MethodReport }[] = [];
     for (const method of methods) {
+      if (method === 'grad-cam' && String(o.method) === 'all' && !convLayers(model).length) {
+        process.stderr.write(`explain: grad-cam skipped: ${header.arch} has no convolutional layer\n`);
+        continue;
+      }
       const t0 = performance.now();
       process.stderr.write(`explain: ${method} on ${n} beats ... `);
       const { attribution, report } = evaluateMethod(clf, { x, rr, rrFeatures: R, labels, classes: ds.classes, geometry }, method, {
