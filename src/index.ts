@@ -42,3 +42,4 @@ export { rnn } from './ops/rnn.ts';
 export type { RnnKind, RnnWeights, RnnOpOptions, RnnResult } from './ops/rnn.ts';
 export * from './models/index.ts';
 export * from './classic/index.ts';
+export * from './explain/index.ts';

@@ -2,6 +2,7 @@
 // handles its own --help.
 import { datasetCommand } from './dataset.ts';
 import { downloadCommand } from './download.ts';
+import { explainCommand } from './explain.ts';
 import { qrsCommand } from './qrs.ts';
 import { classicCommand } from './classic.ts';
 
@@ -16,4 +17,5 @@ export const commands: Record<string, Command> = {
   dataset: datasetCommand,
   download: downloadCommand,
   classic: classicCommand,
+  explain: explainCommand,
 };
