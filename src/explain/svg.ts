@@ -246,6 +246,9 @@ export function methodGridSvg(rows: GridRow[], geom: { fs: number; rIndex?: numb
     });
     body += `<text x="${cols * cw + 6}" y="${24 + r * ch + ch / 2}" font-size="10" fill="${AXIS}">${escapeXml(row.label)}</text>\n`;
   });
-  const title = `<text x="10" y="16" font-size="13" font-weight="bold">Methods compared on the same beats (time from R peak in ms; ${escapeXml(geom.unit ?? 'normalised')})</text>\n`;
-  return document(cols * cw + 200, 24 + rows.length * ch + 10, title + body);
+  // Two lines so the title fits even a one-method grid.
+  const title =
+    `<text x="10" y="14" font-size="13" font-weight="bold">Methods compared on the same beats</text>\n` +
+    `<text x="10" y="27" font-size="10" fill="${AXIS}">time from R peak in ms; ${escapeXml(geom.unit ?? 'normalised')}</text>\n`;
+  return document(cols * cw + 200, 34 + rows.length * ch + 10, `<g transform="translate(0, 10)">${body}</g>\n` + title);
 }
