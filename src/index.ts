@@ -9,6 +9,7 @@ export type { GradOptions } from './core/autograd.ts';
 export { tidy, endStep, memoryStats } from './core/memory.ts';
 export type { MemoryStats } from './core/memory.ts';
 export { Rng } from './core/random.ts';
+export type { RngState } from './core/random.ts';
 export {
   tensor, fromArray, zeros, ones, full, zerosLike, onesLike, arange, rand, randn, manualSeed,
 } from './ops/creation.ts';
