@@ -3,6 +3,9 @@
 import { datasetCommand } from './dataset.ts';
 import { downloadCommand } from './download.ts';
 import { qrsCommand } from './qrs.ts';
+import { trainCommand } from './train.ts';
+import { evaluateCommand } from './evaluate.ts';
+import { compareCommand } from './compare.ts';
 
 export interface Command {
   summary: string;
@@ -14,4 +17,7 @@ export const commands: Record<string, Command> = {
   qrs: qrsCommand,
   dataset: datasetCommand,
   download: downloadCommand,
+  train: trainCommand,
+  evaluate: evaluateCommand,
+  compare: compareCommand,
 };
