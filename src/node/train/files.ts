@@ -51,7 +51,13 @@ export function prepareRunDir(dir: string): RunDir {
     atomicWrite(join(path, '.ecgrad-write-test'), 'ok');
     rmSync(join(path, '.ecgrad-write-test'), { force: true });
   } catch (e) {
-    if (top) rmSync(top, { recursive: true, force: true });
+    if (top) {
+      try {
+        rmSync(top, { recursive: true, force: true });
+      } catch {
+        // nothing was created there
+      }
+    }
     const code = (e as NodeJS.ErrnoException).code ?? /: (E[A-Z]+)$/.exec((e as Error).message)?.[1] ?? (e as Error).message;
     throw new Error(`the output folder ${path} is not writable (${code}); choose another with --out`);
   }

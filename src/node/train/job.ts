@@ -14,7 +14,7 @@ import type { ReportRow } from '../../report/types.ts';
 import { atomicWrite } from './files.ts';
 
 /** What --quick means: a stratified sample of the training and validation splits and few epochs. */
-export const QUICK = { trainBeats: 8000, valBeats: 2000, epochs: 3 } as const;
+export const QUICK = { trainBeats: 16000, valBeats: 3000, epochs: 4 } as const;
 
 export interface TrainJob {
   model: string;
