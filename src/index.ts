@@ -42,3 +42,6 @@ export * from './metrics/index.ts';
 export { rnn } from './ops/rnn.ts';
 export type { RnnKind, RnnWeights, RnnOpOptions, RnnResult } from './ops/rnn.ts';
 export * from './models/index.ts';
+// Training, evaluation and run reports (browser-safe; file and worker helpers are in ecgrad/node).
+export * from './train/index.ts';
+export * from './report/index.ts';

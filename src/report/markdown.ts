@@ -41,8 +41,14 @@ export function renderMarkdown(report: RunReport): string {
   out.push(`# ecgrad ${report.command}: ${report.protocol} protocol`, '');
   out.push(`Created ${report.createdAt}; wall time ${report.wallSeconds.toFixed(1)} s${report.workers ? ` with ${report.workers} worker thread(s)` : ''}.`);
   out.push(`Beats: ${report.beats.train.toLocaleString('en-US')} train, ${report.beats.val.toLocaleString('en-US')} validation, ${report.beats.test.toLocaleString('en-US')} test; classes ${report.classes.join(', ')}.`, '');
-  const settings = Object.entries(report.settings).map(([k, v]) => `\`${k}\` = ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`);
+  const { recipes, ...rest } = report.settings as { recipes?: Record<string, Record<string, unknown>> };
+  const settings = Object.entries(rest).map(([k, v]) => `\`${k}\` = ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`);
   if (settings.length) out.push(`Settings: ${settings.join(', ')}.`, '');
+  if (recipes && Object.keys(recipes).length) {
+    const keys = ['epochs', 'batchSize', 'lr', 'optimizer', 'weightDecay', 'schedule', 'loss'];
+    out.push('Training recipes:', '', mdTable(['model', ...keys], Object.entries(recipes).map(([m, r]) => [m, ...keys.map((k) => String(r[k] ?? '-'))]),
+      [false, true, true, true, false, true, false, false]), '');
+  }
   for (const n of report.notes) out.push(`- ${n}`);
   if (report.notes.length) out.push('');
   out.push('## Results on the test split', '');

@@ -61,7 +61,7 @@ export interface TrainData {
 export type TrainEvent =
   | { type: 'start'; model: string; epochs: number; batches: number; trainBeats: number; valBeats: number; params: number; resumedAt: { epoch: number; batch: number } | null }
   | { type: 'batch'; model: string; epoch: number; epochs: number; batch: number; batches: number; loss: number; samplesPerSec: number; etaSeconds: number }
-  | { type: 'checkpoint'; model: string; epoch: number; batch: number; step: number }
+  | { type: 'checkpoint'; model: string; epoch: number; batch: number; batches: number; step: number }
   | ({ type: 'epoch'; model: string; epochs: number; best: boolean } & EpochRecord)
   | { type: 'early-stop'; model: string; epoch: number; patience: number; bestEpoch: number }
   | { type: 'done'; model: string; epochsRun: number; bestEpoch: number; bestValMacroF1: number; trainSeconds: number };
@@ -266,7 +266,9 @@ export function train(config: TrainConfig, data: TrainData, hooks: TrainHooks = 
     if (!hooks.writeCheckpoint) return;
     hooks.writeCheckpoint(makeCheckpoint());
     lastCheckpoint = { epoch: position.epoch, batch: position.batch };
-    emit({ type: 'checkpoint', model: config.model, epoch: position.epoch + 1, batch: position.batch, step: position.step });
+    // Reported as "after batch b of epoch e" (an epoch-end checkpoint is after the epoch's last batch).
+    const end = position.batch === 0 && position.epoch > 0;
+    emit({ type: 'checkpoint', model: config.model, epoch: end ? position.epoch : position.epoch + 1, batch: end ? nb : position.batch, batches: nb, step: position.step });
   };
 
   const n = trainRows.length, bs = recipe.batchSize, nb = Math.ceil(n / bs);
