@@ -3,7 +3,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { initSync } from '../../src/index.ts';
-import { train, DivergedError, checkpointInfo, type TrainConfig, type TrainEvent } from '../../src/train/trainer.ts';
+import { train, DivergedError, checkpointInfo, moduleRngs, type TrainConfig, type TrainEvent } from '../../src/train/trainer.ts';
 import { evaluate } from '../../src/train/evaluate.ts';
 import { getModel } from '../../src/models/index.ts';
 import { modelFromBytes } from '../../src/nn/model-file.ts';
@@ -62,11 +62,18 @@ test('early stopping after `patience` epochs without a better validation macro-F
   assert.ok(events.some((e) => e.type === 'early-stop'));
 });
 
-test('ce, weighted-ce and combined losses and adam / adamw / sgd all train', () => {
+test('ce, weighted-ce and combined losses, adam / adamw / sgd, and gradient clipping all train', () => {
   for (const [loss, optimizer] of [['ce', 'sgd'], ['combined', 'adamw']] as const) {
     const r = train(config({ recipe: { ...getModel(TINY).recipe, epochs: 1, loss, optimizer, weightDecay: 1e-3 } }), data);
     assert.ok(Number.isFinite(r.history[0]!.trainLoss), `${loss} ${optimizer}`);
   }
+  const plain = train(config({}, 1), data), clipped = train(config({ clipNorm: 0.05 }, 1), data);
+  assert.not.equal(weights(clipped), weights(plain), 'clipping changes the updates');
+});
+
+test('the generators held by modules (dropout) are found for checkpoints', () => {
+  const m = getModel(TINY).build(tinyInput(ds));
+  assert.equal([...moduleRngs(m).keys()], ['body.7#rng']);
 });
 
 test('the best model file rebuilds by name with its input as config', () => {
