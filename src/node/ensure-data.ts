@@ -23,6 +23,8 @@ export interface EnsureDataOptions {
   download?: boolean;
   /** Where progress goes (default stderr). */
   stream?: NodeJS.WriteStream;
+  /** Download from this mirror instead of PhysioNet (tests, local mirrors). */
+  baseUrl?: string;
 }
 
 export async function ensureData(protocol: string, explicit?: string, opts: EnsureDataOptions = {}): Promise<string> {
@@ -41,7 +43,7 @@ export async function ensureData(protocol: string, explicit?: string, opts: Ensu
       out.write(out.isTTY ? `\r${line}` : `${line}\n`);
     };
     await downloadDatabase({
-      out: dir, records: [...records],
+      out: dir, records: [...records], baseUrl: opts.baseUrl,
       log: (m) => {
         const r = /^(\d{3})\./.exec(m)?.[1];
         if (r && !done.has(r)) {
