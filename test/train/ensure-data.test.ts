@@ -60,7 +60,7 @@ test('an explicit folder with missing files is an error, and nothing is download
       err = e;
     }
     assert.instance(err, MissingDataError);
-    assert.match((err as Error).message, /lacks 132 file\(s\) of the inter protocol's records: 100\.hea, 100\.dat, 100\.atr, 101\.hea);
+    assert.match((err as Error).message, /lacks 132 file\(s\) of the inter protocol's records: 100\.hea, 100\.dat, 100\.atr, 101\.hea/);
     assert.not.ok(existsSync(join(dir, 'elsewhere')));
   }));
 
