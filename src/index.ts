@@ -9,6 +9,7 @@ export type { GradOptions } from './core/autograd.ts';
 export { tidy, endStep, memoryStats } from './core/memory.ts';
 export type { MemoryStats } from './core/memory.ts';
 export { Rng } from './core/random.ts';
+export type { RngState } from './core/random.ts';
 export {
   tensor, fromArray, zeros, ones, full, zerosLike, onesLike, arange, rand, randn, manualSeed,
 } from './ops/creation.ts';
@@ -43,3 +44,6 @@ export type { RnnKind, RnnWeights, RnnOpOptions, RnnResult } from './ops/rnn.ts'
 export * from './models/index.ts';
 export * from './classic/index.ts';
 export * from './explain/index.ts';
+// Training, evaluation and run reports (browser-safe; file and worker helpers are in ecgrad/node).
+export * from './train/index.ts';
+export * from './report/index.ts';

@@ -5,6 +5,9 @@ import { downloadCommand } from './download.ts';
 import { explainCommand } from './explain.ts';
 import { qrsCommand } from './qrs.ts';
 import { classicCommand } from './classic.ts';
+import { trainCommand } from './train.ts';
+import { evaluateCommand } from './evaluate.ts';
+import { compareCommand } from './compare.ts';
 
 export interface Command {
   summary: string;
@@ -18,4 +21,7 @@ export const commands: Record<string, Command> = {
   download: downloadCommand,
   classic: classicCommand,
   explain: explainCommand,
+  train: trainCommand,
+  evaluate: evaluateCommand,
+  compare: compareCommand,
 };

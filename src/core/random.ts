@@ -13,6 +13,12 @@ function splitmix32(state: number): () => number {
   };
 }
 
+/** A generator's full state (for checkpoints): the four xoshiro words and the cached second normal. */
+export interface RngState {
+  s: [number, number, number, number];
+  spare: number | null;
+}
+
 export class Rng {
   private a: number;
   private b: number;
@@ -27,6 +33,19 @@ export class Rng {
     this.b = sm();
     this.c = sm();
     this.d = sm();
+  }
+
+  /** A copy of the state; setState(getState()) continues the same sequence. */
+  getState(): RngState {
+    return { s: [this.a, this.b, this.c, this.d], spare: this.spare };
+  }
+
+  setState(state: RngState): void {
+    const s = state?.s;
+    if (!Array.isArray(s) || s.length !== 4 || !s.every((w) => Number.isInteger(w) && w >= 0 && w <= 0xffffffff))
+      throw new RangeError('Rng.setState: expected { s: four 32-bit unsigned integers, spare: number | null }');
+    [this.a, this.b, this.c, this.d] = s;
+    this.spare = state.spare ?? null;
   }
 
   /** Next 32-bit unsigned integer. */

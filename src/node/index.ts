@@ -6,3 +6,9 @@ export { evaluateQrs, type QrsEvaluation, type QrsScore, type QrsEvalOptions } f
 export { loadDataset, datasetCachePath, defaultCacheDir, type LoadDatasetOptions, type LoadedDataset } from './dataset.ts';
 export { downloadDatabase, parseSha256Sums, type DownloadOptions, type DownloadReport } from './download.ts';
 export { saveModel, loadModel, loadModelInto } from './model-io.ts';
+export { ensureData, missingRecordFiles, MissingDataError } from './ensure-data.ts';
+export { runTrainJob, jobRecipe, QUICK, type TrainJob, type JobResult } from './train/job.ts';
+export { runPool, type PoolOptions, type JobOutcome } from './train/pool.ts';
+export { atomicWrite, prepareRunDir, defaultRunDir } from './train/files.ts';
+export { writeReport } from './train/report-files.ts';
+export { createReporter, type Reporter } from './train/reporter.ts';

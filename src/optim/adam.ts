@@ -37,6 +37,14 @@ export class Adam extends Optimizer {
     this.steps = this.params.map(() => 0);
   }
 
+  protected override stateBuffers(): Record<string, (Tensor | null)[]> {
+    return { m: this.m, v: this.v };
+  }
+
+  protected override stateCounters(): Record<string, number[]> {
+    return { steps: this.steps };
+  }
+
   protected update(p: Tensor, g: Tensor, i: number): void {
     const m = (this.m[i] ??= this.stateFor(p));
     const v = (this.v[i] ??= this.stateFor(p));

@@ -1,6 +1,6 @@
 // Optimizers, learning-rate schedules and gradient clipping.
 export { Optimizer } from './optimizer.ts';
-export type { ParamGroup, Params } from './optimizer.ts';
+export type { ParamGroup, Params, OptimizerState } from './optimizer.ts';
 export { SGD } from './sgd.ts';
 export type { SGDOptions } from './sgd.ts';
 export { Adam, AdamW } from './adam.ts';

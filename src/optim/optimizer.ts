@@ -12,6 +12,19 @@ export interface ParamGroup {
 
 export type Params = Iterable<Tensor> | ParamGroup[];
 
+/**
+ * A snapshot of an optimizer's state (for resumable checkpoints): per-parameter state buffers by slot
+ * (Adam: m, v; SGD: momentum), null where a parameter has no state yet, and per-parameter counters
+ * (Adam: steps). Values are copies.
+ */
+export interface OptimizerState {
+  name: string;
+  stepCount: number;
+  lr: number;
+  buffers: Record<string, (Float32Array | null)[]>;
+  counters: Record<string, number[]>;
+}
+
 export abstract class Optimizer {
   readonly params: Tensor[];
   /** Per-parameter weight decay overrides from parameter groups (undefined: the optimizer's own). */
@@ -68,6 +81,63 @@ export abstract class Optimizer {
   }
 
   protected abstract update(p: Tensor, g: Tensor, index: number): void;
+
+  /** The optimizer's per-parameter state buffers by slot (the live arrays; subclasses override). */
+  protected stateBuffers(): Record<string, (Tensor | null)[]> {
+    return {};
+  }
+
+  /** The optimizer's per-parameter counters by name (the live arrays; subclasses override). */
+  protected stateCounters(): Record<string, number[]> {
+    return {};
+  }
+
+  /** A copy of the optimizer's state: restore it with loadStateDict on an optimizer over the same parameters. */
+  stateDict(): OptimizerState {
+    const buffers: OptimizerState['buffers'] = {};
+    for (const [k, list] of Object.entries(this.stateBuffers())) buffers[k] = list.map((t) => (t ? t.data() : null));
+    const counters: OptimizerState['counters'] = {};
+    for (const [k, list] of Object.entries(this.stateCounters())) counters[k] = list.slice();
+    return { name: this.name, stepCount: this.stepCount, lr: this.lr, buffers, counters };
+  }
+
+  /** Restores a stateDict(); everything is checked before anything is written. */
+  loadStateDict(state: OptimizerState): void {
+    const fail = (m: string) => new RangeError(`${this.name}.loadStateDict: ${m}`);
+    if (!state || typeof state !== 'object') throw fail('expected an object from stateDict()');
+    if (state.name !== this.name) throw fail(`the state is of a ${state.name} optimizer, not ${this.name}`);
+    if (!Number.isInteger(state.stepCount) || state.stepCount < 0) throw fail(`stepCount ${state.stepCount} is not a non-negative integer`);
+    checkHyper(this.name, 'lr', state.lr);
+    const n = this.params.length;
+    const own = this.stateBuffers(), counters = this.stateCounters();
+    const sameKeys = (a: object, b: object) => Object.keys(a).sort().join() === Object.keys(b).sort().join();
+    if (!sameKeys(own, state.buffers ?? {})) throw fail(`state slots ${Object.keys(state.buffers ?? {}).join(', ') || 'none'}, expected ${Object.keys(own).join(', ') || 'none'}`);
+    if (!sameKeys(counters, state.counters ?? {})) throw fail(`counters ${Object.keys(state.counters ?? {}).join(', ') || 'none'}, expected ${Object.keys(counters).join(', ') || 'none'}`);
+    for (const [k, list] of Object.entries(state.buffers)) {
+      if (list.length !== n) throw fail(`slot ${k} has ${list.length} entries for ${n} parameters`);
+      list.forEach((v, i) => {
+        if (v !== null && (!(v instanceof Float32Array) || v.length !== this.params[i]!.size))
+          throw fail(`slot ${k} of parameter ${i}: expected ${this.params[i]!.size} float32 values, got ${v instanceof Float32Array ? v.length : typeof v}`);
+      });
+    }
+    for (const [k, list] of Object.entries(state.counters)) {
+      if (list.length !== n || !list.every((c) => Number.isInteger(c) && c >= 0)) throw fail(`counter ${k} must hold ${n} non-negative integers`);
+    }
+    const b = backend();
+    for (const [k, list] of Object.entries(state.buffers)) {
+      const live = own[k]!;
+      list.forEach((v, i) => {
+        if (v === null) live[i] = null;
+        else {
+          const t = (live[i] ??= this.stateFor(this.params[i]!));
+          b.f32(t.ptr, t.size).set(v);
+        }
+      });
+    }
+    for (const [k, list] of Object.entries(state.counters)) counters[k]!.splice(0, n, ...list);
+    this.stepCount = state.stepCount;
+    this.lr = state.lr;
+  }
 
   /** A zero-filled persistent state buffer for parameter `p`. */
   protected stateFor(p: Tensor): Tensor {

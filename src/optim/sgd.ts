@@ -36,6 +36,10 @@ export class SGD extends Optimizer {
     this.buffers = this.params.map(() => null);
   }
 
+  protected override stateBuffers(): Record<string, (Tensor | null)[]> {
+    return { momentum: this.buffers };
+  }
+
   protected update(p: Tensor, g: Tensor, i: number): void {
     let first = 0;
     if (this.momentum !== 0 && !this.buffers[i]) {

@@ -1,0 +1,117 @@
+// `ecgrad compare`: trains several models of the zoo on one protocol, concurrently in worker threads
+// (--workers, default 2: one per core), evaluates each once on the test split, and writes a run folder
+// with report.md, report.json, the model files and SVG figures; prints the comparison table.
+import { formatHelp, parseArgs, type OptionSpec, UsageError } from './args.ts';
+import type { Command } from './commands.ts';
+import { checkModel, intOption, jobSettings, reportSettings, trainingOptions } from './train.ts';
+import { modelNames } from '../models/index.ts';
+import { getProtocol } from '../ecg/dataset/protocols.ts';
+import { ensureData } from '../node/ensure-data.ts';
+import { loadDataset } from '../node/dataset.ts';
+import { defaultRunDir, prepareRunDir } from '../node/train/files.ts';
+import { jobRecipe, type TrainJob } from '../node/train/job.ts';
+import { runPool } from '../node/train/pool.ts';
+import { writeReport } from '../node/train/report-files.ts';
+import { createReporter } from '../node/train/reporter.ts';
+import { comparisonTable } from '../report/markdown.ts';
+import type { RunReport, ReportRow } from '../report/types.ts';
+
+/** The models of `compare --quick` (npm start): FT-CNN and the CNN baseline. */
+export const QUICK_MODELS = ['ft-cnn', 'cnn'];
+/** Stand-ins while ft-cnn and cnn are not registered. */
+export const QUICK_FALLBACK = ['std-cnn', 'ds-cnn'];
+
+/** The models compare trains when --models is not given, and a note when stand-ins were used. */
+export function defaultModels(quick: boolean): { models: string[]; note?: string } {
+  const known = modelNames().filter((m) => !m.startsWith('test-'));
+  if (!quick) return { models: known };
+  const missing = QUICK_MODELS.filter((m) => !known.includes(m));
+  if (!missing.length) return { models: QUICK_MODELS.slice() };
+  const models = QUICK_MODELS.map((m, i) => (known.includes(m) ? m : QUICK_FALLBACK[i]!));
+  return { models, note: `${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} not registered in this build; trained ${models.join(' and ')} instead` };
+}
+
+const spec: Record<string, OptionSpec> = {
+  models: { type: 'string', description: `comma-separated models (default: all registered; with --quick: ${QUICK_MODELS.join(',')})` },
+  ...trainingOptions,
+  workers: { type: 'string', description: 'worker threads training models concurrently', default: '2' },
+};
+
+export const compareCommand: Command = {
+  summary: 'train and compare several models on a protocol, concurrently in worker threads; report with figures',
+  async run(argv) {
+    if (argv.includes('--help')) {
+      console.log(formatHelp('compare', compareCommand.summary,
+        'ecgrad compare --protocol <intra|inter|arrhythminet> [--models a,b,...] [--quick] [--data <dir>] [--out <dir>] [--workers 2]', spec));
+      console.log(`\nmodels: ${modelNames().filter((m) => !m.startsWith('test-')).join(', ')}`);
+      return 0;
+    }
+    const { options: o, positionals } = parseArgs(argv, spec, 'compare');
+    if (positionals.length) throw new UsageError(`compare: unexpected argument "${positionals[0]}"`);
+    const settings = jobSettings(o, 'compare');
+    const workers = intOption(o, 'workers', 'compare') ?? 2;
+    const notes: string[] = [];
+    let models: string[];
+    if (o.models) {
+      models = String(o.models).split(',').map((s) => s.trim()).filter(Boolean);
+      if (!models.length) throw new UsageError('compare: --models is empty');
+      for (const m of models) checkModel(m, 'compare');
+      if (new Set(models).size !== models.length) throw new UsageError('compare: a model appears twice in --models');
+    } else {
+      const d = defaultModels(settings.quick);
+      models = d.models;
+      if (d.note) notes.push(d.note);
+    }
+    const data = await ensureData(settings.protocol, o.data as string | undefined);
+    const dir = prepareRunDir(o.out ? String(o.out) : defaultRunDir('compare'));
+    const reporter = createReporter();
+    for (const n of notes) reporter.message(`note: ${n}`);
+    const t0 = performance.now();
+    let outcomes;
+    try {
+      // Build (or check) the dataset cache once here, so the workers only read it.
+      const loaded = loadDataset(settings.protocol, { data, seed: 0 });
+      reporter.message(`${settings.protocol}: ${loaded.dataset.y.length} beats ${loaded.fromCache ? 'from the cache' : 'built'} in ${loaded.seconds.toFixed(1)} s; ` +
+        `training ${models.join(', ')} with ${Math.min(workers, models.length)} worker thread(s)`);
+      const jobs: TrainJob[] = models.map((model) => ({ ...settings, model, data, outDir: dir.path, resume: false }));
+      outcomes = await runPool(jobs, { workers, onEvent: (e) => reporter.event(e) });
+    } catch (e) {
+      reporter.close();
+      dir.discardIfEmpty();
+      throw e;
+    }
+    reporter.close();
+    const wallSeconds = (performance.now() - t0) / 1000;
+    const rows: ReportRow[] = [];
+    const failed: string[] = [];
+    let beats = { train: 0, val: 0, test: 0 };
+    for (const out of outcomes) {
+      if (out.ok) {
+        rows.push({ ...out.result.row, notes: `wall time in its worker ${out.seconds.toFixed(1)} s` });
+        beats = out.result.beats;
+      } else failed.push(`${out.job.model}: ${out.error}`);
+    }
+    if (!rows.length) {
+      dir.discardIfEmpty();
+      throw new Error(`every model failed:\n  ${failed.join('\n  ')}`);
+    }
+    for (const f of failed) notes.push(`failed: ${f}`);
+    const perModel = Object.fromEntries(outcomes.map((x) => [x.job.model, Number(x.seconds.toFixed(1))]));
+    notes.push(`wall time ${wallSeconds.toFixed(1)} s for ${models.length} model(s) on ${Math.min(workers, models.length)} worker thread(s); per-model seconds: ${Object.entries(perModel).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+    if (settings.testBeats) notes.push(`evaluated on a stratified sample of ${beats.test} test beats, not the whole test split`);
+    const report: RunReport = {
+      tool: 'ecgrad', command: 'compare', createdAt: new Date().toISOString(), protocol: settings.protocol,
+      classes: getProtocol(settings.protocol).scheme.classes.slice(), beats,
+      settings: { ...reportSettings(settings, Object.fromEntries(models.map((m) => [m, jobRecipe({ ...settings, model: m })]))), perModelSeconds: perModel },
+      wallSeconds, workers: Math.min(workers, models.length), rows, figures: [], notes,
+    };
+    const files = writeReport(dir.path, report);
+    if (o.json) console.log(JSON.stringify({ run: dir.path, wallSeconds, perModelSeconds: perModel, rows: report.rows.map(({ history: _h, ...r }) => r), failed }, null, 2));
+    else {
+      console.log(`\n${comparisonTable(report)}\n`);
+      for (const n of notes) console.log(`- ${n}`);
+      console.log(`run folder ${dir.path}: ${[...rows.map((r) => r.file!), ...files].join(', ')}`);
+    }
+    return failed.length ? 1 : 0;
+  },
+};

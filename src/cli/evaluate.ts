@@ -1,0 +1,79 @@
+// `ecgrad evaluate`: loads a model file (its architecture is rebuilt by name from the file's config),
+// checks that it fits the protocol (classes, beat length, leads, RR input), predicts a split in batches
+// under noGrad and prints the full classification report (JSON with --json).
+import { formatHelp, parseArgs, type OptionSpec, UsageError } from './args.ts';
+import type { Command } from './commands.ts';
+import { checkProtocol, DATA_HELP, intOption, metricsJson } from './train.ts';
+import { textTable } from '../report/markdown.ts';
+import { getProtocol } from '../ecg/dataset/protocols.ts';
+import { initSync } from '../core/runtime.ts';
+import '../models/index.ts';
+import { loadModel } from '../node/model-io.ts';
+import { ensureData } from '../node/ensure-data.ts';
+import { loadDataset } from '../node/dataset.ts';
+import { evaluate } from '../train/evaluate.ts';
+import { stratifiedSubset } from '../train/subset.ts';
+
+const spec: Record<string, OptionSpec> = {
+  'model-file': { type: 'string', description: 'an .ecgm model file (e.g. runs/<run>/<model>.ecgm)' },
+  protocol: { type: 'string', description: 'one of intra, inter, arrhythminet', default: 'intra' },
+  data: { type: 'string', description: DATA_HELP },
+  split: { type: 'string', description: 'train, val or test', default: 'test' },
+  beats: { type: 'string', description: 'evaluate a stratified sample of this many beats of the split' },
+  'batch-size': { type: 'string', description: 'inference batch size', default: '256' },
+  json: { type: 'boolean', description: 'print {"accuracy", "macroF1", "perClass": {"N": {"precision", "recall", "f1", ...}}, "confusion", ...}' },
+};
+
+export const evaluateCommand: Command = {
+  summary: 'evaluate a model file on a protocol split: accuracy, per-class metrics, confusion matrix',
+  async run(argv) {
+    if (argv.includes('--help')) {
+      console.log(formatHelp('evaluate', evaluateCommand.summary, 'ecgrad evaluate --model-file <file> --protocol <p> [--data <dir>] [--split test] [--json]', spec));
+      return 0;
+    }
+    const { options: o, positionals } = parseArgs(argv, spec, 'evaluate');
+    if (positionals.length) throw new UsageError(`evaluate: unexpected argument "${positionals[0]}"`);
+    if (!o['model-file']) throw new UsageError('evaluate: --model-file is required');
+    const protocol = checkProtocol(o.protocol, 'evaluate');
+    const split = String(o.split);
+    if (split !== 'train' && split !== 'val' && split !== 'test') throw new UsageError(`evaluate: --split must be train, val or test, got "${split}"`);
+    const batchSize = intOption(o, 'batch-size', 'evaluate') ?? 256;
+    const beats = intOption(o, 'beats', 'evaluate');
+    const path = String(o['model-file']);
+    initSync();
+    const { model, header } = loadModel(path);
+    const cfg = header.config as { length?: number; channels?: number; classes?: number; rrFeatures?: number };
+    const classes = getProtocol(protocol).scheme.classes;
+    const fileClasses = Array.isArray(header.meta.classes) ? (header.meta.classes as string[]) : null;
+    const incompatible = (why: string) => new Error(`the model file ${path} does not fit the ${protocol} protocol: ${why}`);
+    if (cfg.classes !== classes.length || (fileClasses && fileClasses.join() !== classes.join()))
+      throw incompatible(`it predicts ${fileClasses ? fileClasses.join(', ') : `${cfg.classes} classes`}${header.meta.protocol ? ` (trained on ${header.meta.protocol})` : ''}, the protocol has ${classes.join(', ')}`);
+    const data = await ensureData(protocol, o.data as string | undefined);
+    const { dataset: ds } = loadDataset(protocol, { data, seed: 0 });
+    if (cfg.length !== ds.length || cfg.channels !== ds.channels)
+      throw incompatible(`it takes beats of ${cfg.channels} lead(s) x ${cfg.length} samples, the protocol's dataset has ${ds.channels} x ${ds.length}`);
+    const rr = (cfg.rrFeatures ?? 0) > 0;
+    if (rr && cfg.rrFeatures !== ds.rrFeatures.length)
+      throw incompatible(`it takes ${cfg.rrFeatures} RR features, the dataset has ${ds.rrFeatures.length}`);
+    const all = ds.split[split];
+    const rows = beats ? stratifiedSubset(ds.y, all, beats, 3) : all;
+    const ev = evaluate(model, ds, rows, { batchSize, useRR: rr });
+    const m = { n: ev.n, accuracy: ev.report.accuracy, macroF1: ev.report.macroF1, weightedF1: ev.report.weightedF1, classes: ev.report.classes,
+      perClass: ev.report.perClass, confusion: ev.report.confusion, ...(ev.aami ? { aami: ev.aami } : {}) };
+    if (o.json) {
+      console.log(JSON.stringify(metricsJson(m, { model: header.arch, protocol, split, inferMsPerBeat: ev.inferMsPerBeat }), null, 2));
+      return 0;
+    }
+    const pct = (v: number) => (100 * v).toFixed(2);
+    console.log(`${header.arch} (${path}) on the ${protocol} ${split} split: ${ev.n} beats`);
+    console.log(`accuracy ${pct(m.accuracy)}%, macro-F1 ${m.macroF1.toFixed(4)}, weighted-F1 ${m.weightedF1.toFixed(4)}, ${ev.inferMsPerBeat.toFixed(3)} ms per beat\n`);
+    console.log(textTable(['class', 'support', 'precision %', 'recall %', 'specificity %', 'F1'],
+      m.classes.map((c) => {
+        const k = m.perClass[c]!;
+        return [c, String(k.support), pct(k.precision), pct(k.recall), pct(k.specificity), k.f1.toFixed(4)];
+      }), [false, true, true, true, true, true]));
+    console.log(`\nconfusion (rows true, columns predicted):\n${textTable(['', ...m.classes], m.confusion.map((r, i) => [m.classes[i]!, ...r.map(String)]), [false, ...m.classes.map(() => true)])}`);
+    if (m.aami) console.log(`\nAAMI gross: ${['S', 'V'].map((c) => `${c} Se ${pct(m.aami![c]!.se)}% +P ${pct(m.aami![c]!.ppv)}%`).join(', ')}`);
+    return 0;
+  },
+};

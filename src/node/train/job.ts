@@ -1,0 +1,115 @@
+// One training job, as `ecgrad train` and each worker of `ecgrad compare` run it: load the protocol's
+// dataset (cached), pick the rows (whole splits, or stratified subsets for --quick / --train-beats),
+// train with the model's recipe (best model and resumable checkpoint written atomically into the run
+// folder), then evaluate the selected weights once on the test split. Returns a report row.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadDataset } from '../dataset.ts';
+import { getModel, type ModelInput, type TrainingRecipe } from '../../models/index.ts';
+import type { BeatDataset } from '../../ecg/dataset/dataset.ts';
+import { train, type TrainEvent, type TrainResult } from '../../train/trainer.ts';
+import { evaluate } from '../../train/evaluate.ts';
+import { stratifiedSubset } from '../../train/subset.ts';
+import type { ReportRow } from '../../report/types.ts';
+import { atomicWrite } from './files.ts';
+
+/** What --quick means: a stratified sample of the training and validation splits and few epochs. */
+export const QUICK = { trainBeats: 16000, valBeats: 3000, epochs: 4 } as const;
+
+export interface TrainJob {
+  model: string;
+  protocol: string;
+  /** Database folder (already checked). */
+  data: string;
+  /** Run folder (already created and checked writable). */
+  outDir: string;
+  seed: number;
+  epochs?: number;
+  batchSize?: number;
+  lr?: number;
+  /** Feed RR features beside the beat. */
+  rr: boolean;
+  resume: boolean;
+  quick: boolean;
+  trainBeats?: number;
+  valBeats?: number;
+  /** Evaluate on a stratified subset of the test split (smoke tests only). */
+  testBeats?: number;
+  patience: number;
+  clipNorm?: number;
+  checkpointEvery: number;
+}
+
+export interface JobResult {
+  row: ReportRow;
+  beats: { train: number; val: number; test: number };
+  recipe: TrainingRecipe;
+  classes: string[];
+  train: Omit<TrainResult, 'model'>;
+}
+
+export function jobRecipe(job: Pick<TrainJob, 'model' | 'epochs' | 'batchSize' | 'lr' | 'quick'>): TrainingRecipe {
+  const r = getModel(job.model).recipe;
+  return {
+    ...r,
+    epochs: job.epochs ?? (job.quick ? Math.min(r.epochs, QUICK.epochs) : r.epochs),
+    batchSize: job.batchSize ?? r.batchSize,
+    lr: job.lr ?? r.lr,
+  };
+}
+
+export function modelFile(outDir: string, model: string): string {
+  return join(outDir, `${model}.ecgm`);
+}
+
+export function checkpointFile(outDir: string, model: string): string {
+  return join(outDir, `${model}.ckpt`);
+}
+
+export function runTrainJob(job: TrainJob, onEvent: (e: TrainEvent) => void = () => {}, inject: { dataset?: BeatDataset } = {}): JobResult {
+  getModel(job.model);
+  const ckptPath = checkpointFile(job.outDir, job.model);
+  let resume: Uint8Array | undefined;
+  if (job.resume) {
+    if (!existsSync(ckptPath)) throw new Error(`--resume: there is no checkpoint ${ckptPath} to resume (train without --resume to start afresh)`);
+    resume = new Uint8Array(readFileSync(ckptPath));
+  }
+  const ds = inject.dataset ?? loadDataset(job.protocol, { data: job.data, seed: 0 }).dataset;
+  const trainBeats = job.trainBeats ?? (job.quick ? QUICK.trainBeats : undefined);
+  const valBeats = job.valBeats ?? (job.quick ? QUICK.valBeats : undefined);
+  const trainRows = trainBeats ? stratifiedSubset(ds.y, ds.split.train, trainBeats, 1) : ds.split.train;
+  const valRows = valBeats ? stratifiedSubset(ds.y, ds.split.val, valBeats, 2) : ds.split.val;
+  const testRows = job.testBeats ? stratifiedSubset(ds.y, ds.split.test, job.testBeats, 3) : ds.split.test;
+  const recipe = jobRecipe(job);
+  const input: ModelInput = {
+    length: ds.length, channels: ds.channels, classes: ds.classes.length, rrFeatures: job.rr ? ds.rrFeatures.length : 0, fs: ds.fs, seed: job.seed,
+  };
+  const file = modelFile(job.outDir, job.model);
+  const result = train(
+    { model: job.model, input, recipe, seed: job.seed, patience: job.patience, clipNorm: job.clipNorm, checkpointEvery: job.checkpointEvery },
+    { dataset: ds, trainRows, valRows },
+    { onEvent, writeBest: (b) => atomicWrite(file, b), writeCheckpoint: (b) => atomicWrite(ckptPath, b) },
+    resume,
+  );
+  const ev = evaluate(result.model, ds, testRows, { useRR: job.rr });
+  const { model, ...rest } = result;
+  const row: ReportRow = {
+    name: job.model,
+    kind: 'neural',
+    params: result.params,
+    sizeKB: (result.params * 4) / 1024,
+    trainSeconds: result.trainSeconds,
+    inferMsPerBeat: ev.inferMsPerBeat,
+    metrics: {
+      n: ev.n, accuracy: ev.report.accuracy, macroF1: ev.report.macroF1, weightedF1: ev.report.weightedF1, classes: ev.report.classes,
+      perClass: ev.report.perClass, confusion: ev.report.confusion, ...(ev.aami ? { aami: ev.aami } : {}),
+    },
+    history: result.history,
+    bestEpoch: result.bestEpoch,
+    epochsRun: result.epochsRun,
+    stoppedEarly: result.stoppedEarly,
+    file: `${job.model}.ecgm`,
+  };
+  void model;
+  return { row, beats: { train: trainRows.length, val: valRows.length, test: testRows.length }, recipe, classes: ds.classes, train: rest };
+}

@@ -1,0 +1,25 @@
+// Entry of a `compare` worker thread: initialises ecgrad itself, then trains one model at a time, as the
+// main thread hands out jobs from its queue, posting progress events and the finished report row.
+import { parentPort, workerData } from 'node:worker_threads';
+import { initSync } from '../../core/runtime.ts';
+import '../../models/index.ts';
+import { runTrainJob, type TrainJob } from './job.ts';
+
+const port = parentPort;
+if (!port) throw new Error('src/node/train/worker.ts runs inside a worker thread (see pool.ts)');
+for (const url of (workerData?.preload ?? []) as string[]) await import(url);
+initSync();
+port.on('message', (msg: { type: 'job'; id: number; job: TrainJob } | { type: 'exit' }) => {
+  if (msg.type === 'exit') {
+    port.close();
+    return;
+  }
+  const t0 = performance.now();
+  try {
+    const result = runTrainJob(msg.job, (event) => port.postMessage({ type: 'event', id: msg.id, event }));
+    port.postMessage({ type: 'result', id: msg.id, result, seconds: (performance.now() - t0) / 1000 });
+  } catch (e) {
+    port.postMessage({ type: 'error', id: msg.id, message: (e as Error).message, stack: (e as Error).stack });
+  }
+});
+port.postMessage({ type: 'ready' });

@@ -1,0 +1,24 @@
+// Building report rows from any classifier's evaluation, so traditional classifiers (src/classic,
+// runClassic(name, dataset, opts)) join the same table and figures as the neural models:
+//   rows.push(reportRow({ name: 'svm-rbf', kind: 'classic', params: nSupport * dims, sizeKB, trainSeconds,
+//                         inferMsPerBeat, report: classificationReport(yTrue, yPred, ds.classes), protocol }));
+import { aamiGross, type ClassificationReport } from '../metrics/classification.ts';
+import type { ReportRow, RowMetrics } from './types.ts';
+
+export function rowMetrics(report: ClassificationReport, protocol?: string): RowMetrics {
+  return {
+    n: report.n, accuracy: report.accuracy, macroF1: report.macroF1, weightedF1: report.weightedF1, classes: report.classes,
+    perClass: report.perClass, confusion: report.confusion, ...(protocol === 'inter' ? { aami: aamiGross(report) } : {}),
+  };
+}
+
+export interface RowInput extends Omit<ReportRow, 'metrics'> {
+  report: ClassificationReport;
+  /** The protocol (inter adds the AAMI gross Se / +P). */
+  protocol?: string;
+}
+
+export function reportRow(input: RowInput): ReportRow {
+  const { report, protocol, ...rest } = input;
+  return { ...rest, metrics: rowMetrics(report, protocol) };
+}

@@ -1,0 +1,57 @@
+// The rows and the document of a run report (report.json). Rows are generic, so neural models (trained
+// here) and traditional classifiers (src/classic, runClassic) share one table:
+//   { name, kind: 'neural' | 'classic', params, sizeKB, trainSeconds, inferMsPerBeat, metrics }.
+import type { ClassMetrics } from '../metrics/classification.ts';
+import type { EpochRecord } from '../train/trainer.ts';
+
+export interface RowMetrics {
+  /** Beats evaluated (the test split unless the report says otherwise). */
+  n: number;
+  accuracy: number;
+  macroF1: number;
+  weightedF1: number;
+  classes: string[];
+  perClass: Record<string, ClassMetrics>;
+  /** confusion[true][predicted]. */
+  confusion: number[][];
+  /** AAMI gross Se / +P (inter protocol). */
+  aami?: Record<string, { se: number; ppv: number }>;
+}
+
+export interface ReportRow {
+  name: string;
+  kind: 'neural' | 'classic';
+  /** Trainable parameters (classic: the number of stored values of the fitted model, if meaningful). */
+  params: number;
+  /** Size of the model's float32 weights in KB (params · 4 / 1024) or of its stored form. */
+  sizeKB: number;
+  trainSeconds: number;
+  inferMsPerBeat: number;
+  metrics: RowMetrics;
+  /** Neural rows: the per-epoch history (training loss, validation metrics). */
+  history?: EpochRecord[];
+  bestEpoch?: number;
+  epochsRun?: number;
+  stoppedEarly?: boolean;
+  /** The model file in the run folder, if any. */
+  file?: string;
+  notes?: string;
+}
+
+export interface RunReport {
+  tool: 'ecgrad';
+  command: string;
+  createdAt: string;
+  protocol: string;
+  classes: string[];
+  /** Beats used from each split. */
+  beats: { train: number; val: number; test: number };
+  /** Training settings (epochs, batch size, seed, quick subset, ...). */
+  settings: Record<string, unknown>;
+  wallSeconds: number;
+  workers?: number;
+  rows: ReportRow[];
+  /** SVG files of the run folder. */
+  figures: string[];
+  notes: string[];
+}

@@ -1,0 +1,146 @@
+// The train / evaluate / compare commands on the real database (small stratified samples, the tiny test
+// model): outputs of a run folder, the evaluate JSON shape, --help, and clear errors with a non-zero exit
+// and nothing written for bad input (unknown model or protocol, a folder without the records, a model
+// file that does not fit the protocol, an unwritable output folder).
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { main } from '../../src/cli/main.ts';
+import { initSync } from '../../src/index.ts';
+import { encodeModel } from '../../src/nn/model-file.ts';
+import { getModel } from '../../src/models/index.ts';
+import { mitdbDir } from '../ecg/helpers.ts';
+import { TINY } from './helpers.ts';
+
+initSync();
+const data = mitdbDir();
+const root = mkdtempSync(join(tmpdir(), 'ecgrad-cli-'));
+
+async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  const out: string[] = [], err: string[] = [];
+  const log = console.log, error = console.error, write = process.stderr.write;
+  console.log = (...a: unknown[]) => void out.push(a.join(' '));
+  console.error = (...a: unknown[]) => void err.push(a.join(' '));
+  process.stderr.write = ((s: string) => (err.push(String(s)), true)) as typeof process.stderr.write;
+  try {
+    const code = await main(argv);
+    return { code, out: out.join('\n'), err: err.join('\n') };
+  } finally {
+    console.log = log;
+    console.error = error;
+    process.stderr.write = write;
+  }
+}
+
+const small = ['--data', data, '--train-beats', '300', '--val-beats', '150', '--test-beats', '200', '--epochs', '2', '--batch-size', '32'];
+
+test('every command has --help', async () => {
+  for (const c of ['train', 'evaluate', 'compare']) {
+    const r = await cli(c, '--help');
+    assert.is(r.code, 0);
+    assert.match(r.out, `usage: ecgrad ${c}`);
+  }
+  assert.match((await cli('train', '--help')).out, /models:\n {2}std-cnn/);
+});
+
+test('train writes the run folder; evaluate prints the JSON report of its model file', async () => {
+  const out = join(root, 'run1');
+  const r = await cli('train', '--model', TINY, '--protocol', 'intra', ...small, '--out', out, '--json');
+  assert.is(r.code, 0, r.err);
+  const j = JSON.parse(r.out);
+  assert.ok(j.accuracy > 0 && j.macroF1 >= 0 && j.confusion.length === 5 && j.perClass.N.precision >= 0);
+  for (const f of ['test-tiny.ecgm', 'test-tiny.ckpt', 'report.md', 'report.json', 'confusion-test-tiny.svg', 'curves.svg', 'tradeoff.svg'])
+    assert.ok(existsSync(join(out, f)), f);
+  const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
+  assert.equal(Object.keys(report.rows[0]).slice(0, 7), ['name', 'kind', 'params', 'sizeKB', 'trainSeconds', 'inferMsPerBeat', 'metrics']);
+  assert.match(readFileSync(join(out, 'curves.svg'), 'utf8'), /^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+  assert.match(readFileSync(join(out, 'report.md'), 'utf8'), /\| test-tiny \| neural \|/);
+  // Non-TTY progress: JSON lines on stderr.
+  assert.ok(r.err.split('\n').some((l) => l.startsWith('{"type":"epoch"')));
+
+  const e = await cli('evaluate', '--model-file', join(out, 'test-tiny.ecgm'), '--protocol', 'intra', '--data', data, '--beats', '200', '--json');
+  assert.is(e.code, 0, e.err);
+  const m = JSON.parse(e.out);
+  assert.equal(Object.keys(m).slice(0, 5), ['accuracy', 'macroF1', 'weightedF1', 'perClass', 'confusion']);
+  assert.equal(Object.keys(m.perClass), ['N', 'S', 'V', 'F', 'Q']);
+  assert.ok(['precision', 'recall', 'f1'].every((k) => k in m.perClass.S));
+  // The same model on the same beats: evaluate agrees with train's own test evaluation.
+  assert.is(m.accuracy, j.accuracy);
+});
+
+test('unknown model or protocol: exit 2, the valid names listed, nothing written', async () => {
+  const out = join(root, 'bad1');
+  const a = await cli('train', '--model', 'nope', '--out', out);
+  assert.is(a.code, 2);
+  assert.match(a.err, /unknown model "nope"; valid models: std-cnn, ds-cnn/);
+  const b = await cli('train', '--model', 'std-cnn', '--protocol', 'extra', '--out', out);
+  assert.is(b.code, 2);
+  assert.match(b.err, /unknown protocol "extra"; valid protocols: intra, inter, arrhythminet/);
+  const c = await cli('compare', '--models', 'std-cnn,nope', '--out', out);
+  assert.is(c.code, 2);
+  assert.match(c.err, /unknown model "nope"/);
+  assert.not.ok(existsSync(out));
+});
+
+test('a data folder without the records: the missing files and how to download them', async () => {
+  const empty = join(root, 'empty-data');
+  mkdirSync(empty);
+  writeFileSync(join(empty, '100.hea'), '100 2 360 650000\n');
+  const out = join(root, 'bad2');
+  const r = await cli('train', '--model', 'std-cnn', '--data', empty, '--out', out);
+  assert.is(r.code, 1);
+  assert.match(r.err, /the data folder .*empty-data lacks 143 file\(s\) of the intra protocol's records: 100\.dat, 100\.atr, 101\.hea/);
+  assert.match(r.err, /ecgrad download --out .*empty-data/);
+  assert.not.ok(existsSync(out));
+});
+
+test('an unwritable output folder: a clear error before any work, nothing created', async () => {
+  const file = join(root, 'a-file');
+  writeFileSync(file, 'x');
+  const r = await cli('train', '--model', 'std-cnn', ...small, '--out', join(file, 'run'));
+  assert.is(r.code, 1);
+  assert.match(r.err, /the output folder .*a-file\/run is not writable \(ENOTDIR\); choose another with --out/);
+  const c = await cli('compare', '--models', 'std-cnn', ...small, '--out', join(file, 'run'));
+  assert.is(c.code, 1);
+  assert.match(c.err, /not writable/);
+});
+
+test('a model file that does not fit the protocol: wrong classes, wrong beat length', async () => {
+  const spec = getModel(TINY);
+  const write = (name: string, input: { length: number; classes: number }, classes: string[], protocol: string) => {
+    const cfg = { length: input.length, channels: 1, classes: input.classes, rrFeatures: 0, fs: 125, seed: 0 };
+    const path = join(root, name);
+    writeFileSync(path, encodeModel(spec.build(cfg), { arch: TINY, config: cfg, meta: { classes, protocol } }));
+    return path;
+  };
+  const arr = write('arr.ecgm', { length: 187, classes: 5 }, ['N', 'L', 'R', 'A', 'V'], 'arrhythminet');
+  const a = await cli('evaluate', '--model-file', arr, '--protocol', 'intra', '--data', data);
+  assert.is(a.code, 1);
+  assert.match(a.err, /does not fit the intra protocol: it predicts N, L, R, A, V \(trained on arrhythminet\), the protocol has N, S, V, F, Q/);
+  const short = write('short.ecgm', { length: 90, classes: 5 }, ['N', 'S', 'V', 'F', 'Q'], 'intra');
+  const b = await cli('evaluate', '--model-file', short, '--protocol', 'intra', '--data', data);
+  assert.is(b.code, 1);
+  assert.match(b.err, /it takes beats of 1 lead\(s\) x 90 samples, the protocol's dataset has 1 x 187/);
+  const c = await cli('evaluate', '--model-file', join(root, 'missing.ecgm'), '--protocol', 'intra');
+  assert.is(c.code, 1);
+  assert.match(c.err, /missing\.ecgm: cannot be read: ENOENT/);
+});
+
+test('compare trains in worker threads and reports wall and per-model times', async () => {
+  const out = join(root, 'cmp');
+  const r = await cli('compare', '--models', 'std-cnn,ds-cnn', '--protocol', 'inter', ...small, '--epochs', '1', '--out', out, '--json');
+  assert.is(r.code, 0, r.err);
+  const j = JSON.parse(r.out);
+  assert.equal(j.rows.map((x: { name: string }) => x.name), ['std-cnn', 'ds-cnn']);
+  assert.ok(j.wallSeconds > 0 && j.perModelSeconds['std-cnn'] > 0);
+  assert.ok(j.rows[0].metrics.aami.S && j.rows[0].metrics.aami.V, 'inter: AAMI gross S and V');
+  const files = readdirSync(out).sort();
+  for (const f of ['confusion-ds-cnn.svg', 'confusion-std-cnn.svg', 'curves.svg', 'ds-cnn.ecgm', 'report.json', 'report.md', 'std-cnn.ecgm', 'tradeoff.svg'])
+    assert.ok(files.includes(f), f);
+  assert.match(readFileSync(join(out, 'report.md'), 'utf8'), /S Se %/);
+});
+
+test.after(() => rmSync(root, { recursive: true, force: true }));
+test.run();
