@@ -142,6 +142,8 @@ export interface RunClassicOptions {
   proba?: boolean;
   /** Progress messages. */
   log?: (message: string) => void;
+  /** Rows to use instead of the dataset's whole splits (e.g. stratified subsets for quick runs). */
+  rows?: { train?: Int32Array; val?: Int32Array; test?: Int32Array };
 }
 
 export interface ClassicSplitResult {
@@ -182,9 +184,10 @@ export function runClassic(name: string, ds: BeatDataset, opts: RunClassicOption
   const model = e.create(opts.params);
   const t0 = performance.now();
   const scaler = new StandardScaler();
-  const Xtr = scaler.fitTransform(buildFeatures(ds, ds.split.train, opts.features));
-  const ytr = Int32Array.from(ds.split.train, (i) => ds.y[i]!);
-  const Xs = Object.fromEntries(splits.map((s) => [s, scaler.transform(buildFeatures(ds, ds.split[s], opts.features))])) as Record<string, Matrix>;
+  const rowsOf = (s: 'train' | 'val' | 'test') => opts.rows?.[s] ?? ds.split[s];
+  const Xtr = scaler.fitTransform(buildFeatures(ds, rowsOf('train'), opts.features));
+  const ytr = Int32Array.from(rowsOf('train'), (i) => ds.y[i]!);
+  const Xs = Object.fromEntries(splits.map((s) => [s, scaler.transform(buildFeatures(ds, rowsOf(s), opts.features))])) as Record<string, Matrix>;
   const featureSeconds = (performance.now() - t0) / 1000;
   log(`${name}: ${Xtr.rows} x ${Xtr.cols} training features (${featureSeconds.toFixed(1)} s); fitting`);
   const t1 = performance.now();
@@ -193,7 +196,7 @@ export function runClassic(name: string, ds: BeatDataset, opts: RunClassicOption
   log(`${name}: trained in ${trainSeconds.toFixed(1)} s`);
   const run: ClassicRun = { name, label: e.label, params: model.getParams(), nFeatures: Xtr.cols, featureSeconds, trainSeconds, model, scaler };
   for (const s of splits) {
-    const X = Xs[s]!, rows = ds.split[s];
+    const X = Xs[s]!, rows = rowsOf(s);
     const t = performance.now();
     const pred = model.predict(X);
     const seconds = (performance.now() - t) / 1000;

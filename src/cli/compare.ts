@@ -4,12 +4,13 @@
 import { formatHelp, parseArgs, type OptionSpec, UsageError } from './args.ts';
 import type { Command } from './commands.ts';
 import { checkModel, intOption, jobSettings, reportSettings, trainingOptions } from './train.ts';
-import { modelNames } from '../models/index.ts';
+import { comparisonModelNames, modelNames } from '../models/index.ts';
+import { classicModelNames } from '../classic/index.ts';
 import { getProtocol } from '../ecg/dataset/protocols.ts';
 import { ensureData } from '../node/ensure-data.ts';
 import { loadDataset } from '../node/dataset.ts';
 import { defaultRunDir, prepareRunDir } from '../node/train/files.ts';
-import { jobRecipe, type TrainJob } from '../node/train/job.ts';
+import { isClassic, jobRecipe, type TrainJob } from '../node/train/job.ts';
 import { runPool } from '../node/train/pool.ts';
 import { writeReport } from '../node/train/report-files.ts';
 import { createReporter } from '../node/train/reporter.ts';
@@ -24,7 +25,7 @@ export const QUICK_FALLBACK = ['std-cnn', 'ds-cnn'];
 /** The models compare trains when --models is not given, and a note when stand-ins were used. */
 export function defaultModels(quick: boolean): { models: string[]; note?: string } {
   const known = modelNames().filter((m) => !m.startsWith('test-'));
-  if (!quick) return { models: known };
+  if (!quick) return { models: [...comparisonModelNames().filter((m) => !m.startsWith('test-')), ...classicModelNames()] };
   const missing = QUICK_MODELS.filter((m) => !known.includes(m));
   if (!missing.length) return { models: QUICK_MODELS.slice() };
   const models = QUICK_MODELS.map((m, i) => (known.includes(m) ? m : QUICK_FALLBACK[i]!));
@@ -32,7 +33,10 @@ export function defaultModels(quick: boolean): { models: string[]; note?: string
 }
 
 const spec: Record<string, OptionSpec> = {
-  models: { type: 'string', description: `comma-separated models (default: all registered; with --quick: ${QUICK_MODELS.join(',')})` },
+  models: {
+    type: 'string',
+    description: `comma-separated neural models and traditional classifiers (default: the zoo and every classifier; with --quick: ${QUICK_MODELS.join(',')})`,
+  },
   ...trainingOptions,
   workers: { type: 'string', description: 'worker threads training models concurrently', default: '2' },
 };
@@ -43,7 +47,8 @@ export const compareCommand: Command = {
     if (argv.includes('--help')) {
       console.log(formatHelp('compare', compareCommand.summary,
         'ecgrad compare --protocol <intra|inter|arrhythminet> [--models a,b,...] [--quick] [--data <dir>] [--out <dir>] [--workers 2]', spec));
-      console.log(`\nmodels: ${modelNames().filter((m) => !m.startsWith('test-')).join(', ')}`);
+      console.log(`\nneural models: ${modelNames().filter((m) => !m.startsWith('test-')).join(', ')}`);
+      console.log(`traditional classifiers: ${classicModelNames().join(', ')}`);
       return 0;
     }
     const { options: o, positionals } = parseArgs(argv, spec, 'compare');
@@ -55,7 +60,7 @@ export const compareCommand: Command = {
     if (o.models) {
       models = String(o.models).split(',').map((s) => s.trim()).filter(Boolean);
       if (!models.length) throw new UsageError('compare: --models is empty');
-      for (const m of models) checkModel(m, 'compare');
+      for (const m of models) if (!isClassic(m)) checkModel(m, 'compare', classicModelNames());
       if (new Set(models).size !== models.length) throw new UsageError('compare: a model appears twice in --models');
     } else {
       const d = defaultModels(settings.quick);
@@ -102,7 +107,7 @@ export const compareCommand: Command = {
     const report: RunReport = {
       tool: 'ecgrad', command: 'compare', createdAt: new Date().toISOString(), protocol: settings.protocol,
       classes: getProtocol(settings.protocol).scheme.classes.slice(), beats,
-      settings: { ...reportSettings(settings, Object.fromEntries(models.map((m) => [m, jobRecipe({ ...settings, model: m })]))), perModelSeconds: perModel },
+      settings: { ...reportSettings(settings, Object.fromEntries(models.filter((m) => !isClassic(m)).map((m) => [m, jobRecipe({ ...settings, model: m })]))), perModelSeconds: perModel },
       wallSeconds, workers: Math.min(workers, models.length), rows, figures: [], notes,
     };
     const files = writeReport(dir.path, report);

@@ -60,8 +60,9 @@ export function checkProtocol(p: unknown, command: string): string {
   return name;
 }
 
-export function checkModel(name: string, command: string): string {
-  if (!modelNames().includes(name)) throw new UsageError(`${command}: unknown model "${name}"; valid models: ${modelNames().join(', ')}`);
+export function checkModel(name: string, command: string, alsoValid: string[] = []): string {
+  if (!modelNames().includes(name))
+    throw new UsageError(`${command}: unknown model "${name}"; valid models: ${[...modelNames(), ...alsoValid].join(', ')}`);
   return name;
 }
 

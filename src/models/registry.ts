@@ -37,6 +37,8 @@ export interface ModelSpec {
   recipe: TrainingRecipe;
   /** Size budget in KB of float32 weights, when the paper states one. */
   budgetKB?: number;
+  /** False for models that `compare` trains only when named (the PyTorch reference models). */
+  inComparison?: boolean;
 }
 
 const specs = new Map<string, ModelSpec>();
@@ -55,6 +57,11 @@ export function getModel(name: string): ModelSpec {
 
 export function modelNames(): string[] {
   return [...specs.keys()];
+}
+
+/** The neural models `compare` trains by default (every registered one except the reference models). */
+export function comparisonModelNames(): string[] {
+  return [...specs.values()].filter((s) => s.inComparison !== false).map((s) => s.name);
 }
 
 export const DEFAULT_RECIPE: TrainingRecipe = {

@@ -142,5 +142,22 @@ test('compare trains in worker threads and reports wall and per-model times', as
   assert.match(readFileSync(join(out, 'report.md'), 'utf8'), /S Se %/);
 });
 
+test('compare puts traditional classifiers beside the neural models, on the same beats', async () => {
+  const out = join(root, 'cmp-classic');
+  const r = await cli('compare', '--models', 'ann,knn,decision-tree', '--protocol', 'intra', ...small, '--epochs', '1', '--out', out, '--json');
+  assert.is(r.code, 0, r.err);
+  const j = JSON.parse(r.out);
+  assert.equal(j.rows.map((x: { name: string; kind: string }) => `${x.name}:${x.kind}`), ['ann:neural', 'knn:classic', 'decision-tree:classic']);
+  for (const row of j.rows) {
+    assert.is(row.metrics.n, j.rows[0].metrics.n, `${row.name} is evaluated on the same test beats`);
+    assert.ok(row.metrics.accuracy > 0.5 && row.trainSeconds >= 0 && row.inferMsPerBeat > 0, row.name);
+  }
+  const files = readdirSync(out);
+  for (const f of ['knn.ecgc', 'decision-tree.ecgc', 'ann.ecgm', 'confusion-knn.svg']) assert.ok(files.includes(f), f);
+  const bad = await cli('compare', '--models', 'ann,forest-of-doom', '--out', join(root, 'x'), ...small);
+  assert.is(bad.code, 2);
+  assert.match(bad.err, /unknown model "forest-of-doom"; valid models: .*ft-cnn.*knn/);
+});
+
 test.after(() => rmSync(root, { recursive: true, force: true }));
 test.run();

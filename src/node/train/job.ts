@@ -11,6 +11,9 @@ import { train, type TrainEvent, type TrainResult } from '../../train/trainer.ts
 import { evaluate } from '../../train/evaluate.ts';
 import { stratifiedSubset } from '../../train/subset.ts';
 import type { ReportRow } from '../../report/types.ts';
+import { reportRow } from '../../report/rows.ts';
+import { classicModelNames, encodeClassifier, runClassic } from '../../classic/index.ts';
+import { classificationReport } from '../../metrics/classification.ts';
 import { atomicWrite } from './files.ts';
 
 /** What --quick means: a stratified sample of the training and validation splits and few epochs. */
@@ -43,7 +46,8 @@ export interface TrainJob {
 export interface JobResult {
   row: ReportRow;
   beats: { train: number; val: number; test: number };
-  recipe: TrainingRecipe;
+  /** The neural training recipe (null for a traditional classifier). */
+  recipe: TrainingRecipe | null;
   classes: string[];
   train: Omit<TrainResult, 'model'>;
 }
@@ -66,7 +70,47 @@ export function checkpointFile(outDir: string, model: string): string {
   return join(outDir, `${model}.ckpt`);
 }
 
+/** True for the traditional classifiers of src/classic (trained by runClassicJob). */
+export function isClassic(name: string): boolean {
+  return (classicModelNames() as string[]).includes(name);
+}
+
+/** The rows a job uses: whole splits, or the stratified subsets of --quick / --train-beats / --val-beats. */
+function jobRows(job: TrainJob, ds: BeatDataset): { trainRows: Int32Array; valRows: Int32Array; testRows: Int32Array } {
+  const trainBeats = job.trainBeats ?? (job.quick ? QUICK.trainBeats : undefined);
+  const valBeats = job.valBeats ?? (job.quick ? QUICK.valBeats : undefined);
+  return {
+    trainRows: trainBeats ? stratifiedSubset(ds.y, ds.split.train, trainBeats, 1) : ds.split.train,
+    valRows: valBeats ? stratifiedSubset(ds.y, ds.split.val, valBeats, 2) : ds.split.val,
+    testRows: job.testBeats ? stratifiedSubset(ds.y, ds.split.test, job.testBeats, 3) : ds.split.test,
+  };
+}
+
+/**
+ * A traditional classifier as a compare job: fitted on the same training rows (features: beat, RR and
+ * morphology, standardised on those rows), evaluated on the same test rows, saved as `<name>.ecgc`.
+ */
+export function runClassicJob(job: TrainJob, inject: { dataset?: BeatDataset } = {}): JobResult {
+  const ds = inject.dataset ?? loadDataset(job.protocol, { data: job.data, seed: 0 }).dataset;
+  const { trainRows, valRows, testRows } = jobRows(job, ds);
+  const run = runClassic(job.model, ds, { rows: { train: trainRows, test: testRows }, splits: ['test'] });
+  const bytes = encodeClassifier(run.model, { scaler: run.scaler, meta: { protocol: job.protocol } });
+  atomicWrite(join(job.outDir, `${job.model}.ecgc`), bytes);
+  const test = run.test!;
+  const row = reportRow({
+    name: job.model, kind: 'classic', params: Math.round(bytes.length / 4), sizeKB: bytes.length / 1024,
+    trainSeconds: run.trainSeconds, inferMsPerBeat: test.msPerBeat,
+    report: classificationReport(Int32Array.from(testRows, (i) => ds.y[i]!), test.pred, ds.classes), protocol: job.protocol,
+    file: `${job.model}.ecgc`, notes: run.label,
+  });
+  return {
+    row, beats: { train: trainRows.length, val: valRows.length, test: testRows.length }, recipe: null, classes: ds.classes,
+    train: { history: [], bestEpoch: 0, bestValMacroF1: 0, epochsRun: 0, stoppedEarly: false, trainSeconds: run.trainSeconds, steps: 0, params: row.params },
+  };
+}
+
 export function runTrainJob(job: TrainJob, onEvent: (e: TrainEvent) => void = () => {}, inject: { dataset?: BeatDataset } = {}): JobResult {
+  if (isClassic(job.model)) return runClassicJob(job, inject);
   getModel(job.model);
   const ckptPath = checkpointFile(job.outDir, job.model);
   let resume: Uint8Array | undefined;
@@ -75,11 +119,7 @@ export function runTrainJob(job: TrainJob, onEvent: (e: TrainEvent) => void = ()
     resume = new Uint8Array(readFileSync(ckptPath));
   }
   const ds = inject.dataset ?? loadDataset(job.protocol, { data: job.data, seed: 0 }).dataset;
-  const trainBeats = job.trainBeats ?? (job.quick ? QUICK.trainBeats : undefined);
-  const valBeats = job.valBeats ?? (job.quick ? QUICK.valBeats : undefined);
-  const trainRows = trainBeats ? stratifiedSubset(ds.y, ds.split.train, trainBeats, 1) : ds.split.train;
-  const valRows = valBeats ? stratifiedSubset(ds.y, ds.split.val, valBeats, 2) : ds.split.val;
-  const testRows = job.testBeats ? stratifiedSubset(ds.y, ds.split.test, job.testBeats, 3) : ds.split.test;
+  const { trainRows, valRows, testRows } = jobRows(job, ds);
   const recipe = jobRecipe(job);
   const input: ModelInput = {
     length: ds.length, channels: ds.channels, classes: ds.classes.length, rrFeatures: job.rr ? ds.rrFeatures.length : 0, fs: ds.fs, seed: job.seed,
