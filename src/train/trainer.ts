@@ -205,7 +205,7 @@ export function train(config: TrainConfig, data: TrainData, hooks: TrainHooks = 
   const sched = recipe.schedule === 'cosine' ? new CosineAnnealing(opt, { tMax: recipe.epochs }) : null;
   const rngs = moduleRngs(model);
   const C = ds.classes.length;
-  const weights = recipe.loss === 'ce' ? undefined : classWeights(ds.y, C, { method: 'effective' }, trainRows);
+  const weights = recipe.loss === 'ce' ? undefined : classWeights(ds.y, C, { method: 'effective', beta: recipe.classWeightBeta ?? 0.9999 }, trainRows);
   const lossOf = (logits: Tensor, y: Int32Array): Tensor =>
     recipe.loss === 'combined' ? combinedLoss(logits, y, { weight: weights }) : crossEntropy(logits, y, { weight: weights });
 
