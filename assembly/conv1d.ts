@@ -271,7 +271,7 @@ export function conv1dForward(
     return;
   }
   if (useWinograd(Cin, Cout, K, stride, dil, groups, B * Lout)) {
-    winoCorr(x, w, false, bias, y, B, Cin, L, Cout, Lout, K, pad, scratch);
+    winoCorr(x, w, false, bias, y, B, Cin, L, Cout, Lout, K, pad, scratch, 0);
     return;
   }
   const pw = isPointwise(K, stride, pad);
@@ -298,6 +298,62 @@ export function conv1dForward(
       }
     }
   }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Forward with a weight cache (inference): the Winograd filter transform U = G·w is kept in `cache`
+// together with a bit copy of the weights it came from, and recomputed only when the weights differ
+// (bit for bit) from that copy, so no caller has to report in-place weight updates. Without the
+// transform's fixed cost Winograd already wins at batch 1 (WINO_MIN_COLUMNS_CACHED).
+// cache layout: [state: 64 B (i32 1 = valid)][copy of w: Cout·Cin·K f32, 64-B rounded][U: α·Cout·Cin f32].
+// The caller zero-fills a new cache. Results are bit-identical to conv1dForward's Winograd path.
+
+/** Bytes of the weight cache conv1dForwardCached uses for this shape; 0 when it never uses one. */
+export function conv1dWeightCacheSize(Cin: i32, Cout: i32, K: i32, stride: i32, dil: i32, groups: i32): i32 {
+  if (!winoShape(Cin, Cout, K, stride, dil, groups)) return 0;
+  return 64 + align64(Cout * Cin * K * 4) + align64((K + 3) * Cout * Cin * 4);
+}
+
+/** Whether the n words at a and b hold the same bits. */
+function sameBits(a: usize, b: usize, n: i32): bool {
+  let i = 0;
+  if (ASC_FEATURE_SIMD) {
+    for (; i + 4 <= n; i += 4) {
+      const o = <usize>i << 2;
+      if (v128.any_true(v128.xor(v128.load(a + o), v128.load(b + o)))) return false;
+    }
+  }
+  for (; i < n; i++) {
+    const o = <usize>i << 2;
+    if (load<u32>(a + o) != load<u32>(b + o)) return false;
+  }
+  return true;
+}
+
+// measured (batch 1, bench/conv1d.ts style): with U cached, Winograd beats im2col + GEMM from B = 1 on
+// [B,32,93] k5 and [B,64,46] k3
+const WINO_MIN_COLUMNS_CACHED = 0;
+
+/** conv1dForward (same arguments) plus `cache` (conv1dWeightCacheSize bytes, zero-filled when new; 0 = none). */
+export function conv1dForwardCached(
+  x: usize, w: usize, bias: usize, y: usize,
+  B: i32, Cin: i32, L: i32, Cout: i32, K: i32, stride: i32, pad: i32, dil: i32, groups: i32, Lout: i32,
+  scratch: usize, cache: usize,
+): void {
+  if (cache && winoShape(Cin, Cout, K, stride, dil, groups) && B > 0 &&
+    (winogradMode == 2 || (winogradMode == 1 && B * Lout >= WINO_MIN_COLUMNS_CACHED))) {
+    const n = Cout * Cin * K;
+    const wc = cache + 64;
+    const U = wc + <usize>align64(n * 4);
+    if (load<i32>(cache) != 1 || !sameBits(w, wc, n)) {
+      winoFilter(w, Cout, Cin, K, false, U);
+      memory.copy(wc, w, <usize>n << 2);
+      store<i32>(cache, 1);
+    }
+    winoCorr(x, w, false, bias, y, B, Cin, L, Cout, Lout, K, pad, scratch, U);
+    return;
+  }
+  conv1dForward(x, w, bias, y, B, Cin, L, Cout, K, stride, pad, dil, groups, Lout, scratch);
 }
 
 export function conv1dBackwardData(
@@ -340,7 +396,7 @@ export function conv1dBackwardData(
     return;
   }
   if (useWinograd(Cin, Cout, K, stride, dil, groups, B * L)) {
-    winoCorr(dy, w, true, 0, dx, B, Cout, Lout, Cin, L, K, K - 1 - pad, scratch);
+    winoCorr(dy, w, true, 0, dx, B, Cout, Lout, Cin, L, K, K - 1 - pad, scratch, 0);
     return;
   }
   const pw = isPointwise(K, stride, pad);
@@ -507,18 +563,21 @@ function winoInput(x: usize, C: i32, Lx: i32, pad: i32, K: i32, b0: i32, nbc: i3
  * x [B, C, Lx], y [B, O, Ly], via F(4, K). `flip`: w is the forward weight [C, O, K] read transposed and
  * reversed (backward data).
  */
-function winoCorr(x: usize, w: usize, flip: bool, bias: usize, y: usize, B: i32, C: i32, Lx: i32, O: i32, Ly: i32, K: i32, pad: i32, scratch: usize): void {
+function winoCorr(x: usize, w: usize, flip: bool, bias: usize, y: usize, B: i32, C: i32, Lx: i32, O: i32, Ly: i32, K: i32, pad: i32, scratch: usize, Upre: usize): void {
   const a = K + 3;
   const T = (Ly + 3) >> 2;
   const Tq = (T + 3) & ~3;
   const nb = imax(1, imin(B, WCHUNK / Tq));
   const Nmax = nb * Tq;
-  const U = scratch;
-  const xp = U + <usize>align64(a * O * C * 4);
+  const xp = scratch + <usize>align64(a * O * C * 4);
   const V = xp + <usize>align64((Tq * 4 + 8) * 4);
   const Mo = V + <usize>align64(a * C * Nmax * 4);
   const work = Mo + <usize>align64(a * O * Nmax * 4);
-  winoFilter(w, O, C, K, flip, U);
+  let U = Upre;
+  if (!U) {
+    U = scratch;
+    winoFilter(w, O, C, K, flip, U);
+  }
   for (let b0 = 0; b0 < B; b0 += nb) {
     const nbc = imin(nb, B - b0);
     const N = nbc * Tq;

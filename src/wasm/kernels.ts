@@ -46,6 +46,13 @@ export interface Kernels {
     x: number, w: number, bias: number, y: number, B: number, Cin: number, L: number, Cout: number, K: number,
     stride: number, pad: number, dil: number, groups: number, Lout: number, scratch: number,
   ): void;
+  /** Bytes of conv1dForwardCached's weight cache for this shape (0: the shape never uses one). */
+  conv1dWeightCacheSize(Cin: number, Cout: number, K: number, stride: number, dil: number, groups: number): number;
+  /** conv1dForward with a weight cache (zero-filled when new): Winograd-transformed weights, recomputed when w changes. */
+  conv1dForwardCached(
+    x: number, w: number, bias: number, y: number, B: number, Cin: number, L: number, Cout: number, K: number,
+    stride: number, pad: number, dil: number, groups: number, Lout: number, scratch: number, cache: number,
+  ): void;
   conv1dBackwardData(
     dy: number, w: number, dx: number, B: number, Cin: number, L: number, Cout: number, K: number,
     stride: number, pad: number, dil: number, groups: number, Lout: number, scratch: number,
