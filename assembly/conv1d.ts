@@ -508,21 +508,55 @@ function useWinograd(Cin: i32, Cout: i32, K: i32, stride: i32, dil: i32, groups:
   return (winogradMode == 2 || (winogradMode == 1 && columns >= WINO_MIN_COLUMNS)) && winoShape(Cin, Cout, K, stride, dil, groups);
 }
 
-/** U[i][o][c] = Σ_k G[i][k]·w(o, c, k), w(o,c,k) = w[o,c,k] (flip = 0) or w[c,o,K-1-k] (flip = 1, O/C swapped). */
+/**
+ * U[i][o][c] = Σ_k G[i][k]·w(o, c, k), w(o,c,k) = w[o,c,k] (flip = 0) or w[c,o,K-1-k] (flip = 1, O/C swapped).
+ * Each element is ((0 + G[i][0]·w0) + G[i][1]·w1) + ... in increasing k in both builds; the SIMD build
+ * computes four consecutive source weights [j..j+4) of w (flat [rows][K]) per f32x4.
+ */
 function winoFilter(w: usize, O: i32, C: i32, K: i32, flip: bool, U: usize): void {
   const a = K + 3;
   const G = K == 3 ? WINO_G3 : WINO_G5;
-  for (let i = 0; i < a; i++) {
-    const Ui = at(U, i * O * C);
-    for (let o = 0; o < O; o++)
-      for (let c = 0; c < C; c++) {
-        let s: f32 = 0;
-        for (let k = 0; k < K; k++) {
-          const wv = flip ? load<f32>(at(w, (c * O + o) * K + K - 1 - k)) : load<f32>(at(w, (o * C + c) * K + k));
-          s += load<f32>(at(G, i * K + k)) * wv;
-        }
-        store<f32>(at(Ui, o * C + c), s);
+  const n = O * C; // source weights (rows of K taps); for flip the source row is (o, c) of the forward weight
+  const plane = <usize>n << 2;
+  let j = 0;
+  if (ASC_FEATURE_SIMD) {
+    for (; j + 4 <= n; j += 4) {
+      const src = at(w, j * K);
+      // destination of source row j + lane: j + lane (flip = 0) or c*O + o with (o, c) = divmod(j + lane, C)
+      // (flip = 1: the source is the forward weight [C][O][K] seen from the backward, O = its inputs)
+      let d0 = j, d1 = j + 1, d2 = j + 2, d3 = j + 3;
+      if (flip) {
+        d0 = (d0 % O) * C + d0 / O; d1 = (d1 % O) * C + d1 / O; d2 = (d2 % O) * C + d2 / O; d3 = (d3 % O) * C + d3 / O;
       }
+      for (let i = 0; i < a; i++) {
+        let acc = f32x4.splat(0);
+        for (let k = 0; k < K; k++) {
+          const kk = flip ? K - 1 - k : k;
+          let t = f32x4.splat(load<f32>(at(src, kk)));
+          t = f32x4.replace_lane(t, 1, load<f32>(at(src, K + kk)));
+          t = f32x4.replace_lane(t, 2, load<f32>(at(src, 2 * K + kk)));
+          t = f32x4.replace_lane(t, 3, load<f32>(at(src, 3 * K + kk)));
+          acc = f32x4.add(acc, f32x4.mul(v128.load32_splat(at(G, i * K + k)), t));
+        }
+        const Ui = U + <usize>i * plane;
+        if (!flip) v128.store(at(Ui, j), acc);
+        else {
+          store<f32>(at(Ui, d0), f32x4.extract_lane(acc, 0));
+          store<f32>(at(Ui, d1), f32x4.extract_lane(acc, 1));
+          store<f32>(at(Ui, d2), f32x4.extract_lane(acc, 2));
+          store<f32>(at(Ui, d3), f32x4.extract_lane(acc, 3));
+        }
+      }
+    }
+  }
+  for (; j < n; j++) {
+    const src = at(w, j * K);
+    const d = flip ? (j % O) * C + j / O : j;
+    for (let i = 0; i < a; i++) {
+      let s: f32 = 0;
+      for (let k = 0; k < K; k++) s += load<f32>(at(G, i * K + k)) * load<f32>(at(src, flip ? K - 1 - k : k));
+      store<f32>(at(U + <usize>i * plane, d), s);
+    }
   }
 }
 
@@ -652,9 +686,24 @@ function winoWeight(x: usize, dy: usize, dw: usize, B: i32, C: i32, L: i32, O: i
     for (let i = 0; i < a; i++)
       gemm(0, 1, O, C, N, 1, at(D, i * O * N), N, at(X, i * C * N), N, beta, at(P, i * O * C), C, work);
   }
+  // dw[oc, k] = ((0 + G[0][k]·P_0[oc]) + G[1][k]·P_1[oc]) + ... in increasing i (SIMD: four oc per f32x4)
   const G = K == 3 ? WINO_G3 : WINO_G5;
   const OC = O * C;
-  for (let oc = 0; oc < OC; oc++)
+  let oc = 0;
+  if (ASC_FEATURE_SIMD) {
+    for (; oc + 4 <= OC; oc += 4) {
+      const d = at(dw, oc * K);
+      for (let k = 0; k < K; k++) {
+        let acc = f32x4.splat(0);
+        for (let i = 0; i < a; i++) acc = f32x4.add(acc, f32x4.mul(v128.load32_splat(at(G, i * K + k)), v128.load(at(P, i * OC + oc))));
+        store<f32>(at(d, k), f32x4.extract_lane(acc, 0));
+        store<f32>(at(d, K + k), f32x4.extract_lane(acc, 1));
+        store<f32>(at(d, 2 * K + k), f32x4.extract_lane(acc, 2));
+        store<f32>(at(d, 3 * K + k), f32x4.extract_lane(acc, 3));
+      }
+    }
+  }
+  for (; oc < OC; oc++)
     for (let k = 0; k < K; k++) {
       let s: f32 = 0;
       for (let i = 0; i < a; i++) s += load<f32>(at(G, i * K + k)) * load<f32>(at(P, i * OC + oc));
