@@ -12,7 +12,7 @@
 // winoDy{K}(src, dst, step): 4 tiles of 4 contiguous values e (tile t: src[4t .. 4t+4)); writes (A·e)_i
 //   for tile t at dst + i*step + 4t (the weight gradient's transform of dy, A = (Aᵀ)ᵀ).
 // WINO_G{K}: G [α][K] row-major f32 (filter transform U = G·w; weight gradient dW_k = Σ_i G[i][k]·P_i).
-const WINO_TMP: usize = memory.data(64, 16);
+const WINO_TMP: usize = memory.data(96, 16);
 
 export const WINO_G3: usize = memory.data<f32>([0.25, 0.0, 0.0, 0.16666666666666666, 0.16666666666666666, 0.16666666666666666, 0.16666666666666666, -0.16666666666666666, 0.16666666666666666, 0.041666666666666664, 0.08333333333333333, 0.16666666666666666, 0.041666666666666664, -0.08333333333333333, 0.16666666666666666, 0.0, 0.0, 1.0], 16);
 // @ts-ignore: decorator
@@ -244,6 +244,145 @@ export const WINO_G5: usize = memory.data<f32>([0.25, 0.0, 0.0, 0.0, 0.0, 0.0555
       store<f32>(dst + 5 * step + (t << 2), (((e0 + <f32>0.5 * e1) + <f32>0.25 * e2) + <f32>0.125 * e3));
       store<f32>(dst + 6 * step + (t << 2), (((e0 + <f32>-0.5 * e1) + <f32>0.25 * e2) + <f32>-0.125 * e3));
       store<f32>(dst + 7 * step + (t << 2), e3);
+    }
+  }
+}
+
+export const WINO_G63: usize = memory.data<f32>([0.25, 0.0, 0.0, 0.05555555555555555, 0.05555555555555555, 0.05555555555555555, 0.05555555555555555, -0.05555555555555555, 0.05555555555555555, 0.002777777777777778, 0.005555555555555556, 0.011111111111111112, 0.002777777777777778, -0.005555555555555556, 0.011111111111111112, 0.022222222222222223, 0.011111111111111112, 0.005555555555555556, 0.022222222222222223, -0.011111111111111112, 0.005555555555555556, 0.0, 0.0, 0.25], 16);
+// @ts-ignore: decorator
+@inline export function winoIn63(src: usize, dst: usize, step: usize): void {
+  if (ASC_FEATURE_SIMD) {
+    let r0 = v128.load(src), r1 = v128.load(src, 24), r2 = v128.load(src, 48), r3 = v128.load(src, 72);
+    let t0 = f32x4.shuffle(r0, r1, 0, 4, 1, 5), t1 = f32x4.shuffle(r0, r1, 2, 6, 3, 7);
+    let t2 = f32x4.shuffle(r2, r3, 0, 4, 1, 5), t3 = f32x4.shuffle(r2, r3, 2, 6, 3, 7);
+    const d0 = f32x4.shuffle(t0, t2, 0, 1, 4, 5), d1 = f32x4.shuffle(t0, t2, 2, 3, 6, 7);
+    const d2 = f32x4.shuffle(t1, t3, 0, 1, 4, 5), d3 = f32x4.shuffle(t1, t3, 2, 3, 6, 7);
+    r0 = v128.load(src, 16); r1 = v128.load(src, 40); r2 = v128.load(src, 64); r3 = v128.load(src, 88);
+    t0 = f32x4.shuffle(r0, r1, 0, 4, 1, 5); t1 = f32x4.shuffle(r0, r1, 2, 6, 3, 7);
+    t2 = f32x4.shuffle(r2, r3, 0, 4, 1, 5); t3 = f32x4.shuffle(r2, r3, 2, 6, 3, 7);
+    const d4 = f32x4.shuffle(t0, t2, 0, 1, 4, 5), d5 = f32x4.shuffle(t0, t2, 2, 3, 6, 7);
+    const d6 = f32x4.shuffle(t1, t3, 0, 1, 4, 5), d7 = f32x4.shuffle(t1, t3, 2, 3, 6, 7);
+    v128.store(dst + 0 * step, f32x4.add(f32x4.add(f32x4.add(f32x4.mul(f32x4.splat(4.0), d0), f32x4.mul(f32x4.splat(-21.0), d2)), f32x4.mul(f32x4.splat(21.0), d4)), f32x4.mul(f32x4.splat(-4.0), d6)));
+    v128.store(dst + 1 * step, f32x4.add(f32x4.add(f32x4.add(f32x4.add(f32x4.add(f32x4.mul(f32x4.splat(-4.0), d1), f32x4.mul(f32x4.splat(-4.0), d2)), f32x4.mul(f32x4.splat(17.0), d3)), f32x4.mul(f32x4.splat(17.0), d4)), f32x4.mul(f32x4.splat(-4.0), d5)), f32x4.mul(f32x4.splat(-4.0), d6)));
+    v128.store(dst + 2 * step, f32x4.add(f32x4.add(f32x4.add(f32x4.add(f32x4.add(f32x4.mul(f32x4.splat(4.0), d1), f32x4.mul(f32x4.splat(-4.0), d2)), f32x4.mul(f32x4.splat(-17.0), d3)), f32x4.mul(f32x4.splat(17.0), d4)), f32x4.mul(f32x4.splat(4.0), d5)), f32x4.mul(f32x4.splat(-4.0), d6)));
+    v128.store(dst + 3 * step, f32x4.add(f32x4.add(f32x4.add(f32x4.add(f32x4.add(f32x4.mul(f32x4.splat(2.0), d1), d2), f32x4.mul(f32x4.splat(-10.0), d3)), f32x4.mul(f32x4.splat(-5.0), d4)), f32x4.mul(f32x4.splat(8.0), d5)), f32x4.mul(f32x4.splat(4.0), d6)));
+    v128.store(dst + 4 * step, f32x4.add(f32x4.add(f32x4.add(f32x4.add(f32x4.add(f32x4.mul(f32x4.splat(-2.0), d1), d2), f32x4.mul(f32x4.splat(10.0), d3)), f32x4.mul(f32x4.splat(-5.0), d4)), f32x4.mul(f32x4.splat(-8.0), d5)), f32x4.mul(f32x4.splat(4.0), d6)));
+    v128.store(dst + 5 * step, f32x4.add(f32x4.add(f32x4.add(f32x4.add(f32x4.add(f32x4.mul(f32x4.splat(64.0), d1), f32x4.mul(f32x4.splat(128.0), d2)), f32x4.mul(f32x4.splat(-80.0), d3)), f32x4.mul(f32x4.splat(-160.0), d4)), f32x4.mul(f32x4.splat(16.0), d5)), f32x4.mul(f32x4.splat(32.0), d6)));
+    v128.store(dst + 6 * step, f32x4.add(f32x4.add(f32x4.add(f32x4.add(f32x4.add(f32x4.mul(f32x4.splat(-64.0), d1), f32x4.mul(f32x4.splat(128.0), d2)), f32x4.mul(f32x4.splat(80.0), d3)), f32x4.mul(f32x4.splat(-160.0), d4)), f32x4.mul(f32x4.splat(-16.0), d5)), f32x4.mul(f32x4.splat(32.0), d6)));
+    v128.store(dst + 7 * step, f32x4.add(f32x4.add(f32x4.add(f32x4.mul(f32x4.splat(-4.0), d1), f32x4.mul(f32x4.splat(21.0), d3)), f32x4.mul(f32x4.splat(-21.0), d5)), f32x4.mul(f32x4.splat(4.0), d7)));
+  } else {
+    for (let t: usize = 0; t < 4; t++) {
+      const s = src + t * 24;
+      const d0 = load<f32>(s, 0);
+      const d1 = load<f32>(s, 4);
+      const d2 = load<f32>(s, 8);
+      const d3 = load<f32>(s, 12);
+      const d4 = load<f32>(s, 16);
+      const d5 = load<f32>(s, 20);
+      const d6 = load<f32>(s, 24);
+      const d7 = load<f32>(s, 28);
+      store<f32>(dst + 0 * step + (t << 2), (((<f32>4.0 * d0 + <f32>-21.0 * d2) + <f32>21.0 * d4) + <f32>-4.0 * d6));
+      store<f32>(dst + 1 * step + (t << 2), (((((<f32>-4.0 * d1 + <f32>-4.0 * d2) + <f32>17.0 * d3) + <f32>17.0 * d4) + <f32>-4.0 * d5) + <f32>-4.0 * d6));
+      store<f32>(dst + 2 * step + (t << 2), (((((<f32>4.0 * d1 + <f32>-4.0 * d2) + <f32>-17.0 * d3) + <f32>17.0 * d4) + <f32>4.0 * d5) + <f32>-4.0 * d6));
+      store<f32>(dst + 3 * step + (t << 2), (((((<f32>2.0 * d1 + d2) + <f32>-10.0 * d3) + <f32>-5.0 * d4) + <f32>8.0 * d5) + <f32>4.0 * d6));
+      store<f32>(dst + 4 * step + (t << 2), (((((<f32>-2.0 * d1 + d2) + <f32>10.0 * d3) + <f32>-5.0 * d4) + <f32>-8.0 * d5) + <f32>4.0 * d6));
+      store<f32>(dst + 5 * step + (t << 2), (((((<f32>64.0 * d1 + <f32>128.0 * d2) + <f32>-80.0 * d3) + <f32>-160.0 * d4) + <f32>16.0 * d5) + <f32>32.0 * d6));
+      store<f32>(dst + 6 * step + (t << 2), (((((<f32>-64.0 * d1 + <f32>128.0 * d2) + <f32>80.0 * d3) + <f32>-160.0 * d4) + <f32>-16.0 * d5) + <f32>32.0 * d6));
+      store<f32>(dst + 7 * step + (t << 2), (((<f32>-4.0 * d1 + <f32>21.0 * d3) + <f32>-21.0 * d5) + <f32>4.0 * d7));
+    }
+  }
+}
+
+// @ts-ignore: decorator
+@inline export function winoOut63(src: usize, step: usize, b0: f32, y: usize, n: i32): void {
+  if (ASC_FEATURE_SIMD) {
+    const m0 = v128.load(src + 0 * step);
+    const m1 = v128.load(src + 1 * step);
+    const m2 = v128.load(src + 2 * step);
+    const m3 = v128.load(src + 3 * step);
+    const m4 = v128.load(src + 4 * step);
+    const m5 = v128.load(src + 5 * step);
+    const m6 = v128.load(src + 6 * step);
+    const m7 = v128.load(src + 7 * step);
+    const vb = f32x4.splat(b0);
+    const o0 = f32x4.add(f32x4.add(f32x4.add(f32x4.add(f32x4.add(f32x4.add(f32x4.add(vb, m0), m1), m2), m3), m4), m5), m6);
+    const o1 = f32x4.add(f32x4.add(f32x4.add(f32x4.add(f32x4.sub(f32x4.add(vb, m1), m2), f32x4.mul(f32x4.splat(2.0), m3)), f32x4.mul(f32x4.splat(-2.0), m4)), f32x4.mul(f32x4.splat(0.5), m5)), f32x4.mul(f32x4.splat(-0.5), m6));
+    const o2 = f32x4.add(f32x4.add(f32x4.add(f32x4.add(f32x4.add(f32x4.add(vb, m1), m2), f32x4.mul(f32x4.splat(4.0), m3)), f32x4.mul(f32x4.splat(4.0), m4)), f32x4.mul(f32x4.splat(0.25), m5)), f32x4.mul(f32x4.splat(0.25), m6));
+    const o3 = f32x4.add(f32x4.add(f32x4.add(f32x4.add(f32x4.sub(f32x4.add(vb, m1), m2), f32x4.mul(f32x4.splat(8.0), m3)), f32x4.mul(f32x4.splat(-8.0), m4)), f32x4.mul(f32x4.splat(0.125), m5)), f32x4.mul(f32x4.splat(-0.125), m6));
+    const o4 = f32x4.add(f32x4.add(f32x4.add(f32x4.add(f32x4.add(f32x4.add(vb, m1), m2), f32x4.mul(f32x4.splat(16.0), m3)), f32x4.mul(f32x4.splat(16.0), m4)), f32x4.mul(f32x4.splat(0.0625), m5)), f32x4.mul(f32x4.splat(0.0625), m6));
+    const o5 = f32x4.add(f32x4.add(f32x4.add(f32x4.add(f32x4.add(f32x4.sub(f32x4.add(vb, m1), m2), f32x4.mul(f32x4.splat(32.0), m3)), f32x4.mul(f32x4.splat(-32.0), m4)), f32x4.mul(f32x4.splat(0.03125), m5)), f32x4.mul(f32x4.splat(-0.03125), m6)), m7);
+    const t0 = f32x4.shuffle(o0, o1, 0, 4, 1, 5), t1 = f32x4.shuffle(o0, o1, 2, 6, 3, 7);
+    const t2 = f32x4.shuffle(o2, o3, 0, 4, 1, 5), t3 = f32x4.shuffle(o2, o3, 2, 6, 3, 7);
+    const r0 = f32x4.shuffle(t0, t2, 0, 1, 4, 5), r1 = f32x4.shuffle(t0, t2, 2, 3, 6, 7);
+    const r2 = f32x4.shuffle(t1, t3, 0, 1, 4, 5), r3 = f32x4.shuffle(t1, t3, 2, 3, 6, 7);
+    const s01 = f32x4.shuffle(o4, o5, 0, 4, 1, 5), s23 = f32x4.shuffle(o4, o5, 2, 6, 3, 7);
+    const v1 = f32x4.shuffle(s01, r1, 0, 1, 4, 5), v2 = f32x4.shuffle(r1, s01, 2, 3, 6, 7);
+    const v4 = f32x4.shuffle(s23, r3, 0, 1, 4, 5), v5 = f32x4.shuffle(r3, s23, 2, 3, 6, 7);
+    if (n >= 24) {
+      v128.store(y, r0); v128.store(y, v1, 16); v128.store(y, v2, 32); v128.store(y, r2, 48); v128.store(y, v4, 64); v128.store(y, v5, 80);
+    } else {
+      v128.store(WINO_TMP, r0); v128.store(WINO_TMP, v1, 16); v128.store(WINO_TMP, v2, 32);
+      v128.store(WINO_TMP, r2, 48); v128.store(WINO_TMP, v4, 64); v128.store(WINO_TMP, v5, 80);
+      memory.copy(y, WINO_TMP, <usize>n << 2);
+    }
+  } else {
+    for (let t = 0; t < 4; t++) {
+      const s = src + (<usize>t << 2);
+      const m0 = load<f32>(s + 0 * step);
+      const m1 = load<f32>(s + 1 * step);
+      const m2 = load<f32>(s + 2 * step);
+      const m3 = load<f32>(s + 3 * step);
+      const m4 = load<f32>(s + 4 * step);
+      const m5 = load<f32>(s + 5 * step);
+      const m6 = load<f32>(s + 6 * step);
+      const m7 = load<f32>(s + 7 * step);
+      if (6 * t + 0 < n) store<f32>(y + (<usize>(6 * t + 0) << 2), (((((((b0 + m0) + m1) + m2) + m3) + m4) + m5) + m6));
+      if (6 * t + 1 < n) store<f32>(y + (<usize>(6 * t + 1) << 2), ((((((b0 + m1) - m2) + <f32>2.0 * m3) + <f32>-2.0 * m4) + <f32>0.5 * m5) + <f32>-0.5 * m6));
+      if (6 * t + 2 < n) store<f32>(y + (<usize>(6 * t + 2) << 2), ((((((b0 + m1) + m2) + <f32>4.0 * m3) + <f32>4.0 * m4) + <f32>0.25 * m5) + <f32>0.25 * m6));
+      if (6 * t + 3 < n) store<f32>(y + (<usize>(6 * t + 3) << 2), ((((((b0 + m1) - m2) + <f32>8.0 * m3) + <f32>-8.0 * m4) + <f32>0.125 * m5) + <f32>-0.125 * m6));
+      if (6 * t + 4 < n) store<f32>(y + (<usize>(6 * t + 4) << 2), ((((((b0 + m1) + m2) + <f32>16.0 * m3) + <f32>16.0 * m4) + <f32>0.0625 * m5) + <f32>0.0625 * m6));
+      if (6 * t + 5 < n) store<f32>(y + (<usize>(6 * t + 5) << 2), (((((((b0 + m1) - m2) + <f32>32.0 * m3) + <f32>-32.0 * m4) + <f32>0.03125 * m5) + <f32>-0.03125 * m6) + m7));
+    }
+  }
+}
+
+// @ts-ignore: decorator
+@inline export function winoDy63(src: usize, dst: usize, step: usize): void {
+  if (ASC_FEATURE_SIMD) {
+    let r0 = v128.load(src), r1 = v128.load(src, 24), r2 = v128.load(src, 48), r3 = v128.load(src, 72);
+    let t0 = f32x4.shuffle(r0, r1, 0, 4, 1, 5), t1 = f32x4.shuffle(r0, r1, 2, 6, 3, 7);
+    let t2 = f32x4.shuffle(r2, r3, 0, 4, 1, 5), t3 = f32x4.shuffle(r2, r3, 2, 6, 3, 7);
+    const e0 = f32x4.shuffle(t0, t2, 0, 1, 4, 5), e1 = f32x4.shuffle(t0, t2, 2, 3, 6, 7);
+    const e2 = f32x4.shuffle(t1, t3, 0, 1, 4, 5), e3 = f32x4.shuffle(t1, t3, 2, 3, 6, 7);
+    r0 = v128.load(src, 16); r1 = v128.load(src, 40); r2 = v128.load(src, 64); r3 = v128.load(src, 88);
+    t0 = f32x4.shuffle(r0, r1, 0, 4, 1, 5);
+    t2 = f32x4.shuffle(r2, r3, 0, 4, 1, 5);
+    const e4 = f32x4.shuffle(t0, t2, 0, 1, 4, 5), e5 = f32x4.shuffle(t0, t2, 2, 3, 6, 7);
+    v128.store(dst + 0 * step, e0);
+    v128.store(dst + 1 * step, f32x4.add(f32x4.add(f32x4.add(f32x4.add(f32x4.add(e0, e1), e2), e3), e4), e5));
+    v128.store(dst + 2 * step, f32x4.sub(f32x4.add(f32x4.sub(f32x4.add(f32x4.sub(e0, e1), e2), e3), e4), e5));
+    v128.store(dst + 3 * step, f32x4.add(f32x4.add(f32x4.add(f32x4.add(f32x4.add(e0, f32x4.mul(f32x4.splat(2.0), e1)), f32x4.mul(f32x4.splat(4.0), e2)), f32x4.mul(f32x4.splat(8.0), e3)), f32x4.mul(f32x4.splat(16.0), e4)), f32x4.mul(f32x4.splat(32.0), e5)));
+    v128.store(dst + 4 * step, f32x4.add(f32x4.add(f32x4.add(f32x4.add(f32x4.add(e0, f32x4.mul(f32x4.splat(-2.0), e1)), f32x4.mul(f32x4.splat(4.0), e2)), f32x4.mul(f32x4.splat(-8.0), e3)), f32x4.mul(f32x4.splat(16.0), e4)), f32x4.mul(f32x4.splat(-32.0), e5)));
+    v128.store(dst + 5 * step, f32x4.add(f32x4.add(f32x4.add(f32x4.add(f32x4.add(e0, f32x4.mul(f32x4.splat(0.5), e1)), f32x4.mul(f32x4.splat(0.25), e2)), f32x4.mul(f32x4.splat(0.125), e3)), f32x4.mul(f32x4.splat(0.0625), e4)), f32x4.mul(f32x4.splat(0.03125), e5)));
+    v128.store(dst + 6 * step, f32x4.add(f32x4.add(f32x4.add(f32x4.add(f32x4.add(e0, f32x4.mul(f32x4.splat(-0.5), e1)), f32x4.mul(f32x4.splat(0.25), e2)), f32x4.mul(f32x4.splat(-0.125), e3)), f32x4.mul(f32x4.splat(0.0625), e4)), f32x4.mul(f32x4.splat(-0.03125), e5)));
+    v128.store(dst + 7 * step, e5);
+  } else {
+    for (let t: usize = 0; t < 4; t++) {
+      const s = src + t * 24;
+      const e0 = load<f32>(s, 0);
+      const e1 = load<f32>(s, 4);
+      const e2 = load<f32>(s, 8);
+      const e3 = load<f32>(s, 12);
+      const e4 = load<f32>(s, 16);
+      const e5 = load<f32>(s, 20);
+      store<f32>(dst + 0 * step + (t << 2), e0);
+      store<f32>(dst + 1 * step + (t << 2), (((((e0 + e1) + e2) + e3) + e4) + e5));
+      store<f32>(dst + 2 * step + (t << 2), (((((e0 - e1) + e2) - e3) + e4) - e5));
+      store<f32>(dst + 3 * step + (t << 2), (((((e0 + <f32>2.0 * e1) + <f32>4.0 * e2) + <f32>8.0 * e3) + <f32>16.0 * e4) + <f32>32.0 * e5));
+      store<f32>(dst + 4 * step + (t << 2), (((((e0 + <f32>-2.0 * e1) + <f32>4.0 * e2) + <f32>-8.0 * e3) + <f32>16.0 * e4) + <f32>-32.0 * e5));
+      store<f32>(dst + 5 * step + (t << 2), (((((e0 + <f32>0.5 * e1) + <f32>0.25 * e2) + <f32>0.125 * e3) + <f32>0.0625 * e4) + <f32>0.03125 * e5));
+      store<f32>(dst + 6 * step + (t << 2), (((((e0 + <f32>-0.5 * e1) + <f32>0.25 * e2) + <f32>-0.125 * e3) + <f32>0.0625 * e4) + <f32>-0.03125 * e5));
+      store<f32>(dst + 7 * step + (t << 2), e5);
     }
   }
 }

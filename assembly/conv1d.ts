@@ -47,7 +47,9 @@
 // independent outputs; dot() keeps the same 16 partial sums in the scalar build), so they agree bit for bit.
 import { gemm, gemmWorkSize } from './gemm';
 import { dot } from './reduce';
-import { WINO_G3, WINO_G5, winoIn3, winoIn5, winoOut3, winoOut5, winoDy3, winoDy5 } from './conv1d-winograd';
+import {
+  WINO_G3, WINO_G5, WINO_G63, winoIn3, winoIn5, winoIn63, winoOut3, winoOut5, winoOut63, winoDy3, winoDy5, winoDy63,
+} from './conv1d-winograd';
 
 // @ts-ignore: decorator
 @inline function imin(a: i32, b: i32): i32 {
@@ -311,7 +313,7 @@ export function conv1dForward(
 /** Bytes of the weight cache conv1dForwardCached uses for this shape; 0 when it never uses one. */
 export function conv1dWeightCacheSize(Cin: i32, Cout: i32, K: i32, stride: i32, dil: i32, groups: i32): i32 {
   if (!winoShape(Cin, Cout, K, stride, dil, groups)) return 0;
-  return 64 + align64(Cout * Cin * K * 4) + align64((K + 3) * Cout * Cin * 4);
+  return 64 + align64(Cout * Cin * K * 4) + align64(wa(K) * Cout * Cin * 4);
 }
 
 /** Whether the n words at a and b hold the same bits. */
@@ -519,8 +521,8 @@ function useWinograd(Cin: i32, Cout: i32, K: i32, stride: i32, dil: i32, groups:
  * computes four consecutive source weights [j..j+4) of w (flat [rows][K]) per f32x4.
  */
 function winoFilter(w: usize, O: i32, C: i32, K: i32, flip: bool, U: usize): void {
-  const a = K + 3;
-  const G = K == 3 ? WINO_G3 : WINO_G5;
+  const a = wa(K);
+  const G = wG(K);
   const n = O * C; // source weights (rows of K taps); for flip the source row is (o, c) of the forward weight
   const plane = <usize>n << 2;
   let j = 0;
@@ -565,18 +567,43 @@ function winoFilter(w: usize, O: i32, C: i32, K: i32, flip: bool, U: usize): voi
   }
 }
 
+// K = 3 uses F(6, 3) (α = 8, 1.33 multiplications per output instead of F(4, 3)'s 1.5), K = 5 F(4, 5).
+const F63: bool = true;
+
+/** Outputs per Winograd tile for kernel size K. */
+// @ts-ignore: decorator
+@inline function wm(K: i32): i32 {
+  return K == 3 && F63 ? 6 : 4;
+}
+/** Transformed points α = m + K - 1. */
+// @ts-ignore: decorator
+@inline function wa(K: i32): i32 {
+  return wm(K) + K - 1;
+}
+/** G [α][K] of kernel size K. */
+// @ts-ignore: decorator
+@inline function wG(K: i32): usize {
+  return K == 3 ? (F63 ? WINO_G63 : WINO_G3) : WINO_G5;
+}
+/** Tiles of one sample rounded up to a multiple of 4 (one f32x4 holds four neighbouring tiles). */
+// @ts-ignore: decorator
+@inline function wTq(Ly: i32, K: i32): i32 {
+  const m = wm(K);
+  return (((Ly + m - 1) / m) + 3) & ~3;
+}
+
 function winoScratch(C: i32, O: i32, K: i32, Lx: i32, Ly: i32, B: i32): i32 {
-  const a = K + 3;
-  const T = (Ly + 3) >> 2;
-  const Tq = (T + 3) & ~3;
+  const a = wa(K);
+  const Tq = wTq(Ly, K);
   const nb = imax(1, imin(B, WCHUNK / Tq));
   const N = nb * Tq;
-  return align64(a * O * C * 4) + align64((Tq * 4 + 8) * 4) + align64(a * C * N * 4) + align64(a * O * N * 4) + gemmWorkSize(O, N, C);
+  return align64(a * O * C * 4) + align64((Tq * wm(K) + 8) * 4) + align64(a * C * N * 4) + align64(a * O * N * 4) + gemmWorkSize(O, N, C);
 }
 
 /** Input transform of samples b0 .. b0+nbc-1: V[i][c][bb*Tq + t] = (Bᵀ d)_i, d = x[b0+bb, c, 4t - pad ...]. */
 function winoInput(x: usize, C: i32, Lx: i32, pad: i32, K: i32, b0: i32, nbc: i32, Tq: i32, N: i32, xp: usize, V: usize): void {
-  const xpLen = Tq * 4 + 8;
+  const m = wm(K);
+  const xpLen = Tq * m + 8;
   const vstep = <usize>(C * N) << 2;
   for (let bb = 0; bb < nbc; bb++) {
     const xb = x + (<usize>((b0 + bb) * C * Lx) << 2);
@@ -590,8 +617,9 @@ function winoInput(x: usize, C: i32, Lx: i32, pad: i32, K: i32, b0: i32, nbc: i3
       if (hi < xpLen) memory.fill(at(xp, hi), 0, <usize>(xpLen - hi) << 2);
       const vrow = at(V, c * N + bb * Tq);
       for (let q = 0; q < Tq; q += 4) {
-        if (K == 3) winoIn3(at(xp, q * 4), at(vrow, q), vstep);
-        else winoIn5(at(xp, q * 4), at(vrow, q), vstep);
+        if (K != 3) winoIn5(at(xp, q * 4), at(vrow, q), vstep);
+        else if (F63) winoIn63(at(xp, q * 6), at(vrow, q), vstep);
+        else winoIn3(at(xp, q * 4), at(vrow, q), vstep);
       }
     }
   }
@@ -603,13 +631,12 @@ function winoInput(x: usize, C: i32, Lx: i32, pad: i32, K: i32, b0: i32, nbc: i3
  * reversed (backward data).
  */
 function winoCorr(x: usize, w: usize, flip: bool, bias: usize, y: usize, B: i32, C: i32, Lx: i32, O: i32, Ly: i32, K: i32, pad: i32, scratch: usize, Upre: usize): void {
-  const a = K + 3;
-  const T = (Ly + 3) >> 2;
-  const Tq = (T + 3) & ~3;
+  const a = wa(K), m = wm(K);
+  const Tq = wTq(Ly, K);
   const nb = imax(1, imin(B, WCHUNK / Tq));
   const Nmax = nb * Tq;
   const xp = scratch + <usize>align64(a * O * C * 4);
-  const V = xp + <usize>align64((Tq * 4 + 8) * 4);
+  const V = xp + <usize>align64((Tq * m + 8) * 4);
   const Mo = V + <usize>align64(a * C * Nmax * 4);
   const work = Mo + <usize>align64(a * O * Nmax * 4);
   let U = Upre;
@@ -633,11 +660,12 @@ function winoCorr(x: usize, w: usize, flip: bool, bias: usize, y: usize, B: i32,
         const b0v: f32 = bias ? load<f32>(at(bias, o)) : 0;
         const mrow = at(Mo, o * N + bb * Tq);
         for (let q = 0; q < Tq; q += 4) {
-          const base = q * 4;
+          const base = q * m;
           if (base >= Ly) break;
-          const n = imin(16, Ly - base);
-          if (K == 3) winoOut3(at(mrow, q), mstep, b0v, at(yr, base), n);
-          else winoOut5(at(mrow, q), mstep, b0v, at(yr, base), n);
+          const n = imin(4 * m, Ly - base);
+          if (K != 3) winoOut5(at(mrow, q), mstep, b0v, at(yr, base), n);
+          else if (F63) winoOut63(at(mrow, q), mstep, b0v, at(yr, base), n);
+          else winoOut3(at(mrow, q), mstep, b0v, at(yr, base), n);
         }
       }
     }
@@ -645,12 +673,11 @@ function winoCorr(x: usize, w: usize, flip: bool, bias: usize, y: usize, B: i32,
 }
 
 function winoWeightScratch(C: i32, O: i32, K: i32, Lout: i32, B: i32): i32 {
-  const a = K + 3;
-  const T = (Lout + 3) >> 2;
-  const Tq = (T + 3) & ~3;
+  const a = wa(K), m = wm(K);
+  const Tq = wTq(Lout, K);
   const nb = imax(1, imin(B, WCHUNK / Tq));
   const N = nb * Tq;
-  return align64(a * O * C * 4) + align64((Tq * 4 + 8) * 4) + align64(Tq * 16) + align64(a * C * N * 4) + align64(a * O * N * 4) + gemmWorkSize(O, C, N);
+  return align64(a * O * C * 4) + align64((Tq * m + 8) * 4) + align64((Tq * m + 8) * 4) + align64(a * C * N * 4) + align64(a * O * N * 4) + gemmWorkSize(O, C, N);
 }
 
 /**
@@ -659,15 +686,14 @@ function winoWeightScratch(C: i32, O: i32, K: i32, Lout: i32, B: i32): i32 {
  * NT GEMM per point with depth = all tiles of the batch, then dw[o, c, k] = Σ_i G[i][k]·P_i[o][c].
  */
 function winoWeight(x: usize, dy: usize, dw: usize, B: i32, C: i32, L: i32, O: i32, Lout: i32, K: i32, pad: i32, scratch: usize): void {
-  const a = K + 3;
-  const T = (Lout + 3) >> 2;
-  const Tq = (T + 3) & ~3;
+  const a = wa(K), m = wm(K);
+  const Tq = wTq(Lout, K);
   const nb = imax(1, imin(B, WCHUNK / Tq));
   const Nmax = nb * Tq;
   const P = scratch;
   const xp = P + <usize>align64(a * O * C * 4);
-  const dyp = xp + <usize>align64((Tq * 4 + 8) * 4);
-  const X = dyp + <usize>align64(Tq * 16);
+  const dyp = xp + <usize>align64((Tq * m + 8) * 4);
+  const X = dyp + <usize>align64((Tq * m + 8) * 4);
   const D = X + <usize>align64(a * C * Nmax * 4);
   const work = D + <usize>align64(a * O * Nmax * 4);
   for (let b0 = 0; b0 < B; b0 += nb) {
@@ -679,11 +705,12 @@ function winoWeight(x: usize, dy: usize, dw: usize, B: i32, C: i32, L: i32, O: i
       const dyb = dy + (<usize>((b0 + bb) * O * Lout) << 2);
       for (let o = 0; o < O; o++) {
         memory.copy(dyp, at(dyb, o * Lout), <usize>Lout << 2);
-        if (Tq * 4 > Lout) memory.fill(at(dyp, Lout), 0, <usize>(Tq * 4 - Lout) << 2);
+        memory.fill(at(dyp, Lout), 0, <usize>(Tq * m + 8 - Lout) << 2);
         const drow = at(D, o * N + bb * Tq);
         for (let q = 0; q < Tq; q += 4) {
-          if (K == 3) winoDy3(at(dyp, q * 4), at(drow, q), dstep);
-          else winoDy5(at(dyp, q * 4), at(drow, q), dstep);
+          if (K != 3) winoDy5(at(dyp, q * 4), at(drow, q), dstep);
+          else if (F63) winoDy63(at(dyp, q * 6), at(drow, q), dstep);
+          else winoDy3(at(dyp, q * 4), at(drow, q), dstep);
         }
       }
     }
@@ -692,7 +719,7 @@ function winoWeight(x: usize, dy: usize, dw: usize, B: i32, C: i32, L: i32, O: i
       gemm(0, 1, O, C, N, 1, at(D, i * O * N), N, at(X, i * C * N), N, beta, at(P, i * O * C), C, work);
   }
   // dw[oc, k] = ((0 + G[0][k]·P_0[oc]) + G[1][k]·P_1[oc]) + ... in increasing i (SIMD: four oc per f32x4)
-  const G = K == 3 ? WINO_G3 : WINO_G5;
+  const G = wG(K);
   const OC = O * C;
   let oc = 0;
   if (ASC_FEATURE_SIMD) {

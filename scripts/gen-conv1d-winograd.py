@@ -23,7 +23,7 @@ def inverse(V):
     return [row[n:] for row in A]
 
 
-def mats(K):
+def mats(K, M=M):
     a = M + K - 1
     pts = PTS[: a - 1]
     vand = lambda cols: [[p ** j for j in range(cols)] for p in pts] + [[F(int(j == cols - 1)) for j in range(cols)]]
@@ -153,6 +153,90 @@ for K in (3, 5):
     for i in range(a):
         out.append(f"      store<f32>(dst + {i} * step + (t << 2), {expr([AT[j][i] for j in range(M)], en, False)});\n")
     out.append("    }\n  }\n}\n\n")
-out.insert(1, "const WINO_TMP: usize = memory.data(64, 16);\n\n")
+
+# F(6, 3): α = 8 (the points of F(4, 5)), tiles of 6 outputs, 4 tiles per f32x4 (a group covers 24 outputs).
+# Tile t of a group reads d_k = src[6t + k] (k < 8): rows at 0, 6, 12, 18 transposed give d0..d3, rows at
+# 4, 10, 16, 22 give d4..d7 (26 floats readable). The outputs y[6t + j] (j < 6) are 6 vectors after the
+# interleave below.
+K, M6 = 3, 6
+a, AT, G, BT = mats(K, M6)
+flat = ", ".join(lit(G[i][k], False) for i in range(a) for k in range(K))
+out.append(f"export const WINO_G63: usize = memory.data<f32>([{flat}], 16);\n")
+out.append("""// @ts-ignore: decorator
+@inline export function winoIn63(src: usize, dst: usize, step: usize): void {
+  if (ASC_FEATURE_SIMD) {
+    let r0 = v128.load(src), r1 = v128.load(src, 24), r2 = v128.load(src, 48), r3 = v128.load(src, 72);
+    let t0 = f32x4.shuffle(r0, r1, 0, 4, 1, 5), t1 = f32x4.shuffle(r0, r1, 2, 6, 3, 7);
+    let t2 = f32x4.shuffle(r2, r3, 0, 4, 1, 5), t3 = f32x4.shuffle(r2, r3, 2, 6, 3, 7);
+    const d0 = f32x4.shuffle(t0, t2, 0, 1, 4, 5), d1 = f32x4.shuffle(t0, t2, 2, 3, 6, 7);
+    const d2 = f32x4.shuffle(t1, t3, 0, 1, 4, 5), d3 = f32x4.shuffle(t1, t3, 2, 3, 6, 7);
+    r0 = v128.load(src, 16); r1 = v128.load(src, 40); r2 = v128.load(src, 64); r3 = v128.load(src, 88);
+    t0 = f32x4.shuffle(r0, r1, 0, 4, 1, 5); t1 = f32x4.shuffle(r0, r1, 2, 6, 3, 7);
+    t2 = f32x4.shuffle(r2, r3, 0, 4, 1, 5); t3 = f32x4.shuffle(r2, r3, 2, 6, 3, 7);
+    const d4 = f32x4.shuffle(t0, t2, 0, 1, 4, 5), d5 = f32x4.shuffle(t0, t2, 2, 3, 6, 7);
+    const d6 = f32x4.shuffle(t1, t3, 0, 1, 4, 5), d7 = f32x4.shuffle(t1, t3, 2, 3, 6, 7);
+""")
+names = [f"d{k}" for k in range(a)]
+for i in range(a):
+    out.append(f"    v128.store(dst + {i} * step, {expr(BT[i], names, True)});\n")
+out.append("  } else {\n    for (let t: usize = 0; t < 4; t++) {\n      const s = src + t * 24;\n")
+for k in range(a):
+    out.append(f"      const d{k} = load<f32>(s, {4 * k});\n")
+for i in range(a):
+    out.append(f"      store<f32>(dst + {i} * step + (t << 2), {expr(BT[i], names, False)});\n")
+out.append("    }\n  }\n}\n\n")
+out.append("// @ts-ignore: decorator\n@inline export function winoOut63(src: usize, step: usize, b0: f32, y: usize, n: i32): void {\n  if (ASC_FEATURE_SIMD) {\n")
+for i in range(a):
+    out.append(f"    const m{i} = v128.load(src + {i} * step);\n")
+out.append("    const vb = f32x4.splat(b0);\n")
+mn = [f"m{i}" for i in range(a)]
+for j in range(M6):
+    out.append(f"    const o{j} = {expr(AT[j], mn, True, 'vb')};\n")
+out.append("""    const t0 = f32x4.shuffle(o0, o1, 0, 4, 1, 5), t1 = f32x4.shuffle(o0, o1, 2, 6, 3, 7);
+    const t2 = f32x4.shuffle(o2, o3, 0, 4, 1, 5), t3 = f32x4.shuffle(o2, o3, 2, 6, 3, 7);
+    const r0 = f32x4.shuffle(t0, t2, 0, 1, 4, 5), r1 = f32x4.shuffle(t0, t2, 2, 3, 6, 7);
+    const r2 = f32x4.shuffle(t1, t3, 0, 1, 4, 5), r3 = f32x4.shuffle(t1, t3, 2, 3, 6, 7);
+    const s01 = f32x4.shuffle(o4, o5, 0, 4, 1, 5), s23 = f32x4.shuffle(o4, o5, 2, 6, 3, 7);
+    const v1 = f32x4.shuffle(s01, r1, 0, 1, 4, 5), v2 = f32x4.shuffle(r1, s01, 2, 3, 6, 7);
+    const v4 = f32x4.shuffle(s23, r3, 0, 1, 4, 5), v5 = f32x4.shuffle(r3, s23, 2, 3, 6, 7);
+    if (n >= 24) {
+      v128.store(y, r0); v128.store(y, v1, 16); v128.store(y, v2, 32); v128.store(y, r2, 48); v128.store(y, v4, 64); v128.store(y, v5, 80);
+    } else {
+      v128.store(WINO_TMP, r0); v128.store(WINO_TMP, v1, 16); v128.store(WINO_TMP, v2, 32);
+      v128.store(WINO_TMP, r2, 48); v128.store(WINO_TMP, v4, 64); v128.store(WINO_TMP, v5, 80);
+      memory.copy(y, WINO_TMP, <usize>n << 2);
+    }
+  } else {
+    for (let t = 0; t < 4; t++) {
+      const s = src + (<usize>t << 2);
+""")
+for i in range(a):
+    out.append(f"      const m{i} = load<f32>(s + {i} * step);\n")
+for j in range(M6):
+    out.append(f"      if (6 * t + {j} < n) store<f32>(y + (<usize>(6 * t + {j}) << 2), {expr(AT[j], mn, False, 'b0')});\n")
+out.append("    }\n  }\n}\n\n")
+out.append("""// @ts-ignore: decorator
+@inline export function winoDy63(src: usize, dst: usize, step: usize): void {
+  if (ASC_FEATURE_SIMD) {
+    let r0 = v128.load(src), r1 = v128.load(src, 24), r2 = v128.load(src, 48), r3 = v128.load(src, 72);
+    let t0 = f32x4.shuffle(r0, r1, 0, 4, 1, 5), t1 = f32x4.shuffle(r0, r1, 2, 6, 3, 7);
+    let t2 = f32x4.shuffle(r2, r3, 0, 4, 1, 5), t3 = f32x4.shuffle(r2, r3, 2, 6, 3, 7);
+    const e0 = f32x4.shuffle(t0, t2, 0, 1, 4, 5), e1 = f32x4.shuffle(t0, t2, 2, 3, 6, 7);
+    const e2 = f32x4.shuffle(t1, t3, 0, 1, 4, 5), e3 = f32x4.shuffle(t1, t3, 2, 3, 6, 7);
+    r0 = v128.load(src, 16); r1 = v128.load(src, 40); r2 = v128.load(src, 64); r3 = v128.load(src, 88);
+    t0 = f32x4.shuffle(r0, r1, 0, 4, 1, 5);
+    t2 = f32x4.shuffle(r2, r3, 0, 4, 1, 5);
+    const e4 = f32x4.shuffle(t0, t2, 0, 1, 4, 5), e5 = f32x4.shuffle(t0, t2, 2, 3, 6, 7);
+""")
+en = [f"e{j}" for j in range(M6)]
+for i in range(a):
+    out.append(f"    v128.store(dst + {i} * step, {expr([AT[j][i] for j in range(M6)], en, True)});\n")
+out.append("  } else {\n    for (let t: usize = 0; t < 4; t++) {\n      const s = src + t * 24;\n")
+for j in range(M6):
+    out.append(f"      const e{j} = load<f32>(s, {4 * j});\n")
+for i in range(a):
+    out.append(f"      store<f32>(dst + {i} * step + (t << 2), {expr([AT[j][i] for j in range(M6)], en, False)});\n")
+out.append("    }\n  }\n}\n\n")
+out.insert(1, "const WINO_TMP: usize = memory.data(96, 16);\n\n")
 open("assembly/conv1d-winograd.ts", "w").write("".join(out))
 print("wrote assembly/conv1d-winograd.ts")
