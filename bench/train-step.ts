@@ -4,7 +4,8 @@
 // python3-torch is installed, side by side with the ratio.
 //   npm run bench:train              human-readable table
 //   npm run bench:train -- --json    {"std_train_b64": {"samples_per_s": ..., "pytorch_samples_per_s": ..., "ratio": ...}, ...}
-//   options: --no-torch (skip PyTorch), --only std,ds,lstm,infer
+//   options: --no-torch (skip PyTorch), --only std,ds,lstm,infer, --short-warmup (only PyTorch's warm-up call
+//   counts), --profile (time per kernel in a StdCNN step and in inference; with --only std,ds,infer)
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -29,9 +30,17 @@ function median(v: number[]): number {
   return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
 }
 
-/** Median samples/s over `reps` timings of `inner` calls each, after `warmup` calls. */
+// Warm-up: the PyTorch script's call counts, and then (unless --short-warmup) more calls until 0.5 s have
+// passed. ecgrad's JavaScript (op dispatch, autograd, allocation) runs unoptimised until V8 has seen a few
+// hundred calls: with only 50 warm-up calls batch-1 inference spends most of its 15 timed repetitions
+// in that phase (about 250-400 us per beat at first, 110-130 us once optimised), so the median would
+// measure JIT warm-up rather than throughput. PyTorch has no such phase.
+const shortWarmup = args.includes('--short-warmup');
+
+/** Median samples/s over `reps` timings of `inner` calls each, after `warmup` calls (and >= 0.5 s, see above). */
 function time(batch: number, fn: () => void, warmup: number, reps: number, inner: number): { samplesPerS: number; min: number; max: number } {
-  for (let i = 0; i < warmup; i++) fn();
+  const w0 = performance.now();
+  for (let i = 0; i < warmup || (!shortWarmup && performance.now() - w0 < 500); i++) fn();
   const rates: number[] = [];
   for (let r = 0; r < reps; r++) {
     const t0 = performance.now();
@@ -82,7 +91,7 @@ if (args.includes('--profile')) {
       const t0 = performance.now();
       const r = (f as (...x: number[]) => unknown)(...a);
       const dt = performance.now() - t0;
-      const o = name === "conv1dForward" ? 4 : 3;
+      const o = name.startsWith("conv1dForward") ? 4 : 3;
       const key = name.startsWith("conv1d") && a.length > 10 ? `${name} [${a[o]},${a[o + 1]},${a[o + 2]}]->${a[o + 3]} k${a[o + 4]} g${a[o + 8]}` : name;
       const e = acc.get(key) ?? { ms: 0, calls: 0 };
       e.ms += dt; e.calls++;
