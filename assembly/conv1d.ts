@@ -23,13 +23,14 @@
 //   K = 1, stride 1, pad 0 (pointwise): per sample and group one GEMM straight on x/dy, no im2col:
 //     y_b = W·x_b (NN), dx_b = Wᵀ·dy_b (TN), dW += dy_b·x_bᵀ (NT).
 //   K = 3 or 5, stride 1, dilation 1, groups 1, >= 16 channels in and out (the dense layers of the ECG
-//     models), and at least 384 output columns (B·Lout; below that, e.g. batch-1 inference, im2col wins):
-//     Winograd F(4, K) (below), all three passes. Forward / backward data are the same correlation
-//     (backward data: dy with the transposed, reversed weights and pad' = K-1-pad); the weight gradient is
-//     F(K, 4) with the same points. Measured (interleaved, batch 64) about 2x faster than im2col + GEMM:
-//     [64,32,93] k5: fwd 2.9 vs 5.6 ms, bwd-data 2.6 vs 6.4, bwd-weight 2.5 vs 5.3; [64,64,46] k3: 3.9 vs
-//     6.9, 4.4 vs 6.9, 3.9 vs 6.7 (a loaded 2-core machine; the ratio is what matters). Accuracy: within
-//     0.7 x 4 ulp·(sqrt(terms)+2) of the largest Σ|terms| in the row (test/nn/conv1d.test.ts).
+//     models), and at least 384 output columns (B·Lout; below that, e.g. batch-1 training, im2col wins
+//     because of Winograd's fixed cost; the cached inference forward below has none and always qualifies):
+//     Winograd, F(6, 3) for K = 3 and F(4, 5) for K = 5 (below), all three passes. Forward / backward data
+//     are the same correlation (backward data: dy with the transposed, reversed weights and pad' = K-1-pad);
+//     the weight gradient is F(K, m) with the same points. Measured (interleaved, batch 64) about 2x faster
+//     than im2col + GEMM (e.g. [64,32,93] k5 fwd 1.6 vs 5.6 ms). Accuracy: within 0.63 (measured worst) of
+//     2 x 4 ulp·(sqrt(terms)+2) of the largest Σ|terms| in the row (test/nn/conv1d.test.ts).
+//     conv1dForwardCached (inference) keeps the transformed weights between calls (see there).
 //   otherwise (dense): per sample and group im2col into a [Cg*K, Lout] scratch then the packed GEMM of
 //     gemm.ts: y_b = W_g·col (NN, bias pre-filled with beta = 1); dW_g += dy_b·colᵀ (NT, beta = 0 for
 //     b = 0, else 1); dcol = W_gᵀ·dy_b (TN) then col2im (scatter-add into zeroed dx). Per-sample GEMMs
@@ -479,11 +480,14 @@ export function conv1dBackwardWeight(
 }
 
 // ---------------------------------------------------------------------------------------------
-// Winograd F(4, K), K = 3 or 5 (stride 1, dilation 1, groups 1; forward and backward data).
-// Per tile of 4 outputs, α = K + 3 transformed points: y_tile = Aᵀ[(G·w) ⊙ (Bᵀ·d_tile)], d_tile the α
-// inputs under the tile (transforms generated as straight-line code: conv1d-winograd.ts).
+// Winograd F(m, K): F(6, 3) for K = 3, F(4, 5) for K = 5 (stride 1, dilation 1, groups 1).
+// Per tile of m outputs, α = m + K - 1 = 8 transformed points: y_tile = Aᵀ[(G·w) ⊙ (Bᵀ·d_tile)], d_tile
+// the α inputs under the tile (transforms generated as straight-line code: conv1d-winograd.ts).
+// F(6, 3) instead of F(4, 3): 1.33 instead of 1.5 multiplications per output and cheaper transforms per
+// output; measured 2-4% faster per conv3 pass at batch 64 and 52 -> 43 us for the cached batch-1 forward
+// (N = 8 tiles fill one 8-wide GEMM strip where F(4, 3)'s 12 needed two); same points as F(4, 5).
 // Tiles of one sample are padded to a multiple of 4 (Tq) so f32x4 lanes hold 4 neighbouring tiles:
-// the input transform reads 5 contiguous vectors and transposes them into d_0..d_7; the output
+// the input transform reads contiguous vectors and transposes them into d_0..d_7; the output
 // transform transposes back. Per point i one GEMM over channels, M_i [O, N] = U_i [O, C] · V_i [C, N],
 // with N = (samples in a chunk)·Tq; chunks of ~WCHUNK tiles keep V and M in cache.
 
@@ -627,7 +631,7 @@ function winoInput(x: usize, C: i32, Lx: i32, pad: i32, K: i32, b0: i32, nbc: i3
 
 /**
  * y[b, o, l] = bias[o] (or 0) + Σ_c Σ_k w(o,c,k)·x[b, c, l + k - pad] for l < Ly (x zero outside [0, Lx)),
- * x [B, C, Lx], y [B, O, Ly], via F(4, K). `flip`: w is the forward weight [C, O, K] read transposed and
+ * x [B, C, Lx], y [B, O, Ly], via F(m, K). `flip`: w is the forward weight [C, O, K] read transposed and
  * reversed (backward data).
  */
 function winoCorr(x: usize, w: usize, flip: bool, bias: usize, y: usize, B: i32, C: i32, Lx: i32, O: i32, Ly: i32, K: i32, pad: i32, scratch: usize, Upre: usize): void {

@@ -1,8 +1,10 @@
 // 1-D convolution (PyTorch's conv1d): x [B, Cin, L], weight [Cout, Cin/groups, K], bias [Cout] | null
 // -> [B, Cout, Lout], Lout = floor((L + padL + padR - dilation*(K-1) - 1) / stride) + 1.
 // Kernels: assembly/conv1d.ts (forward, backward data, backward weight; the algorithm per shape is chosen
-// there: direct loops for one input channel per group, plain GEMMs for pointwise, im2col + GEMM
-// otherwise). The bias gradient is Σ over batch and length (two reductions).
+// there: direct loops for one input channel per group, plain GEMMs for pointwise, Winograd for dense
+// k3/k5, im2col + GEMM otherwise). The bias gradient is Σ over batch and length (two reductions).
+// Forwards that record no graph (inference) pass a per-weight cache of the Winograd-transformed weights
+// (conv1dForwardCached), so batch-1 inference gets Winograd without the weight transform.
 import { Tensor } from '../core/tensor.ts';
 import { isGradEnabled, record } from '../core/autograd.ts';
 import { backend } from '../core/runtime.ts';
