@@ -46,7 +46,7 @@
 //
 // Summation order: every output element follows the same order in both builds (the SIMD lanes hold
 // independent outputs; dot() keeps the same 16 partial sums in the scalar build), so they agree bit for bit.
-import { gemm, gemmWorkSize } from './gemm';
+import { gemm, gemmWorkSize, gemmPackASize, gemmPackA, gemmPrepackedA } from './gemm';
 import { dot } from './reduce';
 import {
   WINO_G3, WINO_G5, WINO_G63, winoIn3, winoIn5, winoIn63, winoOut3, winoOut5, winoOut63, winoDy3, winoDy5, winoDy63,
@@ -274,7 +274,7 @@ export function conv1dForward(
     return;
   }
   if (useWinograd(Cin, Cout, K, stride, dil, groups, B * Lout)) {
-    winoCorr(x, w, false, bias, y, B, Cin, L, Cout, Lout, K, pad, scratch, 0);
+    winoCorr(x, w, false, bias, y, B, Cin, L, Cout, Lout, K, pad, scratch, 0, 0);
     return;
   }
   const pw = isPointwise(K, stride, pad);
@@ -308,13 +308,14 @@ export function conv1dForward(
 // together with a bit copy of the weights it came from, and recomputed only when the weights differ
 // (bit for bit) from that copy, so no caller has to report in-place weight updates. Without the
 // transform's fixed cost Winograd already wins at batch 1 (WINO_MIN_COLUMNS_CACHED).
-// cache layout: [state: 64 B (i32 1 = valid)][copy of w: Cout·Cin·K f32, 64-B rounded][U: α·Cout·Cin f32].
+// cache layout: [state: 64 B (i32 1 = valid)][copy of w: Cout·Cin·K f32, 64-B rounded][U: α·Cout·Cin f32, 64-B
+// rounded][U_i packed as GEMM A operands (gemmPackA), when gemmPackASize allows].
 // The caller zero-fills a new cache. Results are bit-identical to conv1dForward's Winograd path.
 
 /** Bytes of the weight cache conv1dForwardCached uses for this shape; 0 when it never uses one. */
 export function conv1dWeightCacheSize(Cin: i32, Cout: i32, K: i32, stride: i32, dil: i32, groups: i32): i32 {
   if (!winoShape(Cin, Cout, K, stride, dil, groups)) return 0;
-  return 64 + align64(Cout * Cin * K * 4) + align64(wa(K) * Cout * Cin * 4);
+  return 64 + align64(Cout * Cin * K * 4) + align64(wa(K) * Cout * Cin * 4) + align64(wa(K) * gemmPackASize(Cout, Cin));
 }
 
 /** Whether the n words at a and b hold the same bits. */
@@ -348,12 +349,15 @@ export function conv1dForwardCached(
     const n = Cout * Cin * K;
     const wc = cache + 64;
     const U = wc + <usize>align64(n * 4);
+    const a = wa(K), ps = gemmPackASize(Cout, Cin);
+    const UP = ps ? U + <usize>align64(a * Cout * Cin * 4) : 0;
     if (load<i32>(cache) != 1 || !sameBits(w, wc, n)) {
       winoFilter(w, Cout, Cin, K, false, U);
+      for (let i = 0; i < a && ps; i++) gemmPackA(0, Cout, Cin, at(U, i * Cout * Cin), Cin, UP + <usize>(i * ps));
       memory.copy(wc, w, <usize>n << 2);
       store<i32>(cache, 1);
     }
-    winoCorr(x, w, false, bias, y, B, Cin, L, Cout, Lout, K, pad, scratch, U);
+    winoCorr(x, w, false, bias, y, B, Cin, L, Cout, Lout, K, pad, scratch, U, UP);
     return;
   }
   conv1dForward(x, w, bias, y, B, Cin, L, Cout, K, stride, pad, dil, groups, Lout, scratch);
@@ -399,7 +403,7 @@ export function conv1dBackwardData(
     return;
   }
   if (useWinograd(Cin, Cout, K, stride, dil, groups, B * L)) {
-    winoCorr(dy, w, true, 0, dx, B, Cout, Lout, Cin, L, K, K - 1 - pad, scratch, 0);
+    winoCorr(dy, w, true, 0, dx, B, Cout, Lout, Cin, L, K, K - 1 - pad, scratch, 0, 0);
     return;
   }
   const pw = isPointwise(K, stride, pad);
@@ -601,7 +605,7 @@ function winoScratch(C: i32, O: i32, K: i32, Lx: i32, Ly: i32, B: i32): i32 {
   const Tq = wTq(Ly, K);
   const nb = imax(1, imin(B, WCHUNK / Tq));
   const N = nb * Tq;
-  return align64(a * O * C * 4) + align64((Tq * wm(K) + 8) * 4) + align64(a * C * N * 4) + align64(a * O * N * 4) + gemmWorkSize(O, N, C);
+  return align64(a * O * C * 4) + align64(a * gemmPackASize(O, C)) + align64((Tq * wm(K) + 8) * 4) + align64(a * C * N * 4) + align64(a * O * N * 4) + gemmWorkSize(O, N, C);
 }
 
 /** Input transform of samples b0 .. b0+nbc-1: V[i][c][bb*Tq + t] = (Bᵀ d)_i, d = x[b0+bb, c, 4t - pad ...]. */
@@ -634,12 +638,15 @@ function winoInput(x: usize, C: i32, Lx: i32, pad: i32, K: i32, b0: i32, nbc: i3
  * x [B, C, Lx], y [B, O, Ly], via F(m, K). `flip`: w is the forward weight [C, O, K] read transposed and
  * reversed (backward data).
  */
-function winoCorr(x: usize, w: usize, flip: bool, bias: usize, y: usize, B: i32, C: i32, Lx: i32, O: i32, Ly: i32, K: i32, pad: i32, scratch: usize, Upre: usize): void {
+function winoCorr(x: usize, w: usize, flip: bool, bias: usize, y: usize, B: i32, C: i32, Lx: i32, O: i32, Ly: i32, K: i32, pad: i32, scratch: usize, Upre: usize, UPpre: usize): void {
   const a = wa(K), m = wm(K);
   const Tq = wTq(Ly, K);
   const nb = imax(1, imin(B, WCHUNK / Tq));
   const Nmax = nb * Tq;
-  const xp = scratch + <usize>align64(a * O * C * 4);
+  // U_i packed once as the GEMM's A operand (gemmPackA) when the shape allows, instead of once per chunk
+  const ps = gemmPackASize(O, C);
+  const UPs = scratch + <usize>align64(a * O * C * 4);
+  const xp = UPs + <usize>align64(a * ps);
   const V = xp + <usize>align64((Tq * m + 8) * 4);
   const Mo = V + <usize>align64(a * C * Nmax * 4);
   const work = Mo + <usize>align64(a * O * Nmax * 4);
@@ -648,13 +655,20 @@ function winoCorr(x: usize, w: usize, flip: bool, bias: usize, y: usize, B: i32,
     U = scratch;
     winoFilter(w, O, C, K, flip, U);
   }
+  let UP = UPpre;
+  if (!UP && ps) {
+    UP = UPs;
+    for (let i = 0; i < a; i++) gemmPackA(0, O, C, at(U, i * O * C), C, UP + <usize>(i * ps));
+  }
   for (let b0 = 0; b0 < B; b0 += nb) {
     const nbc = imin(nb, B - b0);
     const N = nbc * Tq;
     winoInput(x, C, Lx, pad, K, b0, nbc, Tq, N, xp, V);
     // one GEMM per point
-    for (let i = 0; i < a; i++)
-      gemm(0, 0, O, N, C, 1, at(U, i * O * C), C, at(V, i * C * N), N, 0, at(Mo, i * O * N), N, work);
+    for (let i = 0; i < a; i++) {
+      if (UP) gemmPrepackedA(O, N, C, 1, UP + <usize>(i * ps), at(V, i * C * N), N, 0, at(Mo, i * O * N), N, work);
+      else gemm(0, 0, O, N, C, 1, at(U, i * O * C), C, at(V, i * C * N), N, 0, at(Mo, i * O * N), N, work);
+    }
     // output transform
     const mstep = <usize>(O * N) << 2;
     for (let bb = 0; bb < nbc; bb++) {

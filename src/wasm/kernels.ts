@@ -39,6 +39,11 @@ export interface Kernels {
     eps: number, weightDecay: number, decoupled: number, bc1: number, bc2: number,
   ): void;
 
+  /** Prepacked GEMM A (conv1d Winograd): bytes (0 = not applicable), pack, multiply (see assembly/gemm.ts). */
+  gemmPackASize(M: number, K: number): number;
+  gemmPackA(transA: number, M: number, K: number, a: number, lda: number, ap: number): void;
+  gemmPrepackedA(M: number, N: number, K: number, alpha: number, ap: number, b: number, ldb: number, beta: number, c: number, ldc: number, work: number): void;
+
   conv1dScratchSize(B: number, Cin: number, L: number, Cout: number, K: number, stride: number, pad: number, dil: number, groups: number, Lout: number): number;
   /** 1 = automatic (default), 0 = never, 2 = whenever the shape allows. */
   conv1dSetWinograd(mode: number): void;

@@ -229,6 +229,37 @@ test('kernels: cached forward (Winograd weights kept between calls) = the Winogr
   for (let i = 0; i < byBuild[0]!.length; i++) assert.equal(Array.from(byBuild[0]![i]!), Array.from(byBuild[1]![i]!), `SIMD = scalar, output ${i}`);
 });
 
+test('gemm with prepacked A (the Winograd GEMMs) = gemm, bit for bit, both builds', () => {
+  for (const build of BUILDS) {
+    const b = rawBackend(build);
+    const k = b.k;
+    for (const [M, N, K] of [[64, 96, 32], [128, 8, 64], [18, 20, 17], [4, 4, 1], [256, 300, 512]] as const) {
+      const bytes = k.gemmPackASize(M, K);
+      assert.ok(bytes > 0, `${M}x${K}`);
+      const ptrs: number[] = [];
+      const put = (a: Float32Array) => { const p = b.alloc(Math.max(4, a.length * 4)); b.f32(p, a.length).set(a); ptrs.push(p); return p; };
+      try {
+        const pa = put(randomArray(M * K, 1)), pb = put(randomArray(K * N, 2)), c0 = randomArray(M * N, 3);
+        const pc1 = put(c0), pc2 = put(c0);
+        const work = put(new Float32Array(Math.ceil(k.gemmWorkSize(M, N, K) / 4) + 1));
+        const ap = put(new Float32Array(bytes / 4));
+        k.gemmPackA(0, M, K, pa, K, ap);
+        for (const beta of [0, 1]) {
+          k.gemm(0, 0, M, N, K, 1, pa, K, pb, N, beta, pc1, N, work);
+          k.gemmPrepackedA(M, N, K, 1, ap, pb, N, beta, pc2, N, work);
+          const c1 = Array.from(b.f32(pc1, M * N)), c2 = Array.from(b.f32(pc2, M * N));
+          assert.equal(c2, c1, `${build} ${M}x${N}x${K} beta ${beta}`);
+        }
+      } finally {
+        for (const p of ptrs) b.free(p);
+      }
+    }
+    assert.is(k.gemmPackASize(3, 8), 0);
+    assert.is(k.gemmPackASize(300, 8), 0);
+    assert.is(k.gemmPackASize(8, 600), 0);
+  }
+});
+
 test('conv1d op: inference (no graph) uses the weight cache; in-place weight updates are seen', () => {
   const x = randn([1, 32, 93], { seed: 1 }), w = randn([64, 32, 5], { seed: 2 }), b = randn([64], { seed: 3 });
   const want = () => conv1dRef({ B: 1, Cin: 32, L: 93, Cout: 64, K: 5, stride: 1, pad: 2, dil: 1, groups: 1, Lout: 93 }, x.data(), w.data(), b.data());
