@@ -239,6 +239,70 @@ function edgeRow(x: usize, Lx: i32, y: usize, l0: i32, l1: i32, w: usize, ws: is
   }
 }
 
+// Weight gradient of one (sample, output channel) row pair for the direct path (stride 1):
+// TAPS[k] += s_k, s_k = Σ_l dy[l]·x[l + k·d − pad] over the valid l (lo_k <= l < hi_k). All taps in one sweep
+// over dy (instead of one dot per tap): l in [A, Bq) (valid for every tap, a multiple of 4 long) in four
+// lanes (lane j: l ≡ A + j mod 4, in increasing l; up to five taps per sweep, one dy load for all), lanes
+// combined as (l0 + l1) + (l2 + l3); then the remaining l of each tap in increasing order ([lo_k, A) then
+// [Bq, hi_k)). The scalar build keeps the same four lanes, so both builds agree bit for bit.
+const MAXTAPS: i32 = 16;
+const TAPS: usize = memory.data(MAXTAPS * 4, 16); // this row's interior sums
+const TAPSUM: usize = memory.data(MAXTAPS * 4, 16); // Σ over samples
+const TAPV: usize = memory.data(80, 16); // five f32x4 lane sums
+
+function tapsRow(dy: usize, Lout: i32, x: usize, L: i32, K: i32, d: i32, pad: i32): void {
+  // common range: l - pad >= 0 and l - pad + (K-1)·d <= L - 1, within [0, Lout)
+  const A = imin(imax(pad, 0), Lout);
+  const Bc = imax(imin(L - (K - 1) * d + pad, Lout), A);
+  const Bq = A + ((Bc - A) & ~3);
+  const dB = <usize>d << 2;
+  // interior: up to five taps per sweep (one dy load, independent accumulators), taps k0 .. k0+4
+  for (let k0 = 0; k0 < K; k0 += 5) {
+    const nk = imin(5, K - k0);
+    const xo = at(x, k0 * d - pad);
+    if (ASC_FEATURE_SIMD) {
+      let c0 = f32x4.splat(0), c1 = f32x4.splat(0), c2 = f32x4.splat(0), c3 = f32x4.splat(0), c4 = f32x4.splat(0);
+      for (let l = A; l < Bq; l += 4) {
+        const g = v128.load(at(dy, l));
+        const p = at(xo, l);
+        c0 = f32x4.add(c0, f32x4.mul(g, v128.load(p)));
+        if (nk > 1) c1 = f32x4.add(c1, f32x4.mul(g, v128.load(p + dB)));
+        if (nk > 2) c2 = f32x4.add(c2, f32x4.mul(g, v128.load(p + 2 * dB)));
+        if (nk > 3) c3 = f32x4.add(c3, f32x4.mul(g, v128.load(p + 3 * dB)));
+        if (nk > 4) c4 = f32x4.add(c4, f32x4.mul(g, v128.load(p + 4 * dB)));
+      }
+      v128.store(TAPV, c0); v128.store(TAPV, c1, 16); v128.store(TAPV, c2, 32); v128.store(TAPV, c3, 48); v128.store(TAPV, c4, 64);
+    } else {
+      memory.fill(TAPV, 0, 80);
+      for (let l = A; l < Bq; l += 4) {
+        for (let j = 0; j < 4; j++) {
+          const g = load<f32>(at(dy, l + j));
+          const p = at(xo, l + j);
+          for (let kk = 0; kk < nk; kk++) {
+            const q = at(TAPV, kk * 4 + j);
+            store<f32>(q, load<f32>(q) + g * load<f32>(p + <usize>kk * dB));
+          }
+        }
+      }
+    }
+    for (let kk = 0; kk < nk; kk++) {
+      const v = at(TAPV, kk * 4);
+      store<f32>(at(TAPS, k0 + kk), (load<f32>(v) + load<f32>(v, 4)) + (load<f32>(v, 8) + load<f32>(v, 12)));
+    }
+  }
+  // TAPSUM[k] += interior + the remaining l of the tap in increasing order
+  for (let k = 0; k < K; k++) {
+    const off = k * d - pad;
+    let s = load<f32>(at(TAPS, k));
+    const lo = imin(loL(off, 1), Lout);
+    const hi = imax(hiL(off, 1, L, Lout), lo);
+    for (let l = lo; l < imin(A, hi); l++) s += load<f32>(at(dy, l)) * load<f32>(at(x, l + off));
+    for (let l = imax(Bq, lo); l < hi; l++) s += load<f32>(at(dy, l)) * load<f32>(at(x, l + off));
+    const t = at(TAPSUM, k);
+    store<f32>(t, load<f32>(t) + s);
+  }
+}
+
 /** Strided forward row: y[l] = b0 + Σ_k w[k]·x[l*s + k*d - pad] (scalar). */
 function stridedRow(x: usize, L: i32, y: usize, Lout: i32, w: usize, K: i32, s: i32, d: i32, pad: i32, b0: f32): void {
   for (let l = 0; l < Lout; l++) {
@@ -433,6 +497,16 @@ export function conv1dBackwardWeight(
   const Cg = Cin / groups, Og = Cout / groups;
   const xs = <usize>(Cin * L) << 2, ys = <usize>(Cout * Lout) << 2;
   if (Cg == 1) {
+    if (stride == 1 && K <= MAXTAPS) {
+      for (let o = 0; o < Cout; o++) {
+        const i = o / Og;
+        for (let k = 0; k < K; k++) store<f32>(at(TAPSUM, k), 0);
+        for (let b = 0; b < B; b++)
+          tapsRow(at(dy + <usize>b * ys, o * Lout), Lout, x + <usize>b * xs + (<usize>(i * L) << 2), L, K, dil, pad);
+        for (let k = 0; k < K; k++) store<f32>(at(dw, o * K + k), load<f32>(at(TAPSUM, k)));
+      }
+      return;
+    }
     for (let o = 0; o < Cout; o++) {
       const i = o / Og;
       for (let k = 0; k < K; k++) {
