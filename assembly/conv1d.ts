@@ -18,7 +18,8 @@
 //     would have depth K (5) and spend its time packing; direct SIMD rows are 3-10x faster.
 //     stride 1: forward and backward data are the same row correlation ("corrRow": backward data uses
 //     the reversed taps and pad' = dil*(K-1) - pad), f32x4 over 16 then 4 outputs, scalar edges where taps
-//     fall in the padding; weight gradient: one dot (reduce.ts `dot`) per (b, o, k) over the valid range.
+//     fall in the padding; weight gradient: per (o, b) one sweep over the dy row for all taps (tapsRow;
+//     K > 16: one dot (reduce.ts `dot`) per (b, o, k) over the valid range).
 //     stride > 1: scalar loops (gather forward, scatter backward data, strided dots).
 //   K = 1, stride 1, pad 0 (pointwise): per sample and group one GEMM straight on x/dy, no im2col:
 //     y_b = W·x_b (NN), dx_b = Wᵀ·dy_b (TN), dW += dy_b·x_bᵀ (NT).
