@@ -31,11 +31,15 @@ export const WINO_G3: usize = memory.data<f32>([0.25, 0.0, 0.0, 0.16666666666666
     t2 = f32x4.shuffle(r3, r4, 0, 4, 1, 5); t3 = f32x4.shuffle(r3, r4, 2, 6, 3, 7);
     const d4 = f32x4.shuffle(t0, t2, 0, 1, 4, 5), d5 = f32x4.shuffle(t0, t2, 2, 3, 6, 7);
     const d6 = f32x4.shuffle(t1, t3, 0, 1, 4, 5), d7 = f32x4.shuffle(t1, t3, 2, 3, 6, 7);
+    const be1 = f32x4.sub(f32x4.mul(f32x4.splat(4.0), d2), d4);
+    const bo1 = f32x4.sub(f32x4.mul(f32x4.splat(4.0), d1), d3);
+    v128.store(dst + 1 * step, f32x4.add(be1, bo1));
+    v128.store(dst + 2 * step, f32x4.sub(be1, bo1));
+    const be3 = f32x4.add(f32x4.neg(d2), d4);
+    const bo3 = f32x4.add(f32x4.mul(f32x4.splat(-2.0), d1), f32x4.mul(f32x4.splat(2.0), d3));
+    v128.store(dst + 3 * step, f32x4.add(be3, bo3));
+    v128.store(dst + 4 * step, f32x4.sub(be3, bo3));
     v128.store(dst + 0 * step, f32x4.add(f32x4.add(f32x4.mul(f32x4.splat(4.0), d0), f32x4.mul(f32x4.splat(-5.0), d2)), d4));
-    v128.store(dst + 1 * step, f32x4.sub(f32x4.sub(f32x4.add(f32x4.mul(f32x4.splat(4.0), d1), f32x4.mul(f32x4.splat(4.0), d2)), d3), d4));
-    v128.store(dst + 2 * step, f32x4.sub(f32x4.add(f32x4.add(f32x4.mul(f32x4.splat(-4.0), d1), f32x4.mul(f32x4.splat(4.0), d2)), d3), d4));
-    v128.store(dst + 3 * step, f32x4.add(f32x4.add(f32x4.sub(f32x4.mul(f32x4.splat(-2.0), d1), d2), f32x4.mul(f32x4.splat(2.0), d3)), d4));
-    v128.store(dst + 4 * step, f32x4.add(f32x4.add(f32x4.sub(f32x4.mul(f32x4.splat(2.0), d1), d2), f32x4.mul(f32x4.splat(-2.0), d3)), d4));
     v128.store(dst + 5 * step, f32x4.add(f32x4.add(f32x4.mul(f32x4.splat(4.0), d1), f32x4.mul(f32x4.splat(-5.0), d3)), d5));
   } else {
     for (let t: usize = 0; t < 4; t++) {
@@ -46,11 +50,15 @@ export const WINO_G3: usize = memory.data<f32>([0.25, 0.0, 0.0, 0.16666666666666
       const d3 = load<f32>(s, 12);
       const d4 = load<f32>(s, 16);
       const d5 = load<f32>(s, 20);
+      const be1: f32 = (<f32>4.0 * d2 - d4);
+      const bo1: f32 = (<f32>4.0 * d1 - d3);
+      store<f32>(dst + 1 * step + (t << 2), (be1 + bo1));
+      store<f32>(dst + 2 * step + (t << 2), (be1 - bo1));
+      const be3: f32 = (-d2 + d4);
+      const bo3: f32 = (<f32>-2.0 * d1 + <f32>2.0 * d3);
+      store<f32>(dst + 3 * step + (t << 2), (be3 + bo3));
+      store<f32>(dst + 4 * step + (t << 2), (be3 - bo3));
       store<f32>(dst + 0 * step + (t << 2), ((<f32>4.0 * d0 + <f32>-5.0 * d2) + d4));
-      store<f32>(dst + 1 * step + (t << 2), (((<f32>4.0 * d1 + <f32>4.0 * d2) - d3) - d4));
-      store<f32>(dst + 2 * step + (t << 2), (((<f32>-4.0 * d1 + <f32>4.0 * d2) + d3) - d4));
-      store<f32>(dst + 3 * step + (t << 2), (((<f32>-2.0 * d1 - d2) + <f32>2.0 * d3) + d4));
-      store<f32>(dst + 4 * step + (t << 2), (((<f32>2.0 * d1 - d2) + <f32>-2.0 * d3) + d4));
       store<f32>(dst + 5 * step + (t << 2), ((<f32>4.0 * d1 + <f32>-5.0 * d3) + d5));
     }
   }
@@ -66,10 +74,12 @@ export const WINO_G3: usize = memory.data<f32>([0.25, 0.0, 0.0, 0.16666666666666
     const m4 = v128.load(src + 4 * step);
     const m5 = v128.load(src + 5 * step);
     const vb = f32x4.splat(b0);
-    const o0 = f32x4.add(f32x4.add(f32x4.add(f32x4.add(f32x4.add(vb, m0), m1), m2), m3), m4);
-    const o1 = f32x4.add(f32x4.add(f32x4.sub(f32x4.add(vb, m1), m2), f32x4.mul(f32x4.splat(2.0), m3)), f32x4.mul(f32x4.splat(-2.0), m4));
-    const o2 = f32x4.add(f32x4.add(f32x4.add(f32x4.add(vb, m1), m2), f32x4.mul(f32x4.splat(4.0), m3)), f32x4.mul(f32x4.splat(4.0), m4));
-    const o3 = f32x4.add(f32x4.add(f32x4.add(f32x4.sub(f32x4.add(vb, m1), m2), f32x4.mul(f32x4.splat(8.0), m3)), f32x4.mul(f32x4.splat(-8.0), m4)), m5);
+    const s1 = f32x4.add(m1, m2), q1 = f32x4.sub(m1, m2);
+    const s3 = f32x4.add(m3, m4), q3 = f32x4.sub(m3, m4);
+    const o0 = f32x4.add(f32x4.add(f32x4.add(vb, m0), s1), s3);
+    const o1 = f32x4.add(f32x4.add(vb, q1), f32x4.mul(f32x4.splat(2.0), q3));
+    const o2 = f32x4.add(f32x4.add(vb, s1), f32x4.mul(f32x4.splat(4.0), s3));
+    const o3 = f32x4.add(f32x4.add(f32x4.add(vb, q1), f32x4.mul(f32x4.splat(8.0), q3)), m5);
     const t0 = f32x4.shuffle(o0, o1, 0, 4, 1, 5), t1 = f32x4.shuffle(o0, o1, 2, 6, 3, 7);
     const t2 = f32x4.shuffle(o2, o3, 0, 4, 1, 5), t3 = f32x4.shuffle(o2, o3, 2, 6, 3, 7);
     const r0 = f32x4.shuffle(t0, t2, 0, 1, 4, 5), r1 = f32x4.shuffle(t0, t2, 2, 3, 6, 7);
@@ -89,10 +99,12 @@ export const WINO_G3: usize = memory.data<f32>([0.25, 0.0, 0.0, 0.16666666666666
       const m3 = load<f32>(s + 3 * step);
       const m4 = load<f32>(s + 4 * step);
       const m5 = load<f32>(s + 5 * step);
-      if (4 * t + 0 < n) store<f32>(y + (<usize>(4 * t + 0) << 2), (((((b0 + m0) + m1) + m2) + m3) + m4));
-      if (4 * t + 1 < n) store<f32>(y + (<usize>(4 * t + 1) << 2), ((((b0 + m1) - m2) + <f32>2.0 * m3) + <f32>-2.0 * m4));
-      if (4 * t + 2 < n) store<f32>(y + (<usize>(4 * t + 2) << 2), ((((b0 + m1) + m2) + <f32>4.0 * m3) + <f32>4.0 * m4));
-      if (4 * t + 3 < n) store<f32>(y + (<usize>(4 * t + 3) << 2), (((((b0 + m1) - m2) + <f32>8.0 * m3) + <f32>-8.0 * m4) + m5));
+      const s1: f32 = m1 + m2, q1: f32 = m1 - m2;
+      const s3: f32 = m3 + m4, q3: f32 = m3 - m4;
+      if (4 * t + 0 < n) store<f32>(y + (<usize>(4 * t + 0) << 2), (((b0 + m0) + s1) + s3));
+      if (4 * t + 1 < n) store<f32>(y + (<usize>(4 * t + 1) << 2), ((b0 + q1) + <f32>2.0 * q3));
+      if (4 * t + 2 < n) store<f32>(y + (<usize>(4 * t + 2) << 2), ((b0 + s1) + <f32>4.0 * s3));
+      if (4 * t + 3 < n) store<f32>(y + (<usize>(4 * t + 3) << 2), (((b0 + q1) + <f32>8.0 * q3) + m5));
     }
   }
 }
@@ -105,11 +117,15 @@ export const WINO_G3: usize = memory.data<f32>([0.25, 0.0, 0.0, 0.16666666666666
     const t2 = f32x4.shuffle(r2, r3, 0, 4, 1, 5), t3 = f32x4.shuffle(r2, r3, 2, 6, 3, 7);
     const e0 = f32x4.shuffle(t0, t2, 0, 1, 4, 5), e1 = f32x4.shuffle(t0, t2, 2, 3, 6, 7);
     const e2 = f32x4.shuffle(t1, t3, 0, 1, 4, 5), e3 = f32x4.shuffle(t1, t3, 2, 3, 6, 7);
+    const ae1 = f32x4.add(e0, e2);
+    const ao1 = f32x4.add(e1, e3);
+    v128.store(dst + 1 * step, f32x4.add(ae1, ao1));
+    v128.store(dst + 2 * step, f32x4.sub(ae1, ao1));
+    const ae3 = f32x4.add(e0, f32x4.mul(f32x4.splat(4.0), e2));
+    const ao3 = f32x4.add(f32x4.mul(f32x4.splat(2.0), e1), f32x4.mul(f32x4.splat(8.0), e3));
+    v128.store(dst + 3 * step, f32x4.add(ae3, ao3));
+    v128.store(dst + 4 * step, f32x4.sub(ae3, ao3));
     v128.store(dst + 0 * step, e0);
-    v128.store(dst + 1 * step, f32x4.add(f32x4.add(f32x4.add(e0, e1), e2), e3));
-    v128.store(dst + 2 * step, f32x4.sub(f32x4.add(f32x4.sub(e0, e1), e2), e3));
-    v128.store(dst + 3 * step, f32x4.add(f32x4.add(f32x4.add(e0, f32x4.mul(f32x4.splat(2.0), e1)), f32x4.mul(f32x4.splat(4.0), e2)), f32x4.mul(f32x4.splat(8.0), e3)));
-    v128.store(dst + 4 * step, f32x4.add(f32x4.add(f32x4.add(e0, f32x4.mul(f32x4.splat(-2.0), e1)), f32x4.mul(f32x4.splat(4.0), e2)), f32x4.mul(f32x4.splat(-8.0), e3)));
     v128.store(dst + 5 * step, e3);
   } else {
     for (let t: usize = 0; t < 4; t++) {
@@ -118,11 +134,15 @@ export const WINO_G3: usize = memory.data<f32>([0.25, 0.0, 0.0, 0.16666666666666
       const e1 = load<f32>(s, 4);
       const e2 = load<f32>(s, 8);
       const e3 = load<f32>(s, 12);
+      const ae1: f32 = (e0 + e2);
+      const ao1: f32 = (e1 + e3);
+      store<f32>(dst + 1 * step + (t << 2), (ae1 + ao1));
+      store<f32>(dst + 2 * step + (t << 2), (ae1 - ao1));
+      const ae3: f32 = (e0 + <f32>4.0 * e2);
+      const ao3: f32 = (<f32>2.0 * e1 + <f32>8.0 * e3);
+      store<f32>(dst + 3 * step + (t << 2), (ae3 + ao3));
+      store<f32>(dst + 4 * step + (t << 2), (ae3 - ao3));
       store<f32>(dst + 0 * step + (t << 2), e0);
-      store<f32>(dst + 1 * step + (t << 2), (((e0 + e1) + e2) + e3));
-      store<f32>(dst + 2 * step + (t << 2), (((e0 - e1) + e2) - e3));
-      store<f32>(dst + 3 * step + (t << 2), (((e0 + <f32>2.0 * e1) + <f32>4.0 * e2) + <f32>8.0 * e3));
-      store<f32>(dst + 4 * step + (t << 2), (((e0 + <f32>-2.0 * e1) + <f32>4.0 * e2) + <f32>-8.0 * e3));
       store<f32>(dst + 5 * step + (t << 2), e3);
     }
   }
@@ -141,13 +161,19 @@ export const WINO_G5: usize = memory.data<f32>([0.25, 0.0, 0.0, 0.0, 0.0, 0.0555
     t2 = f32x4.shuffle(r3, r4, 0, 4, 1, 5); t3 = f32x4.shuffle(r3, r4, 2, 6, 3, 7);
     const d4 = f32x4.shuffle(t0, t2, 0, 1, 4, 5), d5 = f32x4.shuffle(t0, t2, 2, 3, 6, 7);
     const d6 = f32x4.shuffle(t1, t3, 0, 1, 4, 5), d7 = f32x4.shuffle(t1, t3, 2, 3, 6, 7);
+    const be1 = f32x4.add(f32x4.add(f32x4.mul(f32x4.splat(-4.0), d2), f32x4.mul(f32x4.splat(17.0), d4)), f32x4.mul(f32x4.splat(-4.0), d6));
+    const bo1 = f32x4.add(f32x4.add(f32x4.mul(f32x4.splat(-4.0), d1), f32x4.mul(f32x4.splat(17.0), d3)), f32x4.mul(f32x4.splat(-4.0), d5));
+    v128.store(dst + 1 * step, f32x4.add(be1, bo1));
+    v128.store(dst + 2 * step, f32x4.sub(be1, bo1));
+    const be3 = f32x4.add(f32x4.add(d2, f32x4.mul(f32x4.splat(-5.0), d4)), f32x4.mul(f32x4.splat(4.0), d6));
+    const bo3 = f32x4.add(f32x4.add(f32x4.mul(f32x4.splat(2.0), d1), f32x4.mul(f32x4.splat(-10.0), d3)), f32x4.mul(f32x4.splat(8.0), d5));
+    v128.store(dst + 3 * step, f32x4.add(be3, bo3));
+    v128.store(dst + 4 * step, f32x4.sub(be3, bo3));
+    const be5 = f32x4.add(f32x4.add(f32x4.mul(f32x4.splat(128.0), d2), f32x4.mul(f32x4.splat(-160.0), d4)), f32x4.mul(f32x4.splat(32.0), d6));
+    const bo5 = f32x4.add(f32x4.add(f32x4.mul(f32x4.splat(64.0), d1), f32x4.mul(f32x4.splat(-80.0), d3)), f32x4.mul(f32x4.splat(16.0), d5));
+    v128.store(dst + 5 * step, f32x4.add(be5, bo5));
+    v128.store(dst + 6 * step, f32x4.sub(be5, bo5));
     v128.store(dst + 0 * step, f32x4.add(f32x4.add(f32x4.add(f32x4.mul(f32x4.splat(4.0), d0), f32x4.mul(f32x4.splat(-21.0), d2)), f32x4.mul(f32x4.splat(21.0), d4)), f32x4.mul(f32x4.splat(-4.0), d6)));
-    v128.store(dst + 1 * step, f32x4.add(f32x4.add(f32x4.add(f32x4.add(f32x4.add(f32x4.mul(f32x4.splat(-4.0), d1), f32x4.mul(f32x4.splat(-4.0), d2)), f32x4.mul(f32x4.splat(17.0), d3)), f32x4.mul(f32x4.splat(17.0), d4)), f32x4.mul(f32x4.splat(-4.0), d5)), f32x4.mul(f32x4.splat(-4.0), d6)));
-    v128.store(dst + 2 * step, f32x4.add(f32x4.add(f32x4.add(f32x4.add(f32x4.add(f32x4.mul(f32x4.splat(4.0), d1), f32x4.mul(f32x4.splat(-4.0), d2)), f32x4.mul(f32x4.splat(-17.0), d3)), f32x4.mul(f32x4.splat(17.0), d4)), f32x4.mul(f32x4.splat(4.0), d5)), f32x4.mul(f32x4.splat(-4.0), d6)));
-    v128.store(dst + 3 * step, f32x4.add(f32x4.add(f32x4.add(f32x4.add(f32x4.add(f32x4.mul(f32x4.splat(2.0), d1), d2), f32x4.mul(f32x4.splat(-10.0), d3)), f32x4.mul(f32x4.splat(-5.0), d4)), f32x4.mul(f32x4.splat(8.0), d5)), f32x4.mul(f32x4.splat(4.0), d6)));
-    v128.store(dst + 4 * step, f32x4.add(f32x4.add(f32x4.add(f32x4.add(f32x4.add(f32x4.mul(f32x4.splat(-2.0), d1), d2), f32x4.mul(f32x4.splat(10.0), d3)), f32x4.mul(f32x4.splat(-5.0), d4)), f32x4.mul(f32x4.splat(-8.0), d5)), f32x4.mul(f32x4.splat(4.0), d6)));
-    v128.store(dst + 5 * step, f32x4.add(f32x4.add(f32x4.add(f32x4.add(f32x4.add(f32x4.mul(f32x4.splat(64.0), d1), f32x4.mul(f32x4.splat(128.0), d2)), f32x4.mul(f32x4.splat(-80.0), d3)), f32x4.mul(f32x4.splat(-160.0), d4)), f32x4.mul(f32x4.splat(16.0), d5)), f32x4.mul(f32x4.splat(32.0), d6)));
-    v128.store(dst + 6 * step, f32x4.add(f32x4.add(f32x4.add(f32x4.add(f32x4.add(f32x4.mul(f32x4.splat(-64.0), d1), f32x4.mul(f32x4.splat(128.0), d2)), f32x4.mul(f32x4.splat(80.0), d3)), f32x4.mul(f32x4.splat(-160.0), d4)), f32x4.mul(f32x4.splat(-16.0), d5)), f32x4.mul(f32x4.splat(32.0), d6)));
     v128.store(dst + 7 * step, f32x4.add(f32x4.add(f32x4.add(f32x4.mul(f32x4.splat(-4.0), d1), f32x4.mul(f32x4.splat(21.0), d3)), f32x4.mul(f32x4.splat(-21.0), d5)), f32x4.mul(f32x4.splat(4.0), d7)));
   } else {
     for (let t: usize = 0; t < 4; t++) {
@@ -160,13 +186,19 @@ export const WINO_G5: usize = memory.data<f32>([0.25, 0.0, 0.0, 0.0, 0.0, 0.0555
       const d5 = load<f32>(s, 20);
       const d6 = load<f32>(s, 24);
       const d7 = load<f32>(s, 28);
+      const be1: f32 = ((<f32>-4.0 * d2 + <f32>17.0 * d4) + <f32>-4.0 * d6);
+      const bo1: f32 = ((<f32>-4.0 * d1 + <f32>17.0 * d3) + <f32>-4.0 * d5);
+      store<f32>(dst + 1 * step + (t << 2), (be1 + bo1));
+      store<f32>(dst + 2 * step + (t << 2), (be1 - bo1));
+      const be3: f32 = ((d2 + <f32>-5.0 * d4) + <f32>4.0 * d6);
+      const bo3: f32 = ((<f32>2.0 * d1 + <f32>-10.0 * d3) + <f32>8.0 * d5);
+      store<f32>(dst + 3 * step + (t << 2), (be3 + bo3));
+      store<f32>(dst + 4 * step + (t << 2), (be3 - bo3));
+      const be5: f32 = ((<f32>128.0 * d2 + <f32>-160.0 * d4) + <f32>32.0 * d6);
+      const bo5: f32 = ((<f32>64.0 * d1 + <f32>-80.0 * d3) + <f32>16.0 * d5);
+      store<f32>(dst + 5 * step + (t << 2), (be5 + bo5));
+      store<f32>(dst + 6 * step + (t << 2), (be5 - bo5));
       store<f32>(dst + 0 * step + (t << 2), (((<f32>4.0 * d0 + <f32>-21.0 * d2) + <f32>21.0 * d4) + <f32>-4.0 * d6));
-      store<f32>(dst + 1 * step + (t << 2), (((((<f32>-4.0 * d1 + <f32>-4.0 * d2) + <f32>17.0 * d3) + <f32>17.0 * d4) + <f32>-4.0 * d5) + <f32>-4.0 * d6));
-      store<f32>(dst + 2 * step + (t << 2), (((((<f32>4.0 * d1 + <f32>-4.0 * d2) + <f32>-17.0 * d3) + <f32>17.0 * d4) + <f32>4.0 * d5) + <f32>-4.0 * d6));
-      store<f32>(dst + 3 * step + (t << 2), (((((<f32>2.0 * d1 + d2) + <f32>-10.0 * d3) + <f32>-5.0 * d4) + <f32>8.0 * d5) + <f32>4.0 * d6));
-      store<f32>(dst + 4 * step + (t << 2), (((((<f32>-2.0 * d1 + d2) + <f32>10.0 * d3) + <f32>-5.0 * d4) + <f32>-8.0 * d5) + <f32>4.0 * d6));
-      store<f32>(dst + 5 * step + (t << 2), (((((<f32>64.0 * d1 + <f32>128.0 * d2) + <f32>-80.0 * d3) + <f32>-160.0 * d4) + <f32>16.0 * d5) + <f32>32.0 * d6));
-      store<f32>(dst + 6 * step + (t << 2), (((((<f32>-64.0 * d1 + <f32>128.0 * d2) + <f32>80.0 * d3) + <f32>-160.0 * d4) + <f32>-16.0 * d5) + <f32>32.0 * d6));
       store<f32>(dst + 7 * step + (t << 2), (((<f32>-4.0 * d1 + <f32>21.0 * d3) + <f32>-21.0 * d5) + <f32>4.0 * d7));
     }
   }
@@ -184,10 +216,13 @@ export const WINO_G5: usize = memory.data<f32>([0.25, 0.0, 0.0, 0.0, 0.0, 0.0555
     const m6 = v128.load(src + 6 * step);
     const m7 = v128.load(src + 7 * step);
     const vb = f32x4.splat(b0);
-    const o0 = f32x4.add(f32x4.add(f32x4.add(f32x4.add(f32x4.add(f32x4.add(f32x4.add(vb, m0), m1), m2), m3), m4), m5), m6);
-    const o1 = f32x4.add(f32x4.add(f32x4.add(f32x4.add(f32x4.sub(f32x4.add(vb, m1), m2), f32x4.mul(f32x4.splat(2.0), m3)), f32x4.mul(f32x4.splat(-2.0), m4)), f32x4.mul(f32x4.splat(0.5), m5)), f32x4.mul(f32x4.splat(-0.5), m6));
-    const o2 = f32x4.add(f32x4.add(f32x4.add(f32x4.add(f32x4.add(f32x4.add(vb, m1), m2), f32x4.mul(f32x4.splat(4.0), m3)), f32x4.mul(f32x4.splat(4.0), m4)), f32x4.mul(f32x4.splat(0.25), m5)), f32x4.mul(f32x4.splat(0.25), m6));
-    const o3 = f32x4.add(f32x4.add(f32x4.add(f32x4.add(f32x4.add(f32x4.sub(f32x4.add(vb, m1), m2), f32x4.mul(f32x4.splat(8.0), m3)), f32x4.mul(f32x4.splat(-8.0), m4)), f32x4.mul(f32x4.splat(0.125), m5)), f32x4.mul(f32x4.splat(-0.125), m6)), m7);
+    const s1 = f32x4.add(m1, m2), q1 = f32x4.sub(m1, m2);
+    const s3 = f32x4.add(m3, m4), q3 = f32x4.sub(m3, m4);
+    const s5 = f32x4.add(m5, m6), q5 = f32x4.sub(m5, m6);
+    const o0 = f32x4.add(f32x4.add(f32x4.add(f32x4.add(vb, m0), s1), s3), s5);
+    const o1 = f32x4.add(f32x4.add(f32x4.add(vb, q1), f32x4.mul(f32x4.splat(2.0), q3)), f32x4.mul(f32x4.splat(0.5), q5));
+    const o2 = f32x4.add(f32x4.add(f32x4.add(vb, s1), f32x4.mul(f32x4.splat(4.0), s3)), f32x4.mul(f32x4.splat(0.25), s5));
+    const o3 = f32x4.add(f32x4.add(f32x4.add(f32x4.add(vb, q1), f32x4.mul(f32x4.splat(8.0), q3)), f32x4.mul(f32x4.splat(0.125), q5)), m7);
     const t0 = f32x4.shuffle(o0, o1, 0, 4, 1, 5), t1 = f32x4.shuffle(o0, o1, 2, 6, 3, 7);
     const t2 = f32x4.shuffle(o2, o3, 0, 4, 1, 5), t3 = f32x4.shuffle(o2, o3, 2, 6, 3, 7);
     const r0 = f32x4.shuffle(t0, t2, 0, 1, 4, 5), r1 = f32x4.shuffle(t0, t2, 2, 3, 6, 7);
@@ -209,10 +244,13 @@ export const WINO_G5: usize = memory.data<f32>([0.25, 0.0, 0.0, 0.0, 0.0, 0.0555
       const m5 = load<f32>(s + 5 * step);
       const m6 = load<f32>(s + 6 * step);
       const m7 = load<f32>(s + 7 * step);
-      if (4 * t + 0 < n) store<f32>(y + (<usize>(4 * t + 0) << 2), (((((((b0 + m0) + m1) + m2) + m3) + m4) + m5) + m6));
-      if (4 * t + 1 < n) store<f32>(y + (<usize>(4 * t + 1) << 2), ((((((b0 + m1) - m2) + <f32>2.0 * m3) + <f32>-2.0 * m4) + <f32>0.5 * m5) + <f32>-0.5 * m6));
-      if (4 * t + 2 < n) store<f32>(y + (<usize>(4 * t + 2) << 2), ((((((b0 + m1) + m2) + <f32>4.0 * m3) + <f32>4.0 * m4) + <f32>0.25 * m5) + <f32>0.25 * m6));
-      if (4 * t + 3 < n) store<f32>(y + (<usize>(4 * t + 3) << 2), (((((((b0 + m1) - m2) + <f32>8.0 * m3) + <f32>-8.0 * m4) + <f32>0.125 * m5) + <f32>-0.125 * m6) + m7));
+      const s1: f32 = m1 + m2, q1: f32 = m1 - m2;
+      const s3: f32 = m3 + m4, q3: f32 = m3 - m4;
+      const s5: f32 = m5 + m6, q5: f32 = m5 - m6;
+      if (4 * t + 0 < n) store<f32>(y + (<usize>(4 * t + 0) << 2), ((((b0 + m0) + s1) + s3) + s5));
+      if (4 * t + 1 < n) store<f32>(y + (<usize>(4 * t + 1) << 2), (((b0 + q1) + <f32>2.0 * q3) + <f32>0.5 * q5));
+      if (4 * t + 2 < n) store<f32>(y + (<usize>(4 * t + 2) << 2), (((b0 + s1) + <f32>4.0 * s3) + <f32>0.25 * s5));
+      if (4 * t + 3 < n) store<f32>(y + (<usize>(4 * t + 3) << 2), ((((b0 + q1) + <f32>8.0 * q3) + <f32>0.125 * q5) + m7));
     }
   }
 }
@@ -225,13 +263,19 @@ export const WINO_G5: usize = memory.data<f32>([0.25, 0.0, 0.0, 0.0, 0.0, 0.0555
     const t2 = f32x4.shuffle(r2, r3, 0, 4, 1, 5), t3 = f32x4.shuffle(r2, r3, 2, 6, 3, 7);
     const e0 = f32x4.shuffle(t0, t2, 0, 1, 4, 5), e1 = f32x4.shuffle(t0, t2, 2, 3, 6, 7);
     const e2 = f32x4.shuffle(t1, t3, 0, 1, 4, 5), e3 = f32x4.shuffle(t1, t3, 2, 3, 6, 7);
+    const ae1 = f32x4.add(e0, e2);
+    const ao1 = f32x4.add(e1, e3);
+    v128.store(dst + 1 * step, f32x4.add(ae1, ao1));
+    v128.store(dst + 2 * step, f32x4.sub(ae1, ao1));
+    const ae3 = f32x4.add(e0, f32x4.mul(f32x4.splat(4.0), e2));
+    const ao3 = f32x4.add(f32x4.mul(f32x4.splat(2.0), e1), f32x4.mul(f32x4.splat(8.0), e3));
+    v128.store(dst + 3 * step, f32x4.add(ae3, ao3));
+    v128.store(dst + 4 * step, f32x4.sub(ae3, ao3));
+    const ae5 = f32x4.add(e0, f32x4.mul(f32x4.splat(0.25), e2));
+    const ao5 = f32x4.add(f32x4.mul(f32x4.splat(0.5), e1), f32x4.mul(f32x4.splat(0.125), e3));
+    v128.store(dst + 5 * step, f32x4.add(ae5, ao5));
+    v128.store(dst + 6 * step, f32x4.sub(ae5, ao5));
     v128.store(dst + 0 * step, e0);
-    v128.store(dst + 1 * step, f32x4.add(f32x4.add(f32x4.add(e0, e1), e2), e3));
-    v128.store(dst + 2 * step, f32x4.sub(f32x4.add(f32x4.sub(e0, e1), e2), e3));
-    v128.store(dst + 3 * step, f32x4.add(f32x4.add(f32x4.add(e0, f32x4.mul(f32x4.splat(2.0), e1)), f32x4.mul(f32x4.splat(4.0), e2)), f32x4.mul(f32x4.splat(8.0), e3)));
-    v128.store(dst + 4 * step, f32x4.add(f32x4.add(f32x4.add(e0, f32x4.mul(f32x4.splat(-2.0), e1)), f32x4.mul(f32x4.splat(4.0), e2)), f32x4.mul(f32x4.splat(-8.0), e3)));
-    v128.store(dst + 5 * step, f32x4.add(f32x4.add(f32x4.add(e0, f32x4.mul(f32x4.splat(0.5), e1)), f32x4.mul(f32x4.splat(0.25), e2)), f32x4.mul(f32x4.splat(0.125), e3)));
-    v128.store(dst + 6 * step, f32x4.add(f32x4.add(f32x4.add(e0, f32x4.mul(f32x4.splat(-0.5), e1)), f32x4.mul(f32x4.splat(0.25), e2)), f32x4.mul(f32x4.splat(-0.125), e3)));
     v128.store(dst + 7 * step, e3);
   } else {
     for (let t: usize = 0; t < 4; t++) {
@@ -240,13 +284,19 @@ export const WINO_G5: usize = memory.data<f32>([0.25, 0.0, 0.0, 0.0, 0.0, 0.0555
       const e1 = load<f32>(s, 4);
       const e2 = load<f32>(s, 8);
       const e3 = load<f32>(s, 12);
+      const ae1: f32 = (e0 + e2);
+      const ao1: f32 = (e1 + e3);
+      store<f32>(dst + 1 * step + (t << 2), (ae1 + ao1));
+      store<f32>(dst + 2 * step + (t << 2), (ae1 - ao1));
+      const ae3: f32 = (e0 + <f32>4.0 * e2);
+      const ao3: f32 = (<f32>2.0 * e1 + <f32>8.0 * e3);
+      store<f32>(dst + 3 * step + (t << 2), (ae3 + ao3));
+      store<f32>(dst + 4 * step + (t << 2), (ae3 - ao3));
+      const ae5: f32 = (e0 + <f32>0.25 * e2);
+      const ao5: f32 = (<f32>0.5 * e1 + <f32>0.125 * e3);
+      store<f32>(dst + 5 * step + (t << 2), (ae5 + ao5));
+      store<f32>(dst + 6 * step + (t << 2), (ae5 - ao5));
       store<f32>(dst + 0 * step + (t << 2), e0);
-      store<f32>(dst + 1 * step + (t << 2), (((e0 + e1) + e2) + e3));
-      store<f32>(dst + 2 * step + (t << 2), (((e0 - e1) + e2) - e3));
-      store<f32>(dst + 3 * step + (t << 2), (((e0 + <f32>2.0 * e1) + <f32>4.0 * e2) + <f32>8.0 * e3));
-      store<f32>(dst + 4 * step + (t << 2), (((e0 + <f32>-2.0 * e1) + <f32>4.0 * e2) + <f32>-8.0 * e3));
-      store<f32>(dst + 5 * step + (t << 2), (((e0 + <f32>0.5 * e1) + <f32>0.25 * e2) + <f32>0.125 * e3));
-      store<f32>(dst + 6 * step + (t << 2), (((e0 + <f32>-0.5 * e1) + <f32>0.25 * e2) + <f32>-0.125 * e3));
       store<f32>(dst + 7 * step + (t << 2), e3);
     }
   }
@@ -266,13 +316,19 @@ export const WINO_G63: usize = memory.data<f32>([0.25, 0.0, 0.0, 0.0555555555555
     t2 = f32x4.shuffle(r2, r3, 0, 4, 1, 5); t3 = f32x4.shuffle(r2, r3, 2, 6, 3, 7);
     const d4 = f32x4.shuffle(t0, t2, 0, 1, 4, 5), d5 = f32x4.shuffle(t0, t2, 2, 3, 6, 7);
     const d6 = f32x4.shuffle(t1, t3, 0, 1, 4, 5), d7 = f32x4.shuffle(t1, t3, 2, 3, 6, 7);
+    const be1 = f32x4.add(f32x4.add(f32x4.mul(f32x4.splat(-4.0), d2), f32x4.mul(f32x4.splat(17.0), d4)), f32x4.mul(f32x4.splat(-4.0), d6));
+    const bo1 = f32x4.add(f32x4.add(f32x4.mul(f32x4.splat(-4.0), d1), f32x4.mul(f32x4.splat(17.0), d3)), f32x4.mul(f32x4.splat(-4.0), d5));
+    v128.store(dst + 1 * step, f32x4.add(be1, bo1));
+    v128.store(dst + 2 * step, f32x4.sub(be1, bo1));
+    const be3 = f32x4.add(f32x4.add(d2, f32x4.mul(f32x4.splat(-5.0), d4)), f32x4.mul(f32x4.splat(4.0), d6));
+    const bo3 = f32x4.add(f32x4.add(f32x4.mul(f32x4.splat(2.0), d1), f32x4.mul(f32x4.splat(-10.0), d3)), f32x4.mul(f32x4.splat(8.0), d5));
+    v128.store(dst + 3 * step, f32x4.add(be3, bo3));
+    v128.store(dst + 4 * step, f32x4.sub(be3, bo3));
+    const be5 = f32x4.add(f32x4.add(f32x4.mul(f32x4.splat(128.0), d2), f32x4.mul(f32x4.splat(-160.0), d4)), f32x4.mul(f32x4.splat(32.0), d6));
+    const bo5 = f32x4.add(f32x4.add(f32x4.mul(f32x4.splat(64.0), d1), f32x4.mul(f32x4.splat(-80.0), d3)), f32x4.mul(f32x4.splat(16.0), d5));
+    v128.store(dst + 5 * step, f32x4.add(be5, bo5));
+    v128.store(dst + 6 * step, f32x4.sub(be5, bo5));
     v128.store(dst + 0 * step, f32x4.add(f32x4.add(f32x4.add(f32x4.mul(f32x4.splat(4.0), d0), f32x4.mul(f32x4.splat(-21.0), d2)), f32x4.mul(f32x4.splat(21.0), d4)), f32x4.mul(f32x4.splat(-4.0), d6)));
-    v128.store(dst + 1 * step, f32x4.add(f32x4.add(f32x4.add(f32x4.add(f32x4.add(f32x4.mul(f32x4.splat(-4.0), d1), f32x4.mul(f32x4.splat(-4.0), d2)), f32x4.mul(f32x4.splat(17.0), d3)), f32x4.mul(f32x4.splat(17.0), d4)), f32x4.mul(f32x4.splat(-4.0), d5)), f32x4.mul(f32x4.splat(-4.0), d6)));
-    v128.store(dst + 2 * step, f32x4.add(f32x4.add(f32x4.add(f32x4.add(f32x4.add(f32x4.mul(f32x4.splat(4.0), d1), f32x4.mul(f32x4.splat(-4.0), d2)), f32x4.mul(f32x4.splat(-17.0), d3)), f32x4.mul(f32x4.splat(17.0), d4)), f32x4.mul(f32x4.splat(4.0), d5)), f32x4.mul(f32x4.splat(-4.0), d6)));
-    v128.store(dst + 3 * step, f32x4.add(f32x4.add(f32x4.add(f32x4.add(f32x4.add(f32x4.mul(f32x4.splat(2.0), d1), d2), f32x4.mul(f32x4.splat(-10.0), d3)), f32x4.mul(f32x4.splat(-5.0), d4)), f32x4.mul(f32x4.splat(8.0), d5)), f32x4.mul(f32x4.splat(4.0), d6)));
-    v128.store(dst + 4 * step, f32x4.add(f32x4.add(f32x4.add(f32x4.add(f32x4.add(f32x4.mul(f32x4.splat(-2.0), d1), d2), f32x4.mul(f32x4.splat(10.0), d3)), f32x4.mul(f32x4.splat(-5.0), d4)), f32x4.mul(f32x4.splat(-8.0), d5)), f32x4.mul(f32x4.splat(4.0), d6)));
-    v128.store(dst + 5 * step, f32x4.add(f32x4.add(f32x4.add(f32x4.add(f32x4.add(f32x4.mul(f32x4.splat(64.0), d1), f32x4.mul(f32x4.splat(128.0), d2)), f32x4.mul(f32x4.splat(-80.0), d3)), f32x4.mul(f32x4.splat(-160.0), d4)), f32x4.mul(f32x4.splat(16.0), d5)), f32x4.mul(f32x4.splat(32.0), d6)));
-    v128.store(dst + 6 * step, f32x4.add(f32x4.add(f32x4.add(f32x4.add(f32x4.add(f32x4.mul(f32x4.splat(-64.0), d1), f32x4.mul(f32x4.splat(128.0), d2)), f32x4.mul(f32x4.splat(80.0), d3)), f32x4.mul(f32x4.splat(-160.0), d4)), f32x4.mul(f32x4.splat(-16.0), d5)), f32x4.mul(f32x4.splat(32.0), d6)));
     v128.store(dst + 7 * step, f32x4.add(f32x4.add(f32x4.add(f32x4.mul(f32x4.splat(-4.0), d1), f32x4.mul(f32x4.splat(21.0), d3)), f32x4.mul(f32x4.splat(-21.0), d5)), f32x4.mul(f32x4.splat(4.0), d7)));
   } else {
     for (let t: usize = 0; t < 4; t++) {
@@ -285,13 +341,19 @@ export const WINO_G63: usize = memory.data<f32>([0.25, 0.0, 0.0, 0.0555555555555
       const d5 = load<f32>(s, 20);
       const d6 = load<f32>(s, 24);
       const d7 = load<f32>(s, 28);
+      const be1: f32 = ((<f32>-4.0 * d2 + <f32>17.0 * d4) + <f32>-4.0 * d6);
+      const bo1: f32 = ((<f32>-4.0 * d1 + <f32>17.0 * d3) + <f32>-4.0 * d5);
+      store<f32>(dst + 1 * step + (t << 2), (be1 + bo1));
+      store<f32>(dst + 2 * step + (t << 2), (be1 - bo1));
+      const be3: f32 = ((d2 + <f32>-5.0 * d4) + <f32>4.0 * d6);
+      const bo3: f32 = ((<f32>2.0 * d1 + <f32>-10.0 * d3) + <f32>8.0 * d5);
+      store<f32>(dst + 3 * step + (t << 2), (be3 + bo3));
+      store<f32>(dst + 4 * step + (t << 2), (be3 - bo3));
+      const be5: f32 = ((<f32>128.0 * d2 + <f32>-160.0 * d4) + <f32>32.0 * d6);
+      const bo5: f32 = ((<f32>64.0 * d1 + <f32>-80.0 * d3) + <f32>16.0 * d5);
+      store<f32>(dst + 5 * step + (t << 2), (be5 + bo5));
+      store<f32>(dst + 6 * step + (t << 2), (be5 - bo5));
       store<f32>(dst + 0 * step + (t << 2), (((<f32>4.0 * d0 + <f32>-21.0 * d2) + <f32>21.0 * d4) + <f32>-4.0 * d6));
-      store<f32>(dst + 1 * step + (t << 2), (((((<f32>-4.0 * d1 + <f32>-4.0 * d2) + <f32>17.0 * d3) + <f32>17.0 * d4) + <f32>-4.0 * d5) + <f32>-4.0 * d6));
-      store<f32>(dst + 2 * step + (t << 2), (((((<f32>4.0 * d1 + <f32>-4.0 * d2) + <f32>-17.0 * d3) + <f32>17.0 * d4) + <f32>4.0 * d5) + <f32>-4.0 * d6));
-      store<f32>(dst + 3 * step + (t << 2), (((((<f32>2.0 * d1 + d2) + <f32>-10.0 * d3) + <f32>-5.0 * d4) + <f32>8.0 * d5) + <f32>4.0 * d6));
-      store<f32>(dst + 4 * step + (t << 2), (((((<f32>-2.0 * d1 + d2) + <f32>10.0 * d3) + <f32>-5.0 * d4) + <f32>-8.0 * d5) + <f32>4.0 * d6));
-      store<f32>(dst + 5 * step + (t << 2), (((((<f32>64.0 * d1 + <f32>128.0 * d2) + <f32>-80.0 * d3) + <f32>-160.0 * d4) + <f32>16.0 * d5) + <f32>32.0 * d6));
-      store<f32>(dst + 6 * step + (t << 2), (((((<f32>-64.0 * d1 + <f32>128.0 * d2) + <f32>80.0 * d3) + <f32>-160.0 * d4) + <f32>-16.0 * d5) + <f32>32.0 * d6));
       store<f32>(dst + 7 * step + (t << 2), (((<f32>-4.0 * d1 + <f32>21.0 * d3) + <f32>-21.0 * d5) + <f32>4.0 * d7));
     }
   }
@@ -309,12 +371,15 @@ export const WINO_G63: usize = memory.data<f32>([0.25, 0.0, 0.0, 0.0555555555555
     const m6 = v128.load(src + 6 * step);
     const m7 = v128.load(src + 7 * step);
     const vb = f32x4.splat(b0);
-    const o0 = f32x4.add(f32x4.add(f32x4.add(f32x4.add(f32x4.add(f32x4.add(f32x4.add(vb, m0), m1), m2), m3), m4), m5), m6);
-    const o1 = f32x4.add(f32x4.add(f32x4.add(f32x4.add(f32x4.sub(f32x4.add(vb, m1), m2), f32x4.mul(f32x4.splat(2.0), m3)), f32x4.mul(f32x4.splat(-2.0), m4)), f32x4.mul(f32x4.splat(0.5), m5)), f32x4.mul(f32x4.splat(-0.5), m6));
-    const o2 = f32x4.add(f32x4.add(f32x4.add(f32x4.add(f32x4.add(f32x4.add(vb, m1), m2), f32x4.mul(f32x4.splat(4.0), m3)), f32x4.mul(f32x4.splat(4.0), m4)), f32x4.mul(f32x4.splat(0.25), m5)), f32x4.mul(f32x4.splat(0.25), m6));
-    const o3 = f32x4.add(f32x4.add(f32x4.add(f32x4.add(f32x4.sub(f32x4.add(vb, m1), m2), f32x4.mul(f32x4.splat(8.0), m3)), f32x4.mul(f32x4.splat(-8.0), m4)), f32x4.mul(f32x4.splat(0.125), m5)), f32x4.mul(f32x4.splat(-0.125), m6));
-    const o4 = f32x4.add(f32x4.add(f32x4.add(f32x4.add(f32x4.add(f32x4.add(vb, m1), m2), f32x4.mul(f32x4.splat(16.0), m3)), f32x4.mul(f32x4.splat(16.0), m4)), f32x4.mul(f32x4.splat(0.0625), m5)), f32x4.mul(f32x4.splat(0.0625), m6));
-    const o5 = f32x4.add(f32x4.add(f32x4.add(f32x4.add(f32x4.add(f32x4.sub(f32x4.add(vb, m1), m2), f32x4.mul(f32x4.splat(32.0), m3)), f32x4.mul(f32x4.splat(-32.0), m4)), f32x4.mul(f32x4.splat(0.03125), m5)), f32x4.mul(f32x4.splat(-0.03125), m6)), m7);
+    const s1 = f32x4.add(m1, m2), q1 = f32x4.sub(m1, m2);
+    const s3 = f32x4.add(m3, m4), q3 = f32x4.sub(m3, m4);
+    const s5 = f32x4.add(m5, m6), q5 = f32x4.sub(m5, m6);
+    const o0 = f32x4.add(f32x4.add(f32x4.add(f32x4.add(vb, m0), s1), s3), s5);
+    const o1 = f32x4.add(f32x4.add(f32x4.add(vb, q1), f32x4.mul(f32x4.splat(2.0), q3)), f32x4.mul(f32x4.splat(0.5), q5));
+    const o2 = f32x4.add(f32x4.add(f32x4.add(vb, s1), f32x4.mul(f32x4.splat(4.0), s3)), f32x4.mul(f32x4.splat(0.25), s5));
+    const o3 = f32x4.add(f32x4.add(f32x4.add(vb, q1), f32x4.mul(f32x4.splat(8.0), q3)), f32x4.mul(f32x4.splat(0.125), q5));
+    const o4 = f32x4.add(f32x4.add(f32x4.add(vb, s1), f32x4.mul(f32x4.splat(16.0), s3)), f32x4.mul(f32x4.splat(0.0625), s5));
+    const o5 = f32x4.add(f32x4.add(f32x4.add(f32x4.add(vb, q1), f32x4.mul(f32x4.splat(32.0), q3)), f32x4.mul(f32x4.splat(0.03125), q5)), m7);
     const t0 = f32x4.shuffle(o0, o1, 0, 4, 1, 5), t1 = f32x4.shuffle(o0, o1, 2, 6, 3, 7);
     const t2 = f32x4.shuffle(o2, o3, 0, 4, 1, 5), t3 = f32x4.shuffle(o2, o3, 2, 6, 3, 7);
     const r0 = f32x4.shuffle(t0, t2, 0, 1, 4, 5), r1 = f32x4.shuffle(t0, t2, 2, 3, 6, 7);
@@ -340,12 +405,15 @@ export const WINO_G63: usize = memory.data<f32>([0.25, 0.0, 0.0, 0.0555555555555
       const m5 = load<f32>(s + 5 * step);
       const m6 = load<f32>(s + 6 * step);
       const m7 = load<f32>(s + 7 * step);
-      if (6 * t + 0 < n) store<f32>(y + (<usize>(6 * t + 0) << 2), (((((((b0 + m0) + m1) + m2) + m3) + m4) + m5) + m6));
-      if (6 * t + 1 < n) store<f32>(y + (<usize>(6 * t + 1) << 2), ((((((b0 + m1) - m2) + <f32>2.0 * m3) + <f32>-2.0 * m4) + <f32>0.5 * m5) + <f32>-0.5 * m6));
-      if (6 * t + 2 < n) store<f32>(y + (<usize>(6 * t + 2) << 2), ((((((b0 + m1) + m2) + <f32>4.0 * m3) + <f32>4.0 * m4) + <f32>0.25 * m5) + <f32>0.25 * m6));
-      if (6 * t + 3 < n) store<f32>(y + (<usize>(6 * t + 3) << 2), ((((((b0 + m1) - m2) + <f32>8.0 * m3) + <f32>-8.0 * m4) + <f32>0.125 * m5) + <f32>-0.125 * m6));
-      if (6 * t + 4 < n) store<f32>(y + (<usize>(6 * t + 4) << 2), ((((((b0 + m1) + m2) + <f32>16.0 * m3) + <f32>16.0 * m4) + <f32>0.0625 * m5) + <f32>0.0625 * m6));
-      if (6 * t + 5 < n) store<f32>(y + (<usize>(6 * t + 5) << 2), (((((((b0 + m1) - m2) + <f32>32.0 * m3) + <f32>-32.0 * m4) + <f32>0.03125 * m5) + <f32>-0.03125 * m6) + m7));
+      const s1: f32 = m1 + m2, q1: f32 = m1 - m2;
+      const s3: f32 = m3 + m4, q3: f32 = m3 - m4;
+      const s5: f32 = m5 + m6, q5: f32 = m5 - m6;
+      if (6 * t + 0 < n) store<f32>(y + (<usize>(6 * t + 0) << 2), ((((b0 + m0) + s1) + s3) + s5));
+      if (6 * t + 1 < n) store<f32>(y + (<usize>(6 * t + 1) << 2), (((b0 + q1) + <f32>2.0 * q3) + <f32>0.5 * q5));
+      if (6 * t + 2 < n) store<f32>(y + (<usize>(6 * t + 2) << 2), (((b0 + s1) + <f32>4.0 * s3) + <f32>0.25 * s5));
+      if (6 * t + 3 < n) store<f32>(y + (<usize>(6 * t + 3) << 2), (((b0 + q1) + <f32>8.0 * q3) + <f32>0.125 * q5));
+      if (6 * t + 4 < n) store<f32>(y + (<usize>(6 * t + 4) << 2), (((b0 + s1) + <f32>16.0 * s3) + <f32>0.0625 * s5));
+      if (6 * t + 5 < n) store<f32>(y + (<usize>(6 * t + 5) << 2), ((((b0 + q1) + <f32>32.0 * q3) + <f32>0.03125 * q5) + m7));
     }
   }
 }
@@ -362,13 +430,19 @@ export const WINO_G63: usize = memory.data<f32>([0.25, 0.0, 0.0, 0.0555555555555
     t0 = f32x4.shuffle(r0, r1, 0, 4, 1, 5);
     t2 = f32x4.shuffle(r2, r3, 0, 4, 1, 5);
     const e4 = f32x4.shuffle(t0, t2, 0, 1, 4, 5), e5 = f32x4.shuffle(t0, t2, 2, 3, 6, 7);
+    const ae1 = f32x4.add(f32x4.add(e0, e2), e4);
+    const ao1 = f32x4.add(f32x4.add(e1, e3), e5);
+    v128.store(dst + 1 * step, f32x4.add(ae1, ao1));
+    v128.store(dst + 2 * step, f32x4.sub(ae1, ao1));
+    const ae3 = f32x4.add(f32x4.add(e0, f32x4.mul(f32x4.splat(4.0), e2)), f32x4.mul(f32x4.splat(16.0), e4));
+    const ao3 = f32x4.add(f32x4.add(f32x4.mul(f32x4.splat(2.0), e1), f32x4.mul(f32x4.splat(8.0), e3)), f32x4.mul(f32x4.splat(32.0), e5));
+    v128.store(dst + 3 * step, f32x4.add(ae3, ao3));
+    v128.store(dst + 4 * step, f32x4.sub(ae3, ao3));
+    const ae5 = f32x4.add(f32x4.add(e0, f32x4.mul(f32x4.splat(0.25), e2)), f32x4.mul(f32x4.splat(0.0625), e4));
+    const ao5 = f32x4.add(f32x4.add(f32x4.mul(f32x4.splat(0.5), e1), f32x4.mul(f32x4.splat(0.125), e3)), f32x4.mul(f32x4.splat(0.03125), e5));
+    v128.store(dst + 5 * step, f32x4.add(ae5, ao5));
+    v128.store(dst + 6 * step, f32x4.sub(ae5, ao5));
     v128.store(dst + 0 * step, e0);
-    v128.store(dst + 1 * step, f32x4.add(f32x4.add(f32x4.add(f32x4.add(f32x4.add(e0, e1), e2), e3), e4), e5));
-    v128.store(dst + 2 * step, f32x4.sub(f32x4.add(f32x4.sub(f32x4.add(f32x4.sub(e0, e1), e2), e3), e4), e5));
-    v128.store(dst + 3 * step, f32x4.add(f32x4.add(f32x4.add(f32x4.add(f32x4.add(e0, f32x4.mul(f32x4.splat(2.0), e1)), f32x4.mul(f32x4.splat(4.0), e2)), f32x4.mul(f32x4.splat(8.0), e3)), f32x4.mul(f32x4.splat(16.0), e4)), f32x4.mul(f32x4.splat(32.0), e5)));
-    v128.store(dst + 4 * step, f32x4.add(f32x4.add(f32x4.add(f32x4.add(f32x4.add(e0, f32x4.mul(f32x4.splat(-2.0), e1)), f32x4.mul(f32x4.splat(4.0), e2)), f32x4.mul(f32x4.splat(-8.0), e3)), f32x4.mul(f32x4.splat(16.0), e4)), f32x4.mul(f32x4.splat(-32.0), e5)));
-    v128.store(dst + 5 * step, f32x4.add(f32x4.add(f32x4.add(f32x4.add(f32x4.add(e0, f32x4.mul(f32x4.splat(0.5), e1)), f32x4.mul(f32x4.splat(0.25), e2)), f32x4.mul(f32x4.splat(0.125), e3)), f32x4.mul(f32x4.splat(0.0625), e4)), f32x4.mul(f32x4.splat(0.03125), e5)));
-    v128.store(dst + 6 * step, f32x4.add(f32x4.add(f32x4.add(f32x4.add(f32x4.add(e0, f32x4.mul(f32x4.splat(-0.5), e1)), f32x4.mul(f32x4.splat(0.25), e2)), f32x4.mul(f32x4.splat(-0.125), e3)), f32x4.mul(f32x4.splat(0.0625), e4)), f32x4.mul(f32x4.splat(-0.03125), e5)));
     v128.store(dst + 7 * step, e5);
   } else {
     for (let t: usize = 0; t < 4; t++) {
@@ -379,13 +453,19 @@ export const WINO_G63: usize = memory.data<f32>([0.25, 0.0, 0.0, 0.0555555555555
       const e3 = load<f32>(s, 12);
       const e4 = load<f32>(s, 16);
       const e5 = load<f32>(s, 20);
+      const ae1: f32 = ((e0 + e2) + e4);
+      const ao1: f32 = ((e1 + e3) + e5);
+      store<f32>(dst + 1 * step + (t << 2), (ae1 + ao1));
+      store<f32>(dst + 2 * step + (t << 2), (ae1 - ao1));
+      const ae3: f32 = ((e0 + <f32>4.0 * e2) + <f32>16.0 * e4);
+      const ao3: f32 = ((<f32>2.0 * e1 + <f32>8.0 * e3) + <f32>32.0 * e5);
+      store<f32>(dst + 3 * step + (t << 2), (ae3 + ao3));
+      store<f32>(dst + 4 * step + (t << 2), (ae3 - ao3));
+      const ae5: f32 = ((e0 + <f32>0.25 * e2) + <f32>0.0625 * e4);
+      const ao5: f32 = ((<f32>0.5 * e1 + <f32>0.125 * e3) + <f32>0.03125 * e5);
+      store<f32>(dst + 5 * step + (t << 2), (ae5 + ao5));
+      store<f32>(dst + 6 * step + (t << 2), (ae5 - ao5));
       store<f32>(dst + 0 * step + (t << 2), e0);
-      store<f32>(dst + 1 * step + (t << 2), (((((e0 + e1) + e2) + e3) + e4) + e5));
-      store<f32>(dst + 2 * step + (t << 2), (((((e0 - e1) + e2) - e3) + e4) - e5));
-      store<f32>(dst + 3 * step + (t << 2), (((((e0 + <f32>2.0 * e1) + <f32>4.0 * e2) + <f32>8.0 * e3) + <f32>16.0 * e4) + <f32>32.0 * e5));
-      store<f32>(dst + 4 * step + (t << 2), (((((e0 + <f32>-2.0 * e1) + <f32>4.0 * e2) + <f32>-8.0 * e3) + <f32>16.0 * e4) + <f32>-32.0 * e5));
-      store<f32>(dst + 5 * step + (t << 2), (((((e0 + <f32>0.5 * e1) + <f32>0.25 * e2) + <f32>0.125 * e3) + <f32>0.0625 * e4) + <f32>0.03125 * e5));
-      store<f32>(dst + 6 * step + (t << 2), (((((e0 + <f32>-0.5 * e1) + <f32>0.25 * e2) + <f32>-0.125 * e3) + <f32>0.0625 * e4) + <f32>-0.03125 * e5));
       store<f32>(dst + 7 * step + (t << 2), e5);
     }
   }
