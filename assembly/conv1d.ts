@@ -86,6 +86,12 @@ function isPointwise(K: i32, stride: i32, pad: i32): bool {
   return K == 1 && stride == 1 && pad == 0;
 }
 
+/** Scratch bytes for the pointwise path's packed weights (W for the forward, Wᵀ for the backward data): the
+ * same A operand multiplies every sample, so it is packed once per call (gemmPackA) instead of per sample. */
+function pwPackBytes(Og: i32, Cg: i32): i32 {
+  return align64(imax(gemmPackASize(Og, Cg), gemmPackASize(Cg, Og)));
+}
+
 /** Bytes of scratch the three conv1d passes need for this shape. */
 export function conv1dScratchSize(B: i32, Cin: i32, L: i32, Cout: i32, K: i32, stride: i32, pad: i32, dil: i32, groups: i32, Lout: i32): i32 {
   const Cg = Cin / groups, Og = Cout / groups;
@@ -94,7 +100,7 @@ export function conv1dScratchSize(B: i32, Cin: i32, L: i32, Cout: i32, K: i32, s
   if (winoShape(Cin, Cout, K, stride, dil, groups))
     wino = imax(imax(winoScratch(Cin, Cout, K, L, Lout, B), winoScratch(Cout, Cin, K, Lout, L, B)), winoWeightScratch(Cin, Cout, K, Lout, B));
   if (isPointwise(K, stride, pad)) {
-    return imax(gemmWorkSize(Og, L, Cg), imax(gemmWorkSize(Cg, L, Og), gemmWorkSize(Og, Cg, L)));
+    return pwPackBytes(Og, Cg) + imax(gemmWorkSize(Og, L, Cg), imax(gemmWorkSize(Cg, L, Og), gemmWorkSize(Og, Cg, L)));
   }
   const CK = Cg * K;
   const g = imax(gemmWorkSize(Og, Lout, CK), imax(gemmWorkSize(CK, Lout, Og), gemmWorkSize(Og, CK, Lout)));
@@ -345,8 +351,11 @@ export function conv1dForward(
   const pw = isPointwise(K, stride, pad);
   const CK = Cg * K;
   const col = scratch;
-  const work = pw ? scratch : scratch + <usize>align64(CK * Lout * 4);
+  const work = pw ? scratch + <usize>pwPackBytes(Og, Cg) : scratch + <usize>align64(CK * Lout * 4);
   const beta: f32 = bias ? 1 : 0;
+  // pointwise, one group, L >= 4: W packed once (gemmPrepackedA: the same bits as gemm)
+  const packed = pw && groups == 1 && L >= 4 && gemmPackASize(Og, Cg) > 0 && B > 1;
+  if (packed) gemmPackA(0, Og, Cg, w, Cg, scratch);
   for (let b = 0; b < B; b++) {
     const xb = x + <usize>b * xs, yb = y + <usize>b * ys;
     if (bias) {
@@ -358,7 +367,9 @@ export function conv1dForward(
     }
     for (let g = 0; g < groups; g++) {
       const xg = at(xb, g * Cg * L), yg = at(yb, g * Og * Lout), wg = at(w, g * Og * CK);
-      if (pw) {
+      if (packed) {
+        gemmPrepackedA(Og, L, Cg, 1, scratch, xg, L, beta, yg, L, work);
+      } else if (pw) {
         gemm(0, 0, Og, L, Cg, 1, wg, Cg, xg, L, beta, yg, L, work);
       } else {
         im2col(xg, L, Cg, K, stride, pad, dil, Lout, col);
@@ -474,13 +485,17 @@ export function conv1dBackwardData(
   const pw = isPointwise(K, stride, pad);
   const CK = Cg * K;
   const col = scratch;
-  const work = pw ? scratch : scratch + <usize>align64(CK * Lout * 4);
+  const work = pw ? scratch + <usize>pwPackBytes(Og, Cg) : scratch + <usize>align64(CK * Lout * 4);
+  const packed = pw && groups == 1 && L >= 4 && gemmPackASize(Cg, Og) > 0 && B > 1;
+  if (packed) gemmPackA(1, Cg, Og, w, Cg, scratch);
   for (let b = 0; b < B; b++) {
     const dxb = dx + <usize>b * xs, dyb = dy + <usize>b * ys;
     if (!pw) memory.fill(dxb, 0, xs);
     for (let g = 0; g < groups; g++) {
       const dxg = at(dxb, g * Cg * L), dyg = at(dyb, g * Og * Lout), wg = at(w, g * Og * CK);
-      if (pw) {
+      if (packed) {
+        gemmPrepackedA(Cg, L, Og, 1, scratch, dyg, L, 0, dxg, L, work);
+      } else if (pw) {
         gemm(1, 0, Cg, L, Og, 1, wg, Cg, dyg, L, 0, dxg, L, work);
       } else {
         gemm(1, 0, CK, Lout, Og, 1, wg, CK, dyg, Lout, 0, col, Lout, work);
@@ -542,7 +557,7 @@ export function conv1dBackwardWeight(
     return;
   }
   const col = scratch;
-  const work = pw ? scratch : scratch + <usize>align64(CK * Lout * 4);
+  const work = pw ? scratch + <usize>pwPackBytes(Og, Cg) : scratch + <usize>align64(CK * Lout * 4);
   for (let b = 0; b < B; b++) {
     const xb = x + <usize>b * xs, dyb = dy + <usize>b * ys;
     const beta: f32 = b == 0 ? 0 : 1;

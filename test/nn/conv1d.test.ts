@@ -152,6 +152,7 @@ test('kernels: groups (dense per group), pointwise GEMM path', () => {
   checkKernels({ B: 2, Cin: 8, L: 21, Cout: 12, K: 1 }, 13); // pointwise
   checkKernels({ B: 1, Cin: 8, L: 7, Cout: 4, K: 1, groups: 2 }, 14); // grouped pointwise
   checkKernels({ B: 3, Cin: 33, L: 46, Cout: 17, K: 1 }, 15);
+  checkKernels({ B: 2, Cin: 8, L: 3, Cout: 6, K: 1 }, 16); // pointwise, L < 4: weights not prepacked
 });
 
 test('kernels: direct path (one input channel per group: depthwise, multiplier, Cin = 1)', () => {
