@@ -6,7 +6,7 @@
 // A pointer argument of 0 means "absent" (gamma/beta: no affine transform; runMean/runVar: no running
 // statistics; dx/dgamma/dbeta: not wanted). N = B·L values per channel.
 //
-// Forward, channel by channel (its B·L values stay in cache between the passes):
+// Forward (sample-major for C <= 2048, see bnForwardRows; channel by channel otherwise):
 //   training: pass 1 μ = Σx / N; pass 2 (corrected two-pass) d = Σ(x − m), q = Σ(x − m)² with m = f32(μ),
 //             var = (q − d²/N) / N (biased, used for normalising); invstd = 1/sqrt(var + eps);
 //             running stats (when given): rm = (1 − momentum)·rm + momentum·μ,
@@ -266,6 +266,140 @@ let rowB: f32 = 0;
   }
 }
 
+
+// Sample-major traversal (C <= BN_MAXC): each pass walks the rows in memory order (for b: for c) with
+// per-channel f64 accumulators in static memory. Every channel's sums take the same rows in the same
+// order (over b) as the channel-major loops below, so the results are identical; but memory is streamed
+// sequentially instead of as B short rows C·L·4 bytes apart per channel. Measured in whole StdCNN
+// training steps (interleaved, one process): about 0.5-1.5 ms per step faster (e.g. median 20.3 -> 18.6
+// ms), because layer outputs arrive from L2/L3 and strided short rows defeat the prefetcher (isolated
+// loops, with everything in L1/L2, do not show it). Wider inputs use the channel-major loops.
+const BN_MAXC: i32 = 2048;
+const ACC_A: usize = memory.data(BN_MAXC * 8, 16);
+const ACC_B: usize = memory.data(BN_MAXC * 8, 16);
+const COEF: usize = memory.data(BN_MAXC * 16, 16); // per channel f32 [m, s, b, c]
+
+function bnForwardRows(
+  x: usize, out: usize, gamma: usize, beta: usize, runMean: usize, runVar: usize, saveMean: usize, saveInvstd: usize,
+  B: i32, C: i32, L: i32, eps: f32, momentum: f32, training: i32,
+): void {
+  const N = B * L;
+  const rowBytes = <usize>L << 2;
+  if (training) {
+    for (let c = 0; c < C; c++) store<f64>(ACC_A + (<usize>c << 3), 0);
+    let p = x;
+    for (let b = 0; b < B; b++)
+      for (let c = 0; c < C; c++) {
+        const q = ACC_A + (<usize>c << 3);
+        store<f64>(q, load<f64>(q) + <f64>rowSum(p, L));
+        p += rowBytes;
+      }
+    for (let c = 0; c < C; c++) {
+      const mean = load<f64>(ACC_A + (<usize>c << 3)) / <f64>N;
+      store<f32>(saveMean + (<usize>c << 2), <f32>mean);
+      store<f64>(ACC_A + (<usize>c << 3), 0);
+      store<f64>(ACC_B + (<usize>c << 3), 0);
+      if (runMean) {
+        const co = <usize>c << 2;
+        const mo = <f64>momentum;
+        store<f32>(runMean + co, <f32>((1.0 - mo) * <f64>load<f32>(runMean + co) + mo * mean));
+      }
+    }
+    p = x;
+    for (let b = 0; b < B; b++)
+      for (let c = 0; c < C; c++) {
+        rowCentered(p, L, load<f32>(saveMean + (<usize>c << 2)));
+        const qa = ACC_A + (<usize>c << 3), qb = ACC_B + (<usize>c << 3);
+        store<f64>(qa, load<f64>(qa) + <f64>rowA);
+        store<f64>(qb, load<f64>(qb) + <f64>rowB);
+        p += rowBytes;
+      }
+  }
+  for (let c = 0; c < C; c++) {
+    const co = <usize>c << 2;
+    let m: f32;
+    let invstd: f64;
+    if (training) {
+      m = load<f32>(saveMean + co);
+      const d = load<f64>(ACC_A + (<usize>c << 3)), q = load<f64>(ACC_B + (<usize>c << 3));
+      let v = (q - d * d / <f64>N) / <f64>N;
+      if (v < 0) v = 0;
+      invstd = 1.0 / Math.sqrt(v + <f64>eps);
+      if (runMean) {
+        const mo = <f64>momentum;
+        store<f32>(runVar + co, <f32>((1.0 - mo) * <f64>load<f32>(runVar + co) + mo * v * <f64>N / <f64>(N - 1)));
+      }
+    } else {
+      m = load<f32>(runMean + co);
+      invstd = 1.0 / Math.sqrt(<f64>load<f32>(runVar + co) + <f64>eps);
+    }
+    store<f32>(saveMean + co, m);
+    store<f32>(saveInvstd + co, <f32>invstd);
+    const g: f64 = gamma ? <f64>load<f32>(gamma + co) : 1.0;
+    const cf = COEF + (<usize>c << 4);
+    store<f32>(cf, m);
+    store<f32>(cf, <f32>(g * invstd), 4);
+    store<f32>(cf, beta ? load<f32>(beta + co) : 0, 8);
+  }
+  let p: usize = 0;
+  for (let b = 0; b < B; b++)
+    for (let c = 0; c < C; c++) {
+      const cf = COEF + (<usize>c << 4);
+      rowAffine(x + p, out + p, L, load<f32>(cf), load<f32>(cf, 4), load<f32>(cf, 8));
+      p += rowBytes;
+    }
+}
+
+function bnBackwardRows(
+  x: usize, dy: usize, dx: usize, gamma: usize, saveMean: usize, saveInvstd: usize, dgamma: usize, dbeta: usize,
+  B: i32, C: i32, L: i32, training: i32,
+): void {
+  const N = B * L;
+  const rowBytes = <usize>L << 2;
+  const needSums = training != 0 || dgamma != 0 || dbeta != 0;
+  if (needSums) {
+    for (let c = 0; c < C; c++) {
+      store<f64>(ACC_A + (<usize>c << 3), 0);
+      store<f64>(ACC_B + (<usize>c << 3), 0);
+    }
+    let p: usize = 0;
+    for (let b = 0; b < B; b++)
+      for (let c = 0; c < C; c++) {
+        rowGradSums(x + p, dy + p, L, load<f32>(saveMean + (<usize>c << 2)));
+        const qa = ACC_A + (<usize>c << 3), qb = ACC_B + (<usize>c << 3);
+        store<f64>(qa, load<f64>(qa) + <f64>rowA);
+        store<f64>(qb, load<f64>(qb) + <f64>rowB);
+        p += rowBytes;
+      }
+  }
+  for (let c = 0; c < C; c++) {
+    const co = <usize>c << 2;
+    const invstd = <f64>load<f32>(saveInvstd + co);
+    const sdy = needSums ? load<f64>(ACC_A + (<usize>c << 3)) : 0;
+    const sdyx = needSums ? load<f64>(ACC_B + (<usize>c << 3)) : 0;
+    if (needSums) {
+      if (dbeta) store<f32>(dbeta + co, <f32>sdy);
+      if (dgamma) store<f32>(dgamma + co, <f32>(sdyx * invstd));
+    }
+    const g: f64 = gamma ? <f64>load<f32>(gamma + co) : 1.0;
+    const a = g * invstd;
+    const cf = COEF + (<usize>c << 4);
+    store<f32>(cf, load<f32>(saveMean + co));
+    store<f32>(cf, <f32>a, 4);
+    store<f32>(cf, training ? <f32>(-a * invstd * invstd * sdyx / <f64>N) : 0, 8);
+    store<f32>(cf, training ? <f32>(-a * sdy / <f64>N) : 0, 12);
+  }
+  if (!dx) return;
+  let p: usize = 0;
+  for (let b = 0; b < B; b++)
+    for (let c = 0; c < C; c++) {
+      const cf = COEF + (<usize>c << 4);
+      if (training) rowDx(x + p, dy + p, dx + p, L, load<f32>(cf), load<f32>(cf, 4), load<f32>(cf, 8), load<f32>(cf, 12));
+      else rowScale(dy + p, dx + p, L, load<f32>(cf, 4));
+      p += rowBytes;
+    }
+}
+
 /**
  * Batch-norm forward over [B, C, L] (see the header). training = 1 uses batch statistics (and updates
  * runMean/runVar in place when given; needs N = B·L ≥ 2), 0 uses runMean/runVar. Always writes
@@ -275,6 +409,10 @@ export function batchNormForward(
   x: usize, out: usize, gamma: usize, beta: usize, runMean: usize, runVar: usize, saveMean: usize, saveInvstd: usize,
   B: i32, C: i32, L: i32, eps: f32, momentum: f32, training: i32,
 ): void {
+  if (C <= BN_MAXC) {
+    bnForwardRows(x, out, gamma, beta, runMean, runVar, saveMean, saveInvstd, B, C, L, eps, momentum, training);
+    return;
+  }
   const N = B * L;
   const rowStride = <usize>(C * L) << 2;
   for (let c = 0; c < C; c++) {
@@ -326,6 +464,10 @@ export function batchNormBackward(
   x: usize, dy: usize, dx: usize, gamma: usize, saveMean: usize, saveInvstd: usize, dgamma: usize, dbeta: usize,
   B: i32, C: i32, L: i32, training: i32,
 ): void {
+  if (C <= BN_MAXC) {
+    bnBackwardRows(x, dy, dx, gamma, saveMean, saveInvstd, dgamma, dbeta, B, C, L, training);
+    return;
+  }
   const N = B * L;
   const rowStride = <usize>(C * L) << 2;
   const needSums = training != 0 || dgamma != 0 || dbeta != 0;

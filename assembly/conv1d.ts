@@ -18,18 +18,20 @@
 //     would have depth K (5) and spend its time packing; direct SIMD rows are 3-10x faster.
 //     stride 1: forward and backward data are the same row correlation ("corrRow": backward data uses
 //     the reversed taps and pad' = dil*(K-1) - pad), f32x4 over 16 then 4 outputs, scalar edges where taps
-//     fall in the padding; weight gradient: one dot (reduce.ts `dot`) per (b, o, k) over the valid range.
+//     fall in the padding; weight gradient: per (o, b) one sweep over the dy row for all taps (tapsRow;
+//     K > 16: one dot (reduce.ts `dot`) per (b, o, k) over the valid range).
 //     stride > 1: scalar loops (gather forward, scatter backward data, strided dots).
 //   K = 1, stride 1, pad 0 (pointwise): per sample and group one GEMM straight on x/dy, no im2col:
 //     y_b = W·x_b (NN), dx_b = Wᵀ·dy_b (TN), dW += dy_b·x_bᵀ (NT).
 //   K = 3 or 5, stride 1, dilation 1, groups 1, >= 16 channels in and out (the dense layers of the ECG
-//     models), and at least 384 output columns (B·Lout; below that, e.g. batch-1 inference, im2col wins):
-//     Winograd F(4, K) (below), all three passes. Forward / backward data are the same correlation
-//     (backward data: dy with the transposed, reversed weights and pad' = K-1-pad); the weight gradient is
-//     F(K, 4) with the same points. Measured (interleaved, batch 64) about 2x faster than im2col + GEMM:
-//     [64,32,93] k5: fwd 2.9 vs 5.6 ms, bwd-data 2.6 vs 6.4, bwd-weight 2.5 vs 5.3; [64,64,46] k3: 3.9 vs
-//     6.9, 4.4 vs 6.9, 3.9 vs 6.7 (a loaded 2-core machine; the ratio is what matters). Accuracy: within
-//     0.7 x 4 ulp·(sqrt(terms)+2) of the largest Σ|terms| in the row (test/nn/conv1d.test.ts).
+//     models), and at least 384 output columns (B·Lout; below that, e.g. batch-1 training, im2col wins
+//     because of Winograd's fixed cost; the cached inference forward below has none and always qualifies):
+//     Winograd, F(6, 3) for K = 3 and F(4, 5) for K = 5 (below), all three passes. Forward / backward data
+//     are the same correlation (backward data: dy with the transposed, reversed weights and pad' = K-1-pad);
+//     the weight gradient is F(K, m) with the same points. Measured (interleaved, batch 64) about 2x faster
+//     than im2col + GEMM (e.g. [64,32,93] k5 fwd 1.6 vs 5.6 ms). Accuracy: within 0.53 (measured worst) of
+//     2 x 4 ulp·(sqrt(terms)+2) of the largest Σ|terms| in the row (test/nn/conv1d.test.ts).
+//     conv1dForwardCached (inference) keeps the transformed weights between calls (see there).
 //   otherwise (dense): per sample and group im2col into a [Cg*K, Lout] scratch then the packed GEMM of
 //     gemm.ts: y_b = W_g·col (NN, bias pre-filled with beta = 1); dW_g += dy_b·colᵀ (NT, beta = 0 for
 //     b = 0, else 1); dcol = W_gᵀ·dy_b (TN) then col2im (scatter-add into zeroed dx). Per-sample GEMMs
@@ -45,9 +47,11 @@
 //
 // Summation order: every output element follows the same order in both builds (the SIMD lanes hold
 // independent outputs; dot() keeps the same 16 partial sums in the scalar build), so they agree bit for bit.
-import { gemm, gemmWorkSize } from './gemm';
+import { gemm, gemmWorkSize, gemmPackASize, gemmPackA, gemmPrepackedA } from './gemm';
 import { dot } from './reduce';
-import { WINO_G3, WINO_G5, winoIn3, winoIn5, winoOut3, winoOut5, winoDy3, winoDy5 } from './conv1d-winograd';
+import {
+  WINO_G3, WINO_G5, WINO_G63, winoIn3, winoIn5, winoIn63, winoOut3, winoOut5, winoOut63, winoDy3, winoDy5, winoDy63,
+} from './conv1d-winograd';
 
 // @ts-ignore: decorator
 @inline function imin(a: i32, b: i32): i32 {
@@ -82,6 +86,12 @@ function isPointwise(K: i32, stride: i32, pad: i32): bool {
   return K == 1 && stride == 1 && pad == 0;
 }
 
+/** Scratch bytes for the pointwise path's packed weights (W for the forward, Wᵀ for the backward data): the
+ * same A operand multiplies every sample, so it is packed once per call (gemmPackA) instead of per sample. */
+function pwPackBytes(Og: i32, Cg: i32): i32 {
+  return align64(imax(gemmPackASize(Og, Cg), gemmPackASize(Cg, Og)));
+}
+
 /** Bytes of scratch the three conv1d passes need for this shape. */
 export function conv1dScratchSize(B: i32, Cin: i32, L: i32, Cout: i32, K: i32, stride: i32, pad: i32, dil: i32, groups: i32, Lout: i32): i32 {
   const Cg = Cin / groups, Og = Cout / groups;
@@ -90,7 +100,7 @@ export function conv1dScratchSize(B: i32, Cin: i32, L: i32, Cout: i32, K: i32, s
   if (winoShape(Cin, Cout, K, stride, dil, groups))
     wino = imax(imax(winoScratch(Cin, Cout, K, L, Lout, B), winoScratch(Cout, Cin, K, Lout, L, B)), winoWeightScratch(Cin, Cout, K, Lout, B));
   if (isPointwise(K, stride, pad)) {
-    return imax(gemmWorkSize(Og, L, Cg), imax(gemmWorkSize(Cg, L, Og), gemmWorkSize(Og, Cg, L)));
+    return pwPackBytes(Og, Cg) + imax(gemmWorkSize(Og, L, Cg), imax(gemmWorkSize(Cg, L, Og), gemmWorkSize(Og, Cg, L)));
   }
   const CK = Cg * K;
   const g = imax(gemmWorkSize(Og, Lout, CK), imax(gemmWorkSize(CK, Lout, Og), gemmWorkSize(Og, CK, Lout)));
@@ -236,6 +246,70 @@ function edgeRow(x: usize, Lx: i32, y: usize, l0: i32, l1: i32, w: usize, ws: is
   }
 }
 
+// Weight gradient of one (sample, output channel) row pair for the direct path (stride 1):
+// TAPS[k] += s_k, s_k = Σ_l dy[l]·x[l + k·d − pad] over the valid l (lo_k <= l < hi_k). All taps in one sweep
+// over dy (instead of one dot per tap): l in [A, Bq) (valid for every tap, a multiple of 4 long) in four
+// lanes (lane j: l ≡ A + j mod 4, in increasing l; up to five taps per sweep, one dy load for all), lanes
+// combined as (l0 + l1) + (l2 + l3); then the remaining l of each tap in increasing order ([lo_k, A) then
+// [Bq, hi_k)). The scalar build keeps the same four lanes, so both builds agree bit for bit.
+const MAXTAPS: i32 = 16;
+const TAPS: usize = memory.data(MAXTAPS * 4, 16); // this row's interior sums
+const TAPSUM: usize = memory.data(MAXTAPS * 4, 16); // Σ over samples
+const TAPV: usize = memory.data(80, 16); // five f32x4 lane sums
+
+function tapsRow(dy: usize, Lout: i32, x: usize, L: i32, K: i32, d: i32, pad: i32): void {
+  // common range: l - pad >= 0 and l - pad + (K-1)·d <= L - 1, within [0, Lout)
+  const A = imin(imax(pad, 0), Lout);
+  const Bc = imax(imin(L - (K - 1) * d + pad, Lout), A);
+  const Bq = A + ((Bc - A) & ~3);
+  const dB = <usize>d << 2;
+  // interior: up to five taps per sweep (one dy load, independent accumulators), taps k0 .. k0+4
+  for (let k0 = 0; k0 < K; k0 += 5) {
+    const nk = imin(5, K - k0);
+    const xo = at(x, k0 * d - pad);
+    if (ASC_FEATURE_SIMD) {
+      let c0 = f32x4.splat(0), c1 = f32x4.splat(0), c2 = f32x4.splat(0), c3 = f32x4.splat(0), c4 = f32x4.splat(0);
+      for (let l = A; l < Bq; l += 4) {
+        const g = v128.load(at(dy, l));
+        const p = at(xo, l);
+        c0 = f32x4.add(c0, f32x4.mul(g, v128.load(p)));
+        if (nk > 1) c1 = f32x4.add(c1, f32x4.mul(g, v128.load(p + dB)));
+        if (nk > 2) c2 = f32x4.add(c2, f32x4.mul(g, v128.load(p + 2 * dB)));
+        if (nk > 3) c3 = f32x4.add(c3, f32x4.mul(g, v128.load(p + 3 * dB)));
+        if (nk > 4) c4 = f32x4.add(c4, f32x4.mul(g, v128.load(p + 4 * dB)));
+      }
+      v128.store(TAPV, c0); v128.store(TAPV, c1, 16); v128.store(TAPV, c2, 32); v128.store(TAPV, c3, 48); v128.store(TAPV, c4, 64);
+    } else {
+      memory.fill(TAPV, 0, 80);
+      for (let l = A; l < Bq; l += 4) {
+        for (let j = 0; j < 4; j++) {
+          const g = load<f32>(at(dy, l + j));
+          const p = at(xo, l + j);
+          for (let kk = 0; kk < nk; kk++) {
+            const q = at(TAPV, kk * 4 + j);
+            store<f32>(q, load<f32>(q) + g * load<f32>(p + <usize>kk * dB));
+          }
+        }
+      }
+    }
+    for (let kk = 0; kk < nk; kk++) {
+      const v = at(TAPV, kk * 4);
+      store<f32>(at(TAPS, k0 + kk), (load<f32>(v) + load<f32>(v, 4)) + (load<f32>(v, 8) + load<f32>(v, 12)));
+    }
+  }
+  // TAPSUM[k] += interior + the remaining l of the tap in increasing order
+  for (let k = 0; k < K; k++) {
+    const off = k * d - pad;
+    let s = load<f32>(at(TAPS, k));
+    const lo = imin(loL(off, 1), Lout);
+    const hi = imax(hiL(off, 1, L, Lout), lo);
+    for (let l = lo; l < imin(A, hi); l++) s += load<f32>(at(dy, l)) * load<f32>(at(x, l + off));
+    for (let l = imax(Bq, lo); l < hi; l++) s += load<f32>(at(dy, l)) * load<f32>(at(x, l + off));
+    const t = at(TAPSUM, k);
+    store<f32>(t, load<f32>(t) + s);
+  }
+}
+
 /** Strided forward row: y[l] = b0 + Σ_k w[k]·x[l*s + k*d - pad] (scalar). */
 function stridedRow(x: usize, L: i32, y: usize, Lout: i32, w: usize, K: i32, s: i32, d: i32, pad: i32, b0: f32): void {
   for (let l = 0; l < Lout; l++) {
@@ -271,14 +345,17 @@ export function conv1dForward(
     return;
   }
   if (useWinograd(Cin, Cout, K, stride, dil, groups, B * Lout)) {
-    winoCorr(x, w, false, bias, y, B, Cin, L, Cout, Lout, K, pad, scratch);
+    winoCorr(x, w, false, bias, y, B, Cin, L, Cout, Lout, K, pad, scratch, 0, 0);
     return;
   }
   const pw = isPointwise(K, stride, pad);
   const CK = Cg * K;
   const col = scratch;
-  const work = pw ? scratch : scratch + <usize>align64(CK * Lout * 4);
+  const work = pw ? scratch + <usize>pwPackBytes(Og, Cg) : scratch + <usize>align64(CK * Lout * 4);
   const beta: f32 = bias ? 1 : 0;
+  // pointwise, one group, L >= 4: W packed once (gemmPrepackedA: the same bits as gemm)
+  const packed = pw && groups == 1 && L >= 4 && gemmPackASize(Og, Cg) > 0 && B > 1;
+  if (packed) gemmPackA(0, Og, Cg, w, Cg, scratch);
   for (let b = 0; b < B; b++) {
     const xb = x + <usize>b * xs, yb = y + <usize>b * ys;
     if (bias) {
@@ -290,7 +367,9 @@ export function conv1dForward(
     }
     for (let g = 0; g < groups; g++) {
       const xg = at(xb, g * Cg * L), yg = at(yb, g * Og * Lout), wg = at(w, g * Og * CK);
-      if (pw) {
+      if (packed) {
+        gemmPrepackedA(Og, L, Cg, 1, scratch, xg, L, beta, yg, L, work);
+      } else if (pw) {
         gemm(0, 0, Og, L, Cg, 1, wg, Cg, xg, L, beta, yg, L, work);
       } else {
         im2col(xg, L, Cg, K, stride, pad, dil, Lout, col);
@@ -298,6 +377,66 @@ export function conv1dForward(
       }
     }
   }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Forward with a weight cache (inference): the Winograd filter transform U = G·w is kept in `cache`
+// together with a bit copy of the weights it came from, and recomputed only when the weights differ
+// (bit for bit) from that copy, so no caller has to report in-place weight updates. Without the
+// transform's fixed cost Winograd already wins at batch 1 (WINO_MIN_COLUMNS_CACHED).
+// cache layout: [state: 64 B (i32 1 = valid)][copy of w: Cout·Cin·K f32, 64-B rounded][U: α·Cout·Cin f32, 64-B
+// rounded][U_i packed as GEMM A operands (gemmPackA), when gemmPackASize allows].
+// The caller zero-fills a new cache. Results are bit-identical to conv1dForward's Winograd path.
+
+/** Bytes of the weight cache conv1dForwardCached uses for this shape; 0 when it never uses one. */
+export function conv1dWeightCacheSize(Cin: i32, Cout: i32, K: i32, stride: i32, dil: i32, groups: i32): i32 {
+  if (!winoShape(Cin, Cout, K, stride, dil, groups)) return 0;
+  return 64 + align64(Cout * Cin * K * 4) + align64(wa(K) * Cout * Cin * 4) + align64(wa(K) * gemmPackASize(Cout, Cin));
+}
+
+/** Whether the n words at a and b hold the same bits. */
+function sameBits(a: usize, b: usize, n: i32): bool {
+  let i = 0;
+  if (ASC_FEATURE_SIMD) {
+    for (; i + 4 <= n; i += 4) {
+      const o = <usize>i << 2;
+      if (v128.any_true(v128.xor(v128.load(a + o), v128.load(b + o)))) return false;
+    }
+  }
+  for (; i < n; i++) {
+    const o = <usize>i << 2;
+    if (load<u32>(a + o) != load<u32>(b + o)) return false;
+  }
+  return true;
+}
+
+// measured (batch 1, bench/conv1d.ts style): with U cached, Winograd beats im2col + GEMM from B = 1 on
+// [B,32,93] k5 and [B,64,46] k3
+const WINO_MIN_COLUMNS_CACHED = 0;
+
+/** conv1dForward (same arguments) plus `cache` (conv1dWeightCacheSize bytes, zero-filled when new; 0 = none). */
+export function conv1dForwardCached(
+  x: usize, w: usize, bias: usize, y: usize,
+  B: i32, Cin: i32, L: i32, Cout: i32, K: i32, stride: i32, pad: i32, dil: i32, groups: i32, Lout: i32,
+  scratch: usize, cache: usize,
+): void {
+  if (cache && winoShape(Cin, Cout, K, stride, dil, groups) && B > 0 &&
+    (winogradMode == 2 || (winogradMode == 1 && B * Lout >= WINO_MIN_COLUMNS_CACHED))) {
+    const n = Cout * Cin * K;
+    const wc = cache + 64;
+    const U = wc + <usize>align64(n * 4);
+    const a = wa(K), ps = gemmPackASize(Cout, Cin);
+    const UP = ps ? U + <usize>align64(a * Cout * Cin * 4) : 0;
+    if (load<i32>(cache) != 1 || !sameBits(w, wc, n)) {
+      winoFilter(w, Cout, Cin, K, false, U);
+      for (let i = 0; i < a && ps; i++) gemmPackA(0, Cout, Cin, at(U, i * Cout * Cin), Cin, UP + <usize>(i * ps));
+      memory.copy(wc, w, <usize>n << 2);
+      store<i32>(cache, 1);
+    }
+    winoCorr(x, w, false, bias, y, B, Cin, L, Cout, Lout, K, pad, scratch, U, UP);
+    return;
+  }
+  conv1dForward(x, w, bias, y, B, Cin, L, Cout, K, stride, pad, dil, groups, Lout, scratch);
 }
 
 export function conv1dBackwardData(
@@ -340,19 +479,23 @@ export function conv1dBackwardData(
     return;
   }
   if (useWinograd(Cin, Cout, K, stride, dil, groups, B * L)) {
-    winoCorr(dy, w, true, 0, dx, B, Cout, Lout, Cin, L, K, K - 1 - pad, scratch);
+    winoCorr(dy, w, true, 0, dx, B, Cout, Lout, Cin, L, K, K - 1 - pad, scratch, 0, 0);
     return;
   }
   const pw = isPointwise(K, stride, pad);
   const CK = Cg * K;
   const col = scratch;
-  const work = pw ? scratch : scratch + <usize>align64(CK * Lout * 4);
+  const work = pw ? scratch + <usize>pwPackBytes(Og, Cg) : scratch + <usize>align64(CK * Lout * 4);
+  const packed = pw && groups == 1 && L >= 4 && gemmPackASize(Cg, Og) > 0 && B > 1;
+  if (packed) gemmPackA(1, Cg, Og, w, Cg, scratch);
   for (let b = 0; b < B; b++) {
     const dxb = dx + <usize>b * xs, dyb = dy + <usize>b * ys;
     if (!pw) memory.fill(dxb, 0, xs);
     for (let g = 0; g < groups; g++) {
       const dxg = at(dxb, g * Cg * L), dyg = at(dyb, g * Og * Lout), wg = at(w, g * Og * CK);
-      if (pw) {
+      if (packed) {
+        gemmPrepackedA(Cg, L, Og, 1, scratch, dyg, L, 0, dxg, L, work);
+      } else if (pw) {
         gemm(1, 0, Cg, L, Og, 1, wg, Cg, dyg, L, 0, dxg, L, work);
       } else {
         gemm(1, 0, CK, Lout, Og, 1, wg, CK, dyg, Lout, 0, col, Lout, work);
@@ -370,6 +513,16 @@ export function conv1dBackwardWeight(
   const Cg = Cin / groups, Og = Cout / groups;
   const xs = <usize>(Cin * L) << 2, ys = <usize>(Cout * Lout) << 2;
   if (Cg == 1) {
+    if (stride == 1 && K <= MAXTAPS) {
+      for (let o = 0; o < Cout; o++) {
+        const i = o / Og;
+        for (let k = 0; k < K; k++) store<f32>(at(TAPSUM, k), 0);
+        for (let b = 0; b < B; b++)
+          tapsRow(at(dy + <usize>b * ys, o * Lout), Lout, x + <usize>b * xs + (<usize>(i * L) << 2), L, K, dil, pad);
+        for (let k = 0; k < K; k++) store<f32>(at(dw, o * K + k), load<f32>(at(TAPSUM, k)));
+      }
+      return;
+    }
     for (let o = 0; o < Cout; o++) {
       const i = o / Og;
       for (let k = 0; k < K; k++) {
@@ -404,7 +557,7 @@ export function conv1dBackwardWeight(
     return;
   }
   const col = scratch;
-  const work = pw ? scratch : scratch + <usize>align64(CK * Lout * 4);
+  const work = pw ? scratch + <usize>pwPackBytes(Og, Cg) : scratch + <usize>align64(CK * Lout * 4);
   for (let b = 0; b < B; b++) {
     const xb = x + <usize>b * xs, dyb = dy + <usize>b * ys;
     const beta: f32 = b == 0 ? 0 : 1;
@@ -421,15 +574,23 @@ export function conv1dBackwardWeight(
 }
 
 // ---------------------------------------------------------------------------------------------
-// Winograd F(4, K), K = 3 or 5 (stride 1, dilation 1, groups 1; forward and backward data).
-// Per tile of 4 outputs, α = K + 3 transformed points: y_tile = Aᵀ[(G·w) ⊙ (Bᵀ·d_tile)], d_tile the α
-// inputs under the tile (transforms generated as straight-line code: conv1d-winograd.ts).
+// Winograd F(m, K): F(6, 3) for K = 3, F(4, 5) for K = 5 (stride 1, dilation 1, groups 1).
+// Per tile of m outputs, α = m + K - 1 = 8 transformed points: y_tile = Aᵀ[(G·w) ⊙ (Bᵀ·d_tile)], d_tile
+// the α inputs under the tile (transforms generated as straight-line code: conv1d-winograd.ts).
+// F(6, 3) instead of F(4, 3): 1.33 instead of 1.5 multiplications per output and cheaper transforms per
+// output; measured 2-4% faster per conv3 pass at batch 64 and 52 -> 43 us for the cached batch-1 forward
+// (N = 8 tiles fill one 8-wide GEMM strip where F(4, 3)'s 12 needed two); same points as F(4, 5).
 // Tiles of one sample are padded to a multiple of 4 (Tq) so f32x4 lanes hold 4 neighbouring tiles:
-// the input transform reads 5 contiguous vectors and transposes them into d_0..d_7; the output
+// the input transform reads contiguous vectors and transposes them into d_0..d_7; the output
 // transform transposes back. Per point i one GEMM over channels, M_i [O, N] = U_i [O, C] · V_i [C, N],
-// with N = (samples in a chunk)·Tq; chunks of ~WCHUNK tiles keep V and M within L2.
+// with N = (samples in a chunk)·Tq; chunks of ~WCHUNK tiles keep V and M in cache.
 
-const WCHUNK: i32 = 384; // target tiles (GEMM columns) per chunk
+// Target tiles (GEMM columns; GEMM depth for the weight gradient) per chunk. Measured in whole StdCNN
+// training steps (batch 64, passes interleaved with the other layers, so operands arrive cache-cold):
+// 96 beats 384 by about 10% of the step (e.g. 17.8 vs 20.1 ms best-of, 19.5 vs 21.8 median; 128 and 192
+// close behind, 768 worse). The transformed chunk (α·(C + O)·N floats) then stays in L1/L2 between the
+// transform and the GEMMs; isolated single-layer loops (everything L2-resident) hide this.
+const WCHUNK: i32 = 96;
 
 let winogradMode: i32 = 1;
 
@@ -452,36 +613,95 @@ function useWinograd(Cin: i32, Cout: i32, K: i32, stride: i32, dil: i32, groups:
   return (winogradMode == 2 || (winogradMode == 1 && columns >= WINO_MIN_COLUMNS)) && winoShape(Cin, Cout, K, stride, dil, groups);
 }
 
-/** U[i][o][c] = Σ_k G[i][k]·w(o, c, k), w(o,c,k) = w[o,c,k] (flip = 0) or w[c,o,K-1-k] (flip = 1, O/C swapped). */
+/**
+ * U[i][o][c] = Σ_k G[i][k]·w(o, c, k), w(o,c,k) = w[o,c,k] (flip = 0) or w[c,o,K-1-k] (flip = 1, O/C swapped).
+ * Each element is ((0 + G[i][0]·w0) + G[i][1]·w1) + ... in increasing k in both builds; the SIMD build
+ * computes four consecutive source weights [j..j+4) of w (flat [rows][K]) per f32x4.
+ */
 function winoFilter(w: usize, O: i32, C: i32, K: i32, flip: bool, U: usize): void {
-  const a = K + 3;
-  const G = K == 3 ? WINO_G3 : WINO_G5;
-  for (let i = 0; i < a; i++) {
-    const Ui = at(U, i * O * C);
-    for (let o = 0; o < O; o++)
-      for (let c = 0; c < C; c++) {
-        let s: f32 = 0;
-        for (let k = 0; k < K; k++) {
-          const wv = flip ? load<f32>(at(w, (c * O + o) * K + K - 1 - k)) : load<f32>(at(w, (o * C + c) * K + k));
-          s += load<f32>(at(G, i * K + k)) * wv;
-        }
-        store<f32>(at(Ui, o * C + c), s);
+  const a = wa(K);
+  const G = wG(K);
+  const n = O * C; // source weights (rows of K taps); for flip the source row is (o, c) of the forward weight
+  const plane = <usize>n << 2;
+  let j = 0;
+  if (ASC_FEATURE_SIMD) {
+    for (; j + 4 <= n; j += 4) {
+      const src = at(w, j * K);
+      // destination of source row j + lane: j + lane (flip = 0) or c*O + o with (o, c) = divmod(j + lane, C)
+      // (flip = 1: the source is the forward weight [C][O][K] seen from the backward, O = its inputs)
+      let d0 = j, d1 = j + 1, d2 = j + 2, d3 = j + 3;
+      if (flip) {
+        d0 = (d0 % O) * C + d0 / O; d1 = (d1 % O) * C + d1 / O; d2 = (d2 % O) * C + d2 / O; d3 = (d3 % O) * C + d3 / O;
       }
+      for (let i = 0; i < a; i++) {
+        let acc = f32x4.splat(0);
+        for (let k = 0; k < K; k++) {
+          const kk = flip ? K - 1 - k : k;
+          let t = f32x4.splat(load<f32>(at(src, kk)));
+          t = f32x4.replace_lane(t, 1, load<f32>(at(src, K + kk)));
+          t = f32x4.replace_lane(t, 2, load<f32>(at(src, 2 * K + kk)));
+          t = f32x4.replace_lane(t, 3, load<f32>(at(src, 3 * K + kk)));
+          acc = f32x4.add(acc, f32x4.mul(v128.load32_splat(at(G, i * K + k)), t));
+        }
+        const Ui = U + <usize>i * plane;
+        if (!flip) v128.store(at(Ui, j), acc);
+        else {
+          store<f32>(at(Ui, d0), f32x4.extract_lane(acc, 0));
+          store<f32>(at(Ui, d1), f32x4.extract_lane(acc, 1));
+          store<f32>(at(Ui, d2), f32x4.extract_lane(acc, 2));
+          store<f32>(at(Ui, d3), f32x4.extract_lane(acc, 3));
+        }
+      }
+    }
+  }
+  for (; j < n; j++) {
+    const src = at(w, j * K);
+    const d = flip ? (j % O) * C + j / O : j;
+    for (let i = 0; i < a; i++) {
+      let s: f32 = 0;
+      for (let k = 0; k < K; k++) s += load<f32>(at(G, i * K + k)) * load<f32>(at(src, flip ? K - 1 - k : k));
+      store<f32>(at(U + <usize>i * plane, d), s);
+    }
   }
 }
 
+// K = 3 uses F(6, 3) (α = 8, 1.33 multiplications per output instead of F(4, 3)'s 1.5), K = 5 F(4, 5).
+const F63: bool = true;
+
+/** Outputs per Winograd tile for kernel size K. */
+// @ts-ignore: decorator
+@inline function wm(K: i32): i32 {
+  return K == 3 && F63 ? 6 : 4;
+}
+/** Transformed points α = m + K - 1. */
+// @ts-ignore: decorator
+@inline function wa(K: i32): i32 {
+  return wm(K) + K - 1;
+}
+/** G [α][K] of kernel size K. */
+// @ts-ignore: decorator
+@inline function wG(K: i32): usize {
+  return K == 3 ? (F63 ? WINO_G63 : WINO_G3) : WINO_G5;
+}
+/** Tiles of one sample rounded up to a multiple of 4 (one f32x4 holds four neighbouring tiles). */
+// @ts-ignore: decorator
+@inline function wTq(Ly: i32, K: i32): i32 {
+  const m = wm(K);
+  return (((Ly + m - 1) / m) + 3) & ~3;
+}
+
 function winoScratch(C: i32, O: i32, K: i32, Lx: i32, Ly: i32, B: i32): i32 {
-  const a = K + 3;
-  const T = (Ly + 3) >> 2;
-  const Tq = (T + 3) & ~3;
+  const a = wa(K);
+  const Tq = wTq(Ly, K);
   const nb = imax(1, imin(B, WCHUNK / Tq));
   const N = nb * Tq;
-  return align64(a * O * C * 4) + align64((Tq * 4 + 8) * 4) + align64(a * C * N * 4) + align64(a * O * N * 4) + gemmWorkSize(O, N, C);
+  return align64(a * O * C * 4) + align64(a * gemmPackASize(O, C)) + align64((Tq * wm(K) + 8) * 4) + align64(a * C * N * 4) + align64(a * O * N * 4) + gemmWorkSize(O, N, C);
 }
 
 /** Input transform of samples b0 .. b0+nbc-1: V[i][c][bb*Tq + t] = (Bᵀ d)_i, d = x[b0+bb, c, 4t - pad ...]. */
 function winoInput(x: usize, C: i32, Lx: i32, pad: i32, K: i32, b0: i32, nbc: i32, Tq: i32, N: i32, xp: usize, V: usize): void {
-  const xpLen = Tq * 4 + 8;
+  const m = wm(K);
+  const xpLen = Tq * m + 8;
   const vstep = <usize>(C * N) << 2;
   for (let bb = 0; bb < nbc; bb++) {
     const xb = x + (<usize>((b0 + bb) * C * Lx) << 2);
@@ -495,8 +715,9 @@ function winoInput(x: usize, C: i32, Lx: i32, pad: i32, K: i32, b0: i32, nbc: i3
       if (hi < xpLen) memory.fill(at(xp, hi), 0, <usize>(xpLen - hi) << 2);
       const vrow = at(V, c * N + bb * Tq);
       for (let q = 0; q < Tq; q += 4) {
-        if (K == 3) winoIn3(at(xp, q * 4), at(vrow, q), vstep);
-        else winoIn5(at(xp, q * 4), at(vrow, q), vstep);
+        if (K != 3) winoIn5(at(xp, q * 4), at(vrow, q), vstep);
+        else if (F63) winoIn63(at(xp, q * 6), at(vrow, q), vstep);
+        else winoIn3(at(xp, q * 4), at(vrow, q), vstep);
       }
     }
   }
@@ -504,28 +725,40 @@ function winoInput(x: usize, C: i32, Lx: i32, pad: i32, K: i32, b0: i32, nbc: i3
 
 /**
  * y[b, o, l] = bias[o] (or 0) + Σ_c Σ_k w(o,c,k)·x[b, c, l + k - pad] for l < Ly (x zero outside [0, Lx)),
- * x [B, C, Lx], y [B, O, Ly], via F(4, K). `flip`: w is the forward weight [C, O, K] read transposed and
+ * x [B, C, Lx], y [B, O, Ly], via F(m, K). `flip`: w is the forward weight [C, O, K] read transposed and
  * reversed (backward data).
  */
-function winoCorr(x: usize, w: usize, flip: bool, bias: usize, y: usize, B: i32, C: i32, Lx: i32, O: i32, Ly: i32, K: i32, pad: i32, scratch: usize): void {
-  const a = K + 3;
-  const T = (Ly + 3) >> 2;
-  const Tq = (T + 3) & ~3;
+function winoCorr(x: usize, w: usize, flip: bool, bias: usize, y: usize, B: i32, C: i32, Lx: i32, O: i32, Ly: i32, K: i32, pad: i32, scratch: usize, Upre: usize, UPpre: usize): void {
+  const a = wa(K), m = wm(K);
+  const Tq = wTq(Ly, K);
   const nb = imax(1, imin(B, WCHUNK / Tq));
   const Nmax = nb * Tq;
-  const U = scratch;
-  const xp = U + <usize>align64(a * O * C * 4);
-  const V = xp + <usize>align64((Tq * 4 + 8) * 4);
+  // U_i packed once as the GEMM's A operand (gemmPackA) when the shape allows, instead of once per chunk
+  const ps = gemmPackASize(O, C);
+  const UPs = scratch + <usize>align64(a * O * C * 4);
+  const xp = UPs + <usize>align64(a * ps);
+  const V = xp + <usize>align64((Tq * m + 8) * 4);
   const Mo = V + <usize>align64(a * C * Nmax * 4);
   const work = Mo + <usize>align64(a * O * Nmax * 4);
-  winoFilter(w, O, C, K, flip, U);
+  let U = Upre;
+  if (!U) {
+    U = scratch;
+    winoFilter(w, O, C, K, flip, U);
+  }
+  let UP = UPpre;
+  if (!UP && ps) {
+    UP = UPs;
+    for (let i = 0; i < a; i++) gemmPackA(0, O, C, at(U, i * O * C), C, UP + <usize>(i * ps));
+  }
   for (let b0 = 0; b0 < B; b0 += nb) {
     const nbc = imin(nb, B - b0);
     const N = nbc * Tq;
     winoInput(x, C, Lx, pad, K, b0, nbc, Tq, N, xp, V);
     // one GEMM per point
-    for (let i = 0; i < a; i++)
-      gemm(0, 0, O, N, C, 1, at(U, i * O * C), C, at(V, i * C * N), N, 0, at(Mo, i * O * N), N, work);
+    for (let i = 0; i < a; i++) {
+      if (UP) gemmPrepackedA(O, N, C, 1, UP + <usize>(i * ps), at(V, i * C * N), N, 0, at(Mo, i * O * N), N, work);
+      else gemm(0, 0, O, N, C, 1, at(U, i * O * C), C, at(V, i * C * N), N, 0, at(Mo, i * O * N), N, work);
+    }
     // output transform
     const mstep = <usize>(O * N) << 2;
     for (let bb = 0; bb < nbc; bb++) {
@@ -535,11 +768,12 @@ function winoCorr(x: usize, w: usize, flip: bool, bias: usize, y: usize, B: i32,
         const b0v: f32 = bias ? load<f32>(at(bias, o)) : 0;
         const mrow = at(Mo, o * N + bb * Tq);
         for (let q = 0; q < Tq; q += 4) {
-          const base = q * 4;
+          const base = q * m;
           if (base >= Ly) break;
-          const n = imin(16, Ly - base);
-          if (K == 3) winoOut3(at(mrow, q), mstep, b0v, at(yr, base), n);
-          else winoOut5(at(mrow, q), mstep, b0v, at(yr, base), n);
+          const n = imin(4 * m, Ly - base);
+          if (K != 3) winoOut5(at(mrow, q), mstep, b0v, at(yr, base), n);
+          else if (F63) winoOut63(at(mrow, q), mstep, b0v, at(yr, base), n);
+          else winoOut3(at(mrow, q), mstep, b0v, at(yr, base), n);
         }
       }
     }
@@ -547,12 +781,11 @@ function winoCorr(x: usize, w: usize, flip: bool, bias: usize, y: usize, B: i32,
 }
 
 function winoWeightScratch(C: i32, O: i32, K: i32, Lout: i32, B: i32): i32 {
-  const a = K + 3;
-  const T = (Lout + 3) >> 2;
-  const Tq = (T + 3) & ~3;
+  const a = wa(K), m = wm(K);
+  const Tq = wTq(Lout, K);
   const nb = imax(1, imin(B, WCHUNK / Tq));
   const N = nb * Tq;
-  return align64(a * O * C * 4) + align64((Tq * 4 + 8) * 4) + align64(Tq * 16) + align64(a * C * N * 4) + align64(a * O * N * 4) + gemmWorkSize(O, C, N);
+  return align64(a * O * C * 4) + align64((Tq * m + 8) * 4) + align64((Tq * m + 8) * 4) + align64(a * C * N * 4) + align64(a * O * N * 4) + gemmWorkSize(O, C, N);
 }
 
 /**
@@ -561,15 +794,14 @@ function winoWeightScratch(C: i32, O: i32, K: i32, Lout: i32, B: i32): i32 {
  * NT GEMM per point with depth = all tiles of the batch, then dw[o, c, k] = Σ_i G[i][k]·P_i[o][c].
  */
 function winoWeight(x: usize, dy: usize, dw: usize, B: i32, C: i32, L: i32, O: i32, Lout: i32, K: i32, pad: i32, scratch: usize): void {
-  const a = K + 3;
-  const T = (Lout + 3) >> 2;
-  const Tq = (T + 3) & ~3;
+  const a = wa(K), m = wm(K);
+  const Tq = wTq(Lout, K);
   const nb = imax(1, imin(B, WCHUNK / Tq));
   const Nmax = nb * Tq;
   const P = scratch;
   const xp = P + <usize>align64(a * O * C * 4);
-  const dyp = xp + <usize>align64((Tq * 4 + 8) * 4);
-  const X = dyp + <usize>align64(Tq * 16);
+  const dyp = xp + <usize>align64((Tq * m + 8) * 4);
+  const X = dyp + <usize>align64((Tq * m + 8) * 4);
   const D = X + <usize>align64(a * C * Nmax * 4);
   const work = D + <usize>align64(a * O * Nmax * 4);
   for (let b0 = 0; b0 < B; b0 += nb) {
@@ -581,11 +813,12 @@ function winoWeight(x: usize, dy: usize, dw: usize, B: i32, C: i32, L: i32, O: i
       const dyb = dy + (<usize>((b0 + bb) * O * Lout) << 2);
       for (let o = 0; o < O; o++) {
         memory.copy(dyp, at(dyb, o * Lout), <usize>Lout << 2);
-        if (Tq * 4 > Lout) memory.fill(at(dyp, Lout), 0, <usize>(Tq * 4 - Lout) << 2);
+        memory.fill(at(dyp, Lout), 0, <usize>(Tq * m + 8 - Lout) << 2);
         const drow = at(D, o * N + bb * Tq);
         for (let q = 0; q < Tq; q += 4) {
-          if (K == 3) winoDy3(at(dyp, q * 4), at(drow, q), dstep);
-          else winoDy5(at(dyp, q * 4), at(drow, q), dstep);
+          if (K != 3) winoDy5(at(dyp, q * 4), at(drow, q), dstep);
+          else if (F63) winoDy63(at(dyp, q * 6), at(drow, q), dstep);
+          else winoDy3(at(dyp, q * 4), at(drow, q), dstep);
         }
       }
     }
@@ -593,9 +826,24 @@ function winoWeight(x: usize, dy: usize, dw: usize, B: i32, C: i32, L: i32, O: i
     for (let i = 0; i < a; i++)
       gemm(0, 1, O, C, N, 1, at(D, i * O * N), N, at(X, i * C * N), N, beta, at(P, i * O * C), C, work);
   }
-  const G = K == 3 ? WINO_G3 : WINO_G5;
+  // dw[oc, k] = ((0 + G[0][k]·P_0[oc]) + G[1][k]·P_1[oc]) + ... in increasing i (SIMD: four oc per f32x4)
+  const G = wG(K);
   const OC = O * C;
-  for (let oc = 0; oc < OC; oc++)
+  let oc = 0;
+  if (ASC_FEATURE_SIMD) {
+    for (; oc + 4 <= OC; oc += 4) {
+      const d = at(dw, oc * K);
+      for (let k = 0; k < K; k++) {
+        let acc = f32x4.splat(0);
+        for (let i = 0; i < a; i++) acc = f32x4.add(acc, f32x4.mul(v128.load32_splat(at(G, i * K + k)), v128.load(at(P, i * OC + oc))));
+        store<f32>(at(d, k), f32x4.extract_lane(acc, 0));
+        store<f32>(at(d, K + k), f32x4.extract_lane(acc, 1));
+        store<f32>(at(d, 2 * K + k), f32x4.extract_lane(acc, 2));
+        store<f32>(at(d, 3 * K + k), f32x4.extract_lane(acc, 3));
+      }
+    }
+  }
+  for (; oc < OC; oc++)
     for (let k = 0; k < K; k++) {
       let s: f32 = 0;
       for (let i = 0; i < a; i++) s += load<f32>(at(G, i * K + k)) * load<f32>(at(P, i * OC + oc));

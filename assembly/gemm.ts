@@ -729,3 +729,39 @@ export function gemm(
     }
   }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Prepacked A (conv1d Winograd: the same transformed weights multiply every chunk of columns).
+// gemmPackA packs op(A) (M x K) once in the blocked path's layout; gemmPrepackedA then computes
+// C = alpha·op(A)·B + beta·C exactly as gemm (same blocks, same micro-kernel, so the same bits) without
+// repacking A. Only for shapes gemm computes in one row block and one depth block on the blocked path:
+// gemmPackASize returns 0 otherwise (and the caller uses gemm).
+
+/** Floats·4 of the packed A for an M x K op(A), or 0 when gemmPrepackedA does not apply (M < 4, M > MC, K > KC). */
+export function gemmPackASize(M: i32, K: i32): i32 {
+  if (M < THIN || M > MC || K <= 0 || K > KC) return 0;
+  return roundUp(M, MR) * K * 4;
+}
+
+/** Packs op(A) (M x K; A stored M x K when transA = 0, K x M when 1) into ap (gemmPackASize bytes). */
+export function gemmPackA(transA: i32, M: i32, K: i32, a: usize, lda: i32, ap: usize): void {
+  const ldaB = <usize>lda << 2;
+  packA(a, transA ? 4 : ldaB, transA ? ldaB : 4, M, K, ap);
+}
+
+/** gemm(transA, 0, M, N, K, alpha, A, ..., B, ldb, beta, C, ldc, work) with A already packed by gemmPackA. N >= 4. */
+export function gemmPrepackedA(M: i32, N: i32, K: i32, alpha: f32, ap: usize, b: usize, ldb: i32, beta: f32, c: usize, ldc: i32, work: usize): void {
+  if (M <= 0 || N <= 0) return;
+  if (alpha == 0) {
+    scaleC(M, N, beta, c, ldc);
+    return;
+  }
+  const tile = work;
+  const bp = work + TILE_BYTES + <usize>align64(blockM(M) * blockK(K) * 4);
+  const bKs = <usize>ldb << 2;
+  for (let jc = 0; jc < N; jc += NC1) {
+    const nc = imin(NC1, N - jc);
+    packB(b + (<usize>jc << 2), bKs, 4, K, nc, bp);
+    macroKernel(M, nc, K, alpha, beta, ap, bp, c + (<usize>jc << 2), ldc, tile);
+  }
+}

@@ -4,12 +4,14 @@
 // python3-torch is installed, side by side with the ratio.
 //   npm run bench:train              human-readable table
 //   npm run bench:train -- --json    {"std_train_b64": {"samples_per_s": ..., "pytorch_samples_per_s": ..., "ratio": ...}, ...}
-//   options: --no-torch (skip PyTorch), --only std,ds,lstm,infer
+//   options: --no-torch (skip PyTorch), --only std,ds,lstm,infer, --short-warmup (only PyTorch's warm-up call
+//   counts), --profile (time per kernel in a StdCNN step and in inference; with --only std,ds,infer)
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import { initSync, randn, noGrad, crossEntropy, Adam, backendInfo, type Module } from '../src/index.ts';
+import { backend } from '../src/core/runtime.ts';
 import { StdCNN, DSCNN, LSTMNet } from '../src/models/reference.ts';
 
 const args = process.argv.slice(2);
@@ -28,9 +30,17 @@ function median(v: number[]): number {
   return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
 }
 
-/** Median samples/s over `reps` timings of `inner` calls each, after `warmup` calls. */
+// Warm-up: the PyTorch script's call counts, and then (unless --short-warmup) more calls until 0.5 s have
+// passed. ecgrad's JavaScript (op dispatch, autograd, allocation) runs unoptimised until V8 has seen a few
+// hundred calls: with only 50 warm-up calls batch-1 inference spends most of its 15 timed repetitions
+// in that phase (about 250-400 us per beat at first, 110-130 us once optimised), so the median would
+// measure JIT warm-up rather than throughput. PyTorch has no such phase.
+const shortWarmup = args.includes('--short-warmup');
+
+/** Median samples/s over `reps` timings of `inner` calls each, after `warmup` calls (and >= 0.5 s, see above). */
 function time(batch: number, fn: () => void, warmup: number, reps: number, inner: number): { samplesPerS: number; min: number; max: number } {
-  for (let i = 0; i < warmup; i++) fn();
+  const w0 = performance.now();
+  for (let i = 0; i < warmup || (!shortWarmup && performance.now() - w0 < 500); i++) fn();
   const rates: number[] = [];
   for (let r = 0; r < reps; r++) {
     const t0 = performance.now();
@@ -66,6 +76,53 @@ const record = (key: string, r: ReturnType<typeof time>) => {
 };
 
 log(`ecgrad ${backendInfo().build} build, node ${process.version}`);
+
+// --profile: time every kernel call (convolutions split by shape) over some StdCNN training steps and
+// batch-1 inference calls, and print where the time goes.
+if (args.includes('--profile')) {
+  const b = backend() as unknown as { k: Record<string, unknown> };
+  const raw = b.k;
+  const acc = new Map<string, { ms: number; calls: number }>();
+  const wrapped: Record<string, unknown> = {};
+  for (const name of Object.keys(raw)) {
+    const f = raw[name];
+    if (typeof f !== 'function') { wrapped[name] = f; continue; }
+    wrapped[name] = (...a: number[]) => {
+      const t0 = performance.now();
+      const r = (f as (...x: number[]) => unknown)(...a);
+      const dt = performance.now() - t0;
+      const o = name.startsWith("conv1dForward") ? 4 : 3;
+      const key = name.startsWith("conv1d") && a.length > 10 ? `${name} [${a[o]},${a[o + 1]},${a[o + 2]}]->${a[o + 3]} k${a[o + 4]} g${a[o + 8]}` : name;
+      const e = acc.get(key) ?? { ms: 0, calls: 0 };
+      e.ms += dt; e.calls++;
+      acc.set(key, e);
+      return r;
+    };
+  }
+  const report = (label: string, fn: () => void, n: number) => {
+    for (let i = 0; i < 5; i++) fn();
+    b.k = wrapped;
+    acc.clear();
+    const t0 = performance.now();
+    for (let i = 0; i < n; i++) fn();
+    const total = (performance.now() - t0) / n;
+    b.k = raw;
+    const rows = [...acc.entries()].sort((x, y) => y[1].ms - x[1].ms);
+    const kern = rows.reduce((s, [, v]) => s + v.ms, 0) / n;
+    log(`\nprofile ${label}: ${total.toFixed(3)} ms per call, kernels ${kern.toFixed(3)} ms, other (JS, allocation) ${(total - kern).toFixed(3)} ms`);
+    for (const [k, v] of rows) log(`  ${(v.ms / n).toFixed(3).padStart(8)} ms  ${String(v.calls / n).padStart(5)}x  ${k}`);
+  };
+  for (const which of only.size ? [...only] : ['std']) {
+    if (which === 'std') report('StdCNN train step b64', trainStep(new StdCNN({ seed: 0 }), 64, 187), 20);
+    if (which === 'ds') report('DSCNN train step b64', trainStep(new DSCNN({ seed: 0 }), 64, 187), 20);
+    if (which === 'infer') {
+      const m = new StdCNN({ seed: 0 });
+      report('StdCNN inference b1', inferStep(m, 1, 187), 400);
+      report('StdCNN inference b256', inferStep(m, 256, 187), 10);
+    }
+  }
+  process.exit(0);
+}
 if (want('std')) record('std_train_b64', time(64, trainStep(new StdCNN({ seed: 0 }), 64, 187), 10, 15, 5));
 if (want('ds')) record('ds_train_b64', time(64, trainStep(new DSCNN({ seed: 0 }), 64, 187), 10, 15, 5));
 if (want('lstm')) record('lstm_train_b64', time(64, trainStep(new LSTMNet({ seed: 0 }), 64, 187), 3, 10, 2));
@@ -76,7 +133,16 @@ if (want('infer')) {
 }
 
 // PyTorch, same machine, same run, one thread.
-const script = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'shared', 'baselines', 'torch_bench.py');
+// ../shared/baselines next to the repository, searched upwards (a git worktree may sit deeper, e.g. wt/<name>)
+const script = (() => {
+  let dir = join(dirname(fileURLToPath(import.meta.url)), '..');
+  for (let i = 0; i < 4; i++) {
+    const p = join(dir, '..', 'shared', 'baselines', 'torch_bench.py');
+    if (existsSync(p)) return p;
+    dir = join(dir, '..');
+  }
+  return join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'shared', 'baselines', 'torch_bench.py');
+})();
 const python = '/usr/bin/python3';
 if (!noTorch && existsSync(script) && existsSync(python)) {
   const which = [want('std') && 'std', want('ds') && 'ds', want('lstm') && 'lstm', want('infer') && 'infer'].filter(Boolean) as string[];

@@ -1,10 +1,12 @@
 // 1-D convolution (PyTorch's conv1d): x [B, Cin, L], weight [Cout, Cin/groups, K], bias [Cout] | null
 // -> [B, Cout, Lout], Lout = floor((L + padL + padR - dilation*(K-1) - 1) / stride) + 1.
 // Kernels: assembly/conv1d.ts (forward, backward data, backward weight; the algorithm per shape is chosen
-// there: direct loops for one input channel per group, plain GEMMs for pointwise, im2col + GEMM
-// otherwise). The bias gradient is Σ over batch and length (two reductions).
+// there: direct loops for one input channel per group, plain GEMMs for pointwise, Winograd for dense
+// k3/k5, im2col + GEMM otherwise). The bias gradient is Σ over batch and length (two reductions).
+// Forwards that record no graph (inference) pass a per-weight cache of the Winograd-transformed weights
+// (conv1dForwardCached), so batch-1 inference gets Winograd without the weight transform.
 import { Tensor } from '../core/tensor.ts';
-import { record } from '../core/autograd.ts';
+import { isGradEnabled, record } from '../core/autograd.ts';
 import { backend } from '../core/runtime.ts';
 import { fmt } from '../core/shape.ts';
 import { ReduceOp } from '../wasm/opcodes.ts';
@@ -97,6 +99,26 @@ function scratch(g: Conv1dGeometry): Tensor | null {
 }
 
 /**
+ * Per weight tensor, the kernels' forward weight cache (Winograd-transformed weights plus a bit copy of the
+ * weights they came from; the kernel recomputes them whenever the weights' bits differ, so in-place updates
+ * by optimizers or loadStateDict need no notification). Used only for forwards that record no graph
+ * (inference): batch-1 inference then gets Winograd without the weight transform's fixed cost. The cache
+ * is persistent and freed with the weight tensor (the WeakMap drops it, its finaliser frees it).
+ */
+const weightCaches = new WeakMap<Tensor, { backend: object; cache: Tensor }>();
+
+function weightCache(weight: Tensor, g: Conv1dGeometry): Tensor | null {
+  const b = backend();
+  const bytes = b.k.conv1dWeightCacheSize(g.Cin, g.Cout, g.K, g.stride, g.dilation, g.groups);
+  if (bytes <= 0) return null;
+  const e = weightCaches.get(weight);
+  if (e && e.backend === b && e.cache.size * 4 >= bytes) return e.cache;
+  const cache = zeros([Math.ceil(bytes / 4)]).keep();
+  weightCaches.set(weight, { backend: b, cache });
+  return cache;
+}
+
+/**
  * 1-D convolution (cross-correlation, as PyTorch's conv1d) with gradients for input, weight and bias.
  *   conv1d(x [B, Cin, L], w [Cout, Cin/groups, K], b [Cout] | null, { stride, padding, dilation, groups })
  */
@@ -107,7 +129,10 @@ export function conv1d(x: Tensor, weight: Tensor, bias: Tensor | null = null, op
   const y = empty([B, Cout, Lout]);
   if (y.size) {
     const s = scratch(g);
-    k.conv1dForward(x.ptr, weight.ptr, bias ? bias.ptr : 0, y.ptr, B, Cin, L, Cout, K, stride, pad, dil, groups, Lout, s ? s.ptr : 0);
+    const recorded = isGradEnabled() && (x.requiresGrad || weight.requiresGrad || (bias?.requiresGrad ?? false));
+    const cache = recorded ? null : weightCache(weight, g);
+    if (cache) k.conv1dForwardCached(x.ptr, weight.ptr, bias ? bias.ptr : 0, y.ptr, B, Cin, L, Cout, K, stride, pad, dil, groups, Lout, s ? s.ptr : 0, cache.ptr);
+    else k.conv1dForward(x.ptr, weight.ptr, bias ? bias.ptr : 0, y.ptr, B, Cin, L, Cout, K, stride, pad, dil, groups, Lout, s ? s.ptr : 0);
   }
   const inputs = bias ? [x, weight, bias] : [x, weight];
   return record(y, 'conv1d', inputs, (gy, needs) => {

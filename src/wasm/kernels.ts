@@ -39,12 +39,24 @@ export interface Kernels {
     eps: number, weightDecay: number, decoupled: number, bc1: number, bc2: number,
   ): void;
 
+  /** Prepacked GEMM A (conv1d Winograd): bytes (0 = not applicable), pack, multiply (see assembly/gemm.ts). */
+  gemmPackASize(M: number, K: number): number;
+  gemmPackA(transA: number, M: number, K: number, a: number, lda: number, ap: number): void;
+  gemmPrepackedA(M: number, N: number, K: number, alpha: number, ap: number, b: number, ldb: number, beta: number, c: number, ldc: number, work: number): void;
+
   conv1dScratchSize(B: number, Cin: number, L: number, Cout: number, K: number, stride: number, pad: number, dil: number, groups: number, Lout: number): number;
   /** 1 = automatic (default), 0 = never, 2 = whenever the shape allows. */
   conv1dSetWinograd(mode: number): void;
   conv1dForward(
     x: number, w: number, bias: number, y: number, B: number, Cin: number, L: number, Cout: number, K: number,
     stride: number, pad: number, dil: number, groups: number, Lout: number, scratch: number,
+  ): void;
+  /** Bytes of conv1dForwardCached's weight cache for this shape (0: the shape never uses one). */
+  conv1dWeightCacheSize(Cin: number, Cout: number, K: number, stride: number, dil: number, groups: number): number;
+  /** conv1dForward with a weight cache (zero-filled when new): Winograd-transformed weights, recomputed when w changes. */
+  conv1dForwardCached(
+    x: number, w: number, bias: number, y: number, B: number, Cin: number, L: number, Cout: number, K: number,
+    stride: number, pad: number, dil: number, groups: number, Lout: number, scratch: number, cache: number,
   ): void;
   conv1dBackwardData(
     dy: number, w: number, dx: number, B: number, Cin: number, L: number, Cout: number, K: number,

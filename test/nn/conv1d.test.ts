@@ -5,8 +5,10 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import {
-  initSync, conv1d, fromArray, randn, Conv1d, SeparableConv1d, Sequential, ReLU, grad, tensor, type Tensor,
+  initSync, conv1d, fromArray, randn, Conv1d, SeparableConv1d, Sequential, ReLU, grad, tensor, noGrad, type Tensor,
 } from '../../src/index.ts';
+import { backend as activeBackend } from '../../src/core/runtime.ts';
+const rawBackendOf = (_t: Tensor) => activeBackend();
 import { backend as rawBackend, BUILDS, randomArray } from '../helpers/wasm.ts';
 import { gradCheck, uniform } from '../helpers/gradcheck.ts';
 import {
@@ -150,6 +152,7 @@ test('kernels: groups (dense per group), pointwise GEMM path', () => {
   checkKernels({ B: 2, Cin: 8, L: 21, Cout: 12, K: 1 }, 13); // pointwise
   checkKernels({ B: 1, Cin: 8, L: 7, Cout: 4, K: 1, groups: 2 }, 14); // grouped pointwise
   checkKernels({ B: 3, Cin: 33, L: 46, Cout: 17, K: 1 }, 15);
+  checkKernels({ B: 2, Cin: 8, L: 3, Cout: 6, K: 1 }, 16); // pointwise, L < 4: weights not prepacked
 });
 
 test('kernels: direct path (one input channel per group: depthwise, multiplier, Cin = 1)', () => {
@@ -177,6 +180,103 @@ test('kernels: the benchmark model shapes (reduced batch)', () => {
 // ------------------------------------------------------------------------------------------------
 // The reference backward against float64 central differences of the reference forward. The objective
 // Σ r·y is linear in x and in w, so central differences are exact up to rounding: tight tolerance.
+
+test('kernels: cached forward (Winograd weights kept between calls) = the Winograd forward, bit for bit; recomputed when w changes', () => {
+  const specs: Spec[] = [
+    { B: 1, Cin: 32, L: 93, Cout: 64, K: 5, padL: 2 }, { B: 1, Cin: 64, L: 46, Cout: 128, K: 3, padL: 1 },
+    { B: 3, Cin: 16, L: 23, Cout: 20, K: 3, padL: 0 }, { B: 2, Cin: 17, L: 40, Cout: 16, K: 5, padL: 4, padR: 0 },
+  ];
+  const byBuild: Float32Array[][] = [];
+  for (const build of BUILDS) {
+    const b = rawBackend(build);
+    const k = b.k;
+    const outs: Float32Array[] = [];
+    for (const s of specs) {
+      const g = geom(s);
+      const x = randomArray(g.B * g.Cin * g.L, 1), w = randomArray(g.Cout * g.Cin * g.K, 2), w2 = randomArray(w.length, 3), bias = randomArray(g.Cout, 4);
+      const nY = g.B * g.Cout * g.Lout;
+      const ptrs: number[] = [];
+      const put = (a: Float32Array) => { const p = b.alloc(Math.max(4, a.length * 4)); b.f32(p, a.length).set(a); ptrs.push(p); return p; };
+      try {
+        const px = put(x), pw = put(w), pb = put(bias);
+        const ps = put(new Float32Array(Math.ceil(k.conv1dScratchSize(g.B, g.Cin, g.L, g.Cout, g.K, 1, g.pad, 1, 1, g.Lout) / 4) + 1));
+        const cacheBytes = k.conv1dWeightCacheSize(g.Cin, g.Cout, g.K, 1, 1, 1);
+        assert.ok(cacheBytes > 0, describe(g));
+        const pc = put(new Float32Array(Math.ceil(cacheBytes / 4)));
+        const py = put(new Float32Array(nY)), pyc = put(new Float32Array(nY));
+        const args = [g.B, g.Cin, g.L, g.Cout, g.K, 1, g.pad, 1, 1, g.Lout, ps] as const;
+        const get = (p: number) => Float32Array.from(b.f32(p, nY));
+        for (const weights of [w, w, w2, w]) {
+          b.f32(pw, w.length).set(weights);
+          k.conv1dSetWinograd(2);
+          k.conv1dForward(px, pw, pb, py, ...args);
+          k.conv1dSetWinograd(1);
+          k.conv1dForwardCached(px, pw, pb, pyc, ...args, pc);
+          assert.equal(Array.from(get(pyc)), Array.from(get(py)), `${build} ${describe(g)}`);
+          outs.push(get(pyc));
+        }
+        // mode 0 (never Winograd) also applies to the cached entry
+        k.conv1dSetWinograd(0);
+        k.conv1dForward(px, pw, pb, py, ...args);
+        k.conv1dForwardCached(px, pw, pb, pyc, ...args, pc);
+        assert.equal(Array.from(get(pyc)), Array.from(get(py)), `${build} ${describe(g)} mode 0`);
+      } finally {
+        k.conv1dSetWinograd(1);
+        for (const p of ptrs) b.free(p);
+      }
+    }
+    byBuild.push(outs);
+  }
+  for (let i = 0; i < byBuild[0]!.length; i++) assert.equal(Array.from(byBuild[0]![i]!), Array.from(byBuild[1]![i]!), `SIMD = scalar, output ${i}`);
+});
+
+test('gemm with prepacked A (the Winograd GEMMs) = gemm, bit for bit, both builds', () => {
+  for (const build of BUILDS) {
+    const b = rawBackend(build);
+    const k = b.k;
+    for (const [M, N, K] of [[64, 96, 32], [128, 8, 64], [18, 20, 17], [4, 4, 1], [256, 300, 512]] as const) {
+      const bytes = k.gemmPackASize(M, K);
+      assert.ok(bytes > 0, `${M}x${K}`);
+      const ptrs: number[] = [];
+      const put = (a: Float32Array) => { const p = b.alloc(Math.max(4, a.length * 4)); b.f32(p, a.length).set(a); ptrs.push(p); return p; };
+      try {
+        const pa = put(randomArray(M * K, 1)), pb = put(randomArray(K * N, 2)), c0 = randomArray(M * N, 3);
+        const pc1 = put(c0), pc2 = put(c0);
+        const work = put(new Float32Array(Math.ceil(k.gemmWorkSize(M, N, K) / 4) + 1));
+        const ap = put(new Float32Array(bytes / 4));
+        k.gemmPackA(0, M, K, pa, K, ap);
+        for (const beta of [0, 1]) {
+          k.gemm(0, 0, M, N, K, 1, pa, K, pb, N, beta, pc1, N, work);
+          k.gemmPrepackedA(M, N, K, 1, ap, pb, N, beta, pc2, N, work);
+          const c1 = Array.from(b.f32(pc1, M * N)), c2 = Array.from(b.f32(pc2, M * N));
+          assert.equal(c2, c1, `${build} ${M}x${N}x${K} beta ${beta}`);
+        }
+      } finally {
+        for (const p of ptrs) b.free(p);
+      }
+    }
+    assert.is(k.gemmPackASize(3, 8), 0);
+    assert.is(k.gemmPackASize(300, 8), 0);
+    assert.is(k.gemmPackASize(8, 600), 0);
+  }
+});
+
+test('conv1d op: inference (no graph) uses the weight cache; in-place weight updates are seen', () => {
+  const x = randn([1, 32, 93], { seed: 1 }), w = randn([64, 32, 5], { seed: 2 }), b = randn([64], { seed: 3 });
+  const want = () => conv1dRef({ B: 1, Cin: 32, L: 93, Cout: 64, K: 5, stride: 1, pad: 2, dil: 1, groups: 1, Lout: 93 }, x.data(), w.data(), b.data());
+  const check = () => {
+    const ref = want();
+    const y = noGrad(() => conv1d(x, w, b, { padding: 2 }).data());
+    for (let i = 0; i < ref.length; i++) assert.ok(Math.abs(y[i]! - ref[i]!) < 1e-4, `y[${i}] ${y[i]} vs ${ref[i]}`);
+  };
+  check();
+  check();
+  // change the weights in place (as an optimizer step would)
+  const k = rawBackendOf(w);
+  const v = k.f32(w.ptr, w.size);
+  for (let i = 0; i < v.length; i++) v[i] = -v[i]! * 0.5;
+  check();
+});
 
 test('reference backward = float64 finite differences of the reference forward', () => {
   const specs: Spec[] = [
