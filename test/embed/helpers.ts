@@ -8,10 +8,10 @@ import { mitdbDir } from '../ecg/helpers.ts';
 export { mitdbDir };
 
 /** An arrhythminet-v2 model (random weights, seeded) for 187-sample beats at 125 Hz with RR features, as file bytes. */
-export function smallModelBytes(opts: { classes?: number; length?: number; rr?: number; arch?: string; seed?: number } = {}): Uint8Array {
+export function smallModelBytes(opts: { classes?: number; length?: number; rr?: number; arch?: string; seed?: number; channels?: number } = {}): Uint8Array {
   initSync();
   const classes = opts.classes ?? 5, rr = opts.rr ?? 6;
-  const config = { length: opts.length ?? 187, channels: 1, classes, rrFeatures: rr, fs: 125, seed: opts.seed ?? 1 };
+  const config = { length: opts.length ?? 187, channels: opts.channels ?? 1, classes, rrFeatures: rr, fs: 125, seed: opts.seed ?? 1 };
   const arch = opts.arch ?? 'arrhythminet-v2';
   const model = getModel(arch).build(config);
   model.eval();
