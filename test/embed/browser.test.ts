@@ -1,0 +1,163 @@
+// End-to-end test of the demo in a real browser: serves demo/ on 127.0.0.1 (scripts/serve-demo.mjs with a
+// model file written here), drives Debian's Chromium headless through playwright-core, loads MIT-BIH
+// record 100 through the page's file picker, waits for the classified beats and checks them against the
+// Node pipeline (classifyRecordBatch) on the same model; then bad inputs, an attribution, the scalar build
+// and a screenshot (ECGRAD_DEMO_SCREENSHOT=docs/demo.png). Skipped (with the reason) without /usr/bin/chromium or playwright-core.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { loadClassifier, classifyRecordBatch } from '../../src/infer/index.ts';
+import { mitdbDir, mlii, readMitdb, smallModelBytes } from './helpers.ts';
+import { projectRoot } from '../ecg/helpers.ts';
+
+const CHROMIUM = process.env.ECGRAD_CHROMIUM ?? '/usr/bin/chromium';
+
+// The part of playwright-core's API used here (its own types are not needed to typecheck the suite).
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Playwright = { chromium: { launch(opts: Record<string, unknown>): Promise<any> } };
+const PLAYWRIGHT = 'playwright-core';
+// A CommonJS package imported dynamically: its API may sit on the namespace or on its default export.
+const api = (m: unknown): Playwright => ((m as Playwright).chromium ? m : (m as { default: Playwright }).default) as Playwright;
+
+async function playwright(): Promise<Playwright | null> {
+  try {
+    return api(await import(PLAYWRIGHT));
+  } catch {
+    // A private install (npm install --no-save --prefix DIR playwright-core): ECGRAD_PLAYWRIGHT_PREFIX=DIR.
+    const prefix = process.env.ECGRAD_PLAYWRIGHT_PREFIX;
+    if (!prefix) return null;
+    const req = createRequire(join(prefix, 'package.json'));
+    return api(await import(pathToFileURL(req.resolve(PLAYWRIGHT)).href));
+  }
+}
+
+const pw = await playwright();
+const why = !existsSync(CHROMIUM)
+  ? `${CHROMIUM} not found (apt-get install chromium)`
+  : !pw
+    ? 'playwright-core is not installed (npm install; or set ECGRAD_PLAYWRIGHT_PREFIX)'
+    : null;
+
+if (why) {
+  // No test is registered (uvu's skipped tests upset scripts/run-tests.mjs's failure count).
+  console.log(`  browser test skipped: ${why}`);
+} else {
+  let server: ChildProcess | null = null;
+  const dir = mkdtempSync(join(tmpdir(), 'ecgrad-browser-'));
+  const stop = () => {
+    if (server && server.exitCode === null) server.kill('SIGTERM');
+    rmSync(dir, { recursive: true, force: true });
+  };
+
+  async function serve(modelFile: string): Promise<string> {
+    server = spawn(process.execPath, [join(projectRoot, 'scripts', 'serve-demo.mjs'), '--port', '0', '--model', modelFile], { cwd: projectRoot, stdio: ['ignore', 'pipe', 'inherit'] });
+    return await new Promise((resolve, reject) => {
+      let out = '';
+      const t = setTimeout(() => reject(new Error(`the demo server did not start: ${out}`)), 60_000);
+      server!.stdout!.on('data', (d) => {
+        out += d;
+        const m = /demo: (http:\/\/127\.0\.0\.1:\d+\/)/.exec(out);
+        if (m) {
+          clearTimeout(t);
+          resolve(m[1]!);
+        }
+      });
+      server!.on('exit', (code) => reject(new Error(`the demo server exited (${code}): ${out}`)));
+    });
+  }
+
+  test('demo in headless Chromium: record 100 equals the Node pipeline; bad inputs; attribution; scalar build', async () => {
+    const bytes = smallModelBytes();
+    const modelFile = join(dir, 'model.ecgm');
+    writeFileSync(modelFile, bytes);
+    const url = await serve(modelFile);
+    const browser = await pw!.chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    try {
+      const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+      const pageErrors: string[] = [];
+      page.on('pageerror', (e: Error) => pageErrors.push(e.message));
+      await page.goto(url);
+      await page.waitForSelector('#model[data-classes]', { timeout: 60_000 });
+      await page.waitForFunction(() => document.getElementById('model')!.textContent!.startsWith('served model'), null, { timeout: 60_000 });
+      const build = await page.getAttribute('#backend', 'data-build');
+      assert.is(build, 'simd');
+
+      // Record 100 through the file picker.
+      const data = mitdbDir();
+      await page.setInputFiles('#record-files', [join(data, '100.hea'), join(data, '100.dat')]);
+      await page.waitForSelector('#status[data-state="done"]', { timeout: 180_000 });
+      const got = JSON.parse((await page.textContent('#result'))!);
+      const rec = readMitdb('100');
+      const node = classifyRecordBatch(loadClassifier(bytes), mlii(rec), rec.fs);
+      assert.is(got.beats, node.sample.length, 'beat count');
+      assert.equal(got.samples, Array.from(node.sample), 'R peak positions');
+      let differ = 0;
+      for (let i = 0; i < node.pred.length; i++) if (got.classes[i] !== node.pred[i]) differ++;
+      assert.is(differ, 0, 'classes equal the Node pipeline');
+      const counts: Record<string, number> = {};
+      for (const c of ['N', 'S', 'V', 'F', 'Q']) counts[c] = 0;
+      for (const p of node.pred) counts[['N', 'S', 'V', 'F', 'Q'][p]!]!++;
+      assert.equal(got.counts, counts);
+
+      // Click a beat: an attribution over the waveform.
+      const box = (await page.locator('#ecg').boundingBox())!;
+      const first = node.sample.findIndex((s) => s > 2 * rec.fs);
+      const xFrac = node.sample[first]! / (10 * rec.fs);
+      await page.mouse.click(box.x + xFrac * box.width, box.y + box.height / 2);
+      await page.waitForSelector('#status[data-state="explained"]', { timeout: 60_000 });
+      // ECGRAD_DEMO_SCREENSHOT=docs/demo.png keeps the screenshot (the README's figure).
+      await page.screenshot({ path: process.env.ECGRAD_DEMO_SCREENSHOT ?? join(dir, 'demo.png') });
+
+      // Bad inputs give a message, and the page keeps working.
+      const expectError = async (pattern: RegExp) => {
+        await page.waitForSelector('#status[data-state="error"]', { timeout: 60_000 });
+        const text = (await page.textContent('#error'))!;
+        assert.ok(pattern.test(text), `error message "${text}" should match ${pattern}`);
+      };
+      writeFileSync(join(dir, 'two-lead.ecgm'), smallModelBytes({ channels: 2 }));
+      await page.setInputFiles('#model-file', join(dir, 'two-lead.ecgm'));
+      await expectError(/Model: two-lead\.ecgm takes 2 leads/);
+      writeFileSync(join(dir, 'cut.ecgm'), bytes.slice(0, 100));
+      await page.setInputFiles('#model-file', join(dir, 'cut.ecgm'));
+      await expectError(/Model: model file cut\.ecgm: truncated/);
+      writeFileSync(join(dir, 'bad.hea'), 'this is not a header\n');
+      await page.setInputFiles('#record-files', join(dir, 'bad.hea'));
+      await expectError(/Record: /);
+      await page.setInputFiles('#record-files', join(data, '100.hea'));
+      await expectError(/Record: .*100\.dat.*pick it too/);
+      writeFileSync(join(dir, 'slow.hea'), 'slow 1 50 1000\nslow.dat 16 200 16 0 0 0 0 MLII\n');
+      writeFileSync(join(dir, 'slow.dat'), new Uint8Array(2000));
+      await page.setInputFiles('#record-files', [join(dir, 'slow.hea'), join(dir, 'slow.dat')]);
+      await expectError(/50 Hz.*at least 60 Hz/);
+      await page.click('#synthetic');
+      await page.waitForSelector('#status[data-state="done"]', { timeout: 60_000 });
+      const synthSimd = JSON.parse((await page.textContent('#result'))!);
+      assert.ok(synthSimd.beats > 60, `synthetic beats ${synthSimd.beats}`);
+
+      // The scalar build (as when SIMD is unavailable) gives the same beats.
+      await page.goto(`${url}?build=scalar`);
+      await page.waitForFunction(() => document.getElementById('model')!.textContent!.startsWith('served model'), null, { timeout: 60_000 });
+      assert.is(await page.getAttribute('#backend', 'data-build'), 'scalar');
+      await page.click('#synthetic');
+      await page.waitForSelector('#status[data-state="done"]', { timeout: 60_000 });
+      const synthScalar = JSON.parse((await page.textContent('#result'))!);
+      assert.equal(synthScalar.samples, synthSimd.samples);
+      assert.equal(synthScalar.counts, synthSimd.counts);
+      assert.equal(pageErrors, [], 'no uncaught page errors');
+    } finally {
+      await browser.close();
+      stop();
+    }
+  });
+}
+
+test.run();
