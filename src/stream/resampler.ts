@@ -2,6 +2,7 @@
 // clamping at both ends, so feeding a signal in chunks of any size and then calling end() gives exactly
 // the samples resample() gives on the whole signal. Output k needs input up to floor(k·M/L) + K, so
 // it lags the input by K input samples (K = ceil(kernel half-width); 52 samples for 360 -> 125 Hz).
+import { polyphaseTable } from '../ecg/dsp/resample.ts';
 
 function gcd(a: number, b: number): number {
   while (b) [a, b] = [b, a % b];
@@ -71,28 +72,8 @@ export class StreamResampler {
     this.L = a / g;
     this.M = b / g;
     const L = this.L;
-    const cut = ((options.rolloff ?? 0.9) * Math.min(fsIn, fsOut)) / 2 / fsIn;
-    const half = (options.zeros ?? 16) / (2 * cut);
-    const K = Math.ceil(half);
-    const taps = 2 * K;
-    const table = new Float64Array(L === this.M ? 0 : L * taps);
-    if (L !== this.M)
-      for (let ph = 0; ph < L; ph++) {
-        let sum = 0;
-        for (let j = 0; j < taps; j++) {
-          const tau = ph / L + K - 1 - j;
-          let w = 0;
-          if (Math.abs(tau) < half) {
-            const u = tau / half;
-            const win = 0.42 + 0.5 * Math.cos(Math.PI * u) + 0.08 * Math.cos(2 * Math.PI * u);
-            const arg = 2 * cut * tau;
-            w = 2 * cut * (arg === 0 ? 1 : Math.sin(Math.PI * arg) / (Math.PI * arg)) * win;
-          }
-          table[ph * taps + j] = w;
-          sum += w;
-        }
-        for (let j = 0; j < taps; j++) table[ph * taps + j]! /= sum;
-      }
+    // Same filter as resample() (one shared table builder), so batch and streaming agree exactly.
+    const { K, taps, table } = L === this.M ? { K: 0, taps: 0, table: new Float64Array(0) } : polyphaseTable(fsIn, fsOut, L, options);
     this.K = K;
     this.taps = taps;
     this.table = table;

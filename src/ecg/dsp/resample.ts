@@ -29,18 +29,12 @@ export function resampledLength(n: number, fsIn: number, fsOut: number): number 
   return Math.ceil((n * L) / M);
 }
 
-/** Resamples x from fsIn to fsOut. */
-export function resample(x: ArrayLike<number>, fsIn: number, fsOut: number, options: ResampleOptions = {}): Float32Array {
-  if (!(fsIn > 0 && fsOut > 0)) throw new RangeError(`resample: frequencies must be positive, got ${fsIn} -> ${fsOut}`);
-  const n = x.length;
-  const [L, M] = ratio(fsIn, fsOut);
-  const nOut = Math.ceil((n * L) / M);
-  const out = new Float32Array(nOut);
-  if (n === 0) return out;
-  if (L === M) {
-    for (let i = 0; i < n; i++) out[i] = x[i]!;
-    return out;
-  }
+/**
+ * The polyphase windowed-sinc filter of resample() (Blackman window, cut-off rolloff·min(fsIn, fsOut)/2):
+ * table[phase·taps + j] is the weight of input sample i0 − K + 1 + j for the output at time
+ * i0 + phase / L; each phase's weights sum to 1. Shared with the streaming resampler so both agree exactly.
+ */
+export function polyphaseTable(fsIn: number, fsOut: number, L: number, options: ResampleOptions = {}): { K: number; taps: number; table: Float64Array } {
   const cut = ((options.rolloff ?? 0.9) * Math.min(fsIn, fsOut)) / 2 / fsIn; // cycles per input sample
   const half = (options.zeros ?? 16) / (2 * cut); // kernel half-width in input samples
   const K = Math.ceil(half);
@@ -63,6 +57,22 @@ export function resample(x: ArrayLike<number>, fsIn: number, fsOut: number, opti
     }
     for (let j = 0; j < taps; j++) table[ph * taps + j]! /= sum;
   }
+  return { K, taps, table };
+}
+
+/** Resamples x from fsIn to fsOut. */
+export function resample(x: ArrayLike<number>, fsIn: number, fsOut: number, options: ResampleOptions = {}): Float32Array {
+  if (!(fsIn > 0 && fsOut > 0)) throw new RangeError(`resample: frequencies must be positive, got ${fsIn} -> ${fsOut}`);
+  const n = x.length;
+  const [L, M] = ratio(fsIn, fsOut);
+  const nOut = Math.ceil((n * L) / M);
+  const out = new Float32Array(nOut);
+  if (n === 0) return out;
+  if (L === M) {
+    for (let i = 0; i < n; i++) out[i] = x[i]!;
+    return out;
+  }
+  const { K, taps, table } = polyphaseTable(fsIn, fsOut, L, options);
   for (let k = 0; k < nOut; k++) {
     const pos = k * M;
     const i0 = Math.floor(pos / L);
