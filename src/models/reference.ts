@@ -28,18 +28,14 @@ function head(seed: number, classes: number): Sequential {
   );
 }
 
-export class StdCNN extends Module {
+/** features (a conv stack ending in global pooling) then the shared dense head, as the PyTorch classes. */
+abstract class FeaturesThenHead extends Module {
   readonly features: Sequential;
   readonly head: Sequential;
 
-  constructor({ seed = 0, classes = 5 }: ReferenceOptions = {}) {
+  constructor(features: Sequential, seed: number, classes: number) {
     super();
-    this.features = this.child('features', new Sequential(
-      new Conv1d(1, 32, 5, { padding: 2, seed: seed + 1 }), new BatchNorm1d(32), new ReLU(), new MaxPool1d(2),
-      new Conv1d(32, 64, 5, { padding: 2, seed: seed + 2 }), new BatchNorm1d(64), new ReLU(), new MaxPool1d(2),
-      new Conv1d(64, 128, 3, { padding: 1, seed: seed + 3 }), new BatchNorm1d(128), new ReLU(),
-      new AdaptiveAvgPool1d(1),
-    ));
+    this.features = this.child('features', features);
     this.head = this.child('head', head(seed, classes));
   }
 
@@ -48,25 +44,27 @@ export class StdCNN extends Module {
   }
 }
 
-export class DSCNN extends Module {
-  readonly features: Sequential;
-  readonly head: Sequential;
-
+export class StdCNN extends FeaturesThenHead {
   constructor({ seed = 0, classes = 5 }: ReferenceOptions = {}) {
-    super();
-    this.features = this.child('features', new Sequential(
+    super(new Sequential(
+      new Conv1d(1, 32, 5, { padding: 2, seed: seed + 1 }), new BatchNorm1d(32), new ReLU(), new MaxPool1d(2),
+      new Conv1d(32, 64, 5, { padding: 2, seed: seed + 2 }), new BatchNorm1d(64), new ReLU(), new MaxPool1d(2),
+      new Conv1d(64, 128, 3, { padding: 1, seed: seed + 3 }), new BatchNorm1d(128), new ReLU(),
+      new AdaptiveAvgPool1d(1),
+    ), seed, classes);
+  }
+}
+
+export class DSCNN extends FeaturesThenHead {
+  constructor({ seed = 0, classes = 5 }: ReferenceOptions = {}) {
+    super(new Sequential(
       new Conv1d(1, 32, 5, { padding: 2, seed: seed + 1 }), new BatchNorm1d(32), new ReLU(), new MaxPool1d(2),
       new Conv1d(32, 32, 5, { padding: 2, groups: 32, seed: seed + 2 }), new Conv1d(32, 64, 1, { seed: seed + 3 }),
       new BatchNorm1d(64), new ReLU(), new MaxPool1d(2),
       new Conv1d(64, 64, 3, { padding: 1, groups: 64, seed: seed + 4 }), new Conv1d(64, 128, 1, { seed: seed + 5 }),
       new BatchNorm1d(128), new ReLU(),
       new AdaptiveAvgPool1d(1),
-    ));
-    this.head = this.child('head', head(seed, classes));
-  }
-
-  forward(x: Tensor): Tensor {
-    return this.head.forward(this.features.forward(x));
+    ), seed, classes);
   }
 }
 
