@@ -12,3 +12,4 @@ export * from './rnn';
 export * from './batchnorm';
 export * from './pool';
 export * from './dropout';
+export * from './int8';

@@ -8,6 +8,7 @@ import { classicCommand } from './classic.ts';
 import { trainCommand } from './train.ts';
 import { evaluateCommand } from './evaluate.ts';
 import { compareCommand } from './compare.ts';
+import { quantizeCommand } from './quantize.ts';
 
 export interface Command {
   summary: string;
@@ -24,4 +25,5 @@ export const commands: Record<string, Command> = {
   train: trainCommand,
   evaluate: evaluateCommand,
   compare: compareCommand,
+  quantize: quantizeCommand,
 };

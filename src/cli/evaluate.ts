@@ -13,9 +13,11 @@ import { ensureData } from '../node/ensure-data.ts';
 import { loadDataset } from '../node/dataset.ts';
 import { evaluate } from '../train/evaluate.ts';
 import { stratifiedSubset } from '../train/subset.ts';
+import type { ModelHeader } from '../nn/model-file.ts';
+import type { BeatDataset } from '../ecg/dataset/dataset.ts';
 
 const spec: Record<string, OptionSpec> = {
-  'model-file': { type: 'string', description: 'an .ecgm model file (e.g. runs/<run>/<model>.ecgm)' },
+  'model-file': { type: 'string', description: 'a model file: .ecgm (float) or .ecgq (int8, from ecgrad quantize)' },
   protocol: { type: 'string', description: 'one of intra, inter, arrhythminet', default: 'intra' },
   data: { type: 'string', description: DATA_HELP },
   split: { type: 'string', description: 'train, val or test', default: 'test' },
@@ -23,6 +25,29 @@ const spec: Record<string, OptionSpec> = {
   'batch-size': { type: 'string', description: 'inference batch size', default: '256' },
   json: { type: 'boolean', description: 'print {"accuracy", "macroF1", "perClass": {"N": {"precision", "recall", "f1", ...}}, "confusion", ...}' },
 };
+
+function incompatible(path: string, protocol: string, why: string): Error {
+  return new Error(`the model file ${path} does not fit the ${protocol} protocol: ${why}`);
+}
+
+/** Throws when a model file predicts other classes than the protocol's. */
+export function checkClasses(header: ModelHeader, protocol: string, classes: readonly string[], path: string): void {
+  const cfg = header.config as { classes?: number };
+  const fileClasses = Array.isArray(header.meta.classes) ? (header.meta.classes as string[]) : null;
+  if (cfg.classes !== classes.length || (fileClasses && fileClasses.join() !== classes.join()))
+    throw incompatible(path, protocol, `it predicts ${fileClasses ? fileClasses.join(', ') : `${cfg.classes} classes`}${header.meta.protocol ? ` (trained on ${header.meta.protocol})` : ''}, the protocol has ${classes.join(', ')}`);
+}
+
+/** Throws when a model file's input (leads, length, RR features) does not fit the dataset; returns whether it takes RR features. */
+export function checkInput(header: ModelHeader, protocol: string, ds: BeatDataset, path: string): boolean {
+  const cfg = header.config as { length?: number; channels?: number; rrFeatures?: number };
+  if (cfg.length !== ds.length || cfg.channels !== ds.channels)
+    throw incompatible(path, protocol, `it takes beats of ${cfg.channels} lead(s) x ${cfg.length} samples, the protocol's dataset has ${ds.channels} x ${ds.length}`);
+  const rr = (cfg.rrFeatures ?? 0) > 0;
+  if (rr && cfg.rrFeatures !== ds.rrFeatures.length)
+    throw incompatible(path, protocol, `it takes ${cfg.rrFeatures} RR features, the dataset has ${ds.rrFeatures.length}`);
+  return rr;
+}
 
 export const evaluateCommand: Command = {
   summary: 'evaluate a model file on a protocol split: accuracy, per-class metrics, confusion matrix',
@@ -42,19 +67,11 @@ export const evaluateCommand: Command = {
     const path = String(o['model-file']);
     initSync();
     const { model, header } = loadModel(path);
-    const cfg = header.config as { length?: number; channels?: number; classes?: number; rrFeatures?: number };
     const classes = getProtocol(protocol).scheme.classes;
-    const fileClasses = Array.isArray(header.meta.classes) ? (header.meta.classes as string[]) : null;
-    const incompatible = (why: string) => new Error(`the model file ${path} does not fit the ${protocol} protocol: ${why}`);
-    if (cfg.classes !== classes.length || (fileClasses && fileClasses.join() !== classes.join()))
-      throw incompatible(`it predicts ${fileClasses ? fileClasses.join(', ') : `${cfg.classes} classes`}${header.meta.protocol ? ` (trained on ${header.meta.protocol})` : ''}, the protocol has ${classes.join(', ')}`);
+    checkClasses(header, protocol, classes, path);
     const data = await ensureData(protocol, o.data as string | undefined);
     const { dataset: ds } = loadDataset(protocol, { data, seed: 0 });
-    if (cfg.length !== ds.length || cfg.channels !== ds.channels)
-      throw incompatible(`it takes beats of ${cfg.channels} lead(s) x ${cfg.length} samples, the protocol's dataset has ${ds.channels} x ${ds.length}`);
-    const rr = (cfg.rrFeatures ?? 0) > 0;
-    if (rr && cfg.rrFeatures !== ds.rrFeatures.length)
-      throw incompatible(`it takes ${cfg.rrFeatures} RR features, the dataset has ${ds.rrFeatures.length}`);
+    const rr = checkInput(header, protocol, ds, path);
     const all = ds.split[split];
     const rows = beats ? stratifiedSubset(ds.y, all, beats, 3) : all;
     const ev = evaluate(model, ds, rows, { batchSize, useRR: rr });

@@ -5,13 +5,16 @@
 // classic classifier or node: module (`npm run size` bundles it and checks that).
 import { noGrad } from '../core/autograd.ts';
 import { fromArray } from '../ops/creation.ts';
-import { decodeModel, modelFromBytes, ModelFileError, type ModelHeader } from '../nn/model-file.ts';
+import { decodeModel, ModelFileError, type ModelHeader } from '../nn/model-file.ts';
+import { loadModelBytes } from '../quant/load.ts';
+import { decodeQuantizedModel, isQuantizedModelFile } from '../quant/quant-file.ts';
 import type { Module } from '../nn/module.ts';
 import '../models/zoo.ts';
 
 export { initSync, init, backendInfo, isInitialised } from '../core/runtime.ts';
 export type { InitOptions, BackendInfo, BuildChoice } from '../core/runtime.ts';
 export { decodeModel, ModelFileError } from '../nn/model-file.ts';
+export { isQuantizedModelFile } from '../quant/quant-file.ts';
 export type { ModelHeader, DecodedModel } from '../nn/model-file.ts';
 export { parseHeader, type Header } from '../ecg/wfdb/header.ts';
 export { readRecord, type WfdbRecord, type FileSource } from '../ecg/wfdb/record.ts';
@@ -110,12 +113,13 @@ export function softmaxRows(logits: ArrayLike<number>, n: number, C: number, pro
 }
 
 /**
- * Loads a model file for inference (the backend must be initialised: initSync() or await init()).
+ * Loads a model file for inference (the backend must be initialised: initSync() or await init()):
+ * a float .ecgm file or an int8-quantised .ecgq file (from `ecgrad quantize`), told apart by magic.
  * Errors name the file (`source`) and say what is wrong: not a model file, corrupt, unknown
  * architecture, tensors that do not fit.
  */
 export function loadClassifier(bytes: Uint8Array, source = '(bytes)'): Classifier {
-  const { model, header } = modelFromBytes(bytes, source);
+  const { model, header } = loadModelBytes(bytes, source);
   const c = new Classifier(model, header);
   if (!(c.info.length > 0) || !(c.info.classes.length > 0)) throw new ModelFileError(source, 'its config lacks the input length or the number of classes');
   return c;
@@ -123,5 +127,9 @@ export function loadClassifier(bytes: Uint8Array, source = '(bytes)'): Classifie
 
 /** Reads only a model file's header (cheap checks before building it). */
 export function modelHeader(bytes: Uint8Array, source = '(bytes)'): ModelHeader {
+  if (isQuantizedModelFile(bytes)) {
+    const { header } = decodeQuantizedModel(bytes, source);
+    return { format: 'ecgrad-model', version: 1, arch: header.arch, config: header.config, meta: { ...header.meta, quantized: header.quant.scheme }, tensors: [], dataFloats: 0 };
+  }
   return decodeModel(bytes, source).header;
 }

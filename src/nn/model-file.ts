@@ -190,13 +190,17 @@ export function architectures(): string[] {
   return [...registry.keys()].sort();
 }
 
+/** Builds a registered architecture from a file's config (untrained values); `source` names the file in errors. */
+export function buildArchitecture(arch: string, config: Record<string, unknown>, source = '(bytes)'): Module {
+  const factory = registry.get(arch);
+  if (!factory) throw new ModelFileError(source, `architecture "${arch}" is not registered (known: ${architectures().join(', ') || 'none'})`);
+  return factory(config);
+}
+
 /** Builds the model a file describes (its architecture must be registered) and loads its values. */
 export function modelFromBytes(bytes: Uint8Array, source = '(bytes)'): { model: Module; header: ModelHeader } {
   const decoded = decodeModel(bytes, source);
-  const factory = registry.get(decoded.header.arch);
-  if (!factory)
-    throw new ModelFileError(source, `architecture "${decoded.header.arch}" is not registered (known: ${architectures().join(', ') || 'none'})`);
-  const model = factory(decoded.header.config);
+  const model = buildArchitecture(decoded.header.arch, decoded.header.config, source);
   loadModelState(model, decoded, { source });
   return { model, header: decoded.header };
 }

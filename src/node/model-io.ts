@@ -4,20 +4,12 @@ import { readFileSync, renameSync, writeFileSync, mkdirSync, rmSync } from 'node
 import { dirname, basename, join } from 'node:path';
 import type { Module } from '../nn/module.ts';
 import {
-  decodeModel, encodeModel, loadModelState, modelFromBytes, ModelFileError, type EncodeOptions, type ModelHeader,
+  decodeModel, encodeModel, loadModelState, ModelFileError, type EncodeOptions, type ModelHeader,
 } from '../nn/model-file.ts';
+import { loadModelBytes } from '../quant/load.ts';
 
 export function saveModel(path: string, model: Module, opts: EncodeOptions): void {
-  const bytes = encodeModel(model, opts);
-  mkdirSync(dirname(path), { recursive: true });
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
-  try {
-    writeFileSync(tmp, bytes);
-    renameSync(tmp, path);
-  } catch (e) {
-    rmSync(tmp, { force: true });
-    throw new Error(`saveModel: cannot write ${path}: ${(e as Error).message}`);
-  }
+  writeFileAtomic(path, encodeModel(model, opts), 'saveModel');
 }
 
 function read(path: string): Uint8Array {
@@ -35,7 +27,20 @@ export function loadModelInto(path: string, model: Module, arch?: string): Model
   return decoded.header;
 }
 
-/** Builds a registered architecture from a model file. */
-export function loadModel(path: string): { model: Module; header: ModelHeader } {
-  return modelFromBytes(read(path), path);
+/** Builds a registered architecture from a model file: float (.ecgm) or int8-quantised (.ecgq). */
+export function loadModel(path: string): { model: Module; header: ModelHeader; quantized: boolean } {
+  return loadModelBytes(read(path), path);
+}
+
+/** Writes bytes atomically (temporary file + rename); errors name the path. */
+export function writeFileAtomic(path: string, bytes: Uint8Array, what = 'writeFileAtomic'): void {
+  mkdirSync(dirname(path), { recursive: true });
+  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
+  try {
+    writeFileSync(tmp, bytes);
+    renameSync(tmp, path);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw new Error(`${what}: cannot write ${path}: ${(e as Error).message}`);
+  }
 }

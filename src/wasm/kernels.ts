@@ -103,4 +103,13 @@ export interface Kernels {
   globalMaxPool1d(x: number, out: number, idx: number, rows: number, L: number): void;
   globalMaxPool1dBackward(dy: number, idx: number, dx: number, rows: number, L: number): void;
   dropout(x: number, out: number, n: number, key: number, threshold: number, scale: number): void;
+  // int8.ts (docs/kernels-int8.md): symmetric int8 quantisation and the int8 GEMM of quantised inference
+  quantizeI8(x: number, q: number, n: number, invScale: number): void;
+  quantizeRowsI8(x: number, q: number, rows: number, cols: number, Kp: number, invScale: number): void;
+  im2colI8Panels(q: number, cols: number, B: number, Cin: number, L: number, K: number, stride: number, pad: number, dil: number, Lout: number, Kpair: number): void;
+  conv1dI8(M: number, B: number, Lout: number, Kpair: number, a: number, cols: number, rowScale: number, colScale: number, bias: number, y: number): void;
+  gemmI8(
+    M: number, N: number, Kp: number, a: number, b: number, rowScale: number, colScale: number, bias: number, y: number,
+    Lout: number, ldb: number,
+  ): void;
 }
