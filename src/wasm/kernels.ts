@@ -1,7 +1,7 @@
 // The typed surface of the kernel module's exports (docs/kernels.md). Pointers are byte offsets.
 // bindKernels() turns an instance's exports into a Kernels object; a kernel the build lacks (the
 // inference build has forward kernels only, see KERNELS) becomes a function that throws a clear error.
-import { kernelSource, type KernelSet } from './source.ts';
+import { registeredSet, type KernelSet } from './source.ts';
 
 export interface Kernels {
   memory: WebAssembly.Memory;
@@ -137,7 +137,7 @@ function missingKernel(name: string, set: KernelSet): () => never {
   return () => {
     if (set === 'full')
       throw new Error(`ecgrad: the kernel build lacks '${name}' (a stale build: run npm run build:wasm)`);
-    const later = kernelSource().set === 'full'
+    const later = registeredSet() === 'full'
       ? " The full build is registered now, but ecgrad was initialised before: import 'ecgrad' before calling initSync()/init(), or re-initialise with { force: true }."
       : '';
     throw new Error(

@@ -31,6 +31,11 @@ export function setKernelSource(source: KernelSource): void {
   registered = source;
 }
 
+/** Which set is registered (null: none yet). */
+export function registeredSet(): KernelSet | null {
+  return registered?.set ?? null;
+}
+
 /** The registered kernel set; throws when nothing registered one (an internal module imported alone). */
 export function kernelSource(): KernelSource {
   if (!registered)
