@@ -8,6 +8,7 @@
 // mask, so each pass is timed alone. The machine may be shared: each figure is the best of several rounds.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import '../src/wasm/full-kernels.ts';
 import { instantiateSync, type BuildName } from '../src/wasm/backend.ts';
 import { ReduceOp } from '../src/wasm/opcodes.ts';
 

@@ -9,6 +9,7 @@
 //   npm run bench -- --json    only {"gemm": {"simd": {"64": {"gflops": x}, ...}, "scalar": ..., "naive": ...}}
 //                              on stdout (benny's progress goes to stderr)
 import * as b from 'benny';
+import '../src/wasm/full-kernels.ts';
 import { instantiateSync, type Backend, type BuildName } from '../src/wasm/backend.ts';
 
 const json = process.argv.includes('--json');

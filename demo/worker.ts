@@ -1,6 +1,7 @@
 // The demo's worker: everything runs here (WFDB parsing, QRS detection, resampling, windowing,
 // classification, attributions), so the page never blocks. Each request answers with a result or an
-// { type: 'error' } message naming the stage and what is wrong.
+// { type: 'error' } message naming the stage and what is wrong. It runs on the full kernel set, not
+// ecgrad/infer's forward-only one: src/explain (Grad-CAM, IG need backward kernels) registers it.
 import { init, backendInfo, loadClassifier, Classifier, parseHeader, readRecord, BeatStream, WfdbError, type WfdbRecord } from '../src/infer/index.ts';
 import { getModel } from '../src/models/registry.ts';
 import { ExplainedModel } from '../src/explain/classifier.ts';

@@ -23,7 +23,7 @@ if (modelPath && !existsSync(modelPath)) {
   console.error(`serve-demo: model file ${modelPath} not found`);
   process.exit(2);
 }
-if (!existsSync(join(root, 'src', 'wasm', 'generated.ts'))) execFileSync(process.execPath, [join(root, 'scripts', 'build-wasm.mjs')], { cwd: root, stdio: 'inherit' });
+execFileSync(process.execPath, [join(root, 'scripts', 'build-wasm.mjs'), '--if-stale'], { cwd: root, stdio: 'inherit' });
 
 const out = mkdtempSync(join(tmpdir(), 'ecgrad-demo-'));
 const cleanup = () => rmSync(out, { recursive: true, force: true });

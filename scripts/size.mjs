@@ -1,9 +1,11 @@
 #!/usr/bin/env node
 // Bundles the inference entry (src/infer/index.ts) with esbuild (from node_modules/.bin, the one tsx
 // brings), minified, for the browser, and reports its size raw and gzipped (node:zlib, level 9): the
-// whole bundle, the JS without the embedded wasm, and each embedded wasm build. It also checks the
-// import graph: no optimizer, trainer, CLI, node helper, explanation or classic-classifier module and
-// no node: import may be part of it (exit 1 otherwise), and that the bundle stays within the budget.
+// whole bundle, the JS without the embedded wasm, and each embedded wasm build (labelled by asking the
+// module itself: simdBuild(), and whether it has the training kernels, i.e. full or inference set). It
+// also checks the import graph: no optimizer, trainer, CLI, node helper, explanation or classic-classifier
+// module, no full kernel set (src/wasm/generated.ts) and no node: import may be part of it (exit 1
+// otherwise), and that the bundle stays within the budget.
 // Usage: node scripts/size.mjs [--json] [--entry src/infer/index.ts] [--budget-kb 100]
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
@@ -26,7 +28,15 @@ if (!existsSync(esbuild)) {
   console.error('esbuild not found in node_modules/.bin (it comes with tsx): run npm ci');
   process.exit(2);
 }
-if (!existsSync(join(root, 'src', 'wasm', 'generated.ts'))) execFileSync(process.execPath, [join(root, 'scripts', 'build-wasm.mjs')], { cwd: root, stdio: 'inherit' });
+execFileSync(process.execPath, [join(root, 'scripts', 'build-wasm.mjs'), '--if-stale'], { cwd: root, stdio: 'inherit' });
+
+/** "simd-infer", "scalar-full", ...: what the module says it is (simdBuild()) and whether it has the training kernels. */
+function label(bytes) {
+  const mod = new WebAssembly.Module(bytes);
+  const set = WebAssembly.Module.exports(mod).some((e) => e.name === 'adamStep') ? 'full' : 'infer';
+  const { exports } = new WebAssembly.Instance(mod, { env: { abort() {} } });
+  return `${exports.simdBuild() ? 'simd' : 'scalar'}-${set}`;
+}
 
 const dir = mkdtempSync(join(tmpdir(), 'ecgrad-size-'));
 try {
@@ -34,7 +44,7 @@ try {
   execFileSync(esbuild, [entry, '--bundle', '--minify', '--format=esm', '--platform=browser', '--target=es2022', `--outfile=${out}`, `--metafile=${meta}`, '--log-level=warning'], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
   const code = readFileSync(out);
   const inputs = Object.keys(JSON.parse(readFileSync(meta, 'utf8')).inputs);
-  const forbidden = [/src\/optim\//, /src\/train\//, /src\/cli\//, /src\/node\//, /src\/explain\//, /src\/classic\//, /src\/report\//, /^node:/, /nn\/losses/];
+  const forbidden = [/src\/optim\//, /src\/train\//, /src\/cli\//, /src\/node\//, /src\/explain\//, /src\/classic\//, /src\/report\//, /^node:/, /nn\/losses/, /src\/wasm\/generated\.ts$/, /src\/wasm\/full-kernels\.ts$/];
   const leaks = inputs.filter((p) => forbidden.some((r) => r.test(p)));
   const gz = (b) => gzipSync(b, { level: 9 }).length;
   // The embedded wasm: the base64 string literals in the bundle.
@@ -42,8 +52,7 @@ try {
   const wasm = {};
   for (const m of text.matchAll(/"(AGFzbQ[A-Za-z0-9+/=]+)"/g)) {
     const bytes = Buffer.from(m[1], 'base64');
-    const kind = bytes.length ? (wasm.simd ? 'scalar' : 'simd') : 'empty';
-    wasm[kind] = { base64Bytes: m[1].length, bytes: bytes.length, gzipBase64: gz(Buffer.from(m[1])), gzipBinary: gz(bytes) };
+    wasm[label(bytes)] = { base64Bytes: m[1].length, bytes: bytes.length, gzipBase64: gz(Buffer.from(m[1])), gzipBinary: gz(bytes) };
   }
   const jsOnly = Buffer.from(text.replace(/"AGFzbQ[A-Za-z0-9+/=]+"/g, '""'));
   const report = {
@@ -60,10 +69,10 @@ try {
   else {
     const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
     console.log(`${entry}: ${inputs.length} modules bundled (esbuild --minify, ESM, browser)`);
-    console.log(`  bundle        ${kb(report.bundle.bytes).padStart(9)}  gzip ${kb(report.bundle.gzip)}`);
-    console.log(`  JS only       ${kb(report.js.bytes).padStart(9)}  gzip ${kb(report.js.gzip)}`);
+    console.log(`  bundle             ${kb(report.bundle.bytes).padStart(9)}  gzip ${kb(report.bundle.gzip)}`);
+    console.log(`  JS only            ${kb(report.js.bytes).padStart(9)}  gzip ${kb(report.js.gzip)}`);
     for (const [k, w] of Object.entries(wasm))
-      console.log(`  wasm ${k.padEnd(7)}  ${kb(w.bytes).padStart(9)}  gzip ${kb(w.gzipBinary)} (as embedded base64: ${kb(w.base64Bytes)}, gzip ${kb(w.gzipBase64)})`);
+      console.log(`  wasm ${k.padEnd(12)}  ${kb(w.bytes).padStart(9)}  gzip ${kb(w.gzipBinary)} (as embedded base64: ${kb(w.base64Bytes)}, gzip ${kb(w.gzipBase64)})`);
     console.log(`  budget ${budgetKB} KB gzip: ${report.withinBudget ? 'within' : 'EXCEEDED'}`);
     if (leaks.length) console.log(`  forbidden modules in the bundle: ${leaks.join(', ')}`);
   }

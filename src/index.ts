@@ -1,5 +1,7 @@
 // ecgrad: float32 tensors in wasm memory with hand-written SIMD kernels, reverse-mode autograd,
 // optimizers, and (built on them) an ECG arrhythmia-classification workbench.
+// The full kernel builds (every kernel; src/wasm/source.ts), registered before anything can init.
+import './wasm/full-kernels.ts';
 export { initSync, init, backendInfo, isInitialised } from './core/runtime.ts';
 export type { InitOptions, BackendInfo, BuildChoice } from './core/runtime.ts';
 export { Tensor } from './core/tensor.ts';

@@ -1,8 +1,11 @@
 // Which kernel build is in use. initSync()/init() pick the SIMD build when WebAssembly.validate accepts
 // it and its numeric self-test passes, else the scalar build; `{ build: 'simd' | 'scalar' }` forces one.
+// The kernel set (full, or forward kernels only) is the one registered when they run
+// (src/wasm/source.ts): 'ecgrad' registers the full set, 'ecgrad/infer' alone the inference set.
 import {
   instantiate, instantiateSync, selfTest, simdSupported, type Backend, type BuildName,
 } from '../wasm/backend.ts';
+import { kernelSource, type KernelSet, type KernelSource } from '../wasm/source.ts';
 
 export type BuildChoice = BuildName | 'auto';
 
@@ -18,6 +21,8 @@ export interface InitOptions {
 
 export interface BackendInfo {
   build: BuildName;
+  /** 'full' (every kernel) or 'infer' (forward kernels only: 'ecgrad/infer' imported without 'ecgrad'). */
+  kernels: KernelSet;
   simdSupported: boolean;
   /** Why the SIMD build was not chosen, when it was not. */
   fallbackReason?: string;
@@ -45,8 +50,10 @@ export function backendInfo(): BackendInfo {
   return { ...info };
 }
 
-function alreadyDone(opts: InitOptions): BackendInfo | null {
+function alreadyDone(opts: InitOptions, source?: KernelSource): BackendInfo | null {
   if (!current || opts.force) return null;
+  if (source && source.set !== current.kernels)
+    throw new Error(`ecgrad is already initialised with the ${current.kernels} kernel set; pass { force: true } to switch`);
   const want = opts.build ?? 'auto';
   if (want !== 'auto' && want !== current.build)
     throw new Error(
@@ -56,12 +63,12 @@ function alreadyDone(opts: InitOptions): BackendInfo | null {
   return backendInfo();
 }
 
-function install(b: Backend, fallbackReason?: string): BackendInfo {
+function install(source: KernelSource, b: Backend, fallbackReason?: string): BackendInfo {
   current = b;
   argsPtr = b.alloc(256);
   workPtr = 0;
   workBytes = 0;
-  info = { build: b.build, simdSupported: simdSupported(), ...(fallbackReason ? { fallbackReason } : {}) };
+  info = { build: b.build, kernels: b.kernels, simdSupported: simdSupported(source), ...(fallbackReason ? { fallbackReason } : {}) };
   return backendInfo();
 }
 
@@ -73,29 +80,39 @@ function checked(b: Backend): Backend {
 
 /** Synchronous initialisation (Node, workers; browsers' main threads only allow small modules sync). */
 export function initSync(opts: InitOptions = {}): BackendInfo {
-  const done = alreadyDone(opts);
-  if (done) return done;
-  const want = opts.build ?? 'auto';
-  if (want !== 'auto') return install(checked(instantiateSync(want)));
-  if (!simdSupported()) return install(checked(instantiateSync('scalar')), 'WebAssembly SIMD is not supported here');
-  try {
-    return install(checked(instantiateSync('simd')));
-  } catch (e) {
-    return install(checked(instantiateSync('scalar')), (e as Error).message);
-  }
+  return alreadyDone(opts) ?? initSyncFrom(kernelSource(), opts);
 }
 
 /** Asynchronous initialisation (works everywhere, including browsers' main threads). */
 export async function init(opts: InitOptions = {}): Promise<BackendInfo> {
-  const done = alreadyDone(opts);
+  return alreadyDone(opts) ?? (await initFrom(kernelSource(), opts));
+}
+
+/** @internal initSync() with a given kernel set instead of the registered one (tests compare the sets). */
+export function initSyncFrom(source: KernelSource, opts: InitOptions = {}): BackendInfo {
+  const done = alreadyDone(opts, source);
   if (done) return done;
   const want = opts.build ?? 'auto';
-  if (want !== 'auto') return install(checked(await instantiate(want)));
-  if (!simdSupported()) return install(checked(await instantiate('scalar')), 'WebAssembly SIMD is not supported here');
+  if (want !== 'auto') return install(source, checked(instantiateSync(want, source)));
+  if (!simdSupported(source)) return install(source, checked(instantiateSync('scalar', source)), 'WebAssembly SIMD is not supported here');
   try {
-    return install(checked(await instantiate('simd')));
+    return install(source, checked(instantiateSync('simd', source)));
   } catch (e) {
-    return install(checked(await instantiate('scalar')), (e as Error).message);
+    return install(source, checked(instantiateSync('scalar', source)), (e as Error).message);
+  }
+}
+
+/** @internal init() with a given kernel set instead of the registered one. */
+export async function initFrom(source: KernelSource, opts: InitOptions = {}): Promise<BackendInfo> {
+  const done = alreadyDone(opts, source);
+  if (done) return done;
+  const want = opts.build ?? 'auto';
+  if (want !== 'auto') return install(source, checked(await instantiate(want, source)));
+  if (!simdSupported(source)) return install(source, checked(await instantiate('scalar', source)), 'WebAssembly SIMD is not supported here');
+  try {
+    return install(source, checked(await instantiate('simd', source)));
+  } catch (e) {
+    return install(source, checked(await instantiate('scalar', source)), (e as Error).message);
   }
 }
 

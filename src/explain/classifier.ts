@@ -4,6 +4,7 @@
 // explained ('logit', the default, or 'probability' = softmax), and runs every computation in eval mode
 // (running BatchNorm statistics, no dropout), in batches, inside memory scopes, restoring each module's
 // training flag afterwards.
+import '../wasm/full-kernels.ts'; // explanations need backward kernels (src/wasm/source.ts)
 import type { Module } from '../nn/module.ts';
 import type { Tensor } from '../core/tensor.ts';
 import { noGrad, valueAndGrad, withGradMode } from '../core/autograd.ts';

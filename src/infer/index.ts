@@ -3,6 +3,9 @@
 // and the streaming classifier. Its import graph holds the tensor core, the layers' forward code (run
 // under noGrad) and the model zoo's architectures; it holds no optimizer, trainer, CLI, explanation,
 // classic classifier or node: module (`npm run size` bundles it and checks that).
+// The inference kernel builds (forward kernels only), unless something imported with this entry
+// registers the full ones (src/wasm/source.ts).
+import '../wasm/infer-kernels.ts';
 import { noGrad } from '../core/autograd.ts';
 import { fromArray } from '../ops/creation.ts';
 import { decodeModel, ModelFileError, type ModelHeader } from '../nn/model-file.ts';

@@ -1,5 +1,6 @@
 // Base of the optimizers: holds the parameters, zeroes their gradients, and keeps per-parameter state
 // (momentum, moments) in persistent wasm memory. Updates run as fused in-place kernels (assembly/optim.ts).
+import '../wasm/full-kernels.ts'; // optimizer steps and backward kernels (src/wasm/source.ts)
 import { Tensor } from '../core/tensor.ts';
 import { allocStorage } from '../core/memory.ts';
 import { backend } from '../core/runtime.ts';

@@ -1,10 +1,11 @@
-// Instantiates a kernel build (SIMD or scalar) from the embedded bytes and gives typed, growth-safe
-// access to its memory. Views are re-created whenever memory.buffer changes (memory.grow detaches the
-// old ArrayBuffer), so no caller ever holds a stale view across an allocation.
+// Instantiates a kernel build (SIMD or scalar) of the registered kernel set (src/wasm/source.ts: the
+// full set, or the inference set's forward kernels only) and gives typed, growth-safe access to its
+// memory. Views are re-created whenever memory.buffer changes (memory.grow detaches the old
+// ArrayBuffer), so no caller ever holds a stale view across an allocation.
 import * as loader from '@assemblyscript/loader';
-import { simdWasmBase64, scalarWasmBase64 } from './generated.ts';
 import { Allocator, type AllocatorStats } from './allocator.ts';
-import type { Kernels } from './kernels.ts';
+import { bindKernels, type Kernels } from './kernels.ts';
+import { kernelSource, type KernelSet, type KernelSource } from './source.ts';
 import { BinaryOp } from './opcodes.ts';
 
 export type BuildName = 'simd' | 'scalar';
@@ -16,9 +17,11 @@ function decodeBase64(b64: string): Uint8Array {
   return bytes;
 }
 
-const cachedBytes: Partial<Record<BuildName, Uint8Array>> = {};
-export function wasmBytes(build: BuildName): Uint8Array {
-  return (cachedBytes[build] ??= decodeBase64(build === 'simd' ? simdWasmBase64 : scalarWasmBase64));
+const cachedBytes = new WeakMap<KernelSource, Partial<Record<BuildName, Uint8Array>>>();
+export function wasmBytes(build: BuildName, source: KernelSource = kernelSource()): Uint8Array {
+  let cache = cachedBytes.get(source);
+  if (!cache) cachedBytes.set(source, (cache = {}));
+  return (cache[build] ??= decodeBase64(source[build]));
 }
 
 const imports = {
@@ -38,6 +41,8 @@ export class Backend {
   constructor(
     readonly build: BuildName,
     readonly k: Kernels,
+    /** Which kernel set the instance came from ('infer': forward kernels only). */
+    readonly kernels: KernelSet = 'full',
   ) {
     this.allocator = new Allocator(k.memory, k.heapBase());
   }
@@ -86,24 +91,24 @@ export class Backend {
   }
 }
 
-// The loader instantiates; calls then go straight to the raw instance exports (numbers only).
-function wrap(build: BuildName, instance: WebAssembly.Instance): Backend {
-  return new Backend(build, instance.exports as unknown as Kernels);
+// The loader instantiates; calls then go straight to the instance's exported functions (numbers only).
+function wrap(build: BuildName, source: KernelSource, instance: WebAssembly.Instance): Backend {
+  return new Backend(build, bindKernels(instance.exports, source.set), source.set);
 }
 
-export function instantiateSync(build: BuildName): Backend {
-  const mod = new WebAssembly.Module(wasmBytes(build) as BufferSource);
-  return wrap(build, loader.instantiateSync(mod, imports).instance);
+export function instantiateSync(build: BuildName, source: KernelSource = kernelSource()): Backend {
+  const mod = new WebAssembly.Module(wasmBytes(build, source) as BufferSource);
+  return wrap(build, source, loader.instantiateSync(mod, imports).instance);
 }
 
-export async function instantiate(build: BuildName): Promise<Backend> {
-  const { instance } = await loader.instantiate(wasmBytes(build) as BufferSource, imports);
-  return wrap(build, instance);
+export async function instantiate(build: BuildName, source: KernelSource = kernelSource()): Promise<Backend> {
+  const { instance } = await loader.instantiate(wasmBytes(build, source) as BufferSource, imports);
+  return wrap(build, source, instance);
 }
 
-export function simdSupported(): boolean {
+export function simdSupported(source: KernelSource = kernelSource()): boolean {
   try {
-    return WebAssembly.validate(wasmBytes('simd') as BufferSource);
+    return WebAssembly.validate(wasmBytes('simd', source) as BufferSource);
   } catch {
     return false;
   }
@@ -111,7 +116,8 @@ export function simdSupported(): boolean {
 
 /**
  * A tiny numeric self-test run on a freshly instantiated build before it is used: a small GEMM and a
- * broadcast add against plain JS. Returns a description of the first disagreement, or null.
+ * broadcast add against plain JS (forward kernels, in both kernel sets). Returns a description of the
+ * first disagreement, or null.
  */
 export function selfTest(b: Backend): string | null {
   const M = 3, N = 5, K = 7;

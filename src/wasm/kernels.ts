@@ -1,4 +1,7 @@
 // The typed surface of the kernel module's exports (docs/kernels.md). Pointers are byte offsets.
+// bindKernels() turns an instance's exports into a Kernels object; a kernel the build lacks (the
+// inference build has forward kernels only, see KERNELS) becomes a function that throws a clear error.
+import { registeredSet, type KernelSet } from './source.ts';
 
 export interface Kernels {
   memory: WebAssembly.Memory;
@@ -112,4 +115,50 @@ export interface Kernels {
     M: number, N: number, Kp: number, a: number, b: number, rowScale: number, colScale: number, bias: number, y: number,
     Lout: number, ldb: number,
   ): void;
+}
+
+type KernelName = Exclude<keyof Kernels, 'memory'>;
+
+/**
+ * Every kernel, and whether the inference build (assembly/infer.ts) has it: 'forward' kernels are in
+ * both builds, 'training' ones (backward passes, dropout, optimizer steps, gradient accumulation) only
+ * in the full build (assembly/index.ts). A test checks both builds against this table.
+ */
+export const KERNELS: Record<KernelName, 'forward' | 'training'> = {
+  heapBase: 'forward', simdBuild: 'forward',
+  gemm: 'forward', gemmWorkSize: 'forward', gemmPackASize: 'forward', gemmPackA: 'forward', gemmPrepackedA: 'forward',
+  binary: 'forward', unary: 'forward', unaryBackward: 'training', stridedCopy: 'forward', stridedAdd: 'training',
+  fill: 'forward', axpy: 'training', countNonFinite: 'forward',
+  reduce: 'forward', argReduce: 'forward', reduceExtremeBackward: 'training', softmax: 'forward', logSoftmax: 'forward',
+  softmaxBackward: 'training', logSoftmaxBackward: 'training', sumSquares: 'forward', dot: 'forward',
+  sgdStep: 'training', adamStep: 'training',
+  conv1dScratchSize: 'forward', conv1dSetWinograd: 'forward', conv1dForward: 'forward', conv1dWeightCacheSize: 'forward',
+  conv1dForwardCached: 'forward', conv1dBackwardData: 'training', conv1dBackwardWeight: 'training',
+  rnnScratchSize: 'forward', rnnTranspose: 'forward', lstmSeqForward: 'forward', lstmSeqBackward: 'training',
+  gruSeqForward: 'forward', gruSeqBackward: 'training',
+  batchNormForward: 'forward', batchNormBackward: 'training',
+  maxPool1d: 'forward', maxPool1dBackward: 'training', avgPool1d: 'forward', avgPool1dBackward: 'training',
+  adaptiveAvgPool1d: 'forward', adaptiveAvgPool1dBackward: 'training', globalMaxPool1d: 'forward',
+  globalMaxPool1dBackward: 'training', dropout: 'training',
+};
+
+function missingKernel(name: string, set: KernelSet): () => never {
+  return () => {
+    if (set === 'full')
+      throw new Error(`ecgrad: the kernel build lacks '${name}' (a stale build: run npm run build:wasm)`);
+    const later = registeredSet() === 'full'
+      ? " The full build is registered now, but ecgrad was initialised before: import 'ecgrad' before calling initSync()/init(), or re-initialise with { force: true }."
+      : '';
+    throw new Error(
+      `ecgrad: the kernel '${name}' is not in the inference build (ecgrad/infer has forward kernels only); ` +
+        `import 'ecgrad' (the full build) for training, gradients and explanations.${later}`,
+    );
+  };
+}
+
+/** The instance's exports as Kernels; a kernel the build lacks throws a clear error when called. */
+export function bindKernels(exports: WebAssembly.Exports, set: KernelSet): Kernels {
+  const k = { ...exports } as Record<string, unknown>;
+  for (const name of Object.keys(KERNELS)) if (typeof k[name] !== 'function') k[name] = missingKernel(name, set);
+  return k as unknown as Kernels;
 }

@@ -1,4 +1,5 @@
 // Test helpers for calling raw kernels on both builds: allocate, upload and download f32/i32 arrays.
+import '../../src/wasm/full-kernels.ts';
 import { instantiateSync, type Backend, type BuildName } from '../../src/wasm/backend.ts';
 import { Rng } from '../../src/core/random.ts';
 

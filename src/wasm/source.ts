@@ -1,0 +1,47 @@
+// Which kernel bytes the backend instantiates: a registry filled by side-effect imports, so that a
+// bundle holds only the builds its entry point asks for.
+//
+//   src/wasm/full-kernels.ts   registers the full builds (assembly/index.ts): every kernel, backward
+//                              passes and optimizer steps included. Imported by src/index.ts ('ecgrad')
+//                              and by every module that needs more than forward passes (optimizers,
+//                              explanations, node helpers, the CLI).
+//   src/wasm/infer-kernels.ts  registers the inference builds (assembly/infer.ts: forward kernels only).
+//                              Imported by src/infer/index.ts ('ecgrad/infer').
+//
+// The full set is a superset of the inference set, so it wins whatever the import order: registering
+// the inference set when the full one is there does nothing, and registering the full set replaces the
+// inference one. initSync()/init() read the registry when they run, so all that matters is that every
+// registration (module evaluation) happens before the first init. A backend initialised with the
+// inference set keeps it: its missing kernels throw an error that says so (src/wasm/kernels.ts).
+
+export type KernelSet = 'full' | 'infer';
+
+/** One kernel set: its two builds, as base64 wasm bytes (from the generated modules). */
+export interface KernelSource {
+  readonly set: KernelSet;
+  readonly simd: string;
+  readonly scalar: string;
+}
+
+let registered: KernelSource | null = null;
+
+/** Registers a kernel set; the full set is never replaced by the inference one. */
+export function setKernelSource(source: KernelSource): void {
+  if (registered?.set === 'full' && source.set === 'infer') return;
+  registered = source;
+}
+
+/** Which set is registered (null: none yet). */
+export function registeredSet(): KernelSet | null {
+  return registered?.set ?? null;
+}
+
+/** The registered kernel set; throws when nothing registered one (an internal module imported alone). */
+export function kernelSource(): KernelSource {
+  if (!registered)
+    throw new Error(
+      "no ecgrad kernel build is registered: import 'ecgrad' (or 'ecgrad/infer' for inference only) " +
+        'rather than its internal modules, or import src/wasm/full-kernels.ts first',
+    );
+  return registered;
+}
