@@ -11,5 +11,5 @@ export { conv1dScratchSize, conv1dSetWinograd, conv1dForward, conv1dWeightCacheS
 export { rnnScratchSize, rnnTranspose, lstmSeqForward, gruSeqForward } from './rnn';
 export { batchNormForward } from './batchnorm';
 export { maxPool1d, avgPool1d, adaptiveAvgPool1d, globalMaxPool1d } from './pool';
-// Int8 quantised kernels (forward only, so both builds carry them): enable with assembly/int8.ts.
-// export * from './int8';
+// Int8 quantised inference kernels (forward only, so both builds carry them).
+export * from './int8';

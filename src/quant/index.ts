@@ -1,5 +1,5 @@
 // Post-training int8 quantisation (docs/quantization.md).
-export { quantizeModel, applyQuantization, dequantize, quantisableLayers } from './quantize.ts';
+export { quantizeModel, applyQuantization, dequantize, quantisableLayers, foldableBatchNorms, foldBatchNorm } from './quantize.ts';
 export type { QuantPlan, QuantLayer, QuantCompute } from './quantize.ts';
 export { encodeQuantizedModel, decodeQuantizedModel, quantizedModelFromBytes, isQuantizedModelFile, QUANT_MAGIC } from './quant-file.ts';
 export type { QuantizedHeader } from './quant-file.ts';

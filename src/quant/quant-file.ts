@@ -155,7 +155,7 @@ export function decodeQuantizedModel(bytes: Uint8Array, source = '(bytes)'): { h
   return { header, plan: { scheme: header.quant.scheme, calibrationBeats: header.quant.calibrationBeats, layers }, floats };
 }
 
-/** Builds the model a quantised file describes, ready for int8 inference. */
+/** Builds the model a quantised file describes, in eval mode, ready for int8 inference. */
 export function quantizedModelFromBytes(bytes: Uint8Array, source = '(bytes)'): { model: Module; header: ModelHeader; quant: QuantizedHeader['quant'] } {
   const { header, plan, floats } = decodeQuantizedModel(bytes, source);
   const model = buildArchitecture(header.arch, header.config, source);
@@ -180,6 +180,7 @@ export function quantizedModelFromBytes(bytes: Uint8Array, source = '(bytes)'): 
   const entries = [...tensors.keys()].map((name, i) => ({ name, shape: shapes.get(name)!, offset: i, kind: 'param' as const }));
   const pseudo: ModelHeader = { format: 'ecgrad-model', version: 1, arch: header.arch, config: header.config, meta: header.meta, tensors: entries, dataFloats: 0 };
   loadModelState(model, { header: pseudo, tensors }, { source });
+  model.eval(); // quantised models are for inference (training mode would run the float path)
   try {
     applyQuantization(model, plan);
   } catch (e) {

@@ -95,7 +95,7 @@ function moduleAt(model: Module, path: string): Module {
 }
 
 /** Folds bn into (w, b): returns the new weight and bias (rows = output channels). */
-function foldBatchNorm(w: Float32Array, b: Float32Array | null, rows: number, bn: BatchNorm1d): { w: Float32Array; b: Float32Array } {
+export function foldBatchNorm(w: Float32Array, b: Float32Array | null, rows: number, bn: BatchNorm1d): { w: Float32Array; b: Float32Array } {
   const mean = bn.runningMean!.data(), v = bn.runningVar!.data();
   const gamma = bn.weight ? bn.weight.data() : null, beta = bn.bias ? bn.bias.data() : null;
   const depth = w.length / rows;

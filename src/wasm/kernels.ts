@@ -140,6 +140,7 @@ export const KERNELS: Record<KernelName, 'forward' | 'training'> = {
   maxPool1d: 'forward', maxPool1dBackward: 'training', avgPool1d: 'forward', avgPool1dBackward: 'training',
   adaptiveAvgPool1d: 'forward', adaptiveAvgPool1dBackward: 'training', globalMaxPool1d: 'forward',
   globalMaxPool1dBackward: 'training', dropout: 'training',
+  quantizeI8: 'forward', quantizeRowsI8: 'forward', im2colI8Panels: 'forward', conv1dI8: 'forward', gemmI8: 'forward',
 };
 
 function missingKernel(name: string, set: KernelSet): () => never {
