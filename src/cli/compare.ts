@@ -16,6 +16,31 @@ import { writeReport } from '../node/train/report-files.ts';
 import { createReporter } from '../node/train/reporter.ts';
 import { comparisonTable } from '../report/markdown.ts';
 import type { RunReport, ReportRow } from '../report/types.ts';
+import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { combinedExplanationMarkdown, explainModel, explainSettings, type ModelExplanation } from './explain.ts';
+import { metricsTable } from '../explain/report.ts';
+
+/** compare --explain: explains each trained neural model into explain/<model>/ and appends a section to report.md. */
+function explainRows(rows: ReportRow[], runDir: string, protocol: string, data: string, say: (m: string) => void): string[] {
+  const neural = rows.filter((r) => r.kind === 'neural' && r.file);
+  if (!neural.length) return [];
+  const s = explainSettings(['--protocol', protocol, '--data', data, '--method', 'integrated-gradients,grad-cam', '--per-class', '2', '--metrics', 'faithfulness,physiology']);
+  const outDir = join(runDir, 'explain');
+  mkdirSync(outDir, { recursive: true });
+  const all: ModelExplanation[] = [];
+  for (const r of neural) {
+    say(`explaining ${r.name} ...`);
+    all.push(explainModel(join(runDir, r.file!), s, join(outDir, r.file!.replace(/\.ecg[mq]$/i, '')), true));
+  }
+  writeFileSync(join(outDir, 'explain.md'), combinedExplanationMarkdown(all, neural.map((r) => r.file!), s));
+  appendFileSync(join(runDir, 'report.md'), [
+    '', '## Explanations', '',
+    'Integrated Gradients (32 Gauss-Legendre steps, zero baseline) and Grad-CAM (last convolutional layer) of the predicted class, on 2 test beats per class; columns as in [explain/explain.md](explain/explain.md), which links each model\'s figures.', '',
+    metricsTable(all.flatMap((e) => e.rows)), '',
+  ].join('\n'));
+  return ['explain/explain.md'];
+}
 
 /** The models of `compare --quick` (npm start): FT-CNN and the CNN baseline. */
 export const QUICK_MODELS = ['ft-cnn', 'cnn'];
@@ -39,6 +64,7 @@ const spec: Record<string, OptionSpec> = {
   },
   ...trainingOptions,
   workers: { type: 'string', description: 'worker threads training models concurrently', default: '2' },
+  explain: { type: 'boolean', description: 'afterwards explain every neural model (Integrated Gradients and Grad-CAM on 2 test beats per class, faithfulness and physiology metrics) into explain/ and add an Explanations section to report.md' },
 };
 
 export const compareCommand: Command = {
@@ -111,6 +137,7 @@ export const compareCommand: Command = {
       wallSeconds, workers: Math.min(workers, models.length), rows, figures: [], notes,
     };
     const files = writeReport(dir.path, report);
+    if (o.explain) files.push(...explainRows(rows, dir.path, settings.protocol, data, (m) => process.stderr.write(`${m}\n`)));
     if (o.json) console.log(JSON.stringify({ run: dir.path, wallSeconds, perModelSeconds: perModel, rows: report.rows.map(({ history: _h, ...r }) => r), failed }, null, 2));
     else {
       console.log(`\n${comparisonTable(report)}\n`);

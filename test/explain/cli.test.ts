@@ -4,7 +4,7 @@ import * as assert from 'uvu/assert';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { initSync, registerModel, DEFAULT_RECIPE, Sequential, Conv1d, ReLU, MaxPool1d, GlobalAvgPool1d, Linear } from '../../src/index.ts';
+import { initSync, registerModel, DEFAULT_RECIPE, Sequential, Conv1d, ReLU, MaxPool1d, GlobalAvgPool1d, Linear, Flatten } from '../../src/index.ts';
 import { saveModel } from '../../src/node/index.ts';
 import { main } from '../../src/cli/main.ts';
 import { mitdbDir } from '../ecg/helpers.ts';
@@ -101,5 +101,27 @@ test('a model of another input length is refused with a clear error', async () =
 });
 
 test.after(() => rmSync(dir, { recursive: true, force: true }));
+
+test('several model files: one folder each and a combined table; Grad-CAM skipped for a model without convolutions', async () => {
+  const { getModel } = await import('../../src/index.ts');
+  registerModel({
+    name: 'explain-test-mlp', description: 'no convolution',
+    build: (i) => new Sequential(new Flatten(), new Linear(i.length, 8, { seed: 1 }), new ReLU(), new Linear(8, i.classes, { seed: 2 })),
+    recipe: DEFAULT_RECIPE,
+  });
+  const a = join(dir, 'conv-a.ecgm'), b = join(dir, 'mlp-b.ecgm');
+  saveModel(a, getModel('explain-test-tiny').build(config), { arch: 'explain-test-tiny', config, meta: { protocol: 'intra' } });
+  saveModel(b, getModel('explain-test-mlp').build(config), { arch: 'explain-test-mlp', config, meta: { protocol: 'intra' } });
+  const out = join(dir, 'multi');
+  const r = await run(['--model-file', `${a},${b}`, '--data', mitdbDir(), '--method', 'gradient,grad-cam', '--per-class', '1', '--metrics', 'faithfulness', '--out', out]);
+  assert.is(r.code, 0, r.err);
+  const md = readFileSync(join(out, 'explain.md'), 'utf8');
+  assert.match(md, /\| explain-test-tiny \| grad-cam \|/);
+  assert.match(md, /\| explain-test-mlp \| gradient \|/);
+  assert.not.match(md, /\| explain-test-mlp \| grad-cam \|/);
+  assert.match(md, /explain-test-mlp: grad-cam skipped/);
+  assert.ok(readdirSync(join(out, 'conv-a')).includes('explain.json'));
+  assert.ok(readdirSync(join(out, 'mlp-b')).includes('explain.json'));
+});
 
 test.run();

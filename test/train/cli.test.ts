@@ -128,9 +128,9 @@ test('a model file that does not fit the protocol: wrong classes, wrong beat len
   assert.match(c.err, /missing\.ecgm: cannot be read: ENOENT/);
 });
 
-test('compare trains in worker threads and reports wall and per-model times', async () => {
+test('compare trains in worker threads, reports wall and per-model times, and explains with --explain', async () => {
   const out = join(root, 'cmp');
-  const r = await cli('compare', '--models', 'std-cnn,ds-cnn', '--protocol', 'inter', ...small, '--epochs', '1', '--out', out, '--json');
+  const r = await cli('compare', '--models', 'std-cnn,ds-cnn', '--protocol', 'inter', ...small, '--epochs', '1', '--out', out, '--json', '--explain');
   assert.is(r.code, 0, r.err);
   const j = JSON.parse(r.out);
   assert.equal(j.rows.map((x: { name: string }) => x.name), ['std-cnn', 'ds-cnn']);
@@ -139,7 +139,12 @@ test('compare trains in worker threads and reports wall and per-model times', as
   const files = readdirSync(out).sort();
   for (const f of ['confusion-ds-cnn.svg', 'confusion-std-cnn.svg', 'curves.svg', 'ds-cnn.ecgm', 'report.json', 'report.md', 'std-cnn.ecgm', 'tradeoff.svg'])
     assert.ok(files.includes(f), f);
-  assert.match(readFileSync(join(out, 'report.md'), 'utf8'), /S Se %/);
+  const md = readFileSync(join(out, 'report.md'), 'utf8');
+  assert.match(md, /S Se %/);
+  // --explain: an Explanations section with every model x method, figures under explain/<model>/
+  assert.match(md, /## Explanations[\s\S]*\| std-cnn \| integrated-gradients \|[\s\S]*\| ds-cnn \| grad-cam \|/);
+  assert.ok(readdirSync(join(out, 'explain', 'std-cnn')).includes('explain.json'));
+  assert.ok(readFileSync(join(out, 'explain', 'explain.md'), 'utf8').includes('[std-cnn/explain.md](std-cnn/explain.md)'));
 });
 
 test('compare puts traditional classifiers beside the neural models, on the same beats', async () => {
