@@ -4,7 +4,7 @@
 import { formatHelp, parseArgs, type OptionSpec, UsageError } from './args.ts';
 import type { Command } from './commands.ts';
 import { checkModel, intOption, jobSettings, reportSettings, trainingOptions } from './train.ts';
-import { comparisonModelNames, modelNames } from '../models/index.ts';
+import { comparisonModelNames, getModel, modelNames } from '../models/index.ts';
 import { classicModelNames } from '../classic/index.ts';
 import { getProtocol } from '../ecg/dataset/protocols.ts';
 import { ensureData } from '../node/ensure-data.ts';
@@ -20,6 +20,18 @@ import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { combinedExplanationMarkdown, explainModel, explainSettings, type ModelExplanation } from './explain.ts';
 import { metricsTable } from '../explain/report.ts';
+
+/** Measured training time of a traditional classifier on the intra training split, ms per beat (bench/classic.ts). */
+const CLASSIC_COST: Record<string, number> = {
+  gboost: 2.4, 'random-forest': 1.7, logreg: 0.37, 'linear-svm': 0.4, 'decision-tree': 0.07, knn: 0.01, 'naive-bayes': 0.01,
+};
+
+/** A job's estimated cost (ms per training beat over the whole run), for scheduling only; unknown models count as expensive. */
+export function estimatedCost(job: Pick<TrainJob, 'model' | 'epochs'>): number {
+  if (isClassic(job.model)) return CLASSIC_COST[job.model] ?? 1;
+  const spec = getModel(job.model);
+  return (spec.trainCost ?? 1) * (job.epochs ?? spec.recipe.epochs);
+}
 
 /** compare --explain: explains each trained neural model into explain/<model>/ and appends a section to report.md. */
 function explainRows(rows: ReportRow[], runDir: string, protocol: string, data: string, say: (m: string) => void): string[] {
@@ -105,7 +117,10 @@ export const compareCommand: Command = {
       reporter.message(`${settings.protocol}: ${loaded.dataset.y.length} beats ${loaded.fromCache ? 'from the cache' : 'built'} in ${loaded.seconds.toFixed(1)} s; ` +
         `training ${models.join(', ')} with ${Math.min(workers, models.length)} worker thread(s)`);
       const jobs: TrainJob[] = models.map((model) => ({ ...settings, model, data, outDir: dir.path, resume: false }));
-      outcomes = await runPool(jobs, { workers, onEvent: (e) => reporter.event(e) });
+      // Longest job first (so two workers finish close together); the report keeps the given order.
+      const order = jobs.map((j, i) => i).sort((a, b) => estimatedCost(jobs[b]!) - estimatedCost(jobs[a]!));
+      const done = await runPool(order.map((i) => jobs[i]!), { workers, onEvent: (e) => reporter.event(e) });
+      outcomes = jobs.map((j) => done.find((d) => d.job.model === j.model)!);
     } catch (e) {
       reporter.close();
       dir.discardIfEmpty();

@@ -47,4 +47,5 @@ export const annSpec: ModelSpec = {
   description: 'MLP on the flattened beat: 187 → 128 → 64 → classes, ReLU + dropout 0.3',
   build: (i) => new ANN(i),
   recipe: { epochs: 30, batchSize: 128, lr: 1e-3, optimizer: 'adam', weightDecay: 0, schedule: 'cosine', loss: 'ce' },
+  trainCost: 0.02,
 };

@@ -80,6 +80,7 @@ export const arrhythminetV1Spec: ModelSpec = {
   description: 'ArrhythmiNet v1 (Baig et al. 2025): depthwise-separable 1-D CNN, stem 32 + 6 separable blocks 64→176, GAP (≤ 302.18 KB)',
   build: (i) => new ArrhythmiNet(i, ARRHYTHMINET_V1, 'ArrhythmiNet-v1'),
   recipe: { ...recipe },
+  trainCost: 0.67,
   budgetKB: 302.18,
 };
 
@@ -88,5 +89,6 @@ export const arrhythminetV2Spec: ModelSpec = {
   description: 'ArrhythmiNet v2 (Baig et al. 2025): depthwise-separable 1-D CNN, stem 24 + 6 separable blocks 48→120, GAP (≤ 157.76 KB)',
   build: (i) => new ArrhythmiNet(i, ARRHYTHMINET_V2, 'ArrhythmiNet-v2'),
   recipe: { ...recipe },
+  trainCost: 0.42,
   budgetKB: 157.76,
 };

@@ -80,4 +80,5 @@ export const ftcnnSpec: ModelSpec = {
   description: 'FT-CNN (Abdullah et al. 2026): parallel QRS/P/T kernels from fs (13, 7 dil 2, 25 at 125 Hz), 3 conv blocks, GAP, dense 64',
   build: (i) => new FTCNN(i),
   recipe: { epochs: 30, batchSize: 128, lr: 1e-3, optimizer: 'adamw', weightDecay: 1e-2, schedule: 'cosine', loss: 'combined' },
+  trainCost: 0.66,
 };

@@ -80,6 +80,7 @@ export const lstmSpec: ModelSpec = {
   description: 'LSTM 64 on a 4x-shortened sequence (two stride-2 conv-BN-ReLU, 16-32 filters), mean+max over time, dense 32 head',
   build: (i) => new RecurrentClassifier('lstm', i),
   recipe: { ...recipe },
+  trainCost: 0.39,
 };
 
 export const gruSpec: ModelSpec = {
@@ -87,4 +88,5 @@ export const gruSpec: ModelSpec = {
   description: 'GRU 64 on a 4x-shortened sequence (two stride-2 conv-BN-ReLU, 16-32 filters), mean+max over time, dense 32 head',
   build: (i) => new RecurrentClassifier('gru', i),
   recipe: { ...recipe },
+  trainCost: 0.34,
 };

@@ -44,6 +44,11 @@ export interface ModelSpec {
   budgetKB?: number;
   /** False for models that `compare` trains only when named (the PyTorch reference models). */
   inComparison?: boolean;
+  /**
+   * Measured training time in ms per beat per epoch on the project's 2-core machine (one worker; from
+   * `compare --quick --epochs 1`). Only used to schedule `compare`'s jobs longest first.
+   */
+  trainCost?: number;
 }
 
 const specs = new Map<string, ModelSpec>();

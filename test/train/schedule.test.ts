@@ -1,0 +1,16 @@
+// compare schedules its jobs longest first from measured per-model costs (the report keeps the given order).
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { defaultModels, estimatedCost } from '../../src/cli/compare.ts';
+import { comparisonModelNames, getModel } from '../../src/models/index.ts';
+
+test('every comparison model has a measured training cost; the default jobs run longest first', () => {
+  for (const m of comparisonModelNames().filter((n) => !n.startsWith('test-'))) assert.ok(getModel(m).trainCost! > 0, m);
+  const order = defaultModels(false).models.slice().sort((a, b) => estimatedCost({ model: b }) - estimatedCost({ model: a }));
+  assert.ok(['ft-cnn', 'arrhythminet-v1'].includes(order[0]!), order.join());
+  assert.ok(['knn', 'naive-bayes', 'decision-tree', 'ann'].includes(order[order.length - 1]!), order.join());
+  // --epochs scales a neural model's cost
+  assert.ok(estimatedCost({ model: 'cnn', epochs: 60 }) === 2 * estimatedCost({ model: 'cnn', epochs: 30 }));
+});
+
+test.run();
