@@ -156,7 +156,7 @@ self.onmessage = async (ev: MessageEvent<ToWorker>) => {
       clf = builtInModel();
       summary = summarise(clf, 'built-in (untrained)', false);
       post({ type: 'ready', build: info.build, simdSupported: info.simdSupported, ...(info.fallbackReason ? { fallbackReason: info.fallbackReason } : {}) });
-      post({ type: 'model', model: summary, note: 'untrained demo model (random weights): load a trained .ecgm for meaningful classes' });
+      post({ type: 'model', model: summary, note: 'untrained demo model (random weights): load a trained .ecgm (or int8 .ecgq) for meaningful classes' });
       return;
     }
     if (!ready) throw new Error('the worker is not initialised');

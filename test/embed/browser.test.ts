@@ -143,6 +143,16 @@ if (why) {
       const synthSimd = JSON.parse((await page.textContent('#result'))!);
       assert.ok(synthSimd.beats > 60, `synthetic beats ${synthSimd.beats}`);
 
+      // An int8 model file (.ecgq, ecgrad quantize) picked in the page classifies and explains too.
+      await page.setInputFiles('#model-file', join(projectRoot, 'models', 'ft-cnn-intra-rr.ecgq'));
+      await page.waitForFunction(() => document.getElementById('model')!.textContent!.startsWith('ft-cnn-intra-rr.ecgq: ft-cnn'), null, { timeout: 60_000 });
+      await page.click('#synthetic');
+      await page.waitForSelector('#status[data-state="done"]', { timeout: 60_000 });
+      const synthInt8 = JSON.parse((await page.textContent('#result'))!);
+      assert.equal(synthInt8.samples, synthSimd.samples, 'same beats with the int8 model');
+      await page.mouse.click(box.x + 0.3 * box.width, box.y + box.height / 2);
+      await page.waitForSelector('#status[data-state="explained"]', { timeout: 60_000 });
+
       // The scalar build (as when SIMD is unavailable) gives the same beats.
       await page.goto(`${url}?build=scalar`);
       await page.waitForFunction(() => document.getElementById('model')!.textContent!.startsWith('served model'), null, { timeout: 60_000 });
