@@ -1,6 +1,6 @@
 // `ecgrad quantize` on the committed ArrhythmiNet V2 model and the real database (small calibration and
 // test samples): the .ecgq file is written and under 50 KB, the JSON report compares float and int8,
-// `evaluate` reads the .ecgq file, and bad input fails clearly with nothing written. Also the committed
+// `evaluate` and `explain` read the .ecgq file, and bad input fails clearly with nothing written. Also the committed
 // .ecgq files load through ecgrad/infer and agree with their float models.
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -49,6 +49,11 @@ test('quantize writes a small .ecgq file and reports float vs int8; evaluate rea
   const e = await cli('evaluate', '--model-file', out, '--protocol', 'arrhythminet', '--data', data, '--beats', '300', '--json');
   assert.is(e.code, 0, e.err);
   assert.ok(JSON.parse(e.out).accuracy > 0.95);
+  // explain reads it too (gradients run in float32 on the dequantised weights)
+  const x = await cli('explain', '--model-file', out, '--protocol', 'arrhythminet', '--data', data, '--per-class', '1', '--method', 'integrated-gradients,grad-cam',
+    '--steps', '4', '--metrics', 'faithfulness', '--out', join(root, 'explain-q'));
+  assert.is(x.code, 0, x.err);
+  assert.match(x.out, /\| arrhythminet-v2 \| grad-cam \|/);
 });
 
 test('quantize: clear errors and nothing written for bad input', async () => {
