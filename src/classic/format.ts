@@ -12,7 +12,7 @@
 //                     (offsets in bytes from the start of the data section)
 //   end-4 u32       CRC-32 (IEEE 802.3) of every byte before it
 // Decoding verifies magic, sizes, JSON, the table and the checksum before returning anything.
-import { crc32 } from '../nn/model-file.ts';
+import { packContainer, unpackContainer } from '../nn/container.ts';
 
 const MAGIC = 'ECGRADC1';
 const VERSION = 1;
@@ -82,60 +82,33 @@ export function encodeClassifierState(state: ClassifierState): Uint8Array {
     format: 'ecgrad-classifier', version: VERSION, kind: state.kind, nClasses: state.nClasses, nFeatures: state.nFeatures,
     params: state.params, meta: state.meta ?? {}, arrays: entries, dataBytes: offset,
   };
-  let json = new TextEncoder().encode(JSON.stringify(header));
-  const pad = (8 - ((12 + json.length) % 8)) % 8;
-  if (pad) {
-    const padded = new Uint8Array(json.length + pad).fill(0x20);
-    padded.set(json);
-    json = padded;
-  }
-  const start = 12 + json.length;
-  const out = new Uint8Array(start + offset + 4);
-  const view = new DataView(out.buffer);
-  for (let i = 0; i < 8; i++) out[i] = MAGIC.charCodeAt(i);
-  view.setUint32(8, json.length, true);
-  out.set(json, 12);
-  for (const e of entries) {
-    const a = state.arrays[e.name]!;
-    const at = start + e.offset;
-    switch (e.dtype) {
-      case 'f32': for (let i = 0; i < a.length; i++) view.setFloat32(at + 4 * i, a[i]!, true); break;
-      case 'f64': for (let i = 0; i < a.length; i++) view.setFloat64(at + 8 * i, a[i]!, true); break;
-      case 'i32': for (let i = 0; i < a.length; i++) view.setInt32(at + 4 * i, a[i]!, true); break;
-      case 'u8': out.set(a as Uint8Array, at); break;
+  return packContainer(MAGIC, header, offset, (view, out, start) => {
+    for (const e of entries) {
+      const a = state.arrays[e.name]!;
+      const at = start + e.offset;
+      switch (e.dtype) {
+        case 'f32': for (let i = 0; i < a.length; i++) view.setFloat32(at + 4 * i, a[i]!, true); break;
+        case 'f64': for (let i = 0; i < a.length; i++) view.setFloat64(at + 8 * i, a[i]!, true); break;
+        case 'i32': for (let i = 0; i < a.length; i++) view.setInt32(at + 4 * i, a[i]!, true); break;
+        case 'u8': out.set(a as Uint8Array, at); break;
+      }
     }
-  }
-  view.setUint32(start + offset, crc32(out, 0, start + offset), true);
-  return out;
+  }, 8);
 }
 
 /** Parses and verifies a classifier file; `source` names it in errors. */
 export function decodeClassifierState(bytes: Uint8Array, source = '(bytes)'): ClassifierState & { header: ClassifierHeader } {
   const fail = (msg: string) => new ClassifierFileError(source, msg);
-  if (!(bytes instanceof Uint8Array)) throw fail('expected a Uint8Array');
-  if (bytes.length < 16) throw fail(`truncated: ${bytes.length} bytes, but even an empty classifier file has 16`);
-  const magic = String.fromCharCode(...bytes.subarray(0, 8));
-  if (magic !== MAGIC) throw fail(`not an ecgrad classifier file (magic "${magic.replace(/[^\x20-\x7e]/g, '?')}", expected "${MAGIC}")`);
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const H = view.getUint32(8, true);
-  if (12 + H + 4 > bytes.length) throw fail(`truncated: the header claims ${H} bytes but the file has only ${bytes.length - 16} after the fixed fields`);
-  let header: ClassifierHeader;
-  try {
-    header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(12, 12 + H)));
-  } catch (e) {
-    throw fail(`the JSON header (bytes 12..${12 + H}) does not parse: ${(e as Error).message}`);
-  }
-  if (header?.format !== 'ecgrad-classifier') throw fail(`header field "format" is ${JSON.stringify(header?.format)}, expected "ecgrad-classifier"`);
-  if (header.version !== VERSION) throw fail(`version ${header.version} is not supported (this ecgrad reads version ${VERSION})`);
-  if (typeof header.kind !== 'string' || !Array.isArray(header.arrays) || !Number.isInteger(header.dataBytes))
-    throw fail('header lacks "kind", "arrays" or "dataBytes"');
-  const start = 12 + H;
-  const expected = start + header.dataBytes + 4;
-  if (bytes.length !== expected)
-    throw fail(`${bytes.length < expected ? 'truncated' : 'has trailing bytes'}: ${bytes.length} bytes, expected ${expected} from its header`);
-  const stored = view.getUint32(bytes.length - 4, true);
-  const actual = crc32(bytes, 0, bytes.length - 4);
-  if (stored !== actual) throw fail(`checksum mismatch (stored 0x${stored.toString(16).padStart(8, '0')}, computed 0x${actual.toString(16).padStart(8, '0')}): the file is corrupt`);
+  const { header, view, start } = unpackContainer<ClassifierHeader>(bytes, {
+    magic: MAGIC, what: 'classifier file', fail,
+    dataBytes: (h) => {
+      if (h?.format !== 'ecgrad-classifier') throw fail(`header field "format" is ${JSON.stringify(h?.format)}, expected "ecgrad-classifier"`);
+      if (h.version !== VERSION) throw fail(`version ${h.version} is not supported (this ecgrad reads version ${VERSION})`);
+      if (typeof h.kind !== 'string' || !Array.isArray(h.arrays) || !Number.isInteger(h.dataBytes))
+        throw fail('header lacks "kind", "arrays" or "dataBytes"');
+      return h.dataBytes;
+    },
+  });
   const arrays: Record<string, StateArray> = {};
   let next = 0;
   for (const [i, e] of header.arrays.entries()) {

@@ -10,6 +10,7 @@
 // Decoding checks everything (magic, sizes, JSON, table, checksum) before returning, and loading checks
 // every name and shape before writing (Module.loadStateDict), so a bad file never half-loads a model.
 import type { Module } from './module.ts';
+import { packContainer, unpackContainer } from './container.ts';
 
 const MAGIC = 'ECGRADM1';
 const VERSION = 1;
@@ -45,22 +46,7 @@ export class ModelFileError extends Error {
   }
 }
 
-let crcTable: Uint32Array | null = null;
-
-/** CRC-32 (IEEE, reflected, polynomial 0xEDB88320) of bytes. */
-export function crc32(bytes: Uint8Array, start = 0, end = bytes.length): number {
-  if (!crcTable) {
-    crcTable = new Uint32Array(256);
-    for (let n = 0; n < 256; n++) {
-      let c = n;
-      for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-      crcTable[n] = c >>> 0;
-    }
-  }
-  let c = 0xffffffff;
-  for (let i = start; i < end; i++) c = crcTable[(c ^ bytes[i]!) & 0xff]! ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
-}
+export { crc32 } from './container.ts';
 
 export interface EncodeOptions {
   arch: string;
@@ -86,58 +72,30 @@ export function encodeModel(model: Module, opts: EncodeOptions): Uint8Array {
     format: 'ecgrad-model', version: VERSION, arch: opts.arch, config: opts.config ?? {}, meta: opts.meta ?? {},
     tensors: entries, dataFloats: offset,
   };
-  let json = new TextEncoder().encode(JSON.stringify(header));
-  const pad = (4 - ((12 + json.length) % 4)) % 4;
-  if (pad) {
-    const padded = new Uint8Array(json.length + pad).fill(0x20);
-    padded.set(json);
-    json = padded;
-  }
-  const total = 12 + json.length + offset * 4 + 4;
-  const out = new Uint8Array(total);
-  const view = new DataView(out.buffer);
-  for (let i = 0; i < 8; i++) out[i] = MAGIC.charCodeAt(i);
-  view.setUint32(8, json.length, true);
-  out.set(json, 12);
-  let at = 12 + json.length;
-  for (const d of datas) {
-    for (let i = 0; i < d.length; i++) view.setFloat32(at + 4 * i, d[i]!, true);
-    at += d.length * 4;
-  }
-  view.setUint32(at, crc32(out, 0, at), true);
-  return out;
+  return packContainer(MAGIC, header, offset * 4, (view, _out, start) => {
+    let at = start;
+    for (const d of datas) {
+      for (let i = 0; i < d.length; i++) view.setFloat32(at + 4 * i, d[i]!, true);
+      at += d.length * 4;
+    }
+  });
 }
 
 /** Parses and verifies a model file; `source` names it in errors (a path or file name). */
 export function decodeModel(bytes: Uint8Array, source = '(bytes)'): DecodedModel {
   const fail = (msg: string) => new ModelFileError(source, msg);
-  if (!(bytes instanceof Uint8Array)) throw fail('expected a Uint8Array');
-  if (bytes.length < 16) throw fail(`truncated: ${bytes.length} bytes, but even an empty model file has 16`);
-  const magic = String.fromCharCode(...bytes.subarray(0, 8));
-  if (magic !== MAGIC) throw fail(`not an ecgrad model file (magic "${magic.replace(/[^\x20-\x7e]/g, '?')}", expected "${MAGIC}")`);
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const headerBytes = view.getUint32(8, true);
-  if (12 + headerBytes + 4 > bytes.length)
-    throw fail(`truncated: the header claims ${headerBytes} bytes but the file has only ${bytes.length - 16} after the fixed fields`);
-  let header: ModelHeader;
-  try {
-    header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(12, 12 + headerBytes)));
-  } catch (e) {
-    throw fail(`the JSON header (bytes 12..${12 + headerBytes}) does not parse: ${(e as Error).message}`);
-  }
-  if (header?.format !== 'ecgrad-model') throw fail(`header field "format" is ${JSON.stringify(header?.format)}, expected "ecgrad-model"`);
-  if (header.version !== VERSION) throw fail(`version ${header.version} is not supported (this ecgrad reads version ${VERSION})`);
-  if (typeof header.arch !== 'string' || !Array.isArray(header.tensors) || !Number.isInteger(header.dataFloats))
-    throw fail('header lacks "arch", "tensors" or "dataFloats"');
-  const expected = 12 + headerBytes + header.dataFloats * 4 + 4;
-  if (bytes.length !== expected)
-    throw fail(`${bytes.length < expected ? 'truncated' : 'has trailing bytes'}: ${bytes.length} bytes, expected ${expected} from its header`);
-  const stored = view.getUint32(bytes.length - 4, true);
-  const actual = crc32(bytes, 0, bytes.length - 4);
-  if (stored !== actual) throw fail(`checksum mismatch (stored ${hex(stored)}, computed ${hex(actual)}): the file is corrupt`);
+  const { header, view, start: dataStart } = unpackContainer<ModelHeader>(bytes, {
+    magic: MAGIC, what: 'model file', fail,
+    dataBytes: (h) => {
+      if (h?.format !== 'ecgrad-model') throw fail(`header field "format" is ${JSON.stringify(h?.format)}, expected "ecgrad-model"`);
+      if (h.version !== VERSION) throw fail(`version ${h.version} is not supported (this ecgrad reads version ${VERSION})`);
+      if (typeof h.arch !== 'string' || !Array.isArray(h.tensors) || !Number.isInteger(h.dataFloats))
+        throw fail('header lacks "arch", "tensors" or "dataFloats"');
+      return h.dataFloats * 4;
+    },
+  });
   const tensors = new Map<string, Float32Array>();
   let next = 0;
-  const dataStart = 12 + headerBytes;
   for (const [i, e] of header.tensors.entries()) {
     const size = Array.isArray(e?.shape) && e.shape.every((d) => Number.isInteger(d) && d >= 0) ? e.shape.reduce((a, b) => a * b, 1) : -1;
     if (typeof e?.name !== 'string' || size < 0 || e.offset !== next)
@@ -150,10 +108,6 @@ export function decodeModel(bytes: Uint8Array, source = '(bytes)'): DecodedModel
   }
   if (next !== header.dataFloats) throw fail(`the tensor table covers ${next} floats but the header says ${header.dataFloats}`);
   return { header, tensors };
-}
-
-function hex(n: number): string {
-  return `0x${n.toString(16).padStart(8, '0')}`;
 }
 
 /**

@@ -12,7 +12,8 @@
 // Decoding checks magic, sizes, JSON, table and checksum before anything is built; loading builds the
 // architecture, loads the dequantised weights and the float tensors (every name and shape checked), then
 // installs the int8 forward passes (quantize.ts applyQuantization).
-import { crc32, buildArchitecture, loadModelState, ModelFileError, type ModelHeader } from '../nn/model-file.ts';
+import { buildArchitecture, loadModelState, ModelFileError, type ModelHeader } from '../nn/model-file.ts';
+import { packContainer, unpackContainer } from '../nn/container.ts';
 import type { Module } from '../nn/module.ts';
 import { applyQuantization, dequantize, type QuantLayer, type QuantPlan } from './quantize.ts';
 
@@ -65,30 +66,17 @@ export function encodeQuantizedModel(model: Module, plan: QuantPlan, opts: { arc
     quant: { scheme: plan.scheme, calibrationBeats: plan.calibrationBeats, layers: plan.layers.map(({ weight: _w, scale: _s, foldedBias: _b, ...rest }) => rest) },
     tensors, dataBytes: offset,
   };
-  let json = new TextEncoder().encode(JSON.stringify(header));
-  const pad = (4 - ((12 + json.length) % 4)) % 4;
-  if (pad) {
-    const padded = new Uint8Array(json.length + pad).fill(0x20);
-    padded.set(json);
-    json = padded;
-  }
-  const out = new Uint8Array(12 + json.length + offset + 4);
-  const view = new DataView(out.buffer);
-  for (let i = 0; i < 8; i++) out[i] = QUANT_MAGIC.charCodeAt(i);
-  view.setUint32(8, json.length, true);
-  out.set(json, 12);
-  const start = 12 + json.length;
-  let at = start;
-  for (const [, v] of floats) {
-    for (let i = 0; i < v.length; i++) view.setFloat32(at + 4 * i, v[i]!, true);
-    at += v.length * 4;
-  }
-  for (const l of plan.layers) {
-    out.set(new Uint8Array(l.weight.buffer, l.weight.byteOffset, l.weight.length), at);
-    at += l.weight.length;
-  }
-  view.setUint32(at, crc32(out, 0, at), true);
-  return out;
+  return packContainer(QUANT_MAGIC, header, offset, (view, out, start) => {
+    let at = start;
+    for (const [, v] of floats) {
+      for (let i = 0; i < v.length; i++) view.setFloat32(at + 4 * i, v[i]!, true);
+      at += v.length * 4;
+    }
+    for (const l of plan.layers) {
+      out.set(new Uint8Array(l.weight.buffer, l.weight.byteOffset, l.weight.length), at);
+      at += l.weight.length;
+    }
+  });
 }
 
 export function isQuantizedModelFile(bytes: Uint8Array): boolean {
@@ -98,30 +86,19 @@ export function isQuantizedModelFile(bytes: Uint8Array): boolean {
 /** Parses and verifies a quantised model file; returns the header, the plan and the float tensors. */
 export function decodeQuantizedModel(bytes: Uint8Array, source = '(bytes)'): { header: QuantizedHeader; plan: QuantPlan; floats: Map<string, Float32Array> } {
   const fail = (msg: string) => new ModelFileError(source, msg);
-  if (!(bytes instanceof Uint8Array)) throw fail('expected a Uint8Array');
-  if (bytes.length < 16) throw fail(`truncated: ${bytes.length} bytes`);
-  if (!isQuantizedModelFile(bytes)) throw fail(`not a quantised ecgrad model file (magic "${String.fromCharCode(...bytes.subarray(0, 8)).replace(/[^\x20-\x7e]/g, '?')}", expected "${QUANT_MAGIC}")`);
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const H = view.getUint32(8, true);
-  if (12 + H + 4 > bytes.length) throw fail(`truncated: the header claims ${H} bytes but the file has only ${bytes.length - 16} after the fixed fields`);
-  let header: QuantizedHeader;
-  try {
-    header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(12, 12 + H)));
-  } catch (e) {
-    throw fail(`the JSON header does not parse: ${(e as Error).message}`);
-  }
-  if (header?.format !== 'ecgrad-quantized-model') throw fail(`header field "format" is ${JSON.stringify(header?.format)}, expected "ecgrad-quantized-model"`);
-  if (header.version !== VERSION) throw fail(`version ${header.version} is not supported (this ecgrad reads version ${VERSION})`);
-  if (typeof header.arch !== 'string' || !Array.isArray(header.tensors) || !Number.isInteger(header.dataBytes) || !Array.isArray(header.quant?.layers))
-    throw fail('header lacks "arch", "tensors", "dataBytes" or "quant.layers"');
-  const expected = 12 + H + header.dataBytes + 4;
-  if (bytes.length !== expected) throw fail(`${bytes.length < expected ? 'truncated' : 'has trailing bytes'}: ${bytes.length} bytes, expected ${expected} from its header`);
-  const stored = view.getUint32(bytes.length - 4, true), actual = crc32(bytes, 0, bytes.length - 4);
-  if (stored !== actual) throw fail(`checksum mismatch (stored 0x${stored.toString(16)}, computed 0x${actual.toString(16)}): the file is corrupt`);
+  const { header, view, start } = unpackContainer<QuantizedHeader>(bytes, {
+    magic: QUANT_MAGIC, what: 'quantised model file', fail,
+    dataBytes: (h) => {
+      if (h?.format !== 'ecgrad-quantized-model') throw fail(`header field "format" is ${JSON.stringify(h?.format)}, expected "ecgrad-quantized-model"`);
+      if (h.version !== VERSION) throw fail(`version ${h.version} is not supported (this ecgrad reads version ${VERSION})`);
+      if (typeof h.arch !== 'string' || !Array.isArray(h.tensors) || !Number.isInteger(h.dataBytes) || !Array.isArray(h.quant?.layers))
+        throw fail('header lacks "arch", "tensors", "dataBytes" or "quant.layers"');
+      return h.dataBytes;
+    },
+  });
   const floats = new Map<string, Float32Array>();
   const int8 = new Map<string, Int8Array>();
   let next = 0;
-  const start = 12 + H;
   for (const [i, e] of header.tensors.entries()) {
     const size = Array.isArray(e?.shape) && e.shape.every((d) => Number.isInteger(d) && d >= 0) ? e.shape.reduce((a, b) => a * b, 1) : -1;
     if (typeof e?.name !== 'string' || size < 0 || e.offset !== next || (e.dtype !== 'f32' && e.dtype !== 'i8'))

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { main } from '../../src/cli/main.ts';
+import { cli } from '../helpers/cli.ts';
 import { initSync } from '../../src/index.ts';
 import { loadClassifier } from '../../src/infer/index.ts';
 import { mitdbDir, projectRoot } from '../ecg/helpers.ts';
@@ -19,21 +19,6 @@ const data = mitdbDir();
 const root = mkdtempSync(join(tmpdir(), 'ecgrad-quant-'));
 const models = join(projectRoot, 'models');
 
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [], err: string[] = [];
-  const log = console.log, error = console.error, write = process.stderr.write;
-  console.log = (...a: unknown[]) => void out.push(a.join(' '));
-  console.error = (...a: unknown[]) => void err.push(a.join(' '));
-  process.stderr.write = ((s: string) => (err.push(String(s)), true)) as typeof process.stderr.write;
-  try {
-    const code = await main(argv);
-    return { code, out: out.join('\n'), err: err.join('\n') };
-  } finally {
-    console.log = log;
-    console.error = error;
-    process.stderr.write = write;
-  }
-}
 
 test('quantize writes a small .ecgq file and reports float vs int8; evaluate reads it', async () => {
   const out = join(root, 'v2.ecgq');

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { main } from '../../src/cli/main.ts';
+import { cli } from '../helpers/cli.ts';
 import { initSync } from '../../src/index.ts';
 import { encodeModel } from '../../src/nn/model-file.ts';
 import { getModel } from '../../src/models/index.ts';
@@ -18,21 +18,6 @@ initSync();
 const data = mitdbDir();
 const root = mkdtempSync(join(tmpdir(), 'ecgrad-cli-'));
 
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [], err: string[] = [];
-  const log = console.log, error = console.error, write = process.stderr.write;
-  console.log = (...a: unknown[]) => void out.push(a.join(' '));
-  console.error = (...a: unknown[]) => void err.push(a.join(' '));
-  process.stderr.write = ((s: string) => (err.push(String(s)), true)) as typeof process.stderr.write;
-  try {
-    const code = await main(argv);
-    return { code, out: out.join('\n'), err: err.join('\n') };
-  } finally {
-    console.log = log;
-    console.error = error;
-    process.stderr.write = write;
-  }
-}
 
 const small = ['--data', data, '--train-beats', '300', '--val-beats', '150', '--test-beats', '200', '--epochs', '2', '--batch-size', '32'];
 
