@@ -32,6 +32,11 @@ export interface GradientBoostingParams {
   /** Bins per feature (2..256, default 256). */
   maxBins: number;
   seed: number;
+  /**
+   * 'balanced' weighs each row's gradient and hessian by n / (K·n_c) of its class (and starts from equal
+   * class scores, the weighted priors); default 'none'.
+   */
+  classWeight: 'none' | 'balanced';
 }
 
 const HIST = 256 * 2; // per feature: (g, h) for up to 256 bins
@@ -49,9 +54,11 @@ export class GradientBoosting implements Classifier {
   constructor(params: Partial<GradientBoostingParams> = {}) {
     this.params = {
       nRounds: 200, learningRate: 0.2, maxDepth: 6, lambda: 1, minChildWeight: 1, minSplitGain: 0, subsample: 0.8,
-      colsample: 0.5, maxBins: 256, seed: 0, ...params,
+      colsample: 0.5, maxBins: 256, seed: 0, classWeight: 'none', ...params,
     };
     const p = this.params, who = 'GradientBoosting';
+    if (p.classWeight !== 'none' && p.classWeight !== 'balanced')
+      throw new RangeError(`${who}: classWeight must be 'none' or 'balanced', got ${String(p.classWeight)}`);
     checkInt(p.nRounds, 'nRounds', who);
     checkPositive(p.learningRate, 'learningRate', who);
     checkInt(p.maxDepth, 'maxDepth', who);
@@ -73,7 +80,9 @@ export class GradientBoosting implements Classifier {
     const p = this.params, N = X.rows, d = X.cols;
     const bins = binMatrix(X, p.maxBins);
     const rng = new Rng(p.seed);
-    this.base = Float64Array.from(counts, (c) => Math.log(c / N));
+    const balanced = p.classWeight === 'balanced';
+    const classW = Float64Array.from(counts, (c) => (balanced ? N / (K * c) : 1));
+    this.base = Float64Array.from(counts, (c) => (balanced ? Math.log(1 / K) : Math.log(c / N)));
     const F = new Float64Array(N * K);
     for (let i = 0; i < N; i++) F.set(this.base, i * K);
     const prob = new Float64Array(N * K);
@@ -100,8 +109,9 @@ export class GradientBoosting implements Classifier {
       for (let k = 0; k < K; k++) {
         for (let i = 0; i < N; i++) {
           const pk = prob[i * K + k]!;
-          g[i] = pk - (y[i] === k ? 1 : 0);
-          h[i] = Math.max(pk * (1 - pk), 1e-6);
+          const w = classW[y[i]!]!;
+          g[i] = w * (pk - (y[i] === k ? 1 : 0));
+          h[i] = w * Math.max(pk * (1 - pk), 1e-6);
         }
         for (let i = 0; i < nFeat; i++) {
           const j = i + rng.int(d - i);

@@ -10,7 +10,7 @@ import { getProtocol } from '../ecg/dataset/protocols.ts';
 import { ensureData } from '../node/ensure-data.ts';
 import { loadDataset } from '../node/dataset.ts';
 import { defaultRunDir, prepareRunDir } from '../node/train/files.ts';
-import { isClassic, jobRecipe, type TrainJob } from '../node/train/job.ts';
+import { isClassic, jobDatasetOptions, jobRecipe, type TrainJob } from '../node/train/job.ts';
 import { runPool } from '../node/train/pool.ts';
 import { writeReport } from '../node/train/report-files.ts';
 import { createReporter } from '../node/train/reporter.ts';
@@ -113,7 +113,7 @@ export const compareCommand: Command = {
     let outcomes;
     try {
       // Build (or check) the dataset cache once here, so the workers only read it.
-      const loaded = loadDataset(settings.protocol, { data, seed: 0 });
+      const loaded = loadDataset(settings.protocol, jobDatasetOptions({ data, rrSet: settings.rrSet }));
       reporter.message(`${settings.protocol}: ${loaded.dataset.y.length} beats ${loaded.fromCache ? 'from the cache' : 'built'} in ${loaded.seconds.toFixed(1)} s; ` +
         `training ${models.join(', ')} with ${Math.min(workers, models.length)} worker thread(s)`);
       const jobs: TrainJob[] = models.map((model) => ({ ...settings, model, data, outDir: dir.path, resume: false }));

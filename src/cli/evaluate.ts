@@ -6,6 +6,7 @@ import type { Command } from './commands.ts';
 import { checkProtocol, DATA_HELP, intOption, metricsJson } from './train.ts';
 import { textTable } from '../report/markdown.ts';
 import { getProtocol } from '../ecg/dataset/protocols.ts';
+import { datasetOptionsOf } from '../ecg/dataset/record-beats.ts';
 import { initSync } from '../core/runtime.ts';
 import '../models/index.ts';
 import { loadModel } from '../node/model-io.ts';
@@ -70,7 +71,7 @@ export const evaluateCommand: Command = {
     const classes = getProtocol(protocol).scheme.classes;
     checkClasses(header, protocol, classes, path);
     const data = await ensureData(protocol, o.data as string | undefined);
-    const { dataset: ds } = loadDataset(protocol, { data, seed: 0 });
+    const { dataset: ds } = loadDataset(protocol, { data, seed: 0, ...datasetOptionsOf(header.meta) });
     const rr = checkInput(header, protocol, ds, path);
     const all = ds.split[split];
     const rows = beats ? stratifiedSubset(ds.y, all, beats, 3) : all;

@@ -6,7 +6,7 @@ import { basename, join, resolve } from 'node:path';
 import { formatHelp, parseArgs, type OptionSpec, UsageError } from './args.ts';
 import type { Command } from './commands.ts';
 import { PROTOCOLS } from '../ecg/dataset/protocols.ts';
-import type { BeatOptions } from '../ecg/dataset/record-beats.ts';
+import { type BeatOptions, datasetOptionsOf } from '../ecg/dataset/record-beats.ts';
 import { loadDataset } from '../node/dataset.ts';
 import { loadModel } from '../node/model-io.ts';
 import '../models/index.ts';
@@ -118,7 +118,7 @@ export function explainModel(modelFile: string, s: ExplainSettings, outDir0: str
   const { model, header } = loadModel(modelPath);
   const protocol = String(o.protocol ?? header.meta.protocol ?? 'inter');
   if (!(protocol in PROTOCOLS)) throw new UsageError(`explain: unknown protocol "${protocol}"; choose one of ${Object.keys(PROTOCOLS).join(', ')}`);
-  const { dataset: ds } = loadDataset(protocol, { data: o.data as string | undefined, seed: int(o['dataset-seed'], 'dataset-seed'), window, leads });
+  const { dataset: ds } = loadDataset(protocol, { data: o.data as string | undefined, seed: int(o['dataset-seed'], 'dataset-seed'), window, leads, ...datasetOptionsOf(header.meta) });
   const clf = ExplainedModel.fromConfig(model, header.config, { output, name: header.arch });
   if (clf.length !== ds.length || clf.channels !== ds.channels)
     throw new Error(`the model (${header.arch}) takes beats of ${clf.channels} x ${clf.length} but the ${protocol} windows are ${ds.channels} x ${ds.length}; pass the --window / --leads the model was trained with`);

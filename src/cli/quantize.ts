@@ -9,6 +9,7 @@ import { checkProtocol, DATA_HELP, intOption } from './train.ts';
 import { checkClasses, checkInput } from './evaluate.ts';
 import { textTable } from '../report/markdown.ts';
 import { getProtocol } from '../ecg/dataset/protocols.ts';
+import { datasetOptionsOf } from '../ecg/dataset/record-beats.ts';
 import { initSync } from '../core/runtime.ts';
 import '../models/index.ts';
 import { loadModel, writeFileAtomic } from '../node/model-io.ts';
@@ -52,7 +53,7 @@ export const quantizeCommand: Command = {
     if (quantized) throw new UsageError(`quantize: ${path} is already quantised; give the float (.ecgm) model file`);
     checkClasses(header, protocol, getProtocol(protocol).scheme.classes, path);
     const data = await ensureData(protocol, o.data as string | undefined);
-    const { dataset: ds } = loadDataset(protocol, { data, seed: 0 });
+    const { dataset: ds } = loadDataset(protocol, { data, seed: 0, ...datasetOptionsOf(header.meta) });
     const useRR = checkInput(header, protocol, ds, path);
     const calib = stratifiedSubset(ds.y, ds.split.train, calibration, seed);
     const t0 = performance.now();

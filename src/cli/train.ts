@@ -8,7 +8,8 @@ import { modelNames, getModel } from '../models/index.ts';
 import { initSync } from '../core/runtime.ts';
 import { ensureData } from '../node/ensure-data.ts';
 import { defaultRunDir, prepareRunDir } from '../node/train/files.ts';
-import { runTrainJob, checkpointFile, QUICK, type TrainJob, type JobResult } from '../node/train/job.ts';
+import { runTrainJob, checkpointFile, featureGroups, QUICK, type TrainJob, type JobResult } from '../node/train/job.ts';
+import { classicModelNames } from '../classic/index.ts';
 import { writeReport } from '../node/train/report-files.ts';
 import { createReporter } from '../node/train/reporter.ts';
 import { comparisonTable } from '../report/markdown.ts';
@@ -26,13 +27,17 @@ export const trainingOptions: Record<string, OptionSpec> = {
   'batch-size': { type: 'string', description: "batch size (default: the model's recipe)" },
   lr: { type: 'string', description: "learning rate (default: the model's recipe)" },
   seed: { type: 'string', description: 'seed of the weights, batch order and dropout (the split is the protocol\'s, seed 0)', default: '0' },
-  rr: { type: 'boolean', description: 'feed the 6 RR-interval features beside the beat' },
+  rr: { type: 'boolean', description: 'feed the RR-interval features beside the beat (6 values; 15 with --rr-set patient)' },
+  'rr-set': { type: 'string', description: 'beat features beside the window: "local" (6 RR features) or "patient" (also 9 patient-normalised RR and median-beat features, docs/inter-patient.md); implies --rr', default: 'local' },
+  'classic-features': { type: 'string', description: 'feature groups of the traditional classifiers, comma-separated from beat, rr, morphology', default: 'beat,rr,morphology' },
+  'classic-params': { type: 'string', description: 'hyperparameters of the traditional classifiers as JSON by name, e.g. \'{"logreg": {"classWeight": "balanced"}}\'' },
   quick: { type: 'boolean', description: `a quick run: ${QUICK.trainBeats} training and ${QUICK.valBeats} validation beats (stratified samples) and at most ${QUICK.epochs} epochs; the test split stays whole` },
   'train-beats': { type: 'string', description: 'train on a stratified sample of this many training beats' },
   'val-beats': { type: 'string', description: 'validate on a stratified sample of this many validation beats' },
   'test-beats': { type: 'string', description: 'evaluate on a stratified sample of this many test beats (smoke tests; reports say so)' },
   patience: { type: 'string', description: 'stop after this many epochs without a better validation macro-F1 (0: never)', default: '5' },
   clip: { type: 'string', description: 'clip the global gradient norm to this value' },
+  select: { type: 'string', description: 'validation score that picks the best epoch: "macro-f1", or "sv-f1" (mean F1 of S and V; AAMI protocols)', default: 'macro-f1' },
   'checkpoint-every': { type: 'string', description: 'write the resumable checkpoint every this many batches (and at every epoch end)', default: '50' },
   out: { type: 'string', description: 'run folder (default: runs/<timestamp>-<command>)' },
   json: { type: 'boolean', description: 'print the result as JSON (progress still goes to stderr)' },
@@ -66,6 +71,39 @@ export function checkModel(name: string, command: string, alsoValid: string[] = 
   return name;
 }
 
+function selectOption(o: Record<string, unknown>, command: string): Pick<TrainJob, 'select'> {
+  const v = String(o.select ?? 'macro-f1');
+  if (v !== 'macro-f1' && v !== 'sv-f1') throw new UsageError(`${command}: --select must be "macro-f1" or "sv-f1", got "${v}"`);
+  if (v === 'sv-f1' && checkProtocol(o.protocol, command) === 'arrhythminet') throw new UsageError(`${command}: --select sv-f1 needs the AAMI classes S and V (protocols intra and inter)`);
+  return v === 'sv-f1' ? { select: v } : {};
+}
+
+function rrSet(o: Record<string, unknown>, command: string): 'local' | 'patient' {
+  const v = String(o['rr-set'] ?? 'local');
+  if (v !== 'local' && v !== 'patient') throw new UsageError(`${command}: --rr-set must be "local" or "patient", got "${v}"`);
+  return v;
+}
+
+/** --classic-features and --classic-params (only what differs from the defaults). */
+function classicOptions(o: Record<string, unknown>, command: string): Pick<TrainJob, 'classicFeatures' | 'classicParams'> {
+  const out: Pick<TrainJob, 'classicFeatures' | 'classicParams'> = {};
+  const groups = String(o['classic-features'] ?? 'beat,rr,morphology').split(',').map((s) => s.trim()).filter(Boolean);
+  for (const g of groups) if (g !== 'beat' && g !== 'rr' && g !== 'morphology') throw new UsageError(`${command}: --classic-features takes beat, rr and morphology, got "${g}"`);
+  if (!groups.length) throw new UsageError(`${command}: --classic-features is empty; name at least one of beat, rr, morphology`);
+  if (groups.length < 3) out.classicFeatures = { beat: groups.includes('beat'), rr: groups.includes('rr'), morphology: groups.includes('morphology') };
+  if (o['classic-params'] !== undefined) {
+    let p: unknown;
+    try { p = JSON.parse(String(o['classic-params'])); } catch (e) { throw new UsageError(`${command}: --classic-params is not JSON: ${(e as Error).message}`); }
+    if (!p || typeof p !== 'object' || Array.isArray(p)) throw new UsageError(`${command}: --classic-params must be a JSON object by classifier name, e.g. '{"logreg": {"classWeight": "balanced"}}'`);
+    for (const [k, v] of Object.entries(p)) {
+      if (!(classicModelNames() as string[]).includes(k)) throw new UsageError(`${command}: --classic-params names an unknown classifier "${k}" (known: ${classicModelNames().join(', ')})`);
+      if (!v || typeof v !== 'object' || Array.isArray(v)) throw new UsageError(`${command}: --classic-params: the value for "${k}" must be an object of hyperparameters`);
+    }
+    out.classicParams = p as Record<string, Record<string, unknown>>;
+  }
+  return out;
+}
+
 /** The job settings common to train and compare (everything but the model, data and folder). */
 export function jobSettings(o: Record<string, unknown>, command: string): Omit<TrainJob, 'model' | 'data' | 'outDir' | 'resume'> {
   return {
@@ -74,20 +112,24 @@ export function jobSettings(o: Record<string, unknown>, command: string): Omit<T
     epochs: intOption(o, 'epochs', command),
     batchSize: intOption(o, 'batch-size', command),
     lr: numberOption(o, 'lr', command),
-    rr: o.rr === true,
+    rr: o.rr === true || rrSet(o, command) === 'patient',
+    ...(rrSet(o, command) === 'patient' ? { rrSet: 'patient' as const } : {}),
+    ...classicOptions(o, command),
     quick: o.quick === true,
     trainBeats: intOption(o, 'train-beats', command),
     valBeats: intOption(o, 'val-beats', command),
     testBeats: intOption(o, 'test-beats', command),
     patience: intOption(o, 'patience', command, 0) ?? 5,
     clipNorm: numberOption(o, 'clip', command),
+    ...selectOption(o, command),
     checkpointEvery: intOption(o, 'checkpoint-every', command, 0) ?? 50,
   };
 }
 
 export function reportSettings(s: ReturnType<typeof jobSettings>, recipes: Record<string, unknown>): Record<string, unknown> {
   return {
-    seed: s.seed, rr: s.rr, quick: s.quick, patience: s.patience, ...(s.clipNorm ? { clip: s.clipNorm } : {}),
+    seed: s.seed, rr: s.rr, ...(s.rrSet ? { rrSet: s.rrSet } : {}), ...(s.select ? { select: s.select } : {}),
+    ...(s.classicFeatures ? { classicFeatures: featureGroups(s.classicFeatures) } : {}), ...(s.classicParams ? { classicParams: s.classicParams } : {}), quick: s.quick, patience: s.patience, ...(s.clipNorm ? { clip: s.clipNorm } : {}),
     ...(s.trainBeats || s.quick ? { trainBeats: s.trainBeats ?? QUICK.trainBeats } : {}),
     ...(s.valBeats || s.quick ? { valBeats: s.valBeats ?? QUICK.valBeats } : {}),
     ...(s.testBeats ? { testBeats: s.testBeats } : {}),

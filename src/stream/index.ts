@@ -14,6 +14,7 @@ import { PanTompkins, panTompkins, type PanTompkinsOptions } from '../ecg/qrs/pa
 import { resampleIndex } from '../ecg/dsp/resample.ts';
 import { kachueeBeats } from '../ecg/dataset/windows.ts';
 import { rrFeatures, RR_FEATURES } from '../ecg/dataset/rr.ts';
+import { patientFeatures, PATIENT_FEATURES } from '../ecg/dataset/patient.ts';
 import { SampleBuffer, StreamResampler } from './resampler.ts';
 
 export { SampleBuffer, StreamResampler } from './resampler.ts';
@@ -105,6 +106,8 @@ export class BeatStream {
     const { info } = classifier;
     if (info.channels !== 1)
       throw new RangeError(`BeatStream: the model takes ${info.channels} leads; streaming supports single-lead models only`);
+    if (info.rrFeatures > RR_FEATURES.length)
+      throw new RangeError(`BeatStream: the model takes ${info.rrFeatures} beat features (the patient-normalised set, computed over a whole record); streaming computes the ${RR_FEATURES.length} local RR features only: classify whole records with classifyRecordBatch`);
     if (!(options.fs > 0)) throw new RangeError(`BeatStream: fs must be a positive number of Hz, got ${options.fs}`);
     this.fs = options.fs;
     this.fsOut = info.fs;
@@ -328,10 +331,21 @@ export function classifyRecordBatch(classifier: BeatClassifier, signal: ArrayLik
   const peaks = panTompkins(signal, fs, detector);
   const x = kachueeBeats(signal, fs, peaks, { fs: info.fs, length: info.length });
   const rrAll = rrFeatures(peaks, fs);
+  const R = RR_FEATURES.length, P = PATIENT_FEATURES.length;
   let rr: Float32Array | null = null;
-  if (info.rrFeatures > 0) {
+  if (info.rrFeatures === R + P) {
+    // A model trained on the patient features (rrSet 'patient'): the record's own statistics.
+    const extra = patientFeatures(signal, fs, peaks, rrAll, R);
+    rr = new Float32Array(peaks.length * (R + P));
+    for (let i = 0; i < peaks.length; i++) {
+      rr.set(rrAll.subarray(i * R, (i + 1) * R), i * (R + P));
+      rr.set(extra.subarray(i * P, (i + 1) * P), i * (R + P) + R);
+    }
+  } else if (info.rrFeatures > R) {
+    throw new RangeError(`classifyRecordBatch: the model takes ${info.rrFeatures} beat features; known sets have ${R} (local RR) or ${R + P} (patient)`);
+  } else if (info.rrFeatures > 0) {
     rr = new Float32Array(peaks.length * info.rrFeatures);
-    for (let i = 0; i < peaks.length; i++) rr.set(rrAll.subarray(i * 6, i * 6 + info.rrFeatures), i * info.rrFeatures);
+    for (let i = 0; i < peaks.length; i++) rr.set(rrAll.subarray(i * R, i * R + info.rrFeatures), i * info.rrFeatures);
   }
   const { pred, probs } = peaks.length ? classifier.classify(x, rr) : { pred: new Int32Array(0), probs: new Float32Array(0) };
   return { sample: peaks, pred, probs, x, rr: rrAll };

@@ -7,7 +7,7 @@
 //     dropout generator is re-seeded from (seed, step) before every step;
 //   - optimizer: Adam's m, v and step counts (Optimizer.stateDict), the cosine schedule from the epoch.
 // Every epoch ends with a validation pass (accuracy, macro-F1); the best epoch by validation macro-F1
-// (never the test split) is kept and written through `writeBest`; `patience` epochs without improvement
+// (or, with select 'sv-f1', by the mean F1 of the S and V classes; never the test split) is kept and written through `writeBest`; `patience` epochs without improvement
 // stop training. A checkpoint (weights, best weights, optimizer, RNG states, position, history) is
 // passed to `writeCheckpoint` every `checkpointEvery` batches and at every epoch end. A NaN or infinite
 // loss (or gradient norm) stops training with a DivergedError naming the epoch and step; nothing is
@@ -50,6 +50,20 @@ export interface TrainConfig {
   checkpointEvery?: number;
   /** Batch size of validation passes (default 256). */
   evalBatchSize?: number;
+  /**
+   * What picks the best epoch on validation: 'macro-f1' (default) or 'sv-f1', the mean F1 of classes S
+   * and V (for the inter protocol, whose validation records hold almost no F and Q beats).
+   */
+  select?: 'macro-f1' | 'sv-f1';
+}
+
+/** The validation score that selects the best epoch. */
+export function selectionScore(select: TrainConfig['select'], report: { macroF1: number; classes: string[]; perClass: Record<string, { f1: number }> }): number {
+  if ((select ?? 'macro-f1') === 'macro-f1') return report.macroF1;
+  if (select !== 'sv-f1') throw new RangeError(`train: select must be 'macro-f1' or 'sv-f1', got ${JSON.stringify(select)}`);
+  const s = report.perClass.S, v = report.perClass.V;
+  if (!s || !v) throw new RangeError(`train: select 'sv-f1' needs classes S and V (AAMI protocols); the classes are ${report.classes.join(', ')}`);
+  return (s.f1 + v.f1) / 2;
 }
 
 export interface TrainData {
@@ -81,6 +95,8 @@ export interface EpochRecord {
   valLoss: number;
   valAccuracy: number;
   valMacroF1: number;
+  /** The selection score (= valMacroF1 unless select is 'sv-f1'). */
+  valScore: number;
   lr: number;
   seconds: number;
 }
@@ -156,7 +172,7 @@ interface CheckpointHeader {
   position: { epoch: number; batch: number; step: number };
   epochLoss: { sum: number; count: number; seconds: number };
   history: EpochRecord[];
-  best: { epoch: number; macroF1: number } | null;
+  best: { epoch: number; macroF1: number; score?: number } | null;
   badEpochs: number;
   finished: boolean;
   stoppedEarly: boolean;
@@ -194,8 +210,9 @@ export function train(config: TrainConfig, data: TrainData, hooks: TrainHooks = 
 
   const fingerprint: Record<string, unknown> = {
     model: config.model, input, recipe, seed, patience, clipNorm: config.clipNorm ?? null, protocol: ds.protocol, classes: ds.classes,
-    trainRows: hashRows(trainRows), valRows: hashRows(valRows),
+    trainRows: hashRows(trainRows), valRows: hashRows(valRows), ...(config.select && config.select !== 'macro-f1' ? { select: config.select } : {}),
   };
+  selectionScore(config.select, { macroF1: 0, classes: ds.classes, perClass: Object.fromEntries(ds.classes.map((c) => [c, { f1: 0 }])) });
 
   initSeed(mixSeed(input.seed, 0x1a17));
   const model = spec.build(input);
@@ -212,7 +229,7 @@ export function train(config: TrainConfig, data: TrainData, hooks: TrainHooks = 
   let position = { epoch: 0, batch: 0, step: 0 };
   let epochLoss = { sum: 0, count: 0, seconds: 0 };
   let history: EpochRecord[] = [];
-  let best: { epoch: number; macroF1: number } | null = null;
+  let best: { epoch: number; macroF1: number; score?: number } | null = null;
   let bestState: Map<string, Float32Array> | null = null;
   let badEpochs = 0, finished = false, stoppedEarly = false, trainSeconds = 0;
 
@@ -329,19 +346,19 @@ export function train(config: TrainConfig, data: TrainData, hooks: TrainHooks = 
     const seconds = epochSeconds();
     const record: EpochRecord = {
       epoch: e + 1, trainLoss: epochLoss.sum / Math.max(epochLoss.count, 1), valLoss: v.loss,
-      valAccuracy: v.report.accuracy, valMacroF1: v.report.macroF1, lr: opt.lr, seconds,
+      valAccuracy: v.report.accuracy, valMacroF1: v.report.macroF1, valScore: selectionScore(config.select, v.report), lr: opt.lr, seconds,
     };
     trainSeconds = doneSeconds + seconds;
     doneSeconds = trainSeconds;
     history.push(record);
-    const improved = best === null || record.valMacroF1 > best.macroF1;
+    const improved = best === null || record.valScore > (best.score ?? best.macroF1);
     if (improved) {
-      best = { epoch: e + 1, macroF1: record.valMacroF1 };
+      best = { epoch: e + 1, macroF1: record.valMacroF1, score: record.valScore };
       bestState = copyState(model);
       badEpochs = 0;
       hooks.writeBest?.(encodeModel(model, {
         arch: config.model, config: input as unknown as Record<string, unknown>,
-        meta: { protocol: ds.protocol, classes: ds.classes, rr: useRR, epoch: e + 1, valMacroF1: record.valMacroF1, valAccuracy: record.valAccuracy, seed, recipe },
+        meta: { protocol: ds.protocol, classes: ds.classes, rr: useRR, ...(ds.options?.rrSet === 'patient' ? { rrSet: 'patient' } : {}), epoch: e + 1, valMacroF1: record.valMacroF1, ...(config.select === 'sv-f1' ? { select: 'sv-f1', valScore: record.valScore } : {}), valAccuracy: record.valAccuracy, seed, recipe },
       }));
     } else badEpochs++;
     emit({ type: 'epoch', model: config.model, epochs: recipe.epochs, best: improved, ...record });

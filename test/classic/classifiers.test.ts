@@ -214,4 +214,24 @@ test('fits are deterministic for a seed and differ across seeds (forest)', () =>
   assert.not.equal(Array.from(a), Array.from(c));
 });
 
+test('class-balanced gradient boosting: equal starting scores, and a rare overlapping class recalled far more often', () => {
+  // Two overlapping 1-D Gaussians (means 0 and 1.5, unit spread), 95% class 0: the unweighted model
+  // mostly predicts class 0; 'balanced' weighs class 1 by 19 and moves the boundary towards class 0.
+  const rng = new Rng(11), n = 2000, X: number[] = [], y: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const c = i % 20 === 0 ? 1 : 0;
+    X.push(rng.normal() + 1.5 * c);
+    y.push(c);
+  }
+  const M = matrix(X, n, 1), Y = Int32Array.from(y);
+  const params = { nRounds: 20, learningRate: 0.3, maxDepth: 2, subsample: 1, colsample: 1 };
+  const recall1 = (m: GradientBoosting) => { const p = m.predict(M); let hit = 0, all = 0; Y.forEach((c, i) => { if (c === 1) { all++; if (p[i] === 1) hit++; } }); return hit / all; };
+  const plain = new GradientBoosting(params).fit(M, Y);
+  const balanced = new GradientBoosting({ ...params, classWeight: 'balanced' }).fit(M, Y);
+  assert.equal(Array.from(balanced.base), [Math.log(0.5), Math.log(0.5)]);
+  assert.ok(recall1(plain) < 0.3, `unweighted recall ${recall1(plain)}`);
+  assert.ok(recall1(balanced) > 0.7, `balanced recall ${recall1(balanced)}`);
+  assert.throws(() => new GradientBoosting({ classWeight: 'inverse' as 'none' }), /classWeight must be 'none' or 'balanced'/);
+});
+
 test.run();

@@ -5,6 +5,9 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { loadClassifier, BeatStream, classifyRecordBatch, resample } from '../../src/infer/index.ts';
 import { SampleBuffer, StreamResampler } from '../../src/stream/index.ts';
+import { rrFeatures } from '../../src/ecg/dataset/rr.ts';
+import { patientFeatures } from '../../src/ecg/dataset/patient.ts';
+import { kachueeBeats } from '../../src/ecg/dataset/windows.ts';
 import { syntheticEcg } from '../../demo/synthetic.ts';
 import { mlii, readMitdb, smallModelBytes } from './helpers.ts';
 
@@ -87,6 +90,25 @@ test('beats are emitted while the signal streams, not only at the end', () => {
   assert.ok(early > 50 && late < 20, `early ${early}, at the end ${late}`);
   assert.throws(() => s.push([0]), /after end/);
   assert.throws(() => new BeatStream(loadClassifier(smallModelBytes({ channels: 2 })), { fs: 360 }), /single-lead/);
+});
+
+test('a model on the patient features (15): classifyRecordBatch computes them over the record; BeatStream refuses it', () => {
+  const { signal, fs } = syntheticEcg(60);
+  const patient = loadClassifier(smallModelBytes({ rr: 15 }));
+  const batch = classifyRecordBatch(patient, signal, fs);
+  assert.ok(batch.pred.length > 50);
+  // The 15 values fed per beat: the 6 local RR features, then the patient features of the same peaks.
+  const rr = rrFeatures(batch.sample, fs);
+  const fed = new Float32Array(batch.sample.length * 15);
+  const extra = patientFeatures(signal, fs, batch.sample, rr, 6);
+  for (let i = 0; i < batch.sample.length; i++) {
+    fed.set(rr.subarray(i * 6, i * 6 + 6), i * 15);
+    fed.set(extra.subarray(i * 9, i * 9 + 9), i * 15 + 6);
+  }
+  const x = kachueeBeats(signal, fs, batch.sample, { fs: 125, length: 187 });
+  assert.equal(Array.from(patient.classify(x, fed).pred), Array.from(batch.pred));
+  assert.throws(() => new BeatStream(patient, { fs }), /15 beat features .* classifyRecordBatch/);
+  assert.throws(() => classifyRecordBatch(loadClassifier(smallModelBytes({ rr: 9 })), signal, fs), /takes 9 beat features; known sets have 6 .* or 15/);
 });
 
 test.run();

@@ -9,7 +9,8 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { cli } from '../helpers/cli.ts';
 import { initSync } from '../../src/index.ts';
-import { encodeModel } from '../../src/nn/model-file.ts';
+import { decodeModel, encodeModel } from '../../src/nn/model-file.ts';
+import { decodeClassifier } from '../../src/classic/index.ts';
 import { getModel } from '../../src/models/index.ts';
 import { mitdbDir } from '../ecg/helpers.ts';
 import { TINY } from './helpers.ts';
@@ -147,6 +148,48 @@ test('compare puts traditional classifiers beside the neural models, on the same
   const bad = await cli('compare', '--models', 'ann,forest-of-doom', '--out', join(root, 'x'), ...small);
   assert.is(bad.code, 2);
   assert.match(bad.err, /unknown model "forest-of-doom"; valid models: .*ft-cnn.*knn/);
+});
+
+test('--rr-set patient: 15 beat features, named in the model files and read back by evaluate; classifier features and params; --select sv-f1', async () => {
+  const out = join(root, 'patient');
+  const r = await cli('compare', '--models', `${TINY},logreg,gboost`, '--protocol', 'inter', '--rr-set', 'patient', '--select', 'sv-f1',
+    '--classic-features', 'rr,morphology', '--classic-params', '{"logreg": {"classWeight": "balanced"}, "gboost": {"nRounds": 5, "classWeight": "balanced"}}',
+    ...small, '--out', out, '--json');
+  assert.is(r.code, 0, r.err);
+  const j = JSON.parse(r.out);
+  const { header } = decodeModel(new Uint8Array(readFileSync(join(out, `${TINY}.ecgm`))));
+  assert.is(header.config.rrFeatures, 15);
+  assert.is(header.meta.rrSet, 'patient');
+  assert.is(header.meta.select, 'sv-f1');
+  const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
+  assert.equal([report.settings.rrSet, report.settings.select, report.settings.classicFeatures], ['patient', 'sv-f1', 'rr+morphology']);
+  assert.equal(report.settings.classicParams.logreg, { classWeight: 'balanced' });
+  const logreg = decodeClassifier(new Uint8Array(readFileSync(join(out, 'logreg.ecgc'))));
+  assert.equal([logreg.meta.features, logreg.meta.rrSet, logreg.model.nFeatures], ['rr+morphology', 'patient', 15 + 10]);
+  assert.is((logreg.model.getParams() as { classWeight: string }).classWeight, 'balanced');
+  assert.match(j.rows.find((x: { name: string }) => x.name === 'gboost').notes, /features rr\+morphology; \{"nRounds":5,"classWeight":"balanced"\}/);
+  // evaluate rebuilds the patient features from the file's metadata: the same test beats, the same accuracy.
+  const e = await cli('evaluate', '--model-file', join(out, `${TINY}.ecgm`), '--protocol', 'inter', '--data', data, '--beats', '200', '--json');
+  assert.is(e.code, 0, e.err);
+  assert.is(JSON.parse(e.out).accuracy, j.rows[0].metrics.accuracy);
+});
+
+test('bad --rr-set, --classic-features, --classic-params or --select: exit 2 naming the valid values', async () => {
+  const cases: [string[], RegExp][] = [
+    [['--rr-set', 'global'], /--rr-set must be "local" or "patient", got "global"/],
+    [['--classic-features', 'beat,wavelets'], /--classic-features takes beat, rr and morphology, got "wavelets"/],
+    [['--classic-params', '{"logreg": '], /--classic-params is not JSON/],
+    [['--classic-params', '{"svm": {}}'], /unknown classifier "svm" \(known: logreg/],
+    [['--select', 'accuracy'], /--select must be "macro-f1" or "sv-f1", got "accuracy"/],
+    [['--select', 'sv-f1', '--protocol', 'arrhythminet'], /--select sv-f1 needs the AAMI classes S and V/],
+  ];
+  for (const [args, message] of cases) {
+    const out = join(root, 'never');
+    const r = await cli('compare', '--models', 'knn', ...args, '--out', out);
+    assert.is(r.code, 2, args.join(' '));
+    assert.match(r.err, message);
+    assert.not.ok(existsSync(out));
+  }
 });
 
 test.after(() => rmSync(root, { recursive: true, force: true }));

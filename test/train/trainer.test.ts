@@ -3,7 +3,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { initSync } from '../../src/index.ts';
-import { train, DivergedError, checkpointInfo, moduleRngs, type TrainConfig, type TrainEvent } from '../../src/train/trainer.ts';
+import { train, selectionScore, DivergedError, checkpointInfo, moduleRngs, type TrainConfig, type TrainEvent } from '../../src/train/trainer.ts';
 import { evaluate } from '../../src/train/evaluate.ts';
 import { getModel } from '../../src/models/index.ts';
 import { modelFromBytes } from '../../src/nn/model-file.ts';
@@ -127,6 +127,15 @@ test('a NaN loss stops training naming the epoch and step; the last good checkpo
   const last = checkpointInfo(ckpts[ckpts.length - 1]!);
   assert.is(last.step, steps);
   assert.is(m![4], `epoch ${m![1]}, batch ${Number(m![2]) - 1}`);
+});
+
+test('model selection: sv-f1 is the mean F1 of S and V; it needs those classes, and it is checked before training', () => {
+  const report = (f1: Record<string, number>) => ({ macroF1: 0.5, classes: Object.keys(f1), perClass: Object.fromEntries(Object.entries(f1).map(([c, v]) => [c, { f1: v }])) });
+  assert.is(selectionScore(undefined, report({ N: 1, S: 0.2, V: 0.6 })), 0.5);
+  assert.is(selectionScore('macro-f1', report({ N: 1, S: 0.2, V: 0.6 })), 0.5);
+  assert.ok(Math.abs(selectionScore('sv-f1', report({ N: 1, S: 0.2, V: 0.6 })) - 0.4) < 1e-12);
+  assert.throws(() => selectionScore('sv-f1', report({ N: 1, L: 0.2, V: 0.6 })), /needs classes S and V .* N, L, V/);
+  assert.throws(() => selectionScore('accuracy' as 'sv-f1', report({ N: 1 })), /select must be 'macro-f1' or 'sv-f1'/);
 });
 
 test.run();

@@ -4,7 +4,6 @@ import type { Annotations } from '../wfdb/annotations.ts';
 import type { WfdbRecord } from '../wfdb/record.ts';
 import { getProtocol } from './protocols.ts';
 import { type BeatOptions, recordBeats } from './record-beats.ts';
-import { RR_FEATURES } from './rr.ts';
 import type { Splits } from './split.ts';
 
 export interface BeatDataset {
@@ -50,15 +49,16 @@ export function buildDataset(protocolName: string, source: RecordSource, options
     return recordBeats(record, annotations, protocol.scheme, beatOptions);
   });
   const n = parts.reduce((a, p) => a + p.y.length, 0);
-  const { channels, length, fs } = parts[0]!;
+  const { channels, length, fs, rrFeatures: rrNames } = parts[0]!;
+  const R = rrNames.length;
   const x = new Float32Array(n * channels * length);
-  const rr = new Float32Array(n * RR_FEATURES.length);
+  const rr = new Float32Array(n * R);
   const y = new Int32Array(n), record = new Int32Array(n), sample = new Int32Array(n);
   const symbol: string[] = [];
   let o = 0;
   parts.forEach((p, r) => {
     x.set(p.x, o * channels * length);
-    rr.set(p.rr, o * RR_FEATURES.length);
+    rr.set(p.rr, o * R);
     y.set(p.y, o);
     sample.set(p.sample, o);
     record.fill(r, o, o + p.y.length);
@@ -70,7 +70,7 @@ export function buildDataset(protocolName: string, source: RecordSource, options
     seed,
     classes: protocol.scheme.classes.slice(),
     x, channels, length, fs,
-    rr, rrFeatures: RR_FEATURES.slice(),
+    rr, rrFeatures: rrNames,
     y,
     records: protocol.records.slice(),
     record, sample, symbol,

@@ -3,7 +3,8 @@
 export { AAMI, ARRHYTHMINET, type LabelScheme } from './labels.ts';
 export { rrFeatures, RR_FEATURES } from './rr.ts';
 export { centredWindows, kachueeBeats, type KachueeOptions } from './windows.ts';
-export { recordBeats, leadIndices, type BeatOptions, type RecordBeats } from './record-beats.ts';
+export { recordBeats, leadIndices, rrFeatureNames, datasetOptionsOf, type BeatOptions, type RecordBeats } from './record-beats.ts';
+export { patientFeatures, PATIENT_FEATURES, PATIENT_WINDOW } from './patient.ts';
 export { stratifiedSplit, recordSplit, type Splits } from './split.ts';
 export { PROTOCOLS, DS1, DS2, getProtocol, interValidationRecords, type Protocol } from './protocols.ts';
 export { buildDataset, classCounts, type BeatDataset, type DatasetOptions, type RecordSource } from './dataset.ts';

@@ -11,7 +11,8 @@ import type { Annotations } from '../wfdb/annotations.ts';
 import { isBeatSymbol } from '../wfdb/annotation-codes.ts';
 import type { WfdbRecord } from '../wfdb/record.ts';
 import type { LabelScheme } from './labels.ts';
-import { rrFeatures } from './rr.ts';
+import { PATIENT_FEATURES, patientFeatures } from './patient.ts';
+import { RR_FEATURES, rrFeatures } from './rr.ts';
 import { centredWindows, kachueeBeats, type KachueeOptions } from './windows.ts';
 
 export interface BeatOptions {
@@ -26,13 +27,36 @@ export interface BeatOptions {
   filter?: 'none' | 'baseline' | 'bandpass';
   /** Where R peaks come from (default 'reference'). */
   peaks?: 'reference' | 'detected';
+  /**
+   * The beat features beside the window: 'local' (default: the 6 RR features of rr.ts) or 'patient'
+   * (those and the 9 patient-normalised features of patient.ts, for the inter-patient protocol).
+   */
+  rrSet?: 'local' | 'patient';
+}
+
+/**
+ * The dataset options a model file asks for: its metadata's rrSet ('patient' when it was trained on the
+ * patient features; absent or 'local' otherwise).
+ */
+export function datasetOptionsOf(meta: Record<string, unknown>): Pick<BeatOptions, 'rrSet'> {
+  const r = meta.rrSet;
+  if (r === undefined || r === 'local') return {};
+  if (r === 'patient') return { rrSet: 'patient' };
+  throw new RangeError(`the model file's metadata names an unknown rrSet ${JSON.stringify(r)} (known: local, patient); it needs a newer ecgrad`);
+}
+
+/** Names of the beat features of an rrSet. */
+export function rrFeatureNames(rrSet: BeatOptions['rrSet'] = 'local'): string[] {
+  if (rrSet !== 'local' && rrSet !== 'patient') throw new RangeError(`rrSet must be 'local' or 'patient', got ${JSON.stringify(rrSet)}`);
+  return rrSet === 'patient' ? [...RR_FEATURES, ...PATIENT_FEATURES] : RR_FEATURES.slice();
 }
 
 export interface RecordBeats {
   /** nBeats x channels x length. */
   x: Float32Array;
-  /** nBeats x 6 RR features. */
+  /** nBeats x rrFeatures.length beat features (RR, and the patient features with rrSet 'patient'). */
   rr: Float32Array;
+  rrFeatures: string[];
   /** Class index in the scheme. */
   y: Int32Array;
   symbol: string[];
@@ -74,7 +98,18 @@ export function recordBeats(rec: WfdbRecord, ann: Annotations, scheme: LabelSche
     peaks = refSample;
     symbols = refSymbol;
   }
-  const rrAll = rrFeatures(peaks, fs);
+  const rrNames = rrFeatureNames(options.rrSet);
+  const R = rrNames.length;
+  let rrAll = rrFeatures(peaks, fs);
+  if (options.rrSet === 'patient') {
+    const extra = patientFeatures(rec.pSignal[lanes[0]!]!, fs, peaks, rrAll, RR_FEATURES.length);
+    const joined = new Float32Array(peaks.length * R);
+    for (let k = 0; k < peaks.length; k++) {
+      joined.set(rrAll.subarray(k * RR_FEATURES.length, (k + 1) * RR_FEATURES.length), k * R);
+      joined.set(extra.subarray(k * PATIENT_FEATURES.length, (k + 1) * PATIENT_FEATURES.length), k * R + RR_FEATURES.length);
+    }
+    rrAll = joined;
+  }
   const filter = options.filter ?? (win === 'kachuee' ? 'none' : 'baseline');
   const prepared = lanes.map((c) => {
     const x = rec.pSignal[c]!;
@@ -100,14 +135,15 @@ export function recordBeats(rec: WfdbRecord, ann: Annotations, scheme: LabelSche
   for (let k = 0; k < peaks.length; k++) if (fits[k] && symbols[k] && scheme.classOf(symbols[k]!) >= 0) keep.push(k);
   const ch = lanes.length;
   const x = new Float32Array(keep.length * ch * length);
-  const rr = new Float32Array(keep.length * 6);
+  const rr = new Float32Array(keep.length * R);
   keep.forEach((k, row) => {
     for (let c = 0; c < ch; c++) x.set(perLane[c]!.subarray(k * length, (k + 1) * length), (row * ch + c) * length);
-    rr.set(rrAll.subarray(k * 6, k * 6 + 6), row * 6);
+    rr.set(rrAll.subarray(k * R, k * R + R), row * R);
   });
   return {
     x,
     rr,
+    rrFeatures: rrNames,
     y: Int32Array.from(keep, (k) => scheme.classOf(symbols[k]!)),
     symbol: keep.map((k) => symbols[k]!),
     sample: Int32Array.from(keep, (k) => peaks[k]!),

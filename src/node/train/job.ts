@@ -4,7 +4,7 @@
 // folder), then evaluate the selected weights once on the test split. Returns a report row.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadDataset } from '../dataset.ts';
+import { loadDataset, type LoadDatasetOptions } from '../dataset.ts';
 import { getModel, type ModelInput, type TrainingRecipe } from '../../models/index.ts';
 import type { BeatDataset } from '../../ecg/dataset/dataset.ts';
 import { train, type TrainEvent, type TrainResult } from '../../train/trainer.ts';
@@ -12,7 +12,7 @@ import { evaluate } from '../../train/evaluate.ts';
 import { stratifiedSubset } from '../../train/subset.ts';
 import type { ReportRow } from '../../report/types.ts';
 import { reportRow } from '../../report/rows.ts';
-import { classicModelNames, encodeClassifier, runClassic } from '../../classic/index.ts';
+import { classicModelNames, encodeClassifier, runClassic, type FeatureOptions } from '../../classic/index.ts';
 import { classificationReport } from '../../metrics/classification.ts';
 import { atomicWrite } from './files.ts';
 
@@ -32,6 +32,12 @@ export interface TrainJob {
   lr?: number;
   /** Feed RR features beside the beat. */
   rr: boolean;
+  /** The beat-feature set of the dataset (default 'local'; 'patient' adds the patient-normalised features). */
+  rrSet?: 'local' | 'patient';
+  /** Feature groups of the traditional classifiers (default: beat, RR and morphology). */
+  classicFeatures?: FeatureOptions;
+  /** Hyperparameters of the traditional classifiers, by name (over the registry defaults). */
+  classicParams?: Record<string, Record<string, unknown>>;
   resume: boolean;
   quick: boolean;
   trainBeats?: number;
@@ -39,6 +45,8 @@ export interface TrainJob {
   /** Evaluate on a stratified subset of the test split (smoke tests only). */
   testBeats?: number;
   patience: number;
+  /** The validation score that picks the best epoch (default 'macro-f1'). */
+  select?: 'macro-f1' | 'sv-f1';
   clipNorm?: number;
   checkpointEvery: number;
 }
@@ -70,6 +78,11 @@ export function checkpointFile(outDir: string, model: string): string {
   return join(outDir, `${model}.ckpt`);
 }
 
+/** The dataset options of a job (only what differs from the defaults, so default runs share one cache file). */
+export function jobDatasetOptions(job: Pick<TrainJob, 'data' | 'rrSet'>): LoadDatasetOptions {
+  return { data: job.data, seed: 0, ...(job.rrSet === 'patient' ? { rrSet: 'patient' as const } : {}) };
+}
+
 /** True for the traditional classifiers of src/classic (trained by runClassicJob). */
 export function isClassic(name: string): boolean {
   return (classicModelNames() as string[]).includes(name);
@@ -91,22 +104,33 @@ function jobRows(job: TrainJob, ds: BeatDataset): { trainRows: Int32Array; valRo
  * morphology, standardised on those rows), evaluated on the same test rows, saved as `<name>.ecgc`.
  */
 export function runClassicJob(job: TrainJob, inject: { dataset?: BeatDataset } = {}): JobResult {
-  const ds = inject.dataset ?? loadDataset(job.protocol, { data: job.data, seed: 0 }).dataset;
+  const ds = inject.dataset ?? loadDataset(job.protocol, jobDatasetOptions(job)).dataset;
   const { trainRows, valRows, testRows } = jobRows(job, ds);
-  const run = runClassic(job.model, ds, { rows: { train: trainRows, test: testRows }, splits: ['test'] });
-  const bytes = encodeClassifier(run.model, { scaler: run.scaler, meta: { protocol: job.protocol } });
+  const run = runClassic(job.model, ds, {
+    rows: { train: trainRows, test: testRows }, splits: ['test'], features: job.classicFeatures, params: job.classicParams?.[job.model],
+  });
+  const features = featureGroups(job.classicFeatures);
+  const bytes = encodeClassifier(run.model, {
+    scaler: run.scaler,
+    meta: { protocol: job.protocol, classes: ds.classes, features, ...(ds.options?.rrSet === 'patient' ? { rrSet: 'patient' } : {}) },
+  });
   atomicWrite(join(job.outDir, `${job.model}.ecgc`), bytes);
   const test = run.test!;
   const row = reportRow({
     name: job.model, kind: 'classic', params: Math.round(bytes.length / 4), sizeKB: bytes.length / 1024,
     trainSeconds: run.trainSeconds, inferMsPerBeat: test.msPerBeat,
     report: classificationReport(Int32Array.from(testRows, (i) => ds.y[i]!), test.pred, ds.classes), protocol: job.protocol,
-    file: `${job.model}.ecgc`, notes: run.label,
+    file: `${job.model}.ecgc`, notes: `${run.label}; features ${features}${job.classicParams?.[job.model] ? `; ${JSON.stringify(job.classicParams[job.model])}` : ''}`,
   });
   return {
     row, beats: { train: trainRows.length, val: valRows.length, test: testRows.length }, recipe: null, classes: ds.classes,
     train: { history: [], bestEpoch: 0, bestValMacroF1: 0, epochsRun: 0, stoppedEarly: false, trainSeconds: run.trainSeconds, steps: 0, params: row.params },
   };
+}
+
+/** "beat+rr+morphology" style name of the feature groups. */
+export function featureGroups(f: FeatureOptions = {}): string {
+  return (['beat', 'rr', 'morphology'] as const).filter((g) => f[g] ?? true).join('+');
 }
 
 export function runTrainJob(job: TrainJob, onEvent: (e: TrainEvent) => void = () => {}, inject: { dataset?: BeatDataset } = {}): JobResult {
@@ -118,7 +142,7 @@ export function runTrainJob(job: TrainJob, onEvent: (e: TrainEvent) => void = ()
     if (!existsSync(ckptPath)) throw new Error(`--resume: there is no checkpoint ${ckptPath} to resume (train without --resume to start afresh)`);
     resume = new Uint8Array(readFileSync(ckptPath));
   }
-  const ds = inject.dataset ?? loadDataset(job.protocol, { data: job.data, seed: 0 }).dataset;
+  const ds = inject.dataset ?? loadDataset(job.protocol, jobDatasetOptions(job)).dataset;
   const { trainRows, valRows, testRows } = jobRows(job, ds);
   const recipe = jobRecipe(job);
   const input: ModelInput = {
@@ -126,7 +150,7 @@ export function runTrainJob(job: TrainJob, onEvent: (e: TrainEvent) => void = ()
   };
   const file = modelFile(job.outDir, job.model);
   const result = train(
-    { model: job.model, input, recipe, seed: job.seed, patience: job.patience, clipNorm: job.clipNorm, checkpointEvery: job.checkpointEvery },
+    { model: job.model, input, recipe, seed: job.seed, patience: job.patience, clipNorm: job.clipNorm, checkpointEvery: job.checkpointEvery, ...(job.select ? { select: job.select } : {}) },
     { dataset: ds, trainRows, valRows },
     { onEvent, writeBest: (b) => atomicWrite(file, b), writeCheckpoint: (b) => atomicWrite(ckptPath, b) },
     resume,
