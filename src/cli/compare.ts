@@ -133,7 +133,7 @@ export const compareCommand: Command = {
     let beats = { train: 0, val: 0, test: 0 };
     for (const out of outcomes) {
       if (out.ok) {
-        rows.push({ ...out.result.row, notes: `wall time in its worker ${out.seconds.toFixed(1)} s` });
+        rows.push({ ...out.result.row, notes: [out.result.row.notes, `wall time in its worker ${out.seconds.toFixed(1)} s`].filter(Boolean).join('; ') });
         beats = out.result.beats;
       } else failed.push(`${out.job.model}: ${out.error}`);
     }

@@ -1,6 +1,7 @@
 // `ecgrad evaluate`: loads a model file (its architecture is rebuilt by name from the file's config),
 // checks that it fits the protocol (classes, beat length, leads, RR input), predicts a split in batches
-// under noGrad and prints the full classification report (JSON with --json).
+// under noGrad and prints the full classification report (JSON with --json). A traditional classifier's
+// .ecgc file is evaluated on the features its metadata names (groups and beat-feature set).
 import { formatHelp, parseArgs, type OptionSpec, UsageError } from './args.ts';
 import type { Command } from './commands.ts';
 import { checkProtocol, DATA_HELP, intOption, metricsJson } from './train.ts';
@@ -12,13 +13,16 @@ import '../models/index.ts';
 import { loadModel } from '../node/model-io.ts';
 import { ensureData } from '../node/ensure-data.ts';
 import { loadDataset } from '../node/dataset.ts';
-import { evaluate } from '../train/evaluate.ts';
+import { evaluate, type Evaluation } from '../train/evaluate.ts';
+import { readFileSync } from 'node:fs';
+import { buildFeatures, decodeClassifier, type FeatureOptions } from '../classic/index.ts';
+import { aamiGross, classificationReport } from '../metrics/classification.ts';
 import { stratifiedSubset } from '../train/subset.ts';
-import type { ModelHeader } from '../nn/model-file.ts';
+import { ModelFileError, type ModelHeader } from '../nn/model-file.ts';
 import type { BeatDataset } from '../ecg/dataset/dataset.ts';
 
 const spec: Record<string, OptionSpec> = {
-  'model-file': { type: 'string', description: 'a model file: .ecgm (float) or .ecgq (int8, from ecgrad quantize)' },
+  'model-file': { type: 'string', description: 'a model file: .ecgm (float), .ecgq (int8, from ecgrad quantize) or .ecgc (a traditional classifier from compare or classic --save)' },
   protocol: { type: 'string', description: 'one of intra, inter, arrhythminet', default: 'intra' },
   data: { type: 'string', description: DATA_HELP },
   split: { type: 'string', description: 'train, val or test', default: 'test' },
@@ -50,6 +54,48 @@ export function checkInput(header: ModelHeader, protocol: string, ds: BeatDatase
   return rr;
 }
 
+function readModelBytes(path: string): Uint8Array {
+  try {
+    return new Uint8Array(readFileSync(path));
+  } catch (e) {
+    throw new ModelFileError(path, `cannot be read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+}
+
+/** True for a traditional classifier's .ecgc file (by its magic). */
+export function isClassifierFile(bytes: Uint8Array): boolean {
+  return bytes.length >= 8 && String.fromCharCode(...bytes.subarray(0, 8)) === 'ECGRADC1';
+}
+
+type DecodedClassifier = ReturnType<typeof decodeClassifier>;
+
+/** The feature groups a classifier file was fitted on (files without the field: all three). */
+export function classifierFeatures(meta: Record<string, unknown>, path: string): FeatureOptions {
+  if (meta.features === undefined) return {};
+  const groups = String(meta.features).split('+');
+  for (const g of groups) if (g !== 'beat' && g !== 'rr' && g !== 'morphology') throw new Error(`the classifier file ${path} names unknown feature groups "${meta.features}" (known: beat, rr, morphology)`);
+  return { beat: groups.includes('beat'), rr: groups.includes('rr'), morphology: groups.includes('morphology') };
+}
+
+function checkClassifier(clf: DecodedClassifier, protocol: string, classes: readonly string[], path: string): void {
+  const fileClasses = Array.isArray(clf.meta.classes) ? (clf.meta.classes as string[]) : null;
+  if (clf.model.nClasses !== classes.length || (fileClasses && fileClasses.join() !== classes.join()))
+    throw incompatible(path, protocol, `it predicts ${fileClasses ? fileClasses.join(', ') : `${clf.model.nClasses} classes`}${clf.meta.protocol ? ` (trained on ${clf.meta.protocol})` : ''}, the protocol has ${classes.join(', ')}`);
+}
+
+function evaluateClassifier(clf: DecodedClassifier, ds: BeatDataset, rows: Int32Array, protocol: string, path: string): Evaluation {
+  const features = classifierFeatures(clf.meta, path);
+  let X = buildFeatures(ds, rows, features);
+  if (X.cols !== clf.model.nFeatures)
+    throw incompatible(path, protocol, `it takes ${clf.model.nFeatures} features, the protocol's beats give ${X.cols} (${String(clf.meta.features ?? 'beat+rr+morphology')})`);
+  if (clf.scaler) X = clf.scaler.transform(X);
+  const t0 = performance.now();
+  const pred = clf.model.predict(X);
+  const seconds = (performance.now() - t0) / 1000;
+  const report = classificationReport(Int32Array.from(rows, (i) => ds.y[i]!), pred, ds.classes);
+  return { report, loss: NaN, n: rows.length, inferMsPerBeat: rows.length ? (seconds * 1000) / rows.length : 0, ...(ds.protocol === 'inter' ? { aami: aamiGross(report) } : {}) };
+}
+
 export const evaluateCommand: Command = {
   summary: 'evaluate a model file on a protocol split: accuracy, per-class metrics, confusion matrix',
   async run(argv) {
@@ -67,23 +113,27 @@ export const evaluateCommand: Command = {
     const beats = intOption(o, 'beats', 'evaluate');
     const path = String(o['model-file']);
     initSync();
-    const { model, header } = loadModel(path);
     const classes = getProtocol(protocol).scheme.classes;
-    checkClasses(header, protocol, classes, path);
+    const bytes = readModelBytes(path);
+    const classic = isClassifierFile(bytes);
+    const { model, header } = classic ? { model: null, header: null } : loadModel(path);
+    if (header) checkClasses(header, protocol, classes, path);
+    const clf = classic ? decodeClassifier(bytes, path) : null;
+    if (clf) checkClassifier(clf, protocol, classes, path);
     const data = await ensureData(protocol, o.data as string | undefined);
-    const { dataset: ds } = loadDataset(protocol, { data, seed: 0, ...datasetOptionsOf(header.meta) });
-    const rr = checkInput(header, protocol, ds, path);
+    const { dataset: ds } = loadDataset(protocol, { data, seed: 0, ...datasetOptionsOf(header ? header.meta : clf!.meta) });
     const all = ds.split[split];
     const rows = beats ? stratifiedSubset(ds.y, all, beats, 3) : all;
-    const ev = evaluate(model, ds, rows, { batchSize, useRR: rr });
+    const ev = clf ? evaluateClassifier(clf, ds, rows, protocol, path) : evaluate(model!, ds, rows, { batchSize, useRR: checkInput(header!, protocol, ds, path) });
+    const arch = header ? header.arch : clf!.model.kind;
     const m = { n: ev.n, accuracy: ev.report.accuracy, macroF1: ev.report.macroF1, weightedF1: ev.report.weightedF1, classes: ev.report.classes,
       perClass: ev.report.perClass, confusion: ev.report.confusion, ...(ev.aami ? { aami: ev.aami } : {}) };
     if (o.json) {
-      console.log(JSON.stringify(metricsJson(m, { model: header.arch, protocol, split, inferMsPerBeat: ev.inferMsPerBeat }), null, 2));
+      console.log(JSON.stringify(metricsJson(m, { model: arch, protocol, split, inferMsPerBeat: ev.inferMsPerBeat }), null, 2));
       return 0;
     }
     const pct = (v: number) => (100 * v).toFixed(2);
-    console.log(`${header.arch} (${path}) on the ${protocol} ${split} split: ${ev.n} beats`);
+    console.log(`${arch} (${path}) on the ${protocol} ${split} split: ${ev.n} beats`);
     console.log(`accuracy ${pct(m.accuracy)}%, macro-F1 ${m.macroF1.toFixed(4)}, weighted-F1 ${m.weightedF1.toFixed(4)}, ${ev.inferMsPerBeat.toFixed(3)} ms per beat\n`);
     console.log(textTable(['class', 'support', 'precision %', 'recall %', 'specificity %', 'F1'],
       m.classes.map((c) => {

@@ -54,7 +54,8 @@ export function renderMarkdown(report: RunReport): string {
   out.push('## Results on the test split', '');
   const s = summary(report.rows, report.protocol);
   out.push(mdTable(s.head, s.body, s.right), '');
-  out.push('Model selection uses the validation macro-F1 only; the test split is evaluated once, with the selected weights. ' +
+  const criterion = report.settings.select === 'sv-f1' ? 'the mean validation F1 of S and V' : 'the validation macro-F1';
+  out.push(`The neural models' epoch is selected by ${criterion} only (traditional classifiers use their fixed hyperparameters); the test split is evaluated once, with the selected weights. ` +
     'Inference time is the batched forward pass (batches of 256) per beat; size is the float32 weights.', '');
   if (report.figures.includes('tradeoff.svg')) out.push('![accuracy against size and training time](tradeoff.svg)', '');
   if (report.figures.includes('curves.svg')) out.push('## Training curves', '', '![training curves](curves.svg)', '');

@@ -152,12 +152,12 @@ test('compare puts traditional classifiers beside the neural models, on the same
 
 test('--rr-set patient: 15 beat features, named in the model files and read back by evaluate; classifier features and params; --select sv-f1', async () => {
   const out = join(root, 'patient');
-  const r = await cli('compare', '--models', `${TINY},logreg,gboost`, '--protocol', 'inter', '--rr-set', 'patient', '--select', 'sv-f1',
+  const r = await cli('compare', '--models', 'ann,logreg,gboost', '--protocol', 'inter', '--rr-set', 'patient', '--select', 'sv-f1',
     '--classic-features', 'rr,morphology', '--classic-params', '{"logreg": {"classWeight": "balanced"}, "gboost": {"nRounds": 5, "classWeight": "balanced"}}',
-    ...small, '--out', out, '--json');
+    ...small, '--epochs', '1', '--out', out, '--json');
   assert.is(r.code, 0, r.err);
   const j = JSON.parse(r.out);
-  const { header } = decodeModel(new Uint8Array(readFileSync(join(out, `${TINY}.ecgm`))));
+  const { header } = decodeModel(new Uint8Array(readFileSync(join(out, 'ann.ecgm'))));
   assert.is(header.config.rrFeatures, 15);
   assert.is(header.meta.rrSet, 'patient');
   assert.is(header.meta.select, 'sv-f1');
@@ -169,9 +169,18 @@ test('--rr-set patient: 15 beat features, named in the model files and read back
   assert.is((logreg.model.getParams() as { classWeight: string }).classWeight, 'balanced');
   assert.match(j.rows.find((x: { name: string }) => x.name === 'gboost').notes, /features rr\+morphology; \{"nRounds":5,"classWeight":"balanced"\}/);
   // evaluate rebuilds the patient features from the file's metadata: the same test beats, the same accuracy.
-  const e = await cli('evaluate', '--model-file', join(out, `${TINY}.ecgm`), '--protocol', 'inter', '--data', data, '--beats', '200', '--json');
+  const e = await cli('evaluate', '--model-file', join(out, 'ann.ecgm'), '--protocol', 'inter', '--data', data, '--beats', '200', '--json');
   assert.is(e.code, 0, e.err);
   assert.is(JSON.parse(e.out).accuracy, j.rows[0].metrics.accuracy);
+  // A classifier file too: evaluate builds the features its metadata names (rr+morphology, patient set).
+  const g = await cli('evaluate', '--model-file', join(out, 'gboost.ecgc'), '--protocol', 'inter', '--data', data, '--beats', '200', '--json');
+  assert.is(g.code, 0, g.err);
+  const gj = JSON.parse(g.out);
+  const row = j.rows.find((x: { name: string }) => x.name === 'gboost');
+  assert.equal([gj.accuracy, gj.aami.V.se, gj.model], [row.metrics.accuracy, row.metrics.aami.V.se, 'gboost']);
+  const wrong = await cli('evaluate', '--model-file', join(out, 'gboost.ecgc'), '--protocol', 'arrhythminet', '--data', data);
+  assert.is(wrong.code, 1);
+  assert.match(wrong.err, /gboost\.ecgc does not fit the arrhythminet protocol: it predicts N, S, V, F, Q \(trained on inter\)/);
 });
 
 test('bad --rr-set, --classic-features, --classic-params or --select: exit 2 naming the valid values', async () => {
