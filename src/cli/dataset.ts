@@ -14,6 +14,7 @@ const spec: Record<string, OptionSpec> = {
   window: { type: 'string', description: '"kachuee" (187 samples at 125 Hz from the R peak) or "centred:<before>,<after>" (samples at 360 Hz)', default: 'kachuee' },
   leads: { type: 'string', description: '"mlii" or "both"', default: 'mlii' },
   peaks: { type: 'string', description: '"reference" (annotations) or "detected" (Pan-Tompkins)', default: 'reference' },
+  'rr-set': { type: 'string', description: '"local" (6 RR features per beat) or "patient" (15: also the patient-normalised features, docs/inter-patient.md)', default: 'local' },
   cache: { type: 'boolean', description: 'use the cache ($ECGRAD_CACHE or .cache/ecgrad); --no-cache rebuilds', default: true },
   json: { type: 'boolean', description: 'print JSON: {"protocol", "classes", "splits": {"train": {"N": ...}, ...}, "seconds", "fromCache"}' },
 };
@@ -42,12 +43,14 @@ export const datasetCommand: Command = {
     if (leads !== 'mlii' && leads !== 'both') throw new UsageError(`dataset: --leads must be "mlii" or "both", got "${leads}"`);
     const peaks = String(o.peaks);
     if (peaks !== 'reference' && peaks !== 'detected') throw new UsageError(`dataset: --peaks must be "reference" or "detected", got "${peaks}"`);
+    const rrSet = String(o['rr-set']);
+    if (rrSet !== 'local' && rrSet !== 'patient') throw new UsageError(`dataset: --rr-set must be "local" or "patient", got "${rrSet}"`);
     const { dataset: ds, fromCache, seconds, cachePath } = loadDataset(protocol, {
-      data: o.data as string | undefined, seed, window, leads, peaks, cache: o.cache !== false,
+      data: o.data as string | undefined, seed, window, leads, peaks, cache: o.cache !== false, ...(rrSet === 'patient' ? { rrSet } : {}),
     });
     const splits = { train: classCounts(ds, ds.split.train), val: classCounts(ds, ds.split.val), test: classCounts(ds, ds.split.test) };
     if (o.json) {
-      console.log(JSON.stringify({ protocol, classes: ds.classes, beats: ds.y.length, shape: [ds.y.length, ds.channels, ds.length], fs: ds.fs, splits, seconds, fromCache, cachePath }, null, 2));
+      console.log(JSON.stringify({ protocol, classes: ds.classes, beats: ds.y.length, rrFeatures: ds.rrFeatures, shape: [ds.y.length, ds.channels, ds.length], fs: ds.fs, splits, seconds, fromCache, cachePath }, null, 2));
       return 0;
     }
     console.log(`${protocol}: ${ds.y.length} beats, x ${ds.y.length} x ${ds.channels} x ${ds.length} at ${ds.fs} Hz, seed ${seed}`);

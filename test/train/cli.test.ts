@@ -183,6 +183,17 @@ test('--rr-set patient: 15 beat features, named in the model files and read back
   assert.match(wrong.err, /gboost\.ecgc does not fit the arrhythminet protocol: it predicts N, S, V, F, Q \(trained on inter\)/);
 });
 
+test('ecgrad dataset --rr-set patient lists the 15 beat features; a bad value is a usage error', async () => {
+  const r = await cli('dataset', '--protocol', 'inter', '--rr-set', 'patient', '--data', data, '--json');
+  assert.is(r.code, 0, r.err);
+  const j = JSON.parse(r.out);
+  assert.is(j.rrFeatures.length, 15);
+  assert.equal(j.rrFeatures.slice(5, 8), ['preRR/postRR', 'preRR/recRR', 'postRR/recRR']);
+  const bad = await cli('dataset', '--rr-set', 'both', '--data', data);
+  assert.is(bad.code, 2);
+  assert.match(bad.err, /--rr-set must be "local" or "patient", got "both"/);
+});
+
 test('bad --rr-set, --classic-features, --classic-params or --select: exit 2 naming the valid values', async () => {
   const cases: [string[], RegExp][] = [
     [['--rr-set', 'global'], /--rr-set must be "local" or "patient", got "global"/],
