@@ -13,6 +13,8 @@ const spec: Record<string, OptionSpec> = {
   data: { type: 'string', description: 'database folder (default: $ECGRAD_DATA, else ../shared/data/mitdb if present, else ./data/mitdb)' },
   seed: { type: 'string', description: 'seed of the split', default: '0' },
   params: { type: 'string', description: 'hyperparameters as JSON, e.g. \'{"k": 3}\' (one classifier) or \'{"knn": {"k": 3}}\' (several)' },
+  features: { type: 'string', description: 'feature groups, comma-separated from beat, rr, morphology', default: 'beat,rr,morphology' },
+  'rr-set': { type: 'string', description: '"local" (6 RR features) or "patient" (15, docs/inter-patient.md)', default: 'local' },
   save: { type: 'string', description: 'write the fitted model and its scaler to this .ecgc file (one classifier only)' },
   json: { type: 'boolean', description: 'print JSON: {"<name>": {"val": {...}, "test": {...}, "trainSeconds", "inferMsPerBeat", "params"}}' },
 };
@@ -37,17 +39,23 @@ export const classicCommand: Command = {
       try { params = JSON.parse(String(o.params)); } catch (e) { throw new UsageError(`classic: --params is not JSON: ${(e as Error).message}`); }
     }
     if (o.save && names.length !== 1) throw new UsageError('classic: --save needs exactly one classifier');
+    const groups = String(o.features).split(',').map((s) => s.trim()).filter(Boolean);
+    for (const g of groups) if (g !== 'beat' && g !== 'rr' && g !== 'morphology') throw new UsageError(`classic: --features takes beat, rr and morphology, got "${g}"`);
+    if (!groups.length) throw new UsageError('classic: --features is empty; name at least one of beat, rr, morphology');
+    const features = { beat: groups.includes('beat'), rr: groups.includes('rr'), morphology: groups.includes('morphology') };
+    const rrSet = String(o['rr-set']);
+    if (rrSet !== 'local' && rrSet !== 'patient') throw new UsageError(`classic: --rr-set must be "local" or "patient", got "${rrSet}"`);
     initSync();
-    const { dataset: ds } = loadDataset(protocol, { data: o.data as string | undefined, seed });
+    const { dataset: ds } = loadDataset(protocol, { data: o.data as string | undefined, seed, ...(rrSet === 'patient' ? { rrSet } : {}) });
     const log = o.json ? () => {} : (m: string) => console.error(m);
     const runs: ClassicRun[] = [];
     for (const n of names) {
       const p = (names.length === 1 && !(n in params) ? params : params[n]) as Record<string, unknown> | undefined;
-      runs.push(runClassic(n, ds, { params: p, log }));
+      runs.push(runClassic(n, ds, { params: p, log, features }));
     }
     if (o.save) {
       const r = runs[0]!, path = String(o.save), tmp = `${path}.${process.pid}.tmp`;
-      writeFileSync(tmp, encodeClassifier(r.model, { scaler: r.scaler, meta: { protocol, seed, classes: ds.classes, features: 'beat+rr+morphology' } }));
+      writeFileSync(tmp, encodeClassifier(r.model, { scaler: r.scaler, meta: { protocol, seed, classes: ds.classes, features: (['beat', 'rr', 'morphology'] as const).filter((g) => groups.includes(g)).join('+'), ...(rrSet === 'patient' ? { rrSet } : {}) } }));
       renameSync(tmp, path);
       log(`saved ${path}`);
     }

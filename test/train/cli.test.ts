@@ -194,6 +194,21 @@ test('ecgrad dataset --rr-set patient lists the 15 beat features; a bad value is
   assert.match(bad.err, /--rr-set must be "local" or "patient", got "both"/);
 });
 
+test('ecgrad classic --rr-set patient --features rr,morphology --save: evaluate reproduces its test accuracy from the file', async () => {
+  const file = join(root, 'tree.ecgc');
+  const r = await cli('classic', 'decision-tree', '--protocol', 'inter', '--rr-set', 'patient', '--features', 'morphology,rr', '--data', data, '--save', file, '--json');
+  assert.is(r.code, 0, r.err);
+  const fitted = JSON.parse(r.out)['decision-tree'];
+  const tree = decodeClassifier(new Uint8Array(readFileSync(file)));
+  assert.equal([tree.meta.features, tree.meta.rrSet, tree.model.nFeatures], ['rr+morphology', 'patient', 25]);
+  const e = await cli('evaluate', '--model-file', file, '--protocol', 'inter', '--data', data, '--json');
+  assert.is(e.code, 0, e.err);
+  assert.is(JSON.parse(e.out).accuracy, fitted.test.accuracy);
+  const bad = await cli('classic', 'knn', '--features', 'wavelets', '--data', data);
+  assert.is(bad.code, 2);
+  assert.match(bad.err, /--features takes beat, rr and morphology, got "wavelets"/);
+});
+
 test('bad --rr-set, --classic-features, --classic-params or --select: exit 2 naming the valid values', async () => {
   const cases: [string[], RegExp][] = [
     [['--rr-set', 'global'], /--rr-set must be "local" or "patient", got "global"/],
