@@ -29,6 +29,24 @@ export interface FeatureOptions {
   morphology?: boolean;
 }
 
+/** The feature groups, in column order. */
+export const FEATURE_GROUPS = ['beat', 'rr', 'morphology'] as const;
+
+/**
+ * FeatureOptions from group names (any order). Throws a RangeError whose message completes "--<option> ...":
+ * 'takes beat, rr and morphology, got "x"' or 'is empty; ...'.
+ */
+export function featureOptionsFromGroups(groups: readonly string[]): Required<FeatureOptions> {
+  for (const g of groups) if (!(FEATURE_GROUPS as readonly string[]).includes(g)) throw new RangeError(`takes beat, rr and morphology, got "${g}"`);
+  if (!groups.length) throw new RangeError('is empty; name at least one of beat, rr, morphology');
+  return { beat: groups.includes('beat'), rr: groups.includes('rr'), morphology: groups.includes('morphology') };
+}
+
+/** "beat+rr+morphology"-style name of the enabled groups (as stored in .ecgc metadata). */
+export function featureGroupsName(f: FeatureOptions = {}): string {
+  return FEATURE_GROUPS.filter((g) => f[g] ?? true).join('+');
+}
+
 type DatasetLike = Pick<BeatDataset, 'x' | 'rr' | 'rrFeatures' | 'channels' | 'length' | 'fs' | 'y'>;
 
 function resolve(opts: FeatureOptions): Required<FeatureOptions> {

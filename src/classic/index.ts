@@ -16,7 +16,7 @@ export { GradientBoosting } from './gboost.ts';
 export type { GradientBoostingParams } from './gboost.ts';
 export { lbfgs } from './lbfgs.ts';
 export type { LbfgsOptions, LbfgsResult } from './lbfgs.ts';
-export { buildFeatures, featureNames, morphology, StandardScaler, MORPHOLOGY_FEATURES } from './features.ts';
+export { buildFeatures, featureNames, morphology, StandardScaler, MORPHOLOGY_FEATURES, FEATURE_GROUPS, featureOptionsFromGroups, featureGroupsName } from './features.ts';
 export type { FeatureOptions } from './features.ts';
 export { encodeClassifierState, decodeClassifierState, ClassifierFileError } from './format.ts';
 export type { ClassifierState, ClassifierHeader, ArrayEntry, StateArray } from './format.ts';

@@ -6,7 +6,7 @@ import type { Command } from './commands.ts';
 import { PROTOCOLS } from '../ecg/dataset/protocols.ts';
 import { loadDataset } from '../node/dataset.ts';
 import { initSync } from '../core/runtime.ts';
-import { classicModelNames, encodeClassifier, runClassic, type ClassicRun } from '../classic/index.ts';
+import { classicModelNames, encodeClassifier, featureGroupsName, featureOptionsFromGroups, runClassic, type ClassicRun } from '../classic/index.ts';
 
 const spec: Record<string, OptionSpec> = {
   protocol: { type: 'string', description: `one of ${Object.keys(PROTOCOLS).join(', ')}`, default: 'intra' },
@@ -40,9 +40,8 @@ export const classicCommand: Command = {
     }
     if (o.save && names.length !== 1) throw new UsageError('classic: --save needs exactly one classifier');
     const groups = String(o.features).split(',').map((s) => s.trim()).filter(Boolean);
-    for (const g of groups) if (g !== 'beat' && g !== 'rr' && g !== 'morphology') throw new UsageError(`classic: --features takes beat, rr and morphology, got "${g}"`);
-    if (!groups.length) throw new UsageError('classic: --features is empty; name at least one of beat, rr, morphology');
-    const features = { beat: groups.includes('beat'), rr: groups.includes('rr'), morphology: groups.includes('morphology') };
+    let features;
+    try { features = featureOptionsFromGroups(groups); } catch (e) { throw new UsageError(`classic: --features ${(e as Error).message}`); }
     const rrSet = String(o['rr-set']);
     if (rrSet !== 'local' && rrSet !== 'patient') throw new UsageError(`classic: --rr-set must be "local" or "patient", got "${rrSet}"`);
     initSync();
@@ -55,7 +54,7 @@ export const classicCommand: Command = {
     }
     if (o.save) {
       const r = runs[0]!, path = String(o.save), tmp = `${path}.${process.pid}.tmp`;
-      writeFileSync(tmp, encodeClassifier(r.model, { scaler: r.scaler, meta: { protocol, seed, classes: ds.classes, features: (['beat', 'rr', 'morphology'] as const).filter((g) => groups.includes(g)).join('+'), ...(rrSet === 'patient' ? { rrSet } : {}) } }));
+      writeFileSync(tmp, encodeClassifier(r.model, { scaler: r.scaler, meta: { protocol, seed, classes: ds.classes, features: featureGroupsName(features), ...(rrSet === 'patient' ? { rrSet } : {}) } }));
       renameSync(tmp, path);
       log(`saved ${path}`);
     }

@@ -15,7 +15,7 @@ import { ensureData } from '../node/ensure-data.ts';
 import { loadDataset } from '../node/dataset.ts';
 import { evaluate, type Evaluation } from '../train/evaluate.ts';
 import { readFileSync } from 'node:fs';
-import { buildFeatures, decodeClassifier, type FeatureOptions } from '../classic/index.ts';
+import { buildFeatures, decodeClassifier, featureOptionsFromGroups, type FeatureOptions } from '../classic/index.ts';
 import { aamiGross, classificationReport } from '../metrics/classification.ts';
 import { stratifiedSubset } from '../train/subset.ts';
 import { ModelFileError, type ModelHeader } from '../nn/model-file.ts';
@@ -72,9 +72,11 @@ type DecodedClassifier = ReturnType<typeof decodeClassifier>;
 /** The feature groups a classifier file was fitted on (files without the field: all three). */
 export function classifierFeatures(meta: Record<string, unknown>, path: string): FeatureOptions {
   if (meta.features === undefined) return {};
-  const groups = String(meta.features).split('+');
-  for (const g of groups) if (g !== 'beat' && g !== 'rr' && g !== 'morphology') throw new Error(`the classifier file ${path} names unknown feature groups "${meta.features}" (known: beat, rr, morphology)`);
-  return { beat: groups.includes('beat'), rr: groups.includes('rr'), morphology: groups.includes('morphology') };
+  try {
+    return featureOptionsFromGroups(String(meta.features).split('+'));
+  } catch {
+    throw new Error(`the classifier file ${path} names unknown feature groups "${meta.features}" (known: beat, rr, morphology)`);
+  }
 }
 
 function checkClassifier(clf: DecodedClassifier, protocol: string, classes: readonly string[], path: string): void {

@@ -8,8 +8,8 @@ import { modelNames, getModel } from '../models/index.ts';
 import { initSync } from '../core/runtime.ts';
 import { ensureData } from '../node/ensure-data.ts';
 import { defaultRunDir, prepareRunDir } from '../node/train/files.ts';
-import { runTrainJob, checkpointFile, featureGroups, QUICK, type TrainJob, type JobResult } from '../node/train/job.ts';
-import { classicModelNames } from '../classic/index.ts';
+import { runTrainJob, checkpointFile, QUICK, type TrainJob, type JobResult } from '../node/train/job.ts';
+import { classicModelNames, featureGroupsName, featureOptionsFromGroups } from '../classic/index.ts';
 import { writeReport } from '../node/train/report-files.ts';
 import { createReporter } from '../node/train/reporter.ts';
 import { comparisonTable } from '../report/markdown.ts';
@@ -88,9 +88,9 @@ function rrSet(o: Record<string, unknown>, command: string): 'local' | 'patient'
 function classicOptions(o: Record<string, unknown>, command: string): Pick<TrainJob, 'classicFeatures' | 'classicParams'> {
   const out: Pick<TrainJob, 'classicFeatures' | 'classicParams'> = {};
   const groups = String(o['classic-features'] ?? 'beat,rr,morphology').split(',').map((s) => s.trim()).filter(Boolean);
-  for (const g of groups) if (g !== 'beat' && g !== 'rr' && g !== 'morphology') throw new UsageError(`${command}: --classic-features takes beat, rr and morphology, got "${g}"`);
-  if (!groups.length) throw new UsageError(`${command}: --classic-features is empty; name at least one of beat, rr, morphology`);
-  if (groups.length < 3) out.classicFeatures = { beat: groups.includes('beat'), rr: groups.includes('rr'), morphology: groups.includes('morphology') };
+  let features;
+  try { features = featureOptionsFromGroups(groups); } catch (e) { throw new UsageError(`${command}: --classic-features ${(e as Error).message}`); }
+  if (featureGroupsName(features) !== 'beat+rr+morphology') out.classicFeatures = features;
   if (o['classic-params'] !== undefined) {
     let p: unknown;
     try { p = JSON.parse(String(o['classic-params'])); } catch (e) { throw new UsageError(`${command}: --classic-params is not JSON: ${(e as Error).message}`); }
@@ -129,7 +129,7 @@ export function jobSettings(o: Record<string, unknown>, command: string): Omit<T
 export function reportSettings(s: ReturnType<typeof jobSettings>, recipes: Record<string, unknown>): Record<string, unknown> {
   return {
     seed: s.seed, rr: s.rr, ...(s.rrSet ? { rrSet: s.rrSet } : {}), ...(s.select ? { select: s.select } : {}),
-    ...(s.classicFeatures ? { classicFeatures: featureGroups(s.classicFeatures) } : {}), ...(s.classicParams ? { classicParams: s.classicParams } : {}), quick: s.quick, patience: s.patience, ...(s.clipNorm ? { clip: s.clipNorm } : {}),
+    ...(s.classicFeatures ? { classicFeatures: featureGroupsName(s.classicFeatures) } : {}), ...(s.classicParams ? { classicParams: s.classicParams } : {}), quick: s.quick, patience: s.patience, ...(s.clipNorm ? { clip: s.clipNorm } : {}),
     ...(s.trainBeats || s.quick ? { trainBeats: s.trainBeats ?? QUICK.trainBeats } : {}),
     ...(s.valBeats || s.quick ? { valBeats: s.valBeats ?? QUICK.valBeats } : {}),
     ...(s.testBeats ? { testBeats: s.testBeats } : {}),

@@ -12,7 +12,7 @@ import { evaluate } from '../../train/evaluate.ts';
 import { stratifiedSubset } from '../../train/subset.ts';
 import type { ReportRow } from '../../report/types.ts';
 import { reportRow } from '../../report/rows.ts';
-import { classicModelNames, encodeClassifier, runClassic, type FeatureOptions } from '../../classic/index.ts';
+import { classicModelNames, encodeClassifier, featureGroupsName, runClassic, type FeatureOptions } from '../../classic/index.ts';
 import { classificationReport } from '../../metrics/classification.ts';
 import { atomicWrite } from './files.ts';
 
@@ -109,7 +109,7 @@ export function runClassicJob(job: TrainJob, inject: { dataset?: BeatDataset } =
   const run = runClassic(job.model, ds, {
     rows: { train: trainRows, test: testRows }, splits: ['test'], features: job.classicFeatures, params: job.classicParams?.[job.model],
   });
-  const features = featureGroups(job.classicFeatures);
+  const features = featureGroupsName(job.classicFeatures);
   const bytes = encodeClassifier(run.model, {
     scaler: run.scaler,
     meta: { protocol: job.protocol, classes: ds.classes, features, ...(ds.options?.rrSet === 'patient' ? { rrSet: 'patient' } : {}) },
@@ -126,11 +126,6 @@ export function runClassicJob(job: TrainJob, inject: { dataset?: BeatDataset } =
     row, beats: { train: trainRows.length, val: valRows.length, test: testRows.length }, recipe: null, classes: ds.classes,
     train: { history: [], bestEpoch: 0, bestValMacroF1: 0, epochsRun: 0, stoppedEarly: false, trainSeconds: run.trainSeconds, steps: 0, params: row.params },
   };
-}
-
-/** "beat+rr+morphology" style name of the feature groups. */
-export function featureGroups(f: FeatureOptions = {}): string {
-  return (['beat', 'rr', 'morphology'] as const).filter((g) => f[g] ?? true).join('+');
 }
 
 export function runTrainJob(job: TrainJob, onEvent: (e: TrainEvent) => void = () => {}, inject: { dataset?: BeatDataset } = {}): JobResult {
