@@ -100,10 +100,8 @@ export function encodeClassifierState(state: ClassifierState): Uint8Array {
 export function decodeClassifierState(bytes: Uint8Array, source = '(bytes)'): ClassifierState & { header: ClassifierHeader } {
   const fail = (msg: string) => new ClassifierFileError(source, msg);
   const { header, view, start } = unpackContainer<ClassifierHeader>(bytes, {
-    magic: MAGIC, what: 'classifier file', fail,
+    magic: MAGIC, what: 'classifier file', fail, format: 'ecgrad-classifier', version: VERSION,
     dataBytes: (h) => {
-      if (h?.format !== 'ecgrad-classifier') throw fail(`header field "format" is ${JSON.stringify(h?.format)}, expected "ecgrad-classifier"`);
-      if (h.version !== VERSION) throw fail(`version ${h.version} is not supported (this ecgrad reads version ${VERSION})`);
       if (typeof h.kind !== 'string' || !Array.isArray(h.arrays) || !Number.isInteger(h.dataBytes))
         throw fail('header lacks "kind", "arrays" or "dataBytes"');
       return h.dataBytes;

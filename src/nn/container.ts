@@ -54,6 +54,9 @@ export interface ContainerSpec<H> {
   /** What the file is, for messages: "model file", "classifier file", ... */
   what: string;
   fail: (message: string) => Error;
+  /** The header's "format" field and the one "version" this ecgrad reads (checked before dataBytes). */
+  format: string;
+  version: number;
   /** Checks the header's own fields (throw through `fail`) and returns its data length in bytes. */
   dataBytes: (header: H) => number;
 }
@@ -74,6 +77,9 @@ export function unpackContainer<H>(bytes: Uint8Array, spec: ContainerSpec<H>): {
   } catch (e) {
     throw fail(`the JSON header (bytes 12..${12 + H}) does not parse: ${(e as Error).message}`);
   }
+  const h = header as { format?: unknown; version?: unknown } | null;
+  if (h?.format !== spec.format) throw fail(`header field "format" is ${JSON.stringify(h?.format)}, expected "${spec.format}"`);
+  if (h.version !== spec.version) throw fail(`version ${h.version} is not supported (this ecgrad reads version ${spec.version})`);
   const start = 12 + H;
   const expected = start + spec.dataBytes(header) + 4;
   if (bytes.length !== expected)

@@ -85,10 +85,8 @@ export function encodeModel(model: Module, opts: EncodeOptions): Uint8Array {
 export function decodeModel(bytes: Uint8Array, source = '(bytes)'): DecodedModel {
   const fail = (msg: string) => new ModelFileError(source, msg);
   const { header, view, start: dataStart } = unpackContainer<ModelHeader>(bytes, {
-    magic: MAGIC, what: 'model file', fail,
+    magic: MAGIC, what: 'model file', fail, format: 'ecgrad-model', version: VERSION,
     dataBytes: (h) => {
-      if (h?.format !== 'ecgrad-model') throw fail(`header field "format" is ${JSON.stringify(h?.format)}, expected "ecgrad-model"`);
-      if (h.version !== VERSION) throw fail(`version ${h.version} is not supported (this ecgrad reads version ${VERSION})`);
       if (typeof h.arch !== 'string' || !Array.isArray(h.tensors) || !Number.isInteger(h.dataFloats))
         throw fail('header lacks "arch", "tensors" or "dataFloats"');
       return h.dataFloats * 4;

@@ -87,10 +87,8 @@ export function isQuantizedModelFile(bytes: Uint8Array): boolean {
 export function decodeQuantizedModel(bytes: Uint8Array, source = '(bytes)'): { header: QuantizedHeader; plan: QuantPlan; floats: Map<string, Float32Array> } {
   const fail = (msg: string) => new ModelFileError(source, msg);
   const { header, view, start } = unpackContainer<QuantizedHeader>(bytes, {
-    magic: QUANT_MAGIC, what: 'quantised model file', fail,
+    magic: QUANT_MAGIC, what: 'quantised model file', fail, format: 'ecgrad-quantized-model', version: VERSION,
     dataBytes: (h) => {
-      if (h?.format !== 'ecgrad-quantized-model') throw fail(`header field "format" is ${JSON.stringify(h?.format)}, expected "ecgrad-quantized-model"`);
-      if (h.version !== VERSION) throw fail(`version ${h.version} is not supported (this ecgrad reads version ${VERSION})`);
       if (typeof h.arch !== 'string' || !Array.isArray(h.tensors) || !Number.isInteger(h.dataBytes) || !Array.isArray(h.quant?.layers))
         throw fail('header lacks "arch", "tensors", "dataBytes" or "quant.layers"');
       return h.dataBytes;

@@ -10,6 +10,10 @@ import {
   randn,
 } from '../../src/index.ts';
 import { saveModel, loadModel, loadModelInto } from '../../src/node/index.ts';
+import { packContainer } from '../../src/nn/container.ts';
+import { decodeModel } from '../../src/nn/model-file.ts';
+import { decodeClassifierState } from '../../src/classic/format.ts';
+import { decodeQuantizedModel } from '../../src/quant/quant-file.ts';
 
 initSync();
 
@@ -75,6 +79,20 @@ test('saveModel writes atomically and loadModel names the path in errors', () =>
   assert.throws(() => loadModel(join(dir, 'missing.ecgm')), /missing.ecgm: cannot be read: ENOENT/);
   writeFileSync(join(dir, 'bad.ecgm'), 'garbage');
   assert.throws(() => loadModel(join(dir, 'bad.ecgm')), /bad.ecgm: truncated/);
+});
+
+test('every file kind rejects a header of another format or version (the shared container checks them)', () => {
+  const files: [string, (b: Uint8Array) => unknown, string][] = [
+    ['ECGRADM1', (b) => decodeModel(b, 'm.ecgm'), 'ecgrad-model'],
+    ['ECGRADC1', (b) => decodeClassifierState(b, 'c.ecgc'), 'ecgrad-classifier'],
+    ['ECGRADQ1', (b) => decodeQuantizedModel(b, 'q.ecgq'), 'ecgrad-quantized-model'],
+  ];
+  for (const [magic, decode, format] of files) {
+    const wrongFormat = packContainer(magic, { format: 'ecgrad-dataset', version: 1 }, 0, () => {});
+    assert.throws(() => decode(wrongFormat), new RegExp(`header field "format" is "ecgrad-dataset", expected "${format}"`));
+    const newer = packContainer(magic, { format, version: 2 }, 0, () => {});
+    assert.throws(() => decode(newer), /version 2 is not supported \(this ecgrad reads version 1\)/);
+  }
 });
 
 test.run();
