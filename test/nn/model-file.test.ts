@@ -11,7 +11,6 @@ import {
 } from '../../src/index.ts';
 import { saveModel, loadModel, loadModelInto } from '../../src/node/index.ts';
 import { packContainer } from '../../src/nn/container.ts';
-import { decodeModel } from '../../src/nn/model-file.ts';
 import { decodeClassifierState } from '../../src/classic/format.ts';
 import { decodeQuantizedModel } from '../../src/quant/quant-file.ts';
 
