@@ -14,7 +14,7 @@ import { PanTompkins, panTompkins, type PanTompkinsOptions } from '../ecg/qrs/pa
 import { resampleIndex } from '../ecg/dsp/resample.ts';
 import { kachueeBeats } from '../ecg/dataset/windows.ts';
 import { rrFeatures, RR_FEATURES } from '../ecg/dataset/rr.ts';
-import { patientFeatures, PATIENT_FEATURES } from '../ecg/dataset/patient.ts';
+import { withPatientFeatures, PATIENT_FEATURES } from '../ecg/dataset/patient.ts';
 import { SampleBuffer, StreamResampler } from './resampler.ts';
 
 export { SampleBuffer, StreamResampler } from './resampler.ts';
@@ -334,13 +334,7 @@ export function classifyRecordBatch(classifier: BeatClassifier, signal: ArrayLik
   const R = RR_FEATURES.length, P = PATIENT_FEATURES.length;
   let rr: Float32Array | null = null;
   if (info.rrFeatures === R + P) {
-    // A model trained on the patient features (rrSet 'patient'): the record's own statistics.
-    const extra = patientFeatures(signal, fs, peaks, rrAll, R);
-    rr = new Float32Array(peaks.length * (R + P));
-    for (let i = 0; i < peaks.length; i++) {
-      rr.set(rrAll.subarray(i * R, (i + 1) * R), i * (R + P));
-      rr.set(extra.subarray(i * P, (i + 1) * P), i * (R + P) + R);
-    }
+    rr = withPatientFeatures(signal, fs, peaks, rrAll); // a model trained on rrSet 'patient': the record's own statistics
   } else if (info.rrFeatures > R) {
     throw new RangeError(`classifyRecordBatch: the model takes ${info.rrFeatures} beat features; known sets have ${R} (local RR) or ${R + P} (patient)`);
   } else if (info.rrFeatures > 0) {

@@ -11,7 +11,7 @@ import type { Annotations } from '../wfdb/annotations.ts';
 import { isBeatSymbol } from '../wfdb/annotation-codes.ts';
 import type { WfdbRecord } from '../wfdb/record.ts';
 import type { LabelScheme } from './labels.ts';
-import { PATIENT_FEATURES, patientFeatures } from './patient.ts';
+import { PATIENT_FEATURES, withPatientFeatures } from './patient.ts';
 import { RR_FEATURES, rrFeatures } from './rr.ts';
 import { centredWindows, kachueeBeats, type KachueeOptions } from './windows.ts';
 
@@ -100,16 +100,8 @@ export function recordBeats(rec: WfdbRecord, ann: Annotations, scheme: LabelSche
   }
   const rrNames = rrFeatureNames(options.rrSet);
   const R = rrNames.length;
-  let rrAll = rrFeatures(peaks, fs);
-  if (options.rrSet === 'patient') {
-    const extra = patientFeatures(rec.pSignal[lanes[0]!]!, fs, peaks, rrAll, RR_FEATURES.length);
-    const joined = new Float32Array(peaks.length * R);
-    for (let k = 0; k < peaks.length; k++) {
-      joined.set(rrAll.subarray(k * RR_FEATURES.length, (k + 1) * RR_FEATURES.length), k * R);
-      joined.set(extra.subarray(k * PATIENT_FEATURES.length, (k + 1) * PATIENT_FEATURES.length), k * R + RR_FEATURES.length);
-    }
-    rrAll = joined;
-  }
+  const local = rrFeatures(peaks, fs);
+  const rrAll = options.rrSet === 'patient' ? withPatientFeatures(rec.pSignal[lanes[0]!]!, fs, peaks, local) : local;
   const filter = options.filter ?? (win === 'kachuee' ? 'none' : 'baseline');
   const prepared = lanes.map((c) => {
     const x = rec.pSignal[c]!;
