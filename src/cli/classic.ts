@@ -4,6 +4,7 @@ import { writeFileSync, renameSync } from 'node:fs';
 import { formatHelp, parseArgs, type OptionSpec, UsageError } from './args.ts';
 import type { Command } from './commands.ts';
 import { PROTOCOLS } from '../ecg/dataset/protocols.ts';
+import { isRrSet, RR_SETS } from '../ecg/dataset/beat-features.ts';
 import { loadDataset } from '../node/dataset.ts';
 import { initSync } from '../core/runtime.ts';
 import { classicModelNames, encodeClassifier, featureGroupsName, featureOptionsFromGroups, runClassic, type ClassicRun } from '../classic/index.ts';
@@ -14,7 +15,7 @@ const spec: Record<string, OptionSpec> = {
   seed: { type: 'string', description: 'seed of the split', default: '0' },
   params: { type: 'string', description: 'hyperparameters as JSON, e.g. \'{"k": 3}\' (one classifier) or \'{"knn": {"k": 3}}\' (several)' },
   features: { type: 'string', description: 'feature groups, comma-separated from beat, rr, morphology', default: 'beat,rr,morphology' },
-  'rr-set': { type: 'string', description: '"local" (6 RR features) or "patient" (15, docs/inter-patient.md)', default: 'local' },
+  'rr-set': { type: 'string', description: '"local" (6 RR features), "patient" (15) or "rhythm" (23), docs/inter-patient.md', default: 'local' },
   save: { type: 'string', description: 'write the fitted model and its scaler to this .ecgc file (one classifier only)' },
   json: { type: 'boolean', description: 'print JSON: {"<name>": {"val": {...}, "test": {...}, "trainSeconds", "inferMsPerBeat", "params"}}' },
 };
@@ -43,9 +44,9 @@ export const classicCommand: Command = {
     let features;
     try { features = featureOptionsFromGroups(groups); } catch (e) { throw new UsageError(`classic: --features ${(e as Error).message}`); }
     const rrSet = String(o['rr-set']);
-    if (rrSet !== 'local' && rrSet !== 'patient') throw new UsageError(`classic: --rr-set must be "local" or "patient", got "${rrSet}"`);
+    if (!isRrSet(rrSet)) throw new UsageError(`classic: --rr-set must be one of ${RR_SETS.join(', ')}, got "${rrSet}"`);
     initSync();
-    const { dataset: ds } = loadDataset(protocol, { data: o.data as string | undefined, seed, ...(rrSet === 'patient' ? { rrSet } : {}) });
+    const { dataset: ds } = loadDataset(protocol, { data: o.data as string | undefined, seed, ...(rrSet !== 'local' ? { rrSet } : {}) });
     const log = o.json ? () => {} : (m: string) => console.error(m);
     const runs: ClassicRun[] = [];
     for (const n of names) {
@@ -54,7 +55,7 @@ export const classicCommand: Command = {
     }
     if (o.save) {
       const r = runs[0]!, path = String(o.save), tmp = `${path}.${process.pid}.tmp`;
-      writeFileSync(tmp, encodeClassifier(r.model, { scaler: r.scaler, meta: { protocol, seed, classes: ds.classes, features: featureGroupsName(features), ...(rrSet === 'patient' ? { rrSet } : {}) } }));
+      writeFileSync(tmp, encodeClassifier(r.model, { scaler: r.scaler, meta: { protocol, seed, classes: ds.classes, features: featureGroupsName(features), ...(rrSet !== 'local' ? { rrSet } : {}) } }));
       renameSync(tmp, path);
       log(`saved ${path}`);
     }

@@ -4,6 +4,7 @@ import { formatHelp, parseArgs, type OptionSpec, UsageError } from './args.ts';
 import type { Command } from './commands.ts';
 import { classCounts } from '../ecg/dataset/dataset.ts';
 import { PROTOCOLS } from '../ecg/dataset/protocols.ts';
+import { isRrSet, RR_SETS } from '../ecg/dataset/beat-features.ts';
 import type { BeatOptions } from '../ecg/dataset/record-beats.ts';
 import { loadDataset } from '../node/dataset.ts';
 
@@ -14,7 +15,7 @@ const spec: Record<string, OptionSpec> = {
   window: { type: 'string', description: '"kachuee" (187 samples at 125 Hz from the R peak) or "centred:<before>,<after>" (samples at 360 Hz)', default: 'kachuee' },
   leads: { type: 'string', description: '"mlii" or "both"', default: 'mlii' },
   peaks: { type: 'string', description: '"reference" (annotations) or "detected" (Pan-Tompkins)', default: 'reference' },
-  'rr-set': { type: 'string', description: '"local" (6 RR features per beat) or "patient" (15: also the patient-normalised features, docs/inter-patient.md)', default: 'local' },
+  'rr-set': { type: 'string', description: '"local" (6 RR features per beat), "patient" (15: also the patient-normalised features) or "rhythm" (23: also the rhythm features), docs/inter-patient.md', default: 'local' },
   cache: { type: 'boolean', description: 'use the cache ($ECGRAD_CACHE or .cache/ecgrad); --no-cache rebuilds', default: true },
   json: { type: 'boolean', description: 'print JSON: {"protocol", "classes", "splits": {"train": {"N": ...}, ...}, "seconds", "fromCache"}' },
 };
@@ -44,9 +45,9 @@ export const datasetCommand: Command = {
     const peaks = String(o.peaks);
     if (peaks !== 'reference' && peaks !== 'detected') throw new UsageError(`dataset: --peaks must be "reference" or "detected", got "${peaks}"`);
     const rrSet = String(o['rr-set']);
-    if (rrSet !== 'local' && rrSet !== 'patient') throw new UsageError(`dataset: --rr-set must be "local" or "patient", got "${rrSet}"`);
+    if (!isRrSet(rrSet)) throw new UsageError(`dataset: --rr-set must be one of ${RR_SETS.join(', ')}, got "${rrSet}"`);
     const { dataset: ds, fromCache, seconds, cachePath } = loadDataset(protocol, {
-      data: o.data as string | undefined, seed, window, leads, peaks, cache: o.cache !== false, ...(rrSet === 'patient' ? { rrSet } : {}),
+      data: o.data as string | undefined, seed, window, leads, peaks, cache: o.cache !== false, ...(rrSet !== 'local' ? { rrSet } : {}),
     });
     const splits = { train: classCounts(ds, ds.split.train), val: classCounts(ds, ds.split.val), test: classCounts(ds, ds.split.test) };
     if (o.json) {

@@ -7,7 +7,7 @@ import type { Command } from './commands.ts';
 import { checkProtocol, DATA_HELP, intOption, metricsJson } from './train.ts';
 import { textTable } from '../report/markdown.ts';
 import { getProtocol } from '../ecg/dataset/protocols.ts';
-import { datasetOptionsOf } from '../ecg/dataset/record-beats.ts';
+import { datasetOptionsOf } from '../ecg/dataset/beat-features.ts';
 import { initSync } from '../core/runtime.ts';
 import '../models/index.ts';
 import { loadModel } from '../node/model-io.ts';

@@ -4,6 +4,7 @@
 import { formatHelp, parseArgs, type OptionSpec, UsageError } from './args.ts';
 import type { Command } from './commands.ts';
 import { PROTOCOLS } from '../ecg/dataset/protocols.ts';
+import { isRrSet, RR_SETS, type RrSet } from '../ecg/dataset/beat-features.ts';
 import { modelNames, getModel } from '../models/index.ts';
 import { initSync } from '../core/runtime.ts';
 import { ensureData } from '../node/ensure-data.ts';
@@ -27,8 +28,8 @@ export const trainingOptions: Record<string, OptionSpec> = {
   'batch-size': { type: 'string', description: "batch size (default: the model's recipe)" },
   lr: { type: 'string', description: "learning rate (default: the model's recipe)" },
   seed: { type: 'string', description: 'seed of the weights, batch order and dropout (the split is the protocol\'s, seed 0)', default: '0' },
-  rr: { type: 'boolean', description: 'feed the RR-interval features beside the beat (6 values; 15 with --rr-set patient)' },
-  'rr-set': { type: 'string', description: 'beat features beside the window: "local" (6 RR features) or "patient" (also 9 patient-normalised RR and median-beat features, docs/inter-patient.md); implies --rr', default: 'local' },
+  rr: { type: 'boolean', description: 'feed the RR-interval features beside the beat (6 values; 15 with --rr-set patient, 23 with rhythm)' },
+  'rr-set': { type: 'string', description: 'beat features beside the window: "local" (6 RR features), "patient" (also 9 patient-normalised RR and median-beat features) or "rhythm" (also 8 rhythm features: de Chazal RR averages, P/QRS ratio), docs/inter-patient.md; implies --rr', default: 'local' },
   'classic-features': { type: 'string', description: 'feature groups of the traditional classifiers, comma-separated from beat, rr, morphology', default: 'beat,rr,morphology' },
   'classic-params': { type: 'string', description: 'hyperparameters of the traditional classifiers as JSON by name, e.g. \'{"logreg": {"classWeight": "balanced"}}\'' },
   quick: { type: 'boolean', description: `a quick run: ${QUICK.trainBeats} training and ${QUICK.valBeats} validation beats (stratified samples) and at most ${QUICK.epochs} epochs; the test split stays whole` },
@@ -78,9 +79,9 @@ function selectOption(o: Record<string, unknown>, command: string): Pick<TrainJo
   return v === 'sv-f1' ? { select: v } : {};
 }
 
-function rrSet(o: Record<string, unknown>, command: string): 'local' | 'patient' {
+function rrSet(o: Record<string, unknown>, command: string): RrSet {
   const v = String(o['rr-set'] ?? 'local');
-  if (v !== 'local' && v !== 'patient') throw new UsageError(`${command}: --rr-set must be "local" or "patient", got "${v}"`);
+  if (!isRrSet(v)) throw new UsageError(`${command}: --rr-set must be one of ${RR_SETS.join(', ')}, got "${v}"`);
   return v;
 }
 
@@ -112,8 +113,8 @@ export function jobSettings(o: Record<string, unknown>, command: string): Omit<T
     epochs: intOption(o, 'epochs', command),
     batchSize: intOption(o, 'batch-size', command),
     lr: numberOption(o, 'lr', command),
-    rr: o.rr === true || rrSet(o, command) === 'patient',
-    ...(rrSet(o, command) === 'patient' ? { rrSet: 'patient' as const } : {}),
+    rr: o.rr === true || rrSet(o, command) !== 'local',
+    ...(rrSet(o, command) !== 'local' ? { rrSet: rrSet(o, command) } : {}),
     ...classicOptions(o, command),
     quick: o.quick === true,
     trainBeats: intOption(o, 'train-beats', command),

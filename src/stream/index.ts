@@ -14,7 +14,7 @@ import { PanTompkins, panTompkins, type PanTompkinsOptions } from '../ecg/qrs/pa
 import { resampleIndex } from '../ecg/dsp/resample.ts';
 import { kachueeBeats } from '../ecg/dataset/windows.ts';
 import { rrFeatures, RR_FEATURES } from '../ecg/dataset/rr.ts';
-import { withPatientFeatures, PATIENT_FEATURES } from '../ecg/dataset/patient.ts';
+import { beatFeatureRows, rrFeatureNames, rrSetOfWidth, RR_SETS } from '../ecg/dataset/beat-features.ts';
 import { SampleBuffer, StreamResampler } from './resampler.ts';
 
 export { SampleBuffer, StreamResampler } from './resampler.ts';
@@ -107,7 +107,7 @@ export class BeatStream {
     if (info.channels !== 1)
       throw new RangeError(`BeatStream: the model takes ${info.channels} leads; streaming supports single-lead models only`);
     if (info.rrFeatures > RR_FEATURES.length)
-      throw new RangeError(`BeatStream: the model takes ${info.rrFeatures} beat features (the patient-normalised set, computed over a whole record); streaming computes the ${RR_FEATURES.length} local RR features only: classify whole records with classifyRecordBatch`);
+      throw new RangeError(`BeatStream: the model takes ${info.rrFeatures} beat features (the ${rrSetOfWidth(info.rrFeatures) ?? 'unknown'} set, computed over a whole record); streaming computes the ${RR_FEATURES.length} local RR features only: classify whole records with classifyRecordBatch`);
     if (!(options.fs > 0)) throw new RangeError(`BeatStream: fs must be a positive number of Hz, got ${options.fs}`);
     this.fs = options.fs;
     this.fsOut = info.fs;
@@ -331,12 +331,12 @@ export function classifyRecordBatch(classifier: BeatClassifier, signal: ArrayLik
   const peaks = panTompkins(signal, fs, detector);
   const x = kachueeBeats(signal, fs, peaks, { fs: info.fs, length: info.length });
   const rrAll = rrFeatures(peaks, fs);
-  const R = RR_FEATURES.length, P = PATIENT_FEATURES.length;
+  const R = RR_FEATURES.length, set = rrSetOfWidth(info.rrFeatures);
   let rr: Float32Array | null = null;
-  if (info.rrFeatures === R + P) {
-    rr = withPatientFeatures(signal, fs, peaks, rrAll); // a model trained on rrSet 'patient': the record's own statistics
+  if (info.rrFeatures > R && set) {
+    rr = beatFeatureRows(set, signal, fs, peaks); // a model trained on a whole-record set: the record's own statistics
   } else if (info.rrFeatures > R) {
-    throw new RangeError(`classifyRecordBatch: the model takes ${info.rrFeatures} beat features; known sets have ${R} (local RR) or ${R + P} (patient)`);
+    throw new RangeError(`classifyRecordBatch: the model takes ${info.rrFeatures} beat features; known sets have ${RR_SETS.map((s) => `${rrFeatureNames(s).length} (${s})`).join(', ')}`);
   } else if (info.rrFeatures > 0) {
     rr = new Float32Array(peaks.length * info.rrFeatures);
     for (let i = 0; i < peaks.length; i++) rr.set(rrAll.subarray(i * R, i * R + info.rrFeatures), i * info.rrFeatures);

@@ -358,7 +358,7 @@ export function train(config: TrainConfig, data: TrainData, hooks: TrainHooks = 
       badEpochs = 0;
       hooks.writeBest?.(encodeModel(model, {
         arch: config.model, config: input as unknown as Record<string, unknown>,
-        meta: { protocol: ds.protocol, classes: ds.classes, rr: useRR, ...(ds.options?.rrSet === 'patient' ? { rrSet: 'patient' } : {}), epoch: e + 1, valMacroF1: record.valMacroF1, ...(config.select === 'sv-f1' ? { select: 'sv-f1', valScore: record.valScore } : {}), valAccuracy: record.valAccuracy, seed, recipe },
+        meta: { protocol: ds.protocol, classes: ds.classes, rr: useRR, ...(ds.options?.rrSet && ds.options.rrSet !== 'local' ? { rrSet: ds.options.rrSet } : {}), epoch: e + 1, valMacroF1: record.valMacroF1, ...(config.select === 'sv-f1' ? { select: 'sv-f1', valScore: record.valScore } : {}), valAccuracy: record.valAccuracy, seed, recipe },
       }));
     } else badEpochs++;
     emit({ type: 'epoch', model: config.model, epochs: recipe.epochs, best: improved, ...record });

@@ -4,7 +4,8 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { PATIENT_FEATURES, patientFeatures } from '../../src/ecg/dataset/patient.ts';
 import { RR_FEATURES, rrFeatures } from '../../src/ecg/dataset/rr.ts';
-import { datasetOptionsOf, recordBeats, rrFeatureNames } from '../../src/ecg/dataset/record-beats.ts';
+import { recordBeats } from '../../src/ecg/dataset/record-beats.ts';
+import { datasetOptionsOf, rrFeatureNames } from '../../src/ecg/dataset/beat-features.ts';
 import { AAMI } from '../../src/ecg/dataset/labels.ts';
 import type { WfdbRecord } from '../../src/ecg/wfdb/record.ts';
 import type { Annotations } from '../../src/ecg/wfdb/annotations.ts';
@@ -82,14 +83,15 @@ test('recordBeats with rrSet "patient": 15 named features per beat, the first 6 
     assert.equal(Array.from(patient.rr.subarray(i * 15, i * 15 + 6)), Array.from(local.rr.subarray(i * 6, i * 6 + 6)));
   const v = patient.symbol.indexOf('V');
   assert.ok(patient.rr[v * 15 + 6 + PATIENT_FEATURES.indexOf('qrsCorr')]! < 0);
-  assert.throws(() => rrFeatureNames('global' as 'local'), /rrSet must be 'local' or 'patient'/);
+  assert.throws(() => rrFeatureNames('global' as 'local'), /rrSet must be one of 'local', 'patient', 'rhythm'/);
 });
 
 test('a model file names its feature set: datasetOptionsOf reads it, and rejects unknown sets', () => {
   assert.equal(datasetOptionsOf({}), {});
   assert.equal(datasetOptionsOf({ rrSet: 'local' }), {});
   assert.equal(datasetOptionsOf({ rrSet: 'patient' }), { rrSet: 'patient' });
-  assert.throws(() => datasetOptionsOf({ rrSet: 'global' }), /unknown rrSet "global".*local, patient/);
+  assert.equal(datasetOptionsOf({ rrSet: 'rhythm' }), { rrSet: 'rhythm' });
+  assert.throws(() => datasetOptionsOf({ rrSet: 'global' }), /unknown rrSet "global".*local, patient, rhythm/);
 });
 
 test.run();

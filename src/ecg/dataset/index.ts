@@ -3,8 +3,10 @@
 export { AAMI, ARRHYTHMINET, type LabelScheme } from './labels.ts';
 export { rrFeatures, RR_FEATURES } from './rr.ts';
 export { centredWindows, kachueeBeats, type KachueeOptions } from './windows.ts';
-export { recordBeats, leadIndices, rrFeatureNames, datasetOptionsOf, type BeatOptions, type RecordBeats } from './record-beats.ts';
+export { recordBeats, leadIndices, type BeatOptions, type RecordBeats } from './record-beats.ts';
+export { RR_SETS, type RrSet, isRrSet, rrFeatureNames, rrSetOfWidth, beatFeatureRows, datasetOptionsOf } from './beat-features.ts';
 export { patientFeatures, PATIENT_FEATURES, PATIENT_WINDOW } from './patient.ts';
+export { rhythmFeatures, RHYTHM_FEATURES, AVERAGE_RR_HALF_WINDOW } from './rhythm.ts';
 export { stratifiedSplit, recordSplit, type Splits } from './split.ts';
 export { PROTOCOLS, DS1, DS2, getProtocol, interValidationRecords, type Protocol } from './protocols.ts';
 export { buildDataset, classCounts, type BeatDataset, type DatasetOptions, type RecordSource } from './dataset.ts';

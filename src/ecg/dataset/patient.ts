@@ -19,7 +19,6 @@
 //   energyRatio         QRS energy of the beat / that of the template (a width and amplitude proxy)
 // Beats whose window does not fit in the record take the neutral values (1, 1, 1, 0, 1, 1).
 import { removeBaseline } from '../dsp/baseline.ts';
-import { RR_FEATURES } from './rr.ts';
 
 export const PATIENT_FEATURES: readonly string[] = [
   'preRR/recRR', 'postRR/recRR', 'localRR/recRR', 'pCorr', 'qrsCorr', 'tCorr', 'rmsDiff', 'amplitudeRatio', 'energyRatio',
@@ -104,21 +103,6 @@ export function patientFeatures(signal: ArrayLike<number>, fs: number, beats: Ar
     out[o + 6] = tRms > 0 ? Math.sqrt(diff / len) / tRms : 0;
     out[o + 7] = tMax > tMin ? (mx - mn) / (tMax - tMin) : 1;
     out[o + 8] = tEnergy > 0 ? energy / tEnergy : 1;
-  }
-  return out;
-}
-
-/**
- * The rows of the 'patient' feature set: each beat's local RR features (rrFeatures() rows `rr`, 6 wide)
- * followed by its patient features, beats.length x (6 + 9) values.
- */
-export function withPatientFeatures(signal: ArrayLike<number>, fs: number, beats: ArrayLike<number>, rr: Float32Array): Float32Array {
-  const R = RR_FEATURES.length, P = PATIENT_FEATURES.length, n = beats.length;
-  const extra = patientFeatures(signal, fs, beats, rr, R);
-  const out = new Float32Array(n * (R + P));
-  for (let k = 0; k < n; k++) {
-    out.set(rr.subarray(k * R, (k + 1) * R), k * (R + P));
-    out.set(extra.subarray(k * P, (k + 1) * P), k * (R + P) + R);
   }
   return out;
 }

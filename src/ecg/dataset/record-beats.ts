@@ -11,8 +11,7 @@ import type { Annotations } from '../wfdb/annotations.ts';
 import { isBeatSymbol } from '../wfdb/annotation-codes.ts';
 import type { WfdbRecord } from '../wfdb/record.ts';
 import type { LabelScheme } from './labels.ts';
-import { PATIENT_FEATURES, withPatientFeatures } from './patient.ts';
-import { RR_FEATURES, rrFeatures } from './rr.ts';
+import { beatFeatureRows, rrFeatureNames, type RrSet } from './beat-features.ts';
 import { centredWindows, kachueeBeats, type KachueeOptions } from './windows.ts';
 
 export interface BeatOptions {
@@ -28,33 +27,17 @@ export interface BeatOptions {
   /** Where R peaks come from (default 'reference'). */
   peaks?: 'reference' | 'detected';
   /**
-   * The beat features beside the window: 'local' (default: the 6 RR features of rr.ts) or 'patient'
-   * (those and the 9 patient-normalised features of patient.ts, for the inter-patient protocol).
+   * The beat features beside the window (beat-features.ts): 'local' (default: the 6 RR features of
+   * rr.ts), 'patient' (+ the 9 patient-normalised features of patient.ts) or 'rhythm' (+ the 8 rhythm
+   * features of rhythm.ts); the last two are for the inter-patient protocol.
    */
-  rrSet?: 'local' | 'patient';
-}
-
-/**
- * The dataset options a model file asks for: its metadata's rrSet ('patient' when it was trained on the
- * patient features; absent or 'local' otherwise).
- */
-export function datasetOptionsOf(meta: Record<string, unknown>): Pick<BeatOptions, 'rrSet'> {
-  const r = meta.rrSet;
-  if (r === undefined || r === 'local') return {};
-  if (r === 'patient') return { rrSet: 'patient' };
-  throw new RangeError(`the model file's metadata names an unknown rrSet ${JSON.stringify(r)} (known: local, patient); it needs a newer ecgrad`);
-}
-
-/** Names of the beat features of an rrSet. */
-export function rrFeatureNames(rrSet: BeatOptions['rrSet'] = 'local'): string[] {
-  if (rrSet !== 'local' && rrSet !== 'patient') throw new RangeError(`rrSet must be 'local' or 'patient', got ${JSON.stringify(rrSet)}`);
-  return rrSet === 'patient' ? [...RR_FEATURES, ...PATIENT_FEATURES] : RR_FEATURES.slice();
+  rrSet?: RrSet;
 }
 
 export interface RecordBeats {
   /** nBeats x channels x length. */
   x: Float32Array;
-  /** nBeats x rrFeatures.length beat features (RR, and the patient features with rrSet 'patient'). */
+  /** nBeats x rrFeatures.length beat features (the rrSet's, beat-features.ts). */
   rr: Float32Array;
   rrFeatures: string[];
   /** Class index in the scheme. */
@@ -100,8 +83,7 @@ export function recordBeats(rec: WfdbRecord, ann: Annotations, scheme: LabelSche
   }
   const rrNames = rrFeatureNames(options.rrSet);
   const R = rrNames.length;
-  const local = rrFeatures(peaks, fs);
-  const rrAll = options.rrSet === 'patient' ? withPatientFeatures(rec.pSignal[lanes[0]!]!, fs, peaks, local) : local;
+  const rrAll = beatFeatureRows(options.rrSet ?? 'local', rec.pSignal[lanes[0]!]!, fs, peaks);
   const filter = options.filter ?? (win === 'kachuee' ? 'none' : 'baseline');
   const prepared = lanes.map((c) => {
     const x = rec.pSignal[c]!;

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { loadDataset, type LoadDatasetOptions } from '../dataset.ts';
 import { getModel, type ModelInput, type TrainingRecipe } from '../../models/index.ts';
 import type { BeatDataset } from '../../ecg/dataset/dataset.ts';
+import type { RrSet } from '../../ecg/dataset/beat-features.ts';
 import { train, type TrainEvent, type TrainResult } from '../../train/trainer.ts';
 import { evaluate } from '../../train/evaluate.ts';
 import { stratifiedSubset } from '../../train/subset.ts';
@@ -33,7 +34,7 @@ export interface TrainJob {
   /** Feed RR features beside the beat. */
   rr: boolean;
   /** The beat-feature set of the dataset (default 'local'; 'patient' adds the patient-normalised features). */
-  rrSet?: 'local' | 'patient';
+  rrSet?: RrSet;
   /** Feature groups of the traditional classifiers (default: beat, RR and morphology). */
   classicFeatures?: FeatureOptions;
   /** Hyperparameters of the traditional classifiers, by name (over the registry defaults). */
@@ -80,7 +81,7 @@ export function checkpointFile(outDir: string, model: string): string {
 
 /** The dataset options of a job (only what differs from the defaults, so default runs share one cache file). */
 export function jobDatasetOptions(job: Pick<TrainJob, 'data' | 'rrSet'>): LoadDatasetOptions {
-  return { data: job.data, seed: 0, ...(job.rrSet === 'patient' ? { rrSet: 'patient' as const } : {}) };
+  return { data: job.data, seed: 0, ...(job.rrSet && job.rrSet !== 'local' ? { rrSet: job.rrSet } : {}) };
 }
 
 /** True for the traditional classifiers of src/classic (trained by runClassicJob). */
@@ -112,7 +113,7 @@ export function runClassicJob(job: TrainJob, inject: { dataset?: BeatDataset } =
   const features = featureGroupsName(job.classicFeatures);
   const bytes = encodeClassifier(run.model, {
     scaler: run.scaler,
-    meta: { protocol: job.protocol, classes: ds.classes, features, ...(ds.options?.rrSet === 'patient' ? { rrSet: 'patient' } : {}) },
+    meta: { protocol: job.protocol, classes: ds.classes, features, ...(ds.options?.rrSet && ds.options.rrSet !== 'local' ? { rrSet: ds.options.rrSet } : {}) },
   });
   atomicWrite(join(job.outDir, `${job.model}.ecgc`), bytes);
   const test = run.test!;

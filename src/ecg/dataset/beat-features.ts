@@ -1,0 +1,61 @@
+// The named sets of per-beat features that go beside the signal window (BeatOptions.rrSet, CLI
+// `--rr-set`, model metadata `rrSet`), and the one function that computes a record's rows of each:
+//   local     the 6 RR features of rr.ts (previous, next, local average and their ratios)
+//   patient   local + the 9 patient-normalised features of patient.ts (RR over the record's median RR,
+//             similarity to the record's median beat)
+//   rhythm    patient + the 8 rhythm features of rhythm.ts (de Chazal's 5-minute and centred RR
+//             averages, RR over them and over the record's mean RR, the beat's P/QRS size ratio)
+// Every set but 'local' uses statistics of the whole record (offline; BeatStream takes 'local' only).
+import { PATIENT_FEATURES, patientFeatures } from './patient.ts';
+import { RHYTHM_FEATURES, rhythmFeatures } from './rhythm.ts';
+import { RR_FEATURES, rrFeatures } from './rr.ts';
+
+export const RR_SETS = ['local', 'patient', 'rhythm'] as const;
+export type RrSet = (typeof RR_SETS)[number];
+
+/** True for a known set name. */
+export function isRrSet(v: unknown): v is RrSet {
+  return typeof v === 'string' && (RR_SETS as readonly string[]).includes(v);
+}
+
+/** Names of the beat features of a set, in column order. */
+export function rrFeatureNames(rrSet: RrSet = 'local'): string[] {
+  if (!isRrSet(rrSet)) throw new RangeError(`rrSet must be one of ${RR_SETS.map((s) => `'${s}'`).join(', ')}, got ${JSON.stringify(rrSet)}`);
+  return [...RR_FEATURES, ...(rrSet === 'local' ? [] : PATIENT_FEATURES), ...(rrSet === 'rhythm' ? RHYTHM_FEATURES : [])];
+}
+
+/** The number of beat features of each set, to recognise a model's set by its input width. */
+export function rrSetOfWidth(width: number): RrSet | undefined {
+  return RR_SETS.find((s) => rrFeatureNames(s).length === width);
+}
+
+/**
+ * The beat-feature rows of one record: beats.length x rrFeatureNames(rrSet).length values, from one lead
+ * (`signal`, at `fs`) and the sorted R-peak positions of all its beats.
+ */
+export function beatFeatureRows(rrSet: RrSet, signal: ArrayLike<number>, fs: number, beats: ArrayLike<number>): Float32Array {
+  const names = rrFeatureNames(rrSet);
+  const local = rrFeatures(beats, fs);
+  if (rrSet === 'local') return local;
+  const R = RR_FEATURES.length, P = PATIENT_FEATURES.length, W = names.length, n = beats.length;
+  const patient = patientFeatures(signal, fs, beats, local, R);
+  const rhythm = rrSet === 'rhythm' ? rhythmFeatures(signal, fs, beats) : null;
+  const out = new Float32Array(n * W);
+  for (let k = 0; k < n; k++) {
+    out.set(local.subarray(k * R, (k + 1) * R), k * W);
+    out.set(patient.subarray(k * P, (k + 1) * P), k * W + R);
+    if (rhythm) out.set(rhythm.subarray(k * (W - R - P), (k + 1) * (W - R - P)), k * W + R + P);
+  }
+  return out;
+}
+
+/**
+ * The dataset options a model file asks for: its metadata's rrSet (absent or 'local': none). Throws for
+ * names this version does not know.
+ */
+export function datasetOptionsOf(meta: Record<string, unknown>): { rrSet?: Exclude<RrSet, 'local'> } {
+  const r = meta.rrSet;
+  if (r === undefined || r === 'local') return {};
+  if (isRrSet(r)) return { rrSet: r as Exclude<RrSet, 'local'> };
+  throw new RangeError(`the model file's metadata names an unknown rrSet ${JSON.stringify(r)} (known: ${RR_SETS.join(', ')}); it needs a newer ecgrad`);
+}
