@@ -26,3 +26,4 @@ export {
 export type {
   ClassicModelName, ClassicModelEntry, EncodeClassifierOptions, ClassicScores, RunClassicOptions, ClassicSplitResult, ClassicRun,
 } from './registry.ts';
+export { decisionWeightsOf, weightedArgmax, predictWeighted } from './decision.ts';

@@ -4,6 +4,7 @@
 import type { BeatDataset } from '../ecg/dataset/dataset.ts';
 import { type FeatureOptions, StandardScaler, buildFeatures } from './features.ts';
 import { type ClassifierState, ClassifierFileError, decodeClassifierState, encodeClassifierState, stateArray } from './format.ts';
+import { predictWeighted } from './decision.ts';
 import { GradientBoosting } from './gboost.ts';
 import { KNearestNeighbors } from './knn.ts';
 import { LinearSVM, LogisticRegression } from './linear.ts';
@@ -142,6 +143,8 @@ export interface RunClassicOptions {
   proba?: boolean;
   /** Progress messages. */
   log?: (message: string) => void;
+  /** Per-class decision weights (decision.ts; default: none, the most probable class). */
+  decisionWeights?: ArrayLike<number>;
   /** Rows to use instead of the dataset's whole splits (e.g. stratified subsets for quick runs). */
   rows?: { train?: Int32Array; val?: Int32Array; test?: Int32Array };
 }
@@ -198,7 +201,7 @@ export function runClassic(name: string, ds: BeatDataset, opts: RunClassicOption
   for (const s of splits) {
     const X = Xs[s]!, rows = rowsOf(s);
     const t = performance.now();
-    const pred = model.predict(X);
+    const pred = predictWeighted(model, X, opts.decisionWeights);
     const seconds = (performance.now() - t) / 1000;
     const res: ClassicSplitResult = {
       rows, pred, seconds, msPerBeat: (seconds * 1000) / Math.max(rows.length, 1),

@@ -7,7 +7,7 @@ import { PROTOCOLS } from '../ecg/dataset/protocols.ts';
 import { isRrSet, RR_SETS } from '../ecg/dataset/beat-features.ts';
 import { loadDataset } from '../node/dataset.ts';
 import { initSync } from '../core/runtime.ts';
-import { classicModelNames, encodeClassifier, featureGroupsName, featureOptionsFromGroups, runClassic, type ClassicRun } from '../classic/index.ts';
+import { classicModelNames, decisionWeightsOf, encodeClassifier, featureGroupsName, featureOptionsFromGroups, runClassic, type ClassicRun } from '../classic/index.ts';
 
 const spec: Record<string, OptionSpec> = {
   protocol: { type: 'string', description: `one of ${Object.keys(PROTOCOLS).join(', ')}`, default: 'intra' },
@@ -16,6 +16,7 @@ const spec: Record<string, OptionSpec> = {
   params: { type: 'string', description: 'hyperparameters as JSON, e.g. \'{"k": 3}\' (one classifier) or \'{"knn": {"k": 3}}\' (several)' },
   features: { type: 'string', description: 'feature groups, comma-separated from beat, rr, morphology', default: 'beat,rr,morphology' },
   'rr-set': { type: 'string', description: '"local" (6 RR features), "patient" (15) or "rhythm" (23), docs/inter-patient.md', default: 'local' },
+  'decision-weights': { type: 'string', description: 'per-class decision weights as JSON, e.g. \'{"S": 2}\': predict argmax of probability x weight (saved with --save)' },
   save: { type: 'string', description: 'write the fitted model and its scaler to this .ecgc file (one classifier only)' },
   json: { type: 'boolean', description: 'print JSON: {"<name>": {"val": {...}, "test": {...}, "trainSeconds", "inferMsPerBeat", "params"}}' },
 };
@@ -39,6 +40,12 @@ export const classicCommand: Command = {
     if (o.params) {
       try { params = JSON.parse(String(o.params)); } catch (e) { throw new UsageError(`classic: --params is not JSON: ${(e as Error).message}`); }
     }
+    let decision: { spec: Record<string, number>; weights: Float64Array } | undefined;
+    if (o['decision-weights'] !== undefined) {
+      let spec: unknown;
+      try { spec = JSON.parse(String(o['decision-weights'])); } catch (e) { throw new UsageError(`classic: --decision-weights is not JSON: ${(e as Error).message}`); }
+      try { decision = { spec: spec as Record<string, number>, weights: decisionWeightsOf(spec, PROTOCOLS[protocol as keyof typeof PROTOCOLS].scheme.classes) }; } catch (e) { throw new UsageError(`classic: --decision-weights: ${(e as Error).message}`); }
+    }
     if (o.save && names.length !== 1) throw new UsageError('classic: --save needs exactly one classifier');
     const groups = String(o.features).split(',').map((s) => s.trim()).filter(Boolean);
     let features;
@@ -51,11 +58,11 @@ export const classicCommand: Command = {
     const runs: ClassicRun[] = [];
     for (const n of names) {
       const p = (names.length === 1 && !(n in params) ? params : params[n]) as Record<string, unknown> | undefined;
-      runs.push(runClassic(n, ds, { params: p, log, features }));
+      runs.push(runClassic(n, ds, { params: p, log, features, ...(decision ? { decisionWeights: decision.weights } : {}) }));
     }
     if (o.save) {
       const r = runs[0]!, path = String(o.save), tmp = `${path}.${process.pid}.tmp`;
-      writeFileSync(tmp, encodeClassifier(r.model, { scaler: r.scaler, meta: { protocol, seed, classes: ds.classes, features: featureGroupsName(features), ...(rrSet !== 'local' ? { rrSet } : {}) } }));
+      writeFileSync(tmp, encodeClassifier(r.model, { scaler: r.scaler, meta: { protocol, seed, classes: ds.classes, features: featureGroupsName(features), ...(rrSet !== 'local' ? { rrSet } : {}), ...(decision ? { decisionWeights: decision.spec } : {}) } }));
       renameSync(tmp, path);
       log(`saved ${path}`);
     }

@@ -15,7 +15,7 @@ import { ensureData } from '../node/ensure-data.ts';
 import { loadDataset } from '../node/dataset.ts';
 import { evaluate, type Evaluation } from '../train/evaluate.ts';
 import { readFileSync } from 'node:fs';
-import { buildFeatures, decodeClassifier, featureOptionsFromGroups, type FeatureOptions } from '../classic/index.ts';
+import { buildFeatures, decisionWeightsOf, decodeClassifier, featureOptionsFromGroups, predictWeighted, type FeatureOptions } from '../classic/index.ts';
 import { aamiGross, classificationReport } from '../metrics/classification.ts';
 import { stratifiedSubset } from '../train/subset.ts';
 import { ModelFileError, type ModelHeader } from '../nn/model-file.ts';
@@ -92,7 +92,13 @@ function evaluateClassifier(clf: DecodedClassifier, ds: BeatDataset, rows: Int32
     throw incompatible(path, protocol, `it takes ${clf.model.nFeatures} features, the protocol's beats give ${X.cols} (${String(clf.meta.features ?? 'beat+rr+morphology')})`);
   if (clf.scaler) X = clf.scaler.transform(X);
   const t0 = performance.now();
-  const pred = clf.model.predict(X);
+  let weights: Float64Array | undefined;
+  try {
+    if (clf.meta.decisionWeights !== undefined) weights = decisionWeightsOf(clf.meta.decisionWeights, ds.classes);
+  } catch (e) {
+    throw new Error(`the classifier file ${path} has invalid metadata: ${(e as Error).message}`);
+  }
+  const pred = predictWeighted(clf.model, X, weights);
   const seconds = (performance.now() - t0) / 1000;
   const report = classificationReport(Int32Array.from(rows, (i) => ds.y[i]!), pred, ds.classes);
   return { report, loss: NaN, n: rows.length, inferMsPerBeat: rows.length ? (seconds * 1000) / rows.length : 0, ...(ds.protocol === 'inter' ? { aami: aamiGross(report) } : {}) };

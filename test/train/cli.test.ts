@@ -191,7 +191,7 @@ test('ecgrad dataset --rr-set patient lists the 15 beat features; a bad value is
   assert.equal(j.rrFeatures.slice(5, 8), ['preRR/postRR', 'preRR/recRR', 'postRR/recRR']);
   const bad = await cli('dataset', '--rr-set', 'both', '--data', data);
   assert.is(bad.code, 2);
-  assert.match(bad.err, /--rr-set must be "local" or "patient", got "both"/);
+  assert.match(bad.err, /--rr-set must be one of local, patient, rhythm, got "both"/);
 });
 
 test('ecgrad classic --rr-set patient --features rr,morphology --save: evaluate reproduces its test accuracy from the file', async () => {
@@ -209,9 +209,32 @@ test('ecgrad classic --rr-set patient --features rr,morphology --save: evaluate 
   assert.match(bad.err, /--features takes beat, rr and morphology, got "wavelets"/);
 });
 
+test('ecgrad classic --rr-set rhythm --decision-weights: saved in the file, applied by evaluate; bad weights are usage errors', async () => {
+  const file = join(root, 'gboost-s.ecgc');
+  const args = ['classic', 'gboost', '--protocol', 'inter', '--rr-set', 'rhythm', '--features', 'rr,morphology', '--params', '{"nRounds": 4, "maxDepth": 3}', '--data', data, '--json'];
+  const plain = await cli(...args);
+  assert.is(plain.code, 0, plain.err);
+  const r = await cli(...args, '--decision-weights', '{"S": 50, "V": 3}', '--save', file);
+  assert.is(r.code, 0, r.err);
+  const g = decodeClassifier(new Uint8Array(readFileSync(file)));
+  assert.equal([g.meta.rrSet, g.meta.decisionWeights, g.model.nFeatures], ['rhythm', { S: 50, V: 3 }, 23 + 10]);
+  const e = await cli('evaluate', '--model-file', file, '--protocol', 'inter', '--data', data, '--json');
+  assert.is(e.code, 0, e.err);
+  const ej = JSON.parse(e.out), weighted = JSON.parse(r.out).gboost.test, unweighted = JSON.parse(plain.out).gboost.test;
+  assert.is(ej.accuracy, weighted.accuracy);
+  // Weighting S up by 50 calls more beats S: a different (here lower) accuracy than the plain fit's.
+  assert.ok(weighted.accuracy !== unweighted.accuracy, `${weighted.accuracy} vs ${unweighted.accuracy}`);
+  assert.ok(ej.confusion.reduce((a: number, row: number[]) => a + row[1]!, 0) > 0);
+  for (const [w, message] of [['{"X": 2}', /unknown class "X" \(classes: N, S, V, F, Q\)/], ['{"S": -1}', /weight of class S must be a positive number/], ['[2]', /must be an object by class name/], ['{S', /--decision-weights is not JSON/]] as const) {
+    const bad = await cli('classic', 'knn', '--protocol', 'inter', '--decision-weights', w, '--data', data);
+    assert.is(bad.code, 2, w);
+    assert.match(bad.err, message);
+  }
+});
+
 test('bad --rr-set, --classic-features, --classic-params or --select: exit 2 naming the valid values', async () => {
   const cases: [string[], RegExp][] = [
-    [['--rr-set', 'global'], /--rr-set must be "local" or "patient", got "global"/],
+    [['--rr-set', 'global'], /--rr-set must be one of local, patient, rhythm, got "global"/],
     [['--classic-features', 'beat,wavelets'], /--classic-features takes beat, rr and morphology, got "wavelets"/],
     [['--classic-params', '{"logreg": '], /--classic-params is not JSON/],
     [['--classic-params', '{"svm": {}}'], /unknown classifier "svm" \(known: logreg/],
