@@ -97,14 +97,17 @@ for (const name of o.models!.split(',')) {
     const s = gross(y, pred, S), v = gross(y, pred, V);
     let correct = 0;
     for (let i = 0; i < y.length; i++) if (pred[i] === y[i]) correct++;
-    const perRecordS: Record<string, string> = {};
+    const perRecordS: Record<string, string> = {}, falseS: Record<string, number> = {};
     for (const r of DS1) {
-      let n = 0, hit = 0;
-      for (let i = 0; i < y.length; i++) if (recs[i] === r && y[i] === S) { n++; if (pred[i] === S) hit++; }
+      let n = 0, hit = 0, fp = 0;
+      for (let i = 0; i < y.length; i++) if (recs[i] === r) {
+        if (y[i] === S) { n++; if (pred[i] === S) hit++; } else if (pred[i] === S) fp++;
+      }
       if (n >= 20) perRecordS[r] = `${hit}/${n}`;
+      if (fp >= 20) falseS[r] = fp;
     }
-    rows.push({ sWeight: w, accuracy: correct / y.length, S: s, V: v, perRecordS });
-    console.log(`${name} rr-set ${rrSet} S-weight ${String(w).padStart(3)}: acc ${(100 * correct / y.length).toFixed(2)}  S Se ${(100 * s.se).toFixed(1)} +P ${(100 * s.ppv).toFixed(1)}  V Se ${(100 * v.se).toFixed(1)} +P ${(100 * v.ppv).toFixed(1)}  S by record ${JSON.stringify(perRecordS)}`);
+    rows.push({ sWeight: w, accuracy: correct / y.length, S: s, V: v, perRecordS, falseS });
+    console.log(`${name} rr-set ${rrSet} S-weight ${String(w).padStart(3)}: acc ${(100 * correct / y.length).toFixed(2)}  S Se ${(100 * s.se).toFixed(1)} +P ${(100 * s.ppv).toFixed(1)}  V Se ${(100 * v.se).toFixed(1)} +P ${(100 * v.ppv).toFixed(1)}  S found by record ${JSON.stringify(perRecordS)}  false S by record ${JSON.stringify(falseS)}`);
   }
   results[name] = { rrSet, features: o.features, params: params[name] ?? {}, beats: y.length, seconds: (performance.now() - t0) / 1000, rows };
 }

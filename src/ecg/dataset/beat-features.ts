@@ -5,12 +5,15 @@
 //             similarity to the record's median beat)
 //   rhythm    patient + the 8 rhythm features of rhythm.ts (de Chazal's 5-minute and centred RR
 //             averages, RR over them and over the record's mean RR, the beat's P/QRS size ratio)
+//   irregular patient + the 3 RR-irregularity features of irregularity.ts (how irregular the rhythm
+//             around the beat is, its own intervals left out)
 // Every set but 'local' uses statistics of the whole record (offline; BeatStream takes 'local' only).
 import { PATIENT_FEATURES, patientFeatures } from './patient.ts';
+import { IRREGULARITY_FEATURES, irregularityFeatures } from './irregularity.ts';
 import { RHYTHM_FEATURES, rhythmFeatures } from './rhythm.ts';
 import { RR_FEATURES, rrFeatures } from './rr.ts';
 
-export const RR_SETS = ['local', 'patient', 'rhythm'] as const;
+export const RR_SETS = ['local', 'patient', 'rhythm', 'irregular'] as const;
 export type RrSet = (typeof RR_SETS)[number];
 
 /** True for a known set name. */
@@ -21,7 +24,7 @@ export function isRrSet(v: unknown): v is RrSet {
 /** Names of the beat features of a set, in column order. */
 export function rrFeatureNames(rrSet: RrSet = 'local'): string[] {
   if (!isRrSet(rrSet)) throw new RangeError(`rrSet must be one of ${RR_SETS.map((s) => `'${s}'`).join(', ')}, got ${JSON.stringify(rrSet)}`);
-  return [...RR_FEATURES, ...(rrSet === 'local' ? [] : PATIENT_FEATURES), ...(rrSet === 'rhythm' ? RHYTHM_FEATURES : [])];
+  return [...RR_FEATURES, ...(rrSet === 'local' ? [] : PATIENT_FEATURES), ...(rrSet === 'rhythm' ? RHYTHM_FEATURES : []), ...(rrSet === 'irregular' ? IRREGULARITY_FEATURES : [])];
 }
 
 /** The number of beat features of each set, to recognise a model's set by its input width. */
@@ -39,12 +42,13 @@ export function beatFeatureRows(rrSet: RrSet, signal: ArrayLike<number>, fs: num
   if (rrSet === 'local') return local;
   const R = RR_FEATURES.length, P = PATIENT_FEATURES.length, W = names.length, n = beats.length;
   const patient = patientFeatures(signal, fs, beats, local, R);
-  const rhythm = rrSet === 'rhythm' ? rhythmFeatures(signal, fs, beats) : null;
+  const extra = rrSet === 'rhythm' ? rhythmFeatures(signal, fs, beats) : rrSet === 'irregular' ? irregularityFeatures(beats, fs) : null;
+  const E = W - R - P;
   const out = new Float32Array(n * W);
   for (let k = 0; k < n; k++) {
     out.set(local.subarray(k * R, (k + 1) * R), k * W);
     out.set(patient.subarray(k * P, (k + 1) * P), k * W + R);
-    if (rhythm) out.set(rhythm.subarray(k * (W - R - P), (k + 1) * (W - R - P)), k * W + R + P);
+    if (extra) out.set(extra.subarray(k * E, (k + 1) * E), k * W + R + P);
   }
   return out;
 }
