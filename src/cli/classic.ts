@@ -15,7 +15,7 @@ const spec: Record<string, OptionSpec> = {
   seed: { type: 'string', description: 'seed of the split', default: '0' },
   params: { type: 'string', description: 'hyperparameters as JSON, e.g. \'{"k": 3}\' (one classifier) or \'{"knn": {"k": 3}}\' (several)' },
   features: { type: 'string', description: 'feature groups, comma-separated from beat, rr, morphology', default: 'beat,rr,morphology' },
-  'rr-set': { type: 'string', description: '"local" (6 RR features), "patient" (15), "rhythm" (23) or "irregular" (18), docs/inter-patient.md', default: 'local' },
+  'rr-set': { type: 'string', description: '"local" (6 RR features), "patient" (15), "rhythm" (23) or "irregular" (20), docs/inter-patient.md', default: 'local' },
   'decision-weights': { type: 'string', description: 'per-class decision weights as JSON, e.g. \'{"S": 2}\': predict argmax of probability x weight (saved with --save)' },
   save: { type: 'string', description: 'write the fitted model and its scaler to this .ecgc file (one classifier only)' },
   json: { type: 'boolean', description: 'print JSON: {"<name>": {"val": {...}, "test": {...}, "trainSeconds", "inferMsPerBeat", "params"}}' },

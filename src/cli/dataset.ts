@@ -15,7 +15,7 @@ const spec: Record<string, OptionSpec> = {
   window: { type: 'string', description: '"kachuee" (187 samples at 125 Hz from the R peak) or "centred:<before>,<after>" (samples at 360 Hz)', default: 'kachuee' },
   leads: { type: 'string', description: '"mlii" or "both"', default: 'mlii' },
   peaks: { type: 'string', description: '"reference" (annotations) or "detected" (Pan-Tompkins)', default: 'reference' },
-  'rr-set': { type: 'string', description: '"local" (6 RR features per beat), "patient" (15: also the patient-normalised features) , "rhythm" (23: also the rhythm features) or "irregular" (18: also the RR-irregularity features), docs/inter-patient.md', default: 'local' },
+  'rr-set': { type: 'string', description: '"local" (6 RR features per beat), "patient" (15: also the patient-normalised features) , "rhythm" (23: also the rhythm features) or "irregular" (20: also the RR-irregularity features), docs/inter-patient.md', default: 'local' },
   cache: { type: 'boolean', description: 'use the cache ($ECGRAD_CACHE or .cache/ecgrad); --no-cache rebuilds', default: true },
   json: { type: 'boolean', description: 'print JSON: {"protocol", "classes", "splits": {"train": {"N": ...}, ...}, "seconds", "fromCache"}' },
 };

@@ -11,7 +11,7 @@ import { deserializeDataset, serializeDataset } from '../ecg/dataset/serialize.t
 import { resolveDataDir } from './data-path.ts';
 import { rdann, rdheader, rdrecord } from './wfdb-files.ts';
 
-const CACHE_VERSION = 2; // bump whenever what a cached dataset holds (splits included) changes
+const CACHE_VERSION = 3; // bump whenever what a cached dataset holds (splits included) changes
 
 export interface LoadDatasetOptions extends DatasetOptions {
   /** Database folder (default: resolveDataDir()). */

@@ -5,7 +5,7 @@
 //             similarity to the record's median beat)
 //   rhythm    patient + the 8 rhythm features of rhythm.ts (de Chazal's 5-minute and centred RR
 //             averages, RR over them and over the record's mean RR, the beat's P/QRS size ratio)
-//   irregular patient + the 3 RR-irregularity features of irregularity.ts (how irregular the rhythm
+//   irregular patient + the 5 RR-irregularity features of irregularity.ts (how irregular the rhythm
 //             around the beat is, its own intervals left out)
 // Every set but 'local' uses statistics of the whole record (offline; BeatStream takes 'local' only).
 import { PATIENT_FEATURES, patientFeatures } from './patient.ts';

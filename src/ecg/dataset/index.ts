@@ -7,7 +7,7 @@ export { recordBeats, leadIndices, type BeatOptions, type RecordBeats } from './
 export { RR_SETS, type RrSet, isRrSet, rrFeatureNames, rrSetOfWidth, beatFeatureRows, datasetOptionsOf } from './beat-features.ts';
 export { patientFeatures, PATIENT_FEATURES, PATIENT_WINDOW } from './patient.ts';
 export { rhythmFeatures, RHYTHM_FEATURES, AVERAGE_RR_HALF_WINDOW } from './rhythm.ts';
-export { irregularityFeatures, IRREGULARITY_FEATURES, IRREGULARITY_CONTEXT } from './irregularity.ts';
+export { irregularityFeatures, IRREGULARITY_FEATURES, IRREGULARITY_CONTEXTS } from './irregularity.ts';
 export { stratifiedSplit, recordSplit, type Splits } from './split.ts';
 export { PROTOCOLS, DS1, DS2, getProtocol, interValidationRecords, type Protocol } from './protocols.ts';
 export { buildDataset, classCounts, type BeatDataset, type DatasetOptions, type RecordSource } from './dataset.ts';
