@@ -6,6 +6,7 @@ import * as assert from 'uvu/assert';
 import { loadClassifier, BeatStream, classifyRecordBatch, resample } from '../../src/infer/index.ts';
 import { SampleBuffer, StreamResampler } from '../../src/stream/index.ts';
 import { rrFeatures } from '../../src/ecg/dataset/rr.ts';
+import { beatFeatureRows } from '../../src/ecg/dataset/beat-features.ts';
 import { patientFeatures } from '../../src/ecg/dataset/patient.ts';
 import { kachueeBeats } from '../../src/ecg/dataset/windows.ts';
 import { syntheticEcg } from '../../demo/synthetic.ts';
@@ -108,7 +109,12 @@ test('a model on the patient features (15): classifyRecordBatch computes them ov
   const x = kachueeBeats(signal, fs, batch.sample, { fs: 125, length: 187 });
   assert.equal(Array.from(patient.classify(x, fed).pred), Array.from(batch.pred));
   assert.throws(() => new BeatStream(patient, { fs }), /15 beat features .* classifyRecordBatch/);
-  assert.throws(() => classifyRecordBatch(loadClassifier(smallModelBytes({ rr: 9 })), signal, fs), /takes 9 beat features; known sets have 6 .* or 15/);
+  assert.throws(() => classifyRecordBatch(loadClassifier(smallModelBytes({ rr: 9 })), signal, fs), /takes 9 beat features; known sets have 6 \(local\), 15 \(patient\), 23 \(rhythm\), 20 \(irregular\)/);
+  // The other whole-record sets are recognised by their width too.
+  const irregular = loadClassifier(smallModelBytes({ rr: 20 }));
+  const b20 = classifyRecordBatch(irregular, signal, fs);
+  assert.equal(Array.from(irregular.classify(x, beatFeatureRows('irregular', signal, fs, b20.sample)).pred), Array.from(b20.pred));
+  assert.throws(() => new BeatStream(irregular, { fs }), /20 beat features \(the irregular set/);
 });
 
 test.run();
