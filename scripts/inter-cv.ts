@@ -12,7 +12,8 @@ import { initSync } from '../src/index.ts';
 import { loadDataset } from '../src/node/dataset.ts';
 import { DS1 } from '../src/ecg/dataset/protocols.ts';
 import { isRrSet, RR_SETS } from '../src/ecg/dataset/beat-features.ts';
-import { cvPredictions, featureOptionsFromGroups, grossStats, recordCrossValidation } from '../src/classic/index.ts';
+import { cvPredictions, featureOptionsFromGroups, recordCrossValidation } from '../src/classic/index.ts';
+import { aamiGross, classificationReport } from '../src/metrics/classification.ts';
 
 const { values: o } = parseArgs({
   options: {
@@ -33,7 +34,7 @@ const sWeights = o['s-weights']!.split(',').map(Number);
 
 initSync();
 const { dataset: ds } = loadDataset('inter', { data: o.data, seed: 0, ...(rrSet !== 'local' ? { rrSet } : {}) });
-const S = ds.classes.indexOf('S'), V = ds.classes.indexOf('V');
+const S = ds.classes.indexOf('S');
 const results: Record<string, unknown> = {};
 for (const name of o.models!.split(',')) {
   const t0 = performance.now();
@@ -44,9 +45,8 @@ for (const name of o.models!.split(',')) {
   const rows: Record<string, unknown>[] = [];
   for (const w of sWeights) {
     const pred = cvPredictions(cv, ds.classes.map((_, k) => (k === S ? w : 1)));
-    const s = grossStats(cv.y, pred, S), v = grossStats(cv.y, pred, V);
-    let correct = 0;
-    for (let i = 0; i < pred.length; i++) if (pred[i] === cv.y[i]) correct++;
+    const report = classificationReport(cv.y, pred, ds.classes), gross = aamiGross(report);
+    const s = gross.S!, v = gross.V!, accuracy = report.accuracy;
     const found: Record<string, string> = {}, falseS: Record<string, number> = {};
     for (const r of DS1) {
       let n = 0, hit = 0, fp = 0;
@@ -56,8 +56,8 @@ for (const name of o.models!.split(',')) {
       if (n >= 20) found[r] = `${hit}/${n}`;
       if (fp >= 20) falseS[r] = fp;
     }
-    rows.push({ sWeight: w, accuracy: correct / pred.length, S: s, V: v, perRecordS: found, falseS });
-    console.log(`${name} rr-set ${rrSet} S-weight ${String(w).padStart(3)}: acc ${(100 * correct / pred.length).toFixed(2)}  S Se ${(100 * s.se).toFixed(1)} +P ${(100 * s.ppv).toFixed(1)}  V Se ${(100 * v.se).toFixed(1)} +P ${(100 * v.ppv).toFixed(1)}  S found by record ${JSON.stringify(found)}  false S by record ${JSON.stringify(falseS)}`);
+    rows.push({ sWeight: w, accuracy, S: s, V: v, perRecordS: found, falseS });
+    console.log(`${name} rr-set ${rrSet} S-weight ${String(w).padStart(3)}: acc ${(100 * accuracy).toFixed(2)}  S Se ${(100 * s.se).toFixed(1)} +P ${(100 * s.ppv).toFixed(1)}  V Se ${(100 * v.se).toFixed(1)} +P ${(100 * v.ppv).toFixed(1)}  S found by record ${JSON.stringify(found)}  false S by record ${JSON.stringify(falseS)}`);
   }
   results[name] = { rrSet, features: o.features, params: params[name] ?? {}, beats: cv.y.length, skipped: cv.skipped, seconds: (performance.now() - t0) / 1000, rows };
 }

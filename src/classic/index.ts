@@ -27,4 +27,4 @@ export type {
   ClassicModelName, ClassicModelEntry, EncodeClassifierOptions, ClassicScores, RunClassicOptions, ClassicSplitResult, ClassicRun,
 } from './registry.ts';
 export { decisionWeightsOf, weightedArgmax, predictWeighted } from './decision.ts';
-export { recordCrossValidation, grossStats, cvPredictions, type RecordCvOptions, type RecordCvResult, type GrossStats } from './record-cv.ts';
+export { recordCrossValidation, cvPredictions, type RecordCvOptions, type RecordCvResult } from './record-cv.ts';

@@ -62,23 +62,6 @@ export function recordCrossValidation(ds: CvDataset, records: readonly string[],
   };
 }
 
-export interface GrossStats {
-  /** Sensitivity (recall) and positive predictivity (precision) of the class, and its true positives. */
-  se: number;
-  ppv: number;
-  tp: number;
-}
-
-/** Se and +P of class c (0 where undefined). */
-export function grossStats(yTrue: ArrayLike<number>, pred: ArrayLike<number>, c: number): GrossStats {
-  let tp = 0, pos = 0, called = 0;
-  for (let i = 0; i < yTrue.length; i++) {
-    if (yTrue[i] === c) { pos++; if (pred[i] === c) tp++; }
-    if (pred[i] === c) called++;
-  }
-  return { se: pos ? tp / pos : 0, ppv: called ? tp / called : 0, tp };
-}
-
 /** The pooled predictions under per-class decision weights (all 1: the most probable class). */
 export function cvPredictions(cv: RecordCvResult, weights: ArrayLike<number>): Int32Array {
   return weightedArgmax(cv.proba, weights);

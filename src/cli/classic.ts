@@ -4,7 +4,7 @@ import { writeFileSync, renameSync } from 'node:fs';
 import { formatHelp, parseArgs, type OptionSpec, UsageError } from './args.ts';
 import type { Command } from './commands.ts';
 import { PROTOCOLS } from '../ecg/dataset/protocols.ts';
-import { isRrSet, RR_SETS } from '../ecg/dataset/beat-features.ts';
+import { rrSetOption } from './train.ts';
 import { loadDataset } from '../node/dataset.ts';
 import { initSync } from '../core/runtime.ts';
 import { classicModelNames, decisionWeightsOf, encodeClassifier, featureGroupsName, featureOptionsFromGroups, runClassic, type ClassicRun } from '../classic/index.ts';
@@ -50,8 +50,7 @@ export const classicCommand: Command = {
     const groups = String(o.features).split(',').map((s) => s.trim()).filter(Boolean);
     let features;
     try { features = featureOptionsFromGroups(groups); } catch (e) { throw new UsageError(`classic: --features ${(e as Error).message}`); }
-    const rrSet = String(o['rr-set']);
-    if (!isRrSet(rrSet)) throw new UsageError(`classic: --rr-set must be one of ${RR_SETS.join(', ')}, got "${rrSet}"`);
+    const rrSet = rrSetOption(o, 'classic');
     initSync();
     const { dataset: ds } = loadDataset(protocol, { data: o.data as string | undefined, seed, ...(rrSet !== 'local' ? { rrSet } : {}) });
     const log = o.json ? () => {} : (m: string) => console.error(m);

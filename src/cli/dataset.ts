@@ -4,7 +4,7 @@ import { formatHelp, parseArgs, type OptionSpec, UsageError } from './args.ts';
 import type { Command } from './commands.ts';
 import { classCounts } from '../ecg/dataset/dataset.ts';
 import { PROTOCOLS } from '../ecg/dataset/protocols.ts';
-import { isRrSet, RR_SETS } from '../ecg/dataset/beat-features.ts';
+import { rrSetOption } from './train.ts';
 import type { BeatOptions } from '../ecg/dataset/record-beats.ts';
 import { loadDataset } from '../node/dataset.ts';
 
@@ -44,8 +44,7 @@ export const datasetCommand: Command = {
     if (leads !== 'mlii' && leads !== 'both') throw new UsageError(`dataset: --leads must be "mlii" or "both", got "${leads}"`);
     const peaks = String(o.peaks);
     if (peaks !== 'reference' && peaks !== 'detected') throw new UsageError(`dataset: --peaks must be "reference" or "detected", got "${peaks}"`);
-    const rrSet = String(o['rr-set']);
-    if (!isRrSet(rrSet)) throw new UsageError(`dataset: --rr-set must be one of ${RR_SETS.join(', ')}, got "${rrSet}"`);
+    const rrSet = rrSetOption(o, 'dataset');
     const { dataset: ds, fromCache, seconds, cachePath } = loadDataset(protocol, {
       data: o.data as string | undefined, seed, window, leads, peaks, cache: o.cache !== false, ...(rrSet !== 'local' ? { rrSet } : {}),
     });

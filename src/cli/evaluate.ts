@@ -91,13 +91,13 @@ function evaluateClassifier(clf: DecodedClassifier, ds: BeatDataset, rows: Int32
   if (X.cols !== clf.model.nFeatures)
     throw incompatible(path, protocol, `it takes ${clf.model.nFeatures} features, the protocol's beats give ${X.cols} (${String(clf.meta.features ?? 'beat+rr+morphology')})`);
   if (clf.scaler) X = clf.scaler.transform(X);
-  const t0 = performance.now();
   let weights: Float64Array | undefined;
   try {
     if (clf.meta.decisionWeights !== undefined) weights = decisionWeightsOf(clf.meta.decisionWeights, ds.classes);
   } catch (e) {
     throw new Error(`the classifier file ${path} has invalid metadata: ${(e as Error).message}`);
   }
+  const t0 = performance.now();
   const pred = predictWeighted(clf.model, X, weights);
   const seconds = (performance.now() - t0) / 1000;
   const report = classificationReport(Int32Array.from(rows, (i) => ds.y[i]!), pred, ds.classes);

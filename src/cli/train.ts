@@ -79,7 +79,8 @@ function selectOption(o: Record<string, unknown>, command: string): Pick<TrainJo
   return v === 'sv-f1' ? { select: v } : {};
 }
 
-function rrSet(o: Record<string, unknown>, command: string): RrSet {
+/** The --rr-set option (default local); a usage error naming the sets otherwise. Shared by train, compare, classic, dataset. */
+export function rrSetOption(o: Record<string, unknown>, command: string): RrSet {
   const v = String(o['rr-set'] ?? 'local');
   if (!isRrSet(v)) throw new UsageError(`${command}: --rr-set must be one of ${RR_SETS.join(', ')}, got "${v}"`);
   return v;
@@ -113,8 +114,8 @@ export function jobSettings(o: Record<string, unknown>, command: string): Omit<T
     epochs: intOption(o, 'epochs', command),
     batchSize: intOption(o, 'batch-size', command),
     lr: numberOption(o, 'lr', command),
-    rr: o.rr === true || rrSet(o, command) !== 'local',
-    ...(rrSet(o, command) !== 'local' ? { rrSet: rrSet(o, command) } : {}),
+    rr: o.rr === true || rrSetOption(o, command) !== 'local',
+    ...(rrSetOption(o, command) !== 'local' ? { rrSet: rrSetOption(o, command) } : {}),
     ...classicOptions(o, command),
     quick: o.quick === true,
     trainBeats: intOption(o, 'train-beats', command),

@@ -8,6 +8,7 @@
 //   irregular patient + the 5 RR-irregularity features of irregularity.ts (how irregular the rhythm
 //             around the beat is, its own intervals left out)
 // Every set but 'local' uses statistics of the whole record (offline; BeatStream takes 'local' only).
+import { removeBaseline } from '../dsp/baseline.ts';
 import { PATIENT_FEATURES, patientFeatures } from './patient.ts';
 import { IRREGULARITY_FEATURES, irregularityFeatures } from './irregularity.ts';
 import { RHYTHM_FEATURES, rhythmFeatures } from './rhythm.ts';
@@ -41,8 +42,9 @@ export function beatFeatureRows(rrSet: RrSet, signal: ArrayLike<number>, fs: num
   const local = rrFeatures(beats, fs);
   if (rrSet === 'local') return local;
   const R = RR_FEATURES.length, P = PATIENT_FEATURES.length, W = names.length, n = beats.length;
-  const patient = patientFeatures(signal, fs, beats, local, R);
-  const extra = rrSet === 'rhythm' ? rhythmFeatures(signal, fs, beats) : rrSet === 'irregular' ? irregularityFeatures(beats, fs) : null;
+  const filtered = removeBaseline(signal, fs); // once, for the patient and rhythm features
+  const patient = patientFeatures(signal, fs, beats, local, R, filtered);
+  const extra = rrSet === 'rhythm' ? rhythmFeatures(signal, fs, beats, filtered) : rrSet === 'irregular' ? irregularityFeatures(beats, fs) : null;
   const E = W - R - P;
   const out = new Float32Array(n * W);
   for (let k = 0; k < n; k++) {

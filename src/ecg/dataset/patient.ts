@@ -50,9 +50,10 @@ function pearson(a: Float32Array, b: Float32Array, from: number, to: number): nu
 /**
  * Patient features of every beat of a record: beats.length x PATIENT_FEATURES.length values.
  * `signal` is one lead at `fs`, `beats` the sorted R-peak positions, `rr` the rrFeatures() rows of the
- * same beats (preRR, postRR, localRR first).
+ * same beats (preRR, postRR, localRR first). `filtered`, if given, is `signal` with its baseline already
+ * removed (removeBaseline), so callers computing several feature groups filter once.
  */
-export function patientFeatures(signal: ArrayLike<number>, fs: number, beats: ArrayLike<number>, rr: Float32Array, rrWidth: number): Float32Array {
+export function patientFeatures(signal: ArrayLike<number>, fs: number, beats: ArrayLike<number>, rr: Float32Array, rrWidth: number, filtered?: Float32Array): Float32Array {
   const n = beats.length, F = PATIENT_FEATURES.length;
   const out = new Float32Array(n * F);
   const intervals = new Float64Array(Math.max(0, n - 1));
@@ -60,7 +61,7 @@ export function patientFeatures(signal: ArrayLike<number>, fs: number, beats: Ar
   const recRR = median(intervals);
   const before = Math.round(PATIENT_WINDOW.before * fs), len = before + Math.round(PATIENT_WINDOW.after * fs);
   const q0 = before - Math.round(PATIENT_WINDOW.qrsHalf * fs), q1 = before + Math.round(PATIENT_WINDOW.qrsHalf * fs);
-  const x = removeBaseline(signal, fs);
+  const x = filtered ?? removeBaseline(signal, fs);
   const fits = new Uint8Array(n);
   let nFit = 0;
   for (let k = 0; k < n; k++) {

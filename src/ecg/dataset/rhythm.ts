@@ -24,8 +24,11 @@ export const RHYTHM_FEATURES: readonly string[] = [
 /** Half-width of the average-RR window in seconds (de Chazal et al. 2004: a 5-minute window). */
 export const AVERAGE_RR_HALF_WINDOW = 150;
 
-/** Rhythm features of every beat of a record: beats.length x RHYTHM_FEATURES.length values. */
-export function rhythmFeatures(signal: ArrayLike<number>, fs: number, beats: ArrayLike<number>): Float32Array {
+/**
+ * Rhythm features of every beat of a record: beats.length x RHYTHM_FEATURES.length values. `filtered`, if
+ * given, is `signal` with its baseline already removed (removeBaseline).
+ */
+export function rhythmFeatures(signal: ArrayLike<number>, fs: number, beats: ArrayLike<number>, filtered?: Float32Array): Float32Array {
   const n = beats.length, F = RHYTHM_FEATURES.length;
   const out = new Float32Array(n * F);
   if (n < 2) return out;
@@ -38,7 +41,7 @@ export function rhythmFeatures(signal: ArrayLike<number>, fs: number, beats: Arr
   const recMean = prefix[m]! / m;
   const mean = (from: number, to: number) => (prefix[to]! - prefix[from]!) / (to - from); // intervals from..to−1
   const half = AVERAGE_RR_HALF_WINDOW * fs;
-  const x = removeBaseline(signal, fs);
+  const x = filtered ?? removeBaseline(signal, fs);
   const before = Math.round(PATIENT_WINDOW.before * fs), after = Math.round(PATIENT_WINDOW.after * fs);
   const q = Math.round(PATIENT_WINDOW.qrsHalf * fs);
   let lo = 0, hi = 0; // intervals lo..hi−1 lie within ±150 s of the current beat
