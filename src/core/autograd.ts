@@ -4,11 +4,31 @@
 // Only primitive ops have backward code; composite ops (mean, crossEntropy, ...) are built from
 // primitives and get their gradients for free. Backward closures receive `needs[i]` so they skip the
 // gradients nobody asked for (e.g. weight gradients when explaining an input).
-import type { Tensor } from './tensor.ts';
-import { atRoot, endStep, withScope } from './memory.ts';
-import { fmt, sameShape } from './shape.ts';
-import { add } from '../ops/elementwise.ts';
-import { onesLike, zerosLike } from '../ops/creation.ts';
+// The few tensors autograd makes itself (the seed of ones, zeros for unreached targets, the sum of two
+// gradients meeting at a tensor) come straight from the kernels, so core does not depend on src/ops.
+import { Tensor } from './tensor.ts';
+import { allocStorage, atRoot, endStep, withScope } from './memory.ts';
+import { backend, writeArgs } from './runtime.ts';
+import { collapse, contiguousStrides, fmt, sameShape } from './shape.ts';
+import { BinaryOp } from '../wasm/opcodes.ts';
+
+/** A new tensor of t's shape filled with `value` (in the current memory owner, like any op result). */
+function filledLike(t: Tensor, value: number): Tensor {
+  const out = new Tensor(t.shape, allocStorage(t.size));
+  if (out.size) backend().k.fill(out.ptr, out.size, value);
+  return out;
+}
+
+/** a + b for two gradients of one shape, as a new tensor (the `binary` kernel that add() launches). */
+function sumOf(a: Tensor, b: Tensor): Tensor {
+  const out = new Tensor(a.shape, allocStorage(a.size));
+  if (out.size === 0) return out;
+  const strides = contiguousStrides(a.shape);
+  const c = collapse(a.shape, [strides, strides]);
+  const [ps, pa, pb] = writeArgs(c.shape, c.strides[0]!, c.strides[1]!);
+  backend().k.binary(BinaryOp.ADD, a.ptr, b.ptr, out.ptr, c.shape.length, ps!, pa!, pb!);
+  return out;
+}
 
 export interface GradNode {
   /** Name of the op, for error messages and debugging. */
@@ -110,7 +130,7 @@ function run(root: Tensor, gradRoot: Tensor, opts: RunOptions): Map<Tensor, Tens
           if (!sameShape(gi.shape, x.shape))
             throw new Error(`internal: ${node.op} backward gave a gradient of shape ${fmt(gi.shape)} for an input of shape ${fmt(x.shape)}`);
           const prev = grads.get(x);
-          grads.set(x, prev ? add(prev, gi) : gi);
+          grads.set(x, prev ? sumOf(prev, gi) : gi);
         });
         if (!targets) grads.delete(t);
       } else if (!targets && t.requiresGrad) {
@@ -150,7 +170,7 @@ function seed(root: Tensor, gradOutput: Tensor | undefined, op: string): Tensor 
     throw new RangeError(
       `${op}: the output has shape ${fmt(root.shape)}; gradients need a scalar (reduce it, e.g. .sum()) or an explicit gradOutput of that shape`,
     );
-  return onesLike(root);
+  return filledLike(root, 1);
 }
 
 /**
@@ -165,9 +185,9 @@ export function gradients(
   if (!Array.isArray(targets) || targets.length === 0) throw new TypeError('gradients: targets must be a non-empty array of tensors');
   if (output.graphFreed) throw new Error('gradients: the graph of this output was already freed by a backward()');
   const g = seed(output, opts.gradOutput, 'gradients');
-  if (!output.node && !targets.includes(output)) return targets.map((t) => zerosLike(t));
+  if (!output.node && !targets.includes(output)) return targets.map((t) => filledLike(t, 0));
   const grads = run(output, g, { targets, retainGraph: opts.retainGraph ?? true });
-  return targets.map((t) => grads.get(t) ?? zerosLike(t));
+  return targets.map((t) => grads.get(t) ?? filledLike(t, 0));
 }
 
 export interface GradOptions {
@@ -198,9 +218,9 @@ export function valueAndGrad(
       if (!out || typeof out !== 'object' || !('shape' in out)) throw new TypeError('grad: fn must return a tensor');
       const g = seed(out, opts.gradOutput, 'grad');
       const value = out.detach();
-      if (!out.node) return { value, grads: leaves.map((x) => zerosLike(x)) };
+      if (!out.node) return { value, grads: leaves.map((x) => filledLike(x, 0)) };
       const grads = run(out, g, { targets: leaves });
-      return { value, grads: leaves.map((x) => grads.get(x) ?? zerosLike(x)) };
+      return { value, grads: leaves.map((x) => grads.get(x) ?? filledLike(x, 0)) };
     }),
   );
 }
