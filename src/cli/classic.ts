@@ -2,9 +2,9 @@
 // accuracy / macro-F1 on val and test with training and inference times; optionally saves the model.
 import { writeFileSync, renameSync } from 'node:fs';
 import { formatHelp, parseArgs, type OptionSpec, UsageError } from './args.ts';
-import type { Command } from './commands.ts';
+import type { Command } from './command.ts';
 import { PROTOCOLS } from '../ecg/dataset/protocols.ts';
-import { rrSetOption } from './train.ts';
+import { rrSetOption } from './options.ts';
 import { loadDataset } from '../node/dataset.ts';
 import { initSync } from '../core/runtime.ts';
 import { classicModelNames, decisionWeightsOf, encodeClassifier, featureGroupsName, featureOptionsFromGroups, runClassic, type ClassicRun } from '../classic/index.ts';

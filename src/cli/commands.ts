@@ -10,11 +10,9 @@ import { evaluateCommand } from './evaluate.ts';
 import { compareCommand } from './compare.ts';
 import { quantizeCommand } from './quantize.ts';
 
-export interface Command {
-  summary: string;
-  /** Runs the command with the arguments after its name; resolves to the process exit code. */
-  run(argv: string[]): Promise<number>;
-}
+import type { Command } from './command.ts';
+
+export type { Command };
 
 export const commands: Record<string, Command> = {
   qrs: qrsCommand,

@@ -2,8 +2,9 @@
 // (--workers, default 2: one per core), evaluates each once on the test split, and writes a run folder
 // with report.md, report.json, the model files and SVG figures; prints the comparison table.
 import { formatHelp, parseArgs, type OptionSpec, UsageError } from './args.ts';
-import type { Command } from './commands.ts';
-import { checkModel, intOption, jobSettings, reportSettings, trainingOptions } from './train.ts';
+import type { Command } from './command.ts';
+import { jobSettings, reportSettings, trainingOptions } from './train.ts';
+import { checkModel, intOption } from './options.ts';
 import { comparisonModelNames, getModel, modelNames } from '../models/index.ts';
 import { classicModelNames } from '../classic/index.ts';
 import { getProtocol } from '../ecg/dataset/protocols.ts';

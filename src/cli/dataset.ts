@@ -1,10 +1,10 @@
 // `ecgrad dataset`: builds (or loads from the cache) a protocol's beat dataset and prints the per-class
 // counts of each split.
 import { formatHelp, parseArgs, type OptionSpec, UsageError } from './args.ts';
-import type { Command } from './commands.ts';
+import type { Command } from './command.ts';
 import { classCounts } from '../ecg/dataset/dataset.ts';
 import { PROTOCOLS } from '../ecg/dataset/protocols.ts';
-import { rrSetOption } from './train.ts';
+import { rrSetOption } from './options.ts';
 import type { BeatOptions } from '../ecg/dataset/record-beats.ts';
 import { loadDataset } from '../node/dataset.ts';
 

@@ -1,6 +1,6 @@
 // `ecgrad download`: fetches a PhysioNet database with resume and SHA-256 verification.
 import { formatHelp, parseArgs, type OptionSpec, UsageError } from './args.ts';
-import type { Command } from './commands.ts';
+import type { Command } from './command.ts';
 import { downloadDatabase } from '../node/download.ts';
 
 const spec: Record<string, OptionSpec> = {

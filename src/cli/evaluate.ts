@@ -3,8 +3,9 @@
 // under noGrad and prints the full classification report (JSON with --json). A traditional classifier's
 // .ecgc file is evaluated on the features its metadata names (groups and beat-feature set).
 import { formatHelp, parseArgs, type OptionSpec, UsageError } from './args.ts';
-import type { Command } from './commands.ts';
-import { checkProtocol, DATA_HELP, intOption, metricsJson } from './train.ts';
+import type { Command } from './command.ts';
+import { checkProtocol, DATA_HELP, intOption } from './options.ts';
+import { metricsJson } from './metrics-json.ts';
 import { textTable } from '../report/markdown.ts';
 import { getProtocol } from '../ecg/dataset/protocols.ts';
 import { datasetOptionsOf } from '../ecg/dataset/beat-features.ts';

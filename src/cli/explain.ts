@@ -4,7 +4,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { formatHelp, parseArgs, type OptionSpec, UsageError } from './args.ts';
-import type { Command } from './commands.ts';
+import type { Command } from './command.ts';
 import { PROTOCOLS } from '../ecg/dataset/protocols.ts';
 import type { BeatOptions } from '../ecg/dataset/record-beats.ts';
 import { datasetOptionsOf } from '../ecg/dataset/beat-features.ts';

@@ -1,7 +1,7 @@
 // `ecgrad qrs`: runs the Pan-Tompkins QRS detector over MIT-BIH records and reports sensitivity (Se)
 // and positive predictivity (+P) per record and in total against the reference beat annotations.
 import { formatHelp, parseArgs, type OptionSpec, UsageError } from './args.ts';
-import type { Command } from './commands.ts';
+import type { Command } from './command.ts';
 import { MITDB_RECORDS } from '../ecg/mitdb.ts';
 import { resolveDataDir } from '../node/data-path.ts';
 import { evaluateQrs } from '../node/qrs-eval.ts';

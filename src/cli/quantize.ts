@@ -4,8 +4,8 @@
 // accuracy, macro-F1, file sizes and inference time per beat side by side.
 import { statSync } from 'node:fs';
 import { formatHelp, parseArgs, type OptionSpec, UsageError } from './args.ts';
-import type { Command } from './commands.ts';
-import { checkProtocol, DATA_HELP, intOption } from './train.ts';
+import type { Command } from './command.ts';
+import { checkProtocol, DATA_HELP, intOption } from './options.ts';
 import { checkClasses, checkInput } from './evaluate.ts';
 import { textTable } from '../report/markdown.ts';
 import { getProtocol } from '../ecg/dataset/protocols.ts';

@@ -63,7 +63,7 @@ test('unknown model or protocol: exit 2, the valid names listed, nothing written
   assert.match(a.err, /unknown model "nope"; valid models: std-cnn, ds-cnn/);
   const b = await cli('train', '--model', 'std-cnn', '--protocol', 'extra', '--out', out);
   assert.is(b.code, 2);
-  assert.match(b.err, /unknown protocol "extra"; valid protocols: intra, inter, arrhythminet/);
+  assert.match(b.err, /--protocol must be one of intra, inter, arrhythminet, got "extra"/);
   const c = await cli('compare', '--models', 'std-cnn,nope', '--out', out);
   assert.is(c.code, 2);
   assert.match(c.err, /unknown model "nope"/);
@@ -238,7 +238,7 @@ test('bad --rr-set, --classic-features, --classic-params or --select: exit 2 nam
     [['--classic-features', 'beat,wavelets'], /--classic-features takes beat, rr and morphology, got "wavelets"/],
     [['--classic-params', '{"logreg": '], /--classic-params is not JSON/],
     [['--classic-params', '{"svm": {}}'], /unknown classifier "svm" \(known: logreg/],
-    [['--select', 'accuracy'], /--select must be "macro-f1" or "sv-f1", got "accuracy"/],
+    [['--select', 'accuracy'], /--select must be one of macro-f1, sv-f1, got "accuracy"/],
     [['--select', 'sv-f1', '--protocol', 'arrhythminet'], /--select sv-f1 needs the AAMI classes S and V/],
   ];
   for (const [args, message] of cases) {

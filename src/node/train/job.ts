@@ -7,50 +7,26 @@ import { join } from 'node:path';
 import { loadDataset, type LoadDatasetOptions } from '../dataset.ts';
 import { getModel, type ModelInput, type TrainingRecipe } from '../../models/index.ts';
 import type { BeatDataset } from '../../ecg/dataset/dataset.ts';
-import type { RrSet } from '../../ecg/dataset/beat-features.ts';
 import { train, type TrainEvent, type TrainResult } from '../../train/trainer.ts';
+import { trainSettings, withOverrides } from '../../train/settings.ts';
+import { QUICK, runSettings, type RunSettings } from '../../train/run-settings.ts';
+import type { ClassicSettings } from '../../classic/settings.ts';
 import { evaluate } from '../../train/evaluate.ts';
 import { stratifiedSubset } from '../../train/subset.ts';
 import type { ReportRow } from '../../report/types.ts';
 import { reportRow } from '../../report/rows.ts';
-import { classicModelNames, encodeClassifier, featureGroupsName, runClassic, type FeatureOptions } from '../../classic/index.ts';
+import { classicModelNames, encodeClassifier, featureGroupsName, runClassic } from '../../classic/index.ts';
 import { classificationReport } from '../../metrics/classification.ts';
 import { atomicWrite } from './files.ts';
 
-/** What --quick means: a stratified sample of the training and validation splits and few epochs. */
-export const QUICK = { trainBeats: 16000, valBeats: 3000, epochs: 4 } as const;
+export { QUICK };
 
-export interface TrainJob {
-  model: string;
-  protocol: string;
-  /** Database folder (already checked). */
-  data: string;
-  /** Run folder (already created and checked writable). */
-  outDir: string;
-  seed: number;
-  epochs?: number;
-  batchSize?: number;
-  lr?: number;
-  /** Feed RR features beside the beat. */
-  rr: boolean;
-  /** The beat-feature set of the dataset (default 'local'; 'patient' adds the patient-normalised features). */
-  rrSet?: RrSet;
-  /** Feature groups of the traditional classifiers (default: beat, RR and morphology). */
-  classicFeatures?: FeatureOptions;
-  /** Hyperparameters of the traditional classifiers, by name (over the registry defaults). */
-  classicParams?: Record<string, Record<string, unknown>>;
-  resume: boolean;
-  quick: boolean;
-  trainBeats?: number;
-  valBeats?: number;
-  /** Evaluate on a stratified subset of the test split (smoke tests only). */
-  testBeats?: number;
-  patience: number;
-  /** The validation score that picks the best epoch (default 'macro-f1'). */
-  select?: 'macro-f1' | 'sv-f1';
-  clipNorm?: number;
-  checkpointEvery: number;
-}
+/**
+ * One job: a model (neural or traditional) with the run's settings (src/train/run-settings.ts and
+ * src/classic/settings.ts; missing ones take their defaults). `data` is the database folder and `outDir`
+ * the run folder, both already checked; `resume` continues from the run folder's checkpoint.
+ */
+export type TrainJob = { model: string; data: string; outDir: string; resume: boolean } & Partial<RunSettings> & ClassicSettings;
 
 export interface JobResult {
   row: ReportRow;
@@ -61,14 +37,10 @@ export interface JobResult {
   train: Omit<TrainResult, 'model'>;
 }
 
+/** The model's recipe with the job's overrides (at most QUICK.epochs epochs with --quick). */
 export function jobRecipe(job: Pick<TrainJob, 'model' | 'epochs' | 'batchSize' | 'lr' | 'quick'>): TrainingRecipe {
   const r = getModel(job.model).recipe;
-  return {
-    ...r,
-    epochs: job.epochs ?? (job.quick ? Math.min(r.epochs, QUICK.epochs) : r.epochs),
-    batchSize: job.batchSize ?? r.batchSize,
-    lr: job.lr ?? r.lr,
-  };
+  return withOverrides(r, { ...job, epochs: job.epochs ?? (job.quick ? Math.min(r.epochs, QUICK.epochs) : undefined) });
 }
 
 export function modelFile(outDir: string, model: string): string {
@@ -80,7 +52,7 @@ export function checkpointFile(outDir: string, model: string): string {
 }
 
 /** The dataset options of a job (only what differs from the defaults, so default runs share one cache file). */
-export function jobDatasetOptions(job: Pick<TrainJob, 'data' | 'rrSet'>): LoadDatasetOptions {
+export function jobDatasetOptions(job: { data: string; rrSet?: RunSettings['rrSet'] }): LoadDatasetOptions {
   return { data: job.data, seed: 0, ...(job.rrSet && job.rrSet !== 'local' ? { rrSet: job.rrSet } : {}) };
 }
 
@@ -90,7 +62,7 @@ export function isClassic(name: string): boolean {
 }
 
 /** The rows a job uses: whole splits, or the stratified subsets of --quick / --train-beats / --val-beats. */
-function jobRows(job: TrainJob, ds: BeatDataset): { trainRows: Int32Array; valRows: Int32Array; testRows: Int32Array } {
+function jobRows(job: RunSettings, ds: BeatDataset): { trainRows: Int32Array; valRows: Int32Array; testRows: Int32Array } {
   const trainBeats = job.trainBeats ?? (job.quick ? QUICK.trainBeats : undefined);
   const valBeats = job.valBeats ?? (job.quick ? QUICK.valBeats : undefined);
   return {
@@ -104,7 +76,8 @@ function jobRows(job: TrainJob, ds: BeatDataset): { trainRows: Int32Array; valRo
  * A traditional classifier as a compare job: fitted on the same training rows (features: beat, RR and
  * morphology, standardised on those rows), evaluated on the same test rows, saved as `<name>.ecgc`.
  */
-export function runClassicJob(job: TrainJob, inject: { dataset?: BeatDataset } = {}): JobResult {
+export function runClassicJob(given: TrainJob, inject: { dataset?: BeatDataset } = {}): JobResult {
+  const job = { ...given, ...runSettings(given) };
   const ds = inject.dataset ?? loadDataset(job.protocol, jobDatasetOptions(job)).dataset;
   const { trainRows, valRows, testRows } = jobRows(job, ds);
   const run = runClassic(job.model, ds, {
@@ -129,8 +102,9 @@ export function runClassicJob(job: TrainJob, inject: { dataset?: BeatDataset } =
   };
 }
 
-export function runTrainJob(job: TrainJob, onEvent: (e: TrainEvent) => void = () => {}, inject: { dataset?: BeatDataset } = {}): JobResult {
-  if (isClassic(job.model)) return runClassicJob(job, inject);
+export function runTrainJob(given: TrainJob, onEvent: (e: TrainEvent) => void = () => {}, inject: { dataset?: BeatDataset } = {}): JobResult {
+  if (isClassic(given.model)) return runClassicJob(given, inject);
+  const job = { ...given, ...runSettings(given) };
   getModel(job.model);
   const ckptPath = checkpointFile(job.outDir, job.model);
   let resume: Uint8Array | undefined;
@@ -146,7 +120,7 @@ export function runTrainJob(job: TrainJob, onEvent: (e: TrainEvent) => void = ()
   };
   const file = modelFile(job.outDir, job.model);
   const result = train(
-    { model: job.model, input, recipe, seed: job.seed, patience: job.patience, clipNorm: job.clipNorm, checkpointEvery: job.checkpointEvery, ...(job.select ? { select: job.select } : {}) },
+    { ...trainSettings(job), epochs: undefined, batchSize: undefined, lr: undefined, model: job.model, input, recipe },
     { dataset: ds, trainRows, valRows },
     { onEvent, writeBest: (b) => atomicWrite(file, b), writeCheckpoint: (b) => atomicWrite(ckptPath, b) },
     resume,
