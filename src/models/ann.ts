@@ -6,7 +6,7 @@ import { Module } from '../nn/module.ts';
 import { Linear } from '../nn/linear.ts';
 import { Dropout } from '../nn/dropout.ts';
 import type { Tensor } from '../core/tensor.ts';
-import type { ModelInput, ModelSpec } from './registry.ts';
+import type { ModelInput, ModelSpec } from './spec.ts';
 import { checkBeats, checkInput, joinRR } from './common.ts';
 
 export interface ANNOptions {

@@ -21,7 +21,7 @@ import { Linear } from '../nn/linear.ts';
 import { Dropout } from '../nn/dropout.ts';
 import { ReLU } from '../nn/activations.ts';
 import type { Tensor } from '../core/tensor.ts';
-import type { ModelInput, ModelSpec, TrainingRecipe } from './registry.ts';
+import type { ModelInput, ModelSpec, TrainingRecipe } from './spec.ts';
 import { checkBeats, checkInput, joinRR } from './common.ts';
 
 export interface ArrhythmiNetPlan {

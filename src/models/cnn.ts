@@ -14,7 +14,7 @@ import { Linear } from '../nn/linear.ts';
 import { Dropout } from '../nn/dropout.ts';
 import { ReLU, Flatten } from '../nn/activations.ts';
 import type { Tensor } from '../core/tensor.ts';
-import type { ModelInput, ModelSpec } from './registry.ts';
+import type { ModelInput, ModelSpec } from './spec.ts';
 import { checkBeats, checkInput, joinRR } from './common.ts';
 
 /** Conv1d (no bias, 'same' padding) → BN → ReLU. */

@@ -4,7 +4,7 @@ import type { Tensor } from '../core/tensor.ts';
 import { fmt } from '../core/shape.ts';
 import { concat } from '../ops/shape-ops.ts';
 import type { Module } from '../nn/module.ts';
-import type { ModelInput } from './registry.ts';
+import type { ModelInput } from './spec.ts';
 
 /** Validates a ModelInput (positive integers; fs > 0) and returns it. */
 export function checkInput(name: string, i: ModelInput): ModelInput {

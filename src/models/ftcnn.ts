@@ -19,7 +19,7 @@ import { Linear } from '../nn/linear.ts';
 import { Dropout } from '../nn/dropout.ts';
 import type { Tensor } from '../core/tensor.ts';
 import { concat } from '../ops/shape-ops.ts';
-import type { ModelInput, ModelSpec } from './registry.ts';
+import type { ModelInput, ModelSpec } from './spec.ts';
 import { checkBeats, checkInput, joinRR, oddKernel } from './common.ts';
 import { convBnRelu } from './cnn.ts';
 

@@ -1,7 +1,7 @@
-// The model zoo: importing this module registers every architecture (see registry.ts).
-export { registerModel, getModel, modelNames, comparisonModelNames, DEFAULT_RECIPE } from './registry.ts';
+// The model zoo: the list of architectures and their lookup by name (registry.ts), one file per architecture.
+export { registerModel, getModel, modelNames, comparisonModelNames, DEFAULT_RECIPE, MODEL_SPECS } from './registry.ts';
 export type { ModelSpec, ModelInput, TrainingRecipe } from './registry.ts';
-export { StdCNN, DSCNN, LSTMNet } from './reference.ts';
+export { StdCNN, DSCNN, LSTMNet, stdCnnSpec, dsCnnSpec, lstmNetSpec } from './reference.ts';
 export { ANN, annSpec } from './ann.ts';
 export type { ANNOptions } from './ann.ts';
 export { CNN, cnnSpec, convBnRelu } from './cnn.ts';
@@ -14,4 +14,3 @@ export { ArrhythmiNet, ARRHYTHMINET_V1, ARRHYTHMINET_V2, arrhythminetV1Spec, arr
 export type { ArrhythmiNetPlan } from './arrhythminet.ts';
 export { joinRR, oddKernel, storedFloats, storedKB } from './common.ts';
 export type { ResidualBlockOptions } from '../nn/residual.ts';
-import './zoo.ts';

@@ -18,7 +18,7 @@ import { LSTM, GRU } from '../nn/rnn.ts';
 import type { Tensor } from '../core/tensor.ts';
 import { concat } from '../ops/shape-ops.ts';
 import { globalAvgPool1d, globalMaxPool1d } from '../ops/pool.ts';
-import type { ModelInput, ModelSpec } from './registry.ts';
+import type { ModelInput, ModelSpec } from './spec.ts';
 import { checkBeats, checkInput, joinRR } from './common.ts';
 import { convBnRelu } from './cnn.ts';
 

@@ -15,6 +15,7 @@ import { Linear } from '../nn/linear.ts';
 import { ReLU, Flatten } from '../nn/activations.ts';
 import { LSTM } from '../nn/rnn.ts';
 import type { Tensor } from '../core/tensor.ts';
+import { DEFAULT_RECIPE, type ModelSpec } from './spec.ts';
 
 export interface ReferenceOptions {
   seed?: number;
@@ -83,3 +84,19 @@ export class LSTMNet extends Module {
     return this.fc.forward(this.lstm.forward(x.transpose(1, 2)));
   }
 }
+
+// In the zoo for the PyTorch agreement tests and the benchmark; `compare` trains them only when named.
+export const stdCnnSpec: ModelSpec = {
+  name: 'std-cnn', description: 'StdCNN of the PyTorch baseline (3 conv blocks, 44k parameters)',
+  build: (i) => new StdCNN({ seed: i.seed, classes: i.classes }), recipe: { ...DEFAULT_RECIPE }, inComparison: false,
+};
+
+export const dsCnnSpec: ModelSpec = {
+  name: 'ds-cnn', description: 'DSCNN of the PyTorch baseline (depthwise-separable, 20k parameters)',
+  build: (i) => new DSCNN({ seed: i.seed, classes: i.classes }), recipe: { ...DEFAULT_RECIPE }, inComparison: false,
+};
+
+export const lstmNetSpec: ModelSpec = {
+  name: 'lstm-net', description: 'LSTMNet of the PyTorch baseline (LSTM 64 on the raw beat, 17k parameters)',
+  build: (i) => new LSTMNet({ seed: i.seed, classes: i.classes }), recipe: { ...DEFAULT_RECIPE, epochs: 10 }, inComparison: false,
+};

@@ -1,79 +1,48 @@
-// The model zoo's registry: every architecture the comparison can train, by name, with how to build it
-// from the data's shape and its recommended training recipe. Models take beats [B, channels, length] and,
-// when built with rrFeatures > 0, the RR features [B, rrFeatures] as a second input: forward(x, rr).
-import type { Module } from '../nn/module.ts';
+// The model zoo: the list of every architecture `train` and `compare` know, looked up by name. Each model
+// file (one per architecture, designs in docs/models.md) exports a ModelSpec (spec.ts); a new model is its
+// file plus its entry in MODEL_SPECS. Each is also registered with the model-file reader
+// (src/nn/model-file.ts), so saved models can be rebuilt by name.
+import { Registry } from '../core/registry.ts';
 import { registerArchitecture } from '../nn/model-file.ts';
+import type { ModelInput, ModelSpec } from './spec.ts';
+import { stdCnnSpec, dsCnnSpec, lstmNetSpec } from './reference.ts';
+import { annSpec } from './ann.ts';
+import { cnnSpec } from './cnn.ts';
+import { resnetSpec } from './resnet.ts';
+import { lstmSpec, gruSpec } from './recurrent.ts';
+import { ftcnnSpec } from './ftcnn.ts';
+import { arrhythminetV1Spec, arrhythminetV2Spec } from './arrhythminet.ts';
 
-export interface ModelInput {
-  /** Samples per beat window (e.g. 187). */
-  length: number;
-  /** Leads (1 = MLII). */
-  channels: number;
-  classes: number;
-  /** Number of RR features fed beside the beat (0 = none). */
-  rrFeatures: number;
-  /** Sampling rate of the windows in Hz (FT-CNN derives its kernel sizes from it). */
-  fs: number;
-  seed: number;
-}
+export type { ModelInput, ModelSpec, TrainingRecipe } from './spec.ts';
+export { DEFAULT_RECIPE } from './spec.ts';
 
-export interface TrainingRecipe {
-  epochs: number;
-  batchSize: number;
-  lr: number;
-  optimizer: 'adam' | 'adamw' | 'sgd';
-  weightDecay: number;
-  /** 'cosine' anneals over the epochs; 'none' keeps lr. */
-  schedule: 'cosine' | 'none';
-  /** 'ce' (cross-entropy), 'weighted-ce' (effective-number class weights) or 'combined' (FT-CNN: weighted CE + focal γ=2). */
-  loss: 'ce' | 'weighted-ce' | 'combined';
-  /**
-   * β of the effective-number class weights (Cui et al. 2019), default 0.9999: on ~76k training beats
-   * this weighs S about 5x and F about 18x N (β = 0.999 would give barely 1.2x and 2.3x).
-   */
-  classWeightBeta?: number;
-}
+export const MODEL_SPECS: readonly ModelSpec[] = [
+  // The PyTorch baseline's models (agreement tests, benchmark); `compare` trains them only when named.
+  stdCnnSpec, dsCnnSpec, lstmNetSpec,
+  annSpec, cnnSpec, resnetSpec, lstmSpec, gruSpec, ftcnnSpec, arrhythminetV1Spec, arrhythminetV2Spec,
+];
 
-export interface ModelSpec {
-  name: string;
-  /** One line for tables and --help. */
-  description: string;
-  build(input: ModelInput): Module;
-  recipe: TrainingRecipe;
-  /** Size budget in KB of float32 weights, when the paper states one. */
-  budgetKB?: number;
-  /** False for models that `compare` trains only when named (the PyTorch reference models). */
-  inComparison?: boolean;
-  /**
-   * Measured training time in ms per beat per epoch on the project's 2-core machine (one worker; from
-   * `compare --quick --epochs 1`). Only used to schedule `compare`'s jobs longest first.
-   */
-  trainCost?: number;
-}
+const models = new Registry<ModelSpec>(MODEL_SPECS, { kind: 'model' });
 
-const specs = new Map<string, ModelSpec>();
+// Model files store the build input as their config, so they can be rebuilt by name.
+const readable = (spec: ModelSpec) => registerArchitecture(spec.name, (config) => spec.build(config as unknown as ModelInput));
+for (const spec of MODEL_SPECS) readable(spec);
 
+/** Adds a model at run time (tests), replacing any model of that name; the zoo's models are in MODEL_SPECS. */
 export function registerModel(spec: ModelSpec): void {
-  specs.set(spec.name, spec);
-  // Model files store the build input as their config, so they can be rebuilt by name.
-  registerArchitecture(spec.name, (config) => spec.build(config as unknown as ModelInput));
+  models.add(spec);
+  readable(spec);
 }
 
 export function getModel(name: string): ModelSpec {
-  const s = specs.get(name);
-  if (!s) throw new RangeError(`unknown model "${name}"; valid models: ${modelNames().join(', ')}`);
-  return s;
+  return models.get(name);
 }
 
 export function modelNames(): string[] {
-  return [...specs.keys()];
+  return models.names();
 }
 
 /** The neural models `compare` trains by default (every registered one except the reference models). */
 export function comparisonModelNames(): string[] {
-  return [...specs.values()].filter((s) => s.inComparison !== false).map((s) => s.name);
+  return models.list().filter((s) => s.inComparison !== false).map((s) => s.name);
 }
-
-export const DEFAULT_RECIPE: TrainingRecipe = {
-  epochs: 20, batchSize: 128, lr: 1e-3, optimizer: 'adam', weightDecay: 0, schedule: 'cosine', loss: 'ce',
-};

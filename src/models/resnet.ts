@@ -13,7 +13,7 @@ import { Linear } from '../nn/linear.ts';
 import { ResidualBlock1d } from '../nn/residual.ts';
 import type { InitName } from '../nn/init.ts';
 import type { Tensor } from '../core/tensor.ts';
-import type { ModelInput, ModelSpec } from './registry.ts';
+import type { ModelInput, ModelSpec } from './spec.ts';
 import { checkBeats, checkInput, joinRR } from './common.ts';
 
 export interface ResNetOptions {
