@@ -114,7 +114,7 @@ export const compareCommand: Command = {
     let outcomes;
     try {
       // Build (or check) the dataset cache once here, so the workers only read it.
-      const loaded = loadDataset(settings.protocol, jobDatasetOptions({ data, rrSet: settings.rrSet }));
+      const loaded = loadDataset(settings.protocol, jobDatasetOptions({ ...settings, data }));
       reporter.message(`${settings.protocol}: ${loaded.dataset.y.length} beats ${loaded.fromCache ? 'from the cache' : 'built'} in ${loaded.seconds.toFixed(1)} s; ` +
         `training ${models.join(', ')} with ${Math.min(workers, models.length)} worker thread(s)`);
       const jobs: TrainJob[] = models.map((model) => ({ ...settings, model, data, outDir: dir.path, resume: false }));

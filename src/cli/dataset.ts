@@ -4,7 +4,8 @@ import { formatHelp, parseArgs, type OptionSpec, UsageError } from './args.ts';
 import type { Command } from './command.ts';
 import { classCounts } from '../ecg/dataset/dataset.ts';
 import { PROTOCOLS } from '../ecg/dataset/protocols.ts';
-import { rrSetOption } from './options.ts';
+import { optionsOf, rrSetOption, settingsOf, usage } from './options.ts';
+import { DATA_SETTINGS, recordLists, runSettings } from '../train/run-settings.ts';
 import type { BeatOptions } from '../ecg/dataset/record-beats.ts';
 import { loadDataset } from '../node/dataset.ts';
 
@@ -13,7 +14,7 @@ const spec: Record<string, OptionSpec> = {
   data: { type: 'string', description: 'database folder (default: $ECGRAD_DATA, else ../shared/data/mitdb if present, else ./data/mitdb)' },
   seed: { type: 'string', description: 'seed of the split', default: '0' },
   window: { type: 'string', description: '"kachuee" (187 samples at 125 Hz from the R peak) or "centred:<before>,<after>" (samples at 360 Hz)', default: 'kachuee' },
-  leads: { type: 'string', description: '"mlii" or "both"', default: 'mlii' },
+  ...optionsOf({ leads: DATA_SETTINGS.leads, trainRecords: DATA_SETTINGS.trainRecords, testRecords: DATA_SETTINGS.testRecords }),
   peaks: { type: 'string', description: '"reference" (annotations) or "detected" (Pan-Tompkins)', default: 'reference' },
   'rr-set': { type: 'string', description: '"local" (6 RR features per beat), "patient" (15: also the patient-normalised features) , "rhythm" (23: also the rhythm features) or "irregular" (20: also the RR-irregularity features), docs/inter-patient.md', default: 'local' },
   cache: { type: 'boolean', description: 'use the cache ($ECGRAD_CACHE or .cache/ecgrad); --no-cache rebuilds', default: true },
@@ -40,17 +41,19 @@ export const datasetCommand: Command = {
       if (!m) throw new UsageError(`dataset: --window must be "kachuee" or "centred:<before>,<after>", got "${w}"`);
       window = { before: Number(m[1]), after: Number(m[2]) };
     }
-    const leads = String(o.leads);
-    if (leads !== 'mlii' && leads !== 'both') throw new UsageError(`dataset: --leads must be "mlii" or "both", got "${leads}"`);
+    const picked = settingsOf({ leads: DATA_SETTINGS.leads, trainRecords: DATA_SETTINGS.trainRecords, testRecords: DATA_SETTINGS.testRecords }, o, 'dataset');
+    const records = recordLists(picked);
+    if (records) usage('dataset', () => runSettings({ protocol, ...picked }));
+    const leads = picked.leads ?? 'mlii';
     const peaks = String(o.peaks);
     if (peaks !== 'reference' && peaks !== 'detected') throw new UsageError(`dataset: --peaks must be "reference" or "detected", got "${peaks}"`);
     const rrSet = rrSetOption(o, 'dataset');
     const { dataset: ds, fromCache, seconds, cachePath } = loadDataset(protocol, {
-      data: o.data as string | undefined, seed, window, leads, peaks, cache: o.cache !== false, ...(rrSet !== 'local' ? { rrSet } : {}),
+      data: o.data as string | undefined, seed, window, leads, peaks, cache: o.cache !== false, ...(rrSet !== 'local' ? { rrSet } : {}), ...(records ? { records } : {}),
     });
     const splits = { train: classCounts(ds, ds.split.train), val: classCounts(ds, ds.split.val), test: classCounts(ds, ds.split.test) };
     if (o.json) {
-      console.log(JSON.stringify({ protocol, classes: ds.classes, beats: ds.y.length, rrFeatures: ds.rrFeatures, shape: [ds.y.length, ds.channels, ds.length], fs: ds.fs, splits, seconds, fromCache, cachePath }, null, 2));
+      console.log(JSON.stringify({ protocol, classes: ds.classes, records: ds.records, beats: ds.y.length, rrFeatures: ds.rrFeatures, shape: [ds.y.length, ds.channels, ds.length], fs: ds.fs, splits, seconds, fromCache, cachePath }, null, 2));
       return 0;
     }
     console.log(`${protocol}: ${ds.y.length} beats, x ${ds.y.length} x ${ds.channels} x ${ds.length} at ${ds.fs} Hz, seed ${seed}`);

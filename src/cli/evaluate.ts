@@ -8,7 +8,7 @@ import { checkProtocol, DATA_HELP, intOption } from './options.ts';
 import { metricsJson } from './metrics-json.ts';
 import { textTable } from '../report/markdown.ts';
 import { getProtocol } from '../ecg/dataset/protocols.ts';
-import { datasetOptionsOf } from '../ecg/dataset/beat-features.ts';
+import { datasetOptionsOf } from '../ecg/dataset/dataset-meta.ts';
 import { initSync } from '../core/runtime.ts';
 import '../models/index.ts';
 import { loadModel } from '../node/model-io.ts';

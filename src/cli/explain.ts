@@ -7,7 +7,7 @@ import { formatHelp, parseArgs, type OptionSpec, UsageError } from './args.ts';
 import type { Command } from './command.ts';
 import { PROTOCOLS } from '../ecg/dataset/protocols.ts';
 import type { BeatOptions } from '../ecg/dataset/record-beats.ts';
-import { datasetOptionsOf } from '../ecg/dataset/beat-features.ts';
+import { datasetOptionsOf } from '../ecg/dataset/dataset-meta.ts';
 import { loadDataset } from '../node/dataset.ts';
 import { loadModel } from '../node/model-io.ts';
 import '../models/index.ts';

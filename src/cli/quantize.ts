@@ -9,7 +9,7 @@ import { checkProtocol, DATA_HELP, intOption } from './options.ts';
 import { checkClasses, checkInput } from './evaluate.ts';
 import { textTable } from '../report/markdown.ts';
 import { getProtocol } from '../ecg/dataset/protocols.ts';
-import { datasetOptionsOf } from '../ecg/dataset/beat-features.ts';
+import { datasetOptionsOf } from '../ecg/dataset/dataset-meta.ts';
 import { initSync } from '../core/runtime.ts';
 import '../models/index.ts';
 import { loadModel, writeFileAtomic } from '../node/model-io.ts';

@@ -56,7 +56,7 @@ function sortKeys(v: unknown): unknown {
 /** The cache file for a protocol and options (it changes when options or source files change). */
 export function datasetCachePath(protocolName: string, options: LoadDatasetOptions = {}): string {
   const { data, cacheDir, cache: _cache, ...dsOptions } = options;
-  const protocol = getProtocol(protocolName);
+  const protocol = getProtocol(protocolName, dsOptions.records);
   const key = cacheKey(protocol.name, resolveDataDir(data), protocol.records, { seed: 0, ...dsOptions });
   return join(cacheDir ? resolve(cacheDir) : defaultCacheDir(), `${protocol.name}-${key}.bin`);
 }
@@ -64,7 +64,7 @@ export function datasetCachePath(protocolName: string, options: LoadDatasetOptio
 export function loadDataset(protocolName: string, options: LoadDatasetOptions = {}): LoadedDataset {
   const t0 = performance.now();
   const { data, cacheDir: _dir, cache = true, ...dsOptions } = options;
-  const protocol = getProtocol(protocolName);
+  const protocol = getProtocol(protocolName, dsOptions.records);
   const dir = resolveDataDir(data);
   const seconds = () => Math.round(performance.now() - t0) / 1000;
   let cachePath: string | undefined;

@@ -1,9 +1,10 @@
 // The settings of a training run beyond the trainer's own (settings.ts): which protocol, which beat
 // features beside the window, and which stratified subsets (--quick, --train-beats, ...). `ecgrad train`
 // and `ecgrad compare` take exactly RUN_SETTINGS (+ the classifiers' CLASSIC_SETTINGS) as options.
-import { PROTOCOLS } from '../ecg/dataset/protocols.ts';
+import { DS1, DS2, getProtocol, PROTOCOLS } from '../ecg/dataset/protocols.ts';
 import { RR_SETS, type RrSet } from '../ecg/dataset/beat-features.ts';
-import { booleanSetting, choiceSetting, intSetting, resolveSettings, SettingError, TRAIN_SETTINGS, type SettingSpecs, type TrainSettings } from './settings.ts';
+import type { Leads } from '../ecg/dataset/record-beats.ts';
+import { booleanSetting, choiceSetting, intSetting, resolveSettings, SettingError, TRAIN_SETTINGS, type SettingSpec, type SettingSpecs, type TrainSettings } from './settings.ts';
 
 /** What --quick means: a stratified sample of the training and validation splits and few epochs. */
 export const QUICK = { trainBeats: 16000, valBeats: 3000, epochs: 4 } as const;
@@ -21,7 +22,41 @@ export interface DataSettings {
   valBeats?: number;
   /** Evaluate on a stratified subset of the test split (smoke tests only). */
   testBeats?: number;
+  /** The window's leads (record-beats.ts Leads: 'mlii', 'both' or signal names). */
+  leads: Leads;
+  /** The inter protocol's training and test records (default DS1 and DS2). */
+  trainRecords?: readonly string[];
+  testRecords?: readonly string[];
 }
+
+const NAMED_LISTS: Record<string, readonly string[]> = { DS1, DS2 };
+
+/** A comma-separated record list; "DS1" and "DS2" stand for de Chazal's lists. */
+function recordListSetting(flag: string, description: string): SettingSpec<readonly string[]> {
+  const check = (v: unknown): readonly string[] => {
+    if (!Array.isArray(v) || !v.length || !v.every((r) => typeof r === 'string' && r)) throw new SettingError(flag, 'must be a non-empty list of record names', v);
+    return v;
+  };
+  return {
+    flag, description, type: 'string', check,
+    parse: (text) => check(text.split(',').map((r) => r.trim()).filter(Boolean).flatMap((r) => NAMED_LISTS[r.toUpperCase()] ?? [r])),
+  };
+}
+
+function checkLeads(v: unknown): Leads {
+  if (v === 'mlii' || v === 'both') return v;
+  if (Array.isArray(v) && v.length && v.every((n) => typeof n === 'string' && n)) return v as readonly string[];
+  throw new SettingError('leads', 'must be "mlii", "both" or signal names such as MLII,V1 (aliases: first, second)', v);
+}
+
+const LEADS: SettingSpec<Leads> = {
+  flag: 'leads', type: 'string', default: 'mlii', check: checkLeads,
+  description: 'leads of the beat windows: "mlii", "both" (MLII and the record\'s other lead: V1, or V2/V4/V5 in 7 records), or signal names such as MLII,V1 (a record without one is an error)',
+  parse: (text) => {
+    const t = text.trim();
+    return checkLeads(t === 'mlii' || t === 'both' ? t : t.split(',').map((n) => n.trim()).filter(Boolean));
+  },
+};
 
 export const DATA_SETTINGS: SettingSpecs<DataSettings> = {
   protocol: choiceSetting('protocol', `one of ${Object.keys(PROTOCOLS).join(', ')}`, Object.keys(PROTOCOLS), 'intra'),
@@ -31,6 +66,9 @@ export const DATA_SETTINGS: SettingSpecs<DataSettings> = {
   trainBeats: intSetting('train-beats', 'train on a stratified sample of this many training beats', 1),
   valBeats: intSetting('val-beats', 'validate on a stratified sample of this many validation beats', 1),
   testBeats: intSetting('test-beats', 'evaluate on a stratified sample of this many test beats (smoke tests; reports say so)', 1),
+  leads: LEADS,
+  trainRecords: recordListSetting('train-records', 'inter protocol: the records to train on, comma-separated (DS1 stands for its 22 records; 4 are held out for validation; default DS1)'),
+  testRecords: recordListSetting('test-records', 'inter protocol: the records to test on (default DS2)'),
 };
 
 export type RunSettings = TrainSettings & DataSettings;
@@ -41,7 +79,20 @@ export const RUN_SETTINGS: SettingSpecs<RunSettings> = { ...DATA_SETTINGS, ...TR
 export function runSettings(given: Partial<RunSettings> = {}): RunSettings {
   const s = resolveSettings(RUN_SETTINGS, given);
   if (s.rrSet !== 'local') s.rr = true;
+  if (s.trainRecords || s.testRecords) {
+    try {
+      getProtocol(s.protocol, recordLists(s)!);
+    } catch (e) {
+      throw new SettingError(s.trainRecords ? 'train-records' : 'test-records', `is not usable (${(e as Error).message})`, s.trainRecords ?? s.testRecords);
+    }
+  }
   if (s.select === 'sv-f1' && !PROTOCOLS[s.protocol as keyof typeof PROTOCOLS]?.scheme.classes.includes('S'))
     throw new SettingError('select', 'sv-f1 needs the AAMI classes S and V (protocols intra and inter)', s.protocol);
   return s;
+}
+
+/** The record lists of the settings (undefined when neither is given: the protocol's own). */
+export function recordLists(s: Pick<DataSettings, 'trainRecords' | 'testRecords'>): { train: readonly string[]; test: readonly string[] } | undefined {
+  if (!s.trainRecords && !s.testRecords) return undefined;
+  return { train: s.trainRecords ?? DS1, test: s.testRecords ?? DS2 };
 }

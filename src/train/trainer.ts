@@ -18,6 +18,7 @@ import { encodeModel } from '../nn/model-file.ts';
 import { getModel, type ModelInput, type TrainingRecipe } from '../models/index.ts';
 import type { BeatDataset } from '../ecg/dataset/dataset.ts';
 import { batches } from '../ecg/dataset/batches.ts';
+import { datasetMeta } from '../ecg/dataset/dataset-meta.ts';
 import { evaluate } from './evaluate.ts';
 import { trainSettings, withOverrides, type TrainSettings } from './settings.ts';
 import { TrainState, type EpochRecord, type Position } from './state.ts';
@@ -102,11 +103,10 @@ function fingerprintOf(config: TrainConfig, recipe: TrainingRecipe, data: TrainD
 
 /** The best-model file of an epoch (.ecgm): the weights plus what evaluate needs to reproduce the run. */
 function bestModelFile(config: TrainConfig, recipe: TrainingRecipe, ds: BeatDataset, s: TrainSettings, model: Module, record: EpochRecord): Uint8Array {
-  const rrSet = ds.options?.rrSet;
   return encodeModel(model, {
     arch: config.model, config: config.input as unknown as Record<string, unknown>,
     meta: {
-      protocol: ds.protocol, classes: ds.classes, rr: config.input.rrFeatures > 0, ...(rrSet && rrSet !== 'local' ? { rrSet } : {}),
+      protocol: ds.protocol, classes: ds.classes, rr: config.input.rrFeatures > 0, ...datasetMeta(ds.options),
       epoch: record.epoch, valMacroF1: record.valMacroF1, ...(s.select === 'sv-f1' ? { select: 'sv-f1', valScore: record.valScore } : {}),
       valAccuracy: record.valAccuracy, seed: s.seed, recipe,
     },

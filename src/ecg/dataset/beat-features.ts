@@ -54,14 +54,3 @@ export function beatFeatureRows(rrSet: RrSet, signal: ArrayLike<number>, fs: num
   }
   return out;
 }
-
-/**
- * The dataset options a model file asks for: its metadata's rrSet (absent or 'local': none). Throws for
- * names this version does not know.
- */
-export function datasetOptionsOf(meta: Record<string, unknown>): { rrSet?: Exclude<RrSet, 'local'> } {
-  const r = meta.rrSet;
-  if (r === undefined || r === 'local') return {};
-  if (isRrSet(r)) return { rrSet: r as Exclude<RrSet, 'local'> };
-  throw new RangeError(`the model file's metadata names an unknown rrSet ${JSON.stringify(r)} (known: ${RR_SETS.join(', ')}); it needs a newer ecgrad`);
-}

@@ -2,7 +2,7 @@
 // each beat, and the protocol's train / validation / test split. Built from per-record beats.
 import type { Annotations } from '../wfdb/annotations.ts';
 import type { WfdbRecord } from '../wfdb/record.ts';
-import { getProtocol } from './protocols.ts';
+import { getProtocol, type RecordLists } from './protocols.ts';
 import { type BeatOptions, recordBeats } from './record-beats.ts';
 import type { Splits } from './split.ts';
 
@@ -29,8 +29,8 @@ export interface BeatDataset {
   /** Original annotation symbol of each beat. */
   symbol: string[];
   split: Splits;
-  /** The options the dataset was built with (window, leads, filter, peaks). */
-  options: BeatOptions;
+  /** The options the dataset was built with (window, leads, filter, peaks, record lists). */
+  options: Omit<DatasetOptions, 'seed'>;
 }
 
 export type RecordSource = (name: string) => { record: WfdbRecord; annotations: Annotations };
@@ -38,12 +38,14 @@ export type RecordSource = (name: string) => { record: WfdbRecord; annotations: 
 export interface DatasetOptions extends BeatOptions {
   /** Seed of the split (default 0). */
   seed?: number;
+  /** The inter protocol's train and test records (default DS1 / DS2). */
+  records?: RecordLists;
 }
 
 /** Builds a protocol's dataset from records supplied by `source`. */
 export function buildDataset(protocolName: string, source: RecordSource, options: DatasetOptions = {}): BeatDataset {
-  const protocol = getProtocol(protocolName);
-  const { seed = 0, ...beatOptions } = options;
+  const protocol = getProtocol(protocolName, options.records);
+  const { seed = 0, records: lists, ...beatOptions } = options;
   const parts = protocol.records.map((name) => {
     const { record, annotations } = source(name);
     return recordBeats(record, annotations, protocol.scheme, beatOptions);
@@ -75,7 +77,7 @@ export function buildDataset(protocolName: string, source: RecordSource, options
     records: protocol.records.slice(),
     record, sample, symbol,
     split: protocol.split(y, record, seed),
-    options: beatOptions,
+    options: lists ? { ...beatOptions, records: lists } : beatOptions,
   };
 }
 

@@ -20,8 +20,8 @@ export interface BeatOptions {
   kachuee?: KachueeOptions;
   /** Rate of centred windows (default: the record's rate; other rates resample first). */
   fs?: number;
-  /** 'mlii' (default; records without MLII use signal 0) or 'both' (MLII first, then the other lead). */
-  leads?: 'mlii' | 'both';
+  /** Which signals become the window's channels: see Leads (default 'mlii'). */
+  leads?: Leads;
   /** Filtering before windowing: default 'none' for Kachuee windows, 'baseline' (median filters) for centred ones. */
   filter?: 'none' | 'baseline' | 'bandpass';
   /** Where R peaks come from (default 'reference'). */
@@ -52,19 +52,43 @@ export interface RecordBeats {
   leads: string[];
 }
 
-/** Signal indices for the lead option: MLII first (signal 0 if the record has none). */
-export function leadIndices(rec: WfdbRecord, leads: 'mlii' | 'both'): number[] {
+/**
+ * The leads of the windows, by signal name. 'mlii' (default) is the modified limb lead MLII (signal 0 in
+ * the few records without one: 102 and 104, which have V5 and V2); 'both' is that lead and then the
+ * record's other signal. A list names signals exactly ('MLII', 'V1', ...), with two aliases: 'first'
+ * (the 'mlii' choice) and 'second' (the other signal). MIT-BIH's second signal is V1 in 40 records and
+ * V2, V4 or V5 in the others (100: V5, 103: V2, 117: V2, 123: V5, 124: V4, ...), so a list naming
+ * 'V1' refuses those records (the error lists their signals) while 'second' (= 'both') takes whichever
+ * precordial lead the record has.
+ */
+export type Leads = 'mlii' | 'both' | readonly string[];
+
+/** The lead names of a Leads option, as a list (for messages, metadata and the CLI). */
+export function leadList(leads: Leads = 'mlii'): string[] {
+  return leads === 'mlii' ? ['first'] : leads === 'both' ? ['first', 'second'] : leads.slice();
+}
+
+/** Signal indices of the leads in `rec`; a record lacking a named lead is an error listing its signals. */
+export function leadIndices(rec: WfdbRecord, leads: Leads = 'mlii'): number[] {
   const m = rec.sigName.indexOf('MLII');
   const first = m >= 0 ? m : 0;
-  if (leads === 'mlii') return [first];
-  return [first, ...rec.sigName.map((_, i) => i).filter((i) => i !== first)].slice(0, 2);
+  const second = rec.sigName.findIndex((_, i) => i !== first);
+  const list = leadList(leads);
+  if (!list.length) throw new RangeError('leads: the list of leads is empty');
+  const out = list.map((name) => {
+    const i = name === 'first' ? first : name === 'second' ? second : rec.sigName.indexOf(name);
+    if (i < 0) throw new RangeError(`record ${rec.recordName} has no lead ${name === 'second' ? 'besides its first' : `"${name}"`}; its signals are ${rec.sigName.join(', ')}`);
+    return i;
+  });
+  const twice = out.find((i, k) => out.indexOf(i) !== k);
+  if (twice !== undefined) throw new RangeError(`leads ${list.join(',')} name the signal ${rec.sigName[twice]} of record ${rec.recordName} twice`);
+  return out;
 }
 
 export function recordBeats(rec: WfdbRecord, ann: Annotations, scheme: LabelScheme, options: BeatOptions = {}): RecordBeats {
   const fs = rec.fs;
   const win = options.window ?? 'kachuee';
   const lanes = leadIndices(rec, options.leads ?? 'mlii');
-  if (options.leads === 'both' && lanes.length < 2) throw new Error(`record ${rec.recordName} has ${rec.nSig} signal(s); leads: 'both' needs two`);
   const refSample: number[] = [], refSymbol: string[] = [];
   for (let i = 0; i < ann.symbol.length; i++) {
     if (isBeatSymbol(ann.symbol[i]!)) {

@@ -9,7 +9,8 @@ import { getModel, type ModelInput, type TrainingRecipe } from '../../models/ind
 import type { BeatDataset } from '../../ecg/dataset/dataset.ts';
 import { train, type TrainEvent, type TrainResult } from '../../train/trainer.ts';
 import { trainSettings, withOverrides } from '../../train/settings.ts';
-import { QUICK, runSettings, type RunSettings } from '../../train/run-settings.ts';
+import { QUICK, recordLists, runSettings, type RunSettings } from '../../train/run-settings.ts';
+import { datasetMeta } from '../../ecg/dataset/dataset-meta.ts';
 import type { ClassicSettings } from '../../classic/settings.ts';
 import { evaluate } from '../../train/evaluate.ts';
 import { stratifiedSubset } from '../../train/subset.ts';
@@ -52,8 +53,9 @@ export function checkpointFile(outDir: string, model: string): string {
 }
 
 /** The dataset options of a job (only what differs from the defaults, so default runs share one cache file). */
-export function jobDatasetOptions(job: { data: string; rrSet?: RunSettings['rrSet'] }): LoadDatasetOptions {
-  return { data: job.data, seed: 0, ...(job.rrSet && job.rrSet !== 'local' ? { rrSet: job.rrSet } : {}) };
+export function jobDatasetOptions(job: { data: string } & Partial<Pick<RunSettings, 'rrSet' | 'leads' | 'trainRecords' | 'testRecords'>>): LoadDatasetOptions {
+  const records = recordLists(job);
+  return { data: job.data, seed: 0, ...datasetMeta({ rrSet: job.rrSet, leads: job.leads, ...(records ? { records } : {}) }) } as LoadDatasetOptions;
 }
 
 /** True for the traditional classifiers of src/classic (trained by runClassicJob). */
@@ -86,7 +88,7 @@ export function runClassicJob(given: TrainJob, inject: { dataset?: BeatDataset }
   const features = featureGroupsName(job.classicFeatures);
   const bytes = encodeClassifier(run.model, {
     scaler: run.scaler,
-    meta: { protocol: job.protocol, classes: ds.classes, features, ...(ds.options?.rrSet && ds.options.rrSet !== 'local' ? { rrSet: ds.options.rrSet } : {}) },
+    meta: { protocol: job.protocol, classes: ds.classes, features, ...datasetMeta(ds.options) },
   });
   atomicWrite(join(job.outDir, `${job.model}.ecgc`), bytes);
   const test = run.test!;
