@@ -11,6 +11,7 @@ import { type ClassifierState, stateArray } from './format.ts';
 import { type Matrix, argmaxRows, checkFit, checkInt, checkPositive, checkPredict, requireEveryClass } from './matrix.ts';
 import { type TreeArrays, TreeBuilder, flatLeaf, flattenTrees, packTrees, unpackTrees } from './tree.ts';
 import type { Classifier, FitOptions } from './types.ts';
+import { classifierSpec } from './spec.ts';
 
 export interface GradientBoostingParams {
   /** Boosting rounds (each adds one tree per class). Default 200. */
@@ -261,3 +262,8 @@ function growGradientTree(
   node(0, rows.length, 0, rootHist, G0, H0);
   return { ...tb.finish(), bin: Int32Array.from(binOf) };
 }
+
+export const gboostSpec = classifierSpec({
+  name: 'gboost', label: 'Gradient-boosted trees (softmax)', classifier: GradientBoosting,
+  description: 'gradient-boosted regression trees on the softmax loss',
+});

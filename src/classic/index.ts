@@ -4,15 +4,15 @@
 export { matrix, matrixFromRows, takeRows } from './matrix.ts';
 export type { Matrix } from './matrix.ts';
 export type { Classifier, FitOptions } from './types.ts';
-export { LogisticRegression, LinearSVM } from './linear.ts';
+export { LogisticRegression, LinearSVM, logregSpec, linearSvmSpec } from './linear.ts';
 export type { LogisticRegressionParams, LinearSvmParams } from './linear.ts';
-export { KNearestNeighbors } from './knn.ts';
+export { KNearestNeighbors, knnSpec } from './knn.ts';
 export type { KnnParams, Neighbours } from './knn.ts';
-export { GaussianNaiveBayes } from './naive-bayes.ts';
+export { GaussianNaiveBayes, naiveBayesSpec } from './naive-bayes.ts';
 export type { NaiveBayesParams } from './naive-bayes.ts';
-export { DecisionTree, RandomForest } from './tree.ts';
+export { DecisionTree, RandomForest, decisionTreeSpec, randomForestSpec } from './tree.ts';
 export type { DecisionTreeParams, RandomForestParams, TreeArrays } from './tree.ts';
-export { GradientBoosting } from './gboost.ts';
+export { GradientBoosting, gboostSpec } from './gboost.ts';
 export type { GradientBoostingParams } from './gboost.ts';
 export { lbfgs } from './lbfgs.ts';
 export type { LbfgsOptions, LbfgsResult } from './lbfgs.ts';
@@ -20,8 +20,10 @@ export { buildFeatures, featureNames, morphology, StandardScaler, MORPHOLOGY_FEA
 export type { FeatureOptions } from './features.ts';
 export { encodeClassifierState, decodeClassifierState, ClassifierFileError } from './format.ts';
 export type { ClassifierState, ClassifierHeader, ArrayEntry, StateArray } from './format.ts';
+export { classifierSpec } from './spec.ts';
+export type { ClassifierSpec, ClassifierClass } from './spec.ts';
 export {
-  classicModels, classicModelNames, createClassifier, encodeClassifier, decodeClassifier, classicScores, runClassic,
+  CLASSIFIER_SPECS, classicModels, classicModelNames, createClassifier, encodeClassifier, decodeClassifier, classicScores, runClassic,
 } from './registry.ts';
 export type {
   ClassicModelName, ClassicModelEntry, EncodeClassifierOptions, ClassicScores, RunClassicOptions, ClassicSplitResult, ClassicRun,

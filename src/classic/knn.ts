@@ -12,6 +12,7 @@
 import { type ClassifierState, stateArray } from './format.ts';
 import { type Matrix, checkFit, checkInt, checkPredict } from './matrix.ts';
 import type { Classifier, FitOptions } from './types.ts';
+import { classifierSpec } from './spec.ts';
 import { WasmMatrix, withProductNT } from './wasm.ts';
 
 export interface KnnParams {
@@ -224,3 +225,8 @@ function rowNorms2(X: Matrix): Float64Array {
   }
   return out;
 }
+
+export const knnSpec = classifierSpec({
+  name: 'knn', label: 'k-nearest neighbours', classifier: KNearestNeighbors, defaults: { k: 1 },
+  description: 'k-nearest neighbours in the standardised features (Euclidean), k = 1',
+});

@@ -8,6 +8,7 @@ import {
   type Matrix, argmaxRows, checkFit, checkInt, checkPositive, checkPredict, requireEveryClass,
 } from './matrix.ts';
 import type { Classifier, FitOptions } from './types.ts';
+import { classifierSpec } from './spec.ts';
 import { WasmMatrix, productNT, productTN } from './wasm.ts';
 
 /** Scores X·Wᵀ + b in float64 (rows x K), W row-major K x d. */
@@ -269,3 +270,13 @@ export class LinearSVM implements Classifier {
     return m;
   }
 }
+
+export const logregSpec = classifierSpec({
+  name: 'logreg', label: 'Logistic regression (L2)', classifier: LogisticRegression, defaults: { l2: 1e-4 },
+  description: 'multinomial logistic regression, L2 penalty, fitted by L-BFGS',
+});
+
+export const linearSvmSpec = classifierSpec({
+  name: 'linear-svm', label: 'Linear SVM (one-vs-rest, hinge)', classifier: LinearSVM,
+  description: 'linear support vector machines, one per class against the rest, hinge loss',
+});

@@ -3,6 +3,7 @@
 import { type ClassifierState, stateArray } from './format.ts';
 import { type Matrix, argmaxRows, checkFit, checkPositive, checkPredict, requireEveryClass } from './matrix.ts';
 import type { Classifier, FitOptions } from './types.ts';
+import { classifierSpec } from './spec.ts';
 
 export interface NaiveBayesParams {
   /** Added to every variance, as a fraction of the largest feature variance (default 1e-9). */
@@ -120,3 +121,8 @@ export class GaussianNaiveBayes implements Classifier {
     return m;
   }
 }
+
+export const naiveBayesSpec = classifierSpec({
+  name: 'naive-bayes', label: 'Gaussian naive Bayes', classifier: GaussianNaiveBayes, defaults: { varSmoothing: 1e-3 },
+  description: 'Gaussian naive Bayes, variances floored at 1e-3 x the largest feature variance',
+});

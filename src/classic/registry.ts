@@ -1,61 +1,44 @@
-// The classical-classifier registry (name → factory with default hyperparameters), saving and loading
-// (format.ts), scores, and runClassic: features, standardisation on the training split, fit, and timed
-// predictions on val / test, for the comparison with the neural models.
+// The classical-classifier registry: the list of classifiers (each file exports its ClassifierSpec,
+// spec.ts) looked up by name; saving and loading (format.ts), scores, and runClassic: features,
+// standardisation on the training split, fit, and timed predictions on val / test, for the comparison
+// with the neural models. A new classifier is its file plus its entry in CLASSIFIER_SPECS.
+import { Registry } from '../core/registry.ts';
 import type { BeatDataset } from '../ecg/dataset/dataset.ts';
 import { type FeatureOptions, StandardScaler, buildFeatures } from './features.ts';
-import { type ClassifierState, ClassifierFileError, decodeClassifierState, encodeClassifierState, stateArray } from './format.ts';
+import { ClassifierFileError, decodeClassifierState, encodeClassifierState, stateArray } from './format.ts';
 import { predictWeighted } from './decision.ts';
-import { GradientBoosting } from './gboost.ts';
-import { KNearestNeighbors } from './knn.ts';
-import { LinearSVM, LogisticRegression } from './linear.ts';
+import { gboostSpec } from './gboost.ts';
+import { knnSpec } from './knn.ts';
+import { linearSvmSpec, logregSpec } from './linear.ts';
 import type { Matrix } from './matrix.ts';
-import { GaussianNaiveBayes } from './naive-bayes.ts';
-import { DecisionTree, RandomForest } from './tree.ts';
+import { naiveBayesSpec } from './naive-bayes.ts';
+import type { ClassifierSpec } from './spec.ts';
+import { decisionTreeSpec, randomForestSpec } from './tree.ts';
 import type { Classifier } from './types.ts';
 
-export type ClassicModelName = 'logreg' | 'linear-svm' | 'knn' | 'naive-bayes' | 'decision-tree' | 'random-forest' | 'gboost';
+/** The classical classifiers, in the order of tables and `all`. */
+export const CLASSIFIER_SPECS = [
+  logregSpec, linearSvmSpec, knnSpec, naiveBayesSpec, decisionTreeSpec, randomForestSpec, gboostSpec,
+] as const;
 
-export interface ClassicModelEntry {
-  /** Human-readable name for tables. */
-  label: string;
-  /** Default hyperparameters (chosen on the intra validation split, see docs/classic.md). */
-  defaults: Record<string, unknown>;
-  /** A new, unfitted classifier with the defaults overridden by `params`. */
-  create(params?: Record<string, unknown>): Classifier;
-  /** Rebuilds a fitted classifier from its saved state. */
-  fromState(state: ClassifierState): Classifier;
-}
+export type ClassicModelName = (typeof CLASSIFIER_SPECS)[number]['name'];
+/** A registry entry (the ClassifierSpec of spec.ts). */
+export type ClassicModelEntry = ClassifierSpec;
 
-function entry<P extends object>(
-  label: string, ctor: new (p?: Partial<P>) => Classifier, fromState: (s: ClassifierState) => Classifier, defaults: Partial<P> = {},
-): ClassicModelEntry {
-  return {
-    label,
-    defaults: { ...(new ctor(defaults).getParams()) },
-    create: (params = {}) => new ctor({ ...defaults, ...params } as Partial<P>),
-    fromState,
-  };
-}
+const classifiers = new Registry<ClassifierSpec>(CLASSIFIER_SPECS, {
+  kind: 'classical classifier',
+  unknown: (name, valid) => new RangeError(`unknown classical classifier "${name}" (known: ${valid.join(', ')})`),
+});
 
 /** The classical classifiers by name. */
-export const classicModels: Record<ClassicModelName, ClassicModelEntry> = {
-  'logreg': entry('Logistic regression (L2)', LogisticRegression, LogisticRegression.fromState, { l2: 1e-4 }),
-  'linear-svm': entry('Linear SVM (one-vs-rest, hinge)', LinearSVM, LinearSVM.fromState),
-  'knn': entry('k-nearest neighbours', KNearestNeighbors, KNearestNeighbors.fromState, { k: 1 }),
-  'naive-bayes': entry('Gaussian naive Bayes', GaussianNaiveBayes, GaussianNaiveBayes.fromState, { varSmoothing: 1e-3 }),
-  'decision-tree': entry('Decision tree (CART, Gini)', DecisionTree, DecisionTree.fromState, { maxDepth: 0, minSamplesLeaf: 5 }),
-  'random-forest': entry('Random forest', RandomForest, RandomForest.fromState, { nTrees: 200, maxFeatures: 30 }),
-  'gboost': entry('Gradient-boosted trees (softmax)', GradientBoosting, GradientBoosting.fromState),
-};
+export const classicModels = Object.fromEntries(CLASSIFIER_SPECS.map((s) => [s.name, s])) as Record<ClassicModelName, ClassicModelEntry>;
 
 export function classicModelNames(): ClassicModelName[] {
-  return Object.keys(classicModels) as ClassicModelName[];
+  return classifiers.names() as ClassicModelName[];
 }
 
 function getEntry(name: string): ClassicModelEntry {
-  const e = (classicModels as Record<string, ClassicModelEntry>)[name];
-  if (!e) throw new RangeError(`unknown classical classifier "${name}" (known: ${classicModelNames().join(', ')})`);
-  return e;
+  return classifiers.get(name);
 }
 
 /** Creates a classifier by registry name, defaults overridden by params. */
@@ -84,7 +67,7 @@ export function encodeClassifier(model: Classifier, opts: EncodeClassifierOption
 /** Loads a classifier saved by encodeClassifier; `source` names the file in errors. */
 export function decodeClassifier(bytes: Uint8Array, source = '(bytes)'): { model: Classifier; scaler?: StandardScaler; meta: Record<string, unknown> } {
   const s = decodeClassifierState(bytes, source);
-  const e = (classicModels as Record<string, ClassicModelEntry>)[s.kind];
+  const e = classifiers.find(s.kind);
   if (!e) throw new ClassifierFileError(source, `holds a "${s.kind}" classifier, which this ecgrad does not know (known: ${classicModelNames().join(', ')})`);
   let scaler: StandardScaler | undefined;
   let model: Classifier;

@@ -8,6 +8,7 @@ import { type Bins, binMatrix } from './bins.ts';
 import { type ClassifierState, stateArray } from './format.ts';
 import { type Matrix, argmaxRows, checkFit, checkInt, checkPredict } from './matrix.ts';
 import type { Classifier, FitOptions } from './types.ts';
+import { classifierSpec } from './spec.ts';
 
 /** A fitted tree as flat arrays. Leaves have feature −1; value holds `outputs` numbers per node. */
 export interface TreeArrays {
@@ -410,3 +411,13 @@ export class RandomForest implements Classifier {
     return m;
   }
 }
+
+export const decisionTreeSpec = classifierSpec({
+  name: 'decision-tree', label: 'Decision tree (CART, Gini)', classifier: DecisionTree, defaults: { maxDepth: 0, minSamplesLeaf: 5 },
+  description: 'one CART tree (Gini impurity), unlimited depth, at least 5 beats a leaf',
+});
+
+export const randomForestSpec = classifierSpec({
+  name: 'random-forest', label: 'Random forest', classifier: RandomForest, defaults: { nTrees: 200, maxFeatures: 30 },
+  description: '200 CART trees on bootstrap samples, 30 features tried per split',
+});
