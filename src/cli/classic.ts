@@ -4,7 +4,9 @@ import { writeFileSync, renameSync } from 'node:fs';
 import { formatHelp, parseArgs, type OptionSpec, UsageError } from './args.ts';
 import type { Command } from './command.ts';
 import { PROTOCOLS } from '../ecg/dataset/protocols.ts';
-import { rrSetOption } from './options.ts';
+import { optionsOf, rrSetOption, settingsOf, usage } from './options.ts';
+import { DATA_SETTINGS, recordLists, runSettings } from '../train/run-settings.ts';
+import { datasetMeta } from '../ecg/dataset/dataset-meta.ts';
 import { loadDataset } from '../node/dataset.ts';
 import { initSync } from '../core/runtime.ts';
 import { classicModelNames, decisionWeightsOf, encodeClassifier, featureGroupsName, featureOptionsFromGroups, runClassic, type ClassicRun } from '../classic/index.ts';
@@ -16,6 +18,8 @@ const spec: Record<string, OptionSpec> = {
   params: { type: 'string', description: 'hyperparameters as JSON, e.g. \'{"k": 3}\' (one classifier) or \'{"knn": {"k": 3}}\' (several)' },
   features: { type: 'string', description: 'feature groups, comma-separated from beat, rr, morphology', default: 'beat,rr,morphology' },
   'rr-set': { type: 'string', description: '"local" (6 RR features), "patient" (15), "rhythm" (23) or "irregular" (20), docs/inter-patient.md', default: 'local' },
+  ...optionsOf({ leads: DATA_SETTINGS.leads, trainRecords: DATA_SETTINGS.trainRecords, testRecords: DATA_SETTINGS.testRecords }),
+  'fit-on': { type: 'string', description: '"train" (the training split) or "train+val" (also the validation records/beats: for classifiers that select nothing on validation, e.g. a published recipe trained on all of DS1)', default: 'train' },
   'decision-weights': { type: 'string', description: 'per-class decision weights as JSON, e.g. \'{"S": 2}\': predict argmax of probability x weight (saved with --save)' },
   save: { type: 'string', description: 'write the fitted model and its scaler to this .ecgc file (one classifier only)' },
   json: { type: 'boolean', description: 'print JSON: {"<name>": {"val": {...}, "test": {...}, "trainSeconds", "inferMsPerBeat", "params"}}' },
@@ -51,17 +55,24 @@ export const classicCommand: Command = {
     let features;
     try { features = featureOptionsFromGroups(groups); } catch (e) { throw new UsageError(`classic: --features ${(e as Error).message}`); }
     const rrSet = rrSetOption(o, 'classic');
+    const picked = settingsOf({ leads: DATA_SETTINGS.leads, trainRecords: DATA_SETTINGS.trainRecords, testRecords: DATA_SETTINGS.testRecords }, o, 'classic');
+    const records = recordLists(picked);
+    if (records) usage('classic', () => runSettings({ protocol, ...picked }));
+    const fitOn = String(o['fit-on']);
+    if (fitOn !== 'train' && fitOn !== 'train+val') throw new UsageError(`classic: --fit-on must be "train" or "train+val", got "${fitOn}"`);
     initSync();
-    const { dataset: ds } = loadDataset(protocol, { data: o.data as string | undefined, seed, ...(rrSet !== 'local' ? { rrSet } : {}) });
+    const dsMeta = datasetMeta({ rrSet, leads: picked.leads, ...(records ? { records } : {}) });
+    const { dataset: ds } = loadDataset(protocol, { data: o.data as string | undefined, seed, ...dsMeta });
+    const rows = fitOn === 'train+val' ? { train: Int32Array.from([...ds.split.train, ...ds.split.val]).sort() } : undefined;
     const log = o.json ? () => {} : (m: string) => console.error(m);
     const runs: ClassicRun[] = [];
     for (const n of names) {
       const p = (names.length === 1 && !(n in params) ? params : params[n]) as Record<string, unknown> | undefined;
-      runs.push(runClassic(n, ds, { params: p, log, features, ...(decision ? { decisionWeights: decision.weights } : {}) }));
+      runs.push(runClassic(n, ds, { params: p, log, features, ...(rows ? { rows } : {}), ...(decision ? { decisionWeights: decision.weights } : {}) }));
     }
     if (o.save) {
       const r = runs[0]!, path = String(o.save), tmp = `${path}.${process.pid}.tmp`;
-      writeFileSync(tmp, encodeClassifier(r.model, { scaler: r.scaler, meta: { protocol, seed, classes: ds.classes, features: featureGroupsName(features), ...(rrSet !== 'local' ? { rrSet } : {}), ...(decision ? { decisionWeights: decision.spec } : {}) } }));
+      writeFileSync(tmp, encodeClassifier(r.model, { scaler: r.scaler, meta: { protocol, seed, classes: ds.classes, features: featureGroupsName(features), ...dsMeta, ...(fitOn !== 'train' ? { fitOn } : {}), ...(decision ? { decisionWeights: decision.spec } : {}) } }));
       renameSync(tmp, path);
       log(`saved ${path}`);
     }
