@@ -11,6 +11,7 @@
 import { type ClassifierState, stateArray } from './format.ts';
 import { type Matrix, argmaxRows, checkFit, checkPositive, checkPredict, requireEveryClass } from './matrix.ts';
 import type { Classifier, FitOptions } from './types.ts';
+import { classifierSpec } from './spec.ts';
 
 export interface LdaParams {
   /** 'balanced' (default: equal class weights and priors) or 'none' (training frequencies). */
@@ -168,3 +169,10 @@ export class DeChazal2004 extends LinearDiscriminant {
     return Object.assign(new DeChazal2004(s.params as Partial<LdaParams>), LinearDiscriminant.fromState(s), { kind: 'dechazal2004' });
   }
 }
+
+export const dechazal2004Spec = classifierSpec({
+  name: 'dechazal2004',
+  label: 'de Chazal 2004 (class-weighted linear discriminant)',
+  description: "de Chazal, O'Dwyer & Reilly (2004): linear discriminant, training beats weighted inversely to their class frequency; pair it with --rr-set dechazal --features rr",
+  classifier: DeChazal2004,
+});

@@ -9,6 +9,7 @@ import { ClassifierFileError, decodeClassifierState, encodeClassifierState, stat
 import { predictWeighted } from './decision.ts';
 import { gboostSpec } from './gboost.ts';
 import { knnSpec } from './knn.ts';
+import { dechazal2004Spec } from './lda.ts';
 import { linearSvmSpec, logregSpec } from './linear.ts';
 import type { Matrix } from './matrix.ts';
 import { naiveBayesSpec } from './naive-bayes.ts';
@@ -18,7 +19,7 @@ import type { Classifier } from './types.ts';
 
 /** The classical classifiers, in the order of tables and `all`. */
 export const CLASSIFIER_SPECS = [
-  logregSpec, linearSvmSpec, knnSpec, naiveBayesSpec, decisionTreeSpec, randomForestSpec, gboostSpec,
+  logregSpec, linearSvmSpec, knnSpec, naiveBayesSpec, decisionTreeSpec, randomForestSpec, gboostSpec, dechazal2004Spec,
 ] as const;
 
 export type ClassicModelName = (typeof CLASSIFIER_SPECS)[number]['name'];

@@ -26,7 +26,7 @@ const spec: Record<string, OptionSpec> = {
 };
 
 export const classicCommand: Command = {
-  summary: 'train classical classifiers (logreg, linear-svm, knn, naive-bayes, decision-tree, random-forest, gboost) and score them',
+  summary: 'train classical classifiers (logreg, linear-svm, knn, naive-bayes, decision-tree, random-forest, gboost, dechazal2004) and score them',
   async run(argv) {
     if (argv.includes('--help')) {
       console.log(formatHelp('classic', classicCommand.summary, `ecgrad classic <${classicModelNames().join('|')}|all>[,...] [--protocol intra] [--params JSON] [--save m.ecgc] [--json]`, spec));
