@@ -14,12 +14,11 @@ import '../models/index.ts';
 import { Rng } from '../core/random.ts';
 import { initSync, isInitialised } from '../core/runtime.ts';
 import { ExplainedModel } from '../explain/classifier.ts';
-import { METHODS, isMethod, METHOD_DESCRIPTIONS, type MethodOptions } from '../explain/methods.ts';
+import { METHODS, METHOD_SPECS, getMethod, isMethod, type MethodOptions } from '../explain/methods.ts';
 import { meanBeat, BASELINES, type Baseline } from '../explain/baselines.ts';
 import { QUADRATURE_RULES, type QuadratureRule } from '../explain/integrated-gradients.ts';
 import { evaluateMethod, metricsTable, physiologyTable, sanityTable, METRICS, type MetricName, type MethodReport } from '../explain/report.ts';
 import { regionMask } from '../explain/physiology.ts';
-import { convLayers } from '../explain/gradcam.ts';
 import { beatSvg, classAverageSvg, classAverages, methodGridSvg, type GridRow } from '../explain/svg.ts';
 import type { Attribution } from '../explain/gradient.ts';
 
@@ -103,14 +102,16 @@ export function explainSettings(argv: string[]): ExplainSettings {
 export interface ModelExplanation {
   name: string;
   rows: { model: string; report: MethodReport }[];
-  skipped: string[];
+  /** Methods skipped because they cannot explain this model (MethodSpec.unavailable), with the reason. */
+  skipped: { method: string; reason: string }[];
   /** The content of explain.json. */
   json: Record<string, unknown>;
 }
 
 /**
- * Explains one model file into outDir (figures, explain.md, explain.json). With `skipInapplicable`,
- * Grad-CAM is skipped (and reported) for a model without convolutional layers instead of failing.
+ * Explains one model file into outDir (figures, explain.md, explain.json). With `skipInapplicable` (or
+ * --method all), a method that cannot explain the model (e.g. Grad-CAM without convolutional layers) is
+ * skipped and reported instead of failing.
  */
 export function explainModel(modelFile: string, s: ExplainSettings, outDir0: string, skipInapplicable = false): ModelExplanation {
   const { o, methods, metrics, rule, baselineKind, output, mode, seed, window, leads } = s;
@@ -188,11 +189,12 @@ export function explainModel(modelFile: string, s: ExplainSettings, outDir0: str
   const K = ds.classes.length;
   const predicted = clf.predict(x, modelRR);
   const results: { method: string; attribution: Attribution; report: MethodReport }[] = [];
-  const skipped: string[] = [];
+  const skipped: ModelExplanation['skipped'] = [];
   for (const method of methods) {
-    if (method === 'grad-cam' && (skipInapplicable || String(o.method) === 'all') && !convLayers(model).length) {
-      process.stderr.write(`explain: grad-cam skipped: ${header.arch} has no convolutional layer\n`);
-      skipped.push('grad-cam');
+    const reason = getMethod(method).unavailable?.(clf);
+    if (reason && (skipInapplicable || String(o.method) === 'all')) {
+      process.stderr.write(`explain: ${method} skipped for ${header.arch}: ${reason}\n`);
+      skipped.push({ method, reason });
       continue;
     }
     const t0 = performance.now();
@@ -261,7 +263,7 @@ export function combinedExplanationMarkdown(all: ModelExplanation[], files: stri
     `Methods: ${s.methods.join(', ')}; metrics: ${s.metrics.join(', ') || 'none'}; ${s.o.beats ? `rows ${s.o.beats}` : `${s.o['per-class']} beats per class from the ${s.o.split} split (seed ${s.seed})`}, explaining the ${s.o.target} class (${s.output}).`, '',
     'del / ins AUC: deletion / insertion curves of the explained class probability with removed samples replaced by the baseline; ROAD: by noisy linear imputation; "rand": the same for a random attribution. ρ: Spearman correlation of |attributions| (cascading randomisation: with the top layer / every layer re-initialised; noise: clean vs noisy beat at 20 / 10 dB SNR). max-sens: max-sensitivity, radius 0.02, 10 samples. QRS / P / T: share of |attribution| in each region (chance share in brackets).', '',
     metricsTable(rows), '',
-    ...all.filter((e) => e.skipped.length).map((e) => `- ${e.name}: ${e.skipped.join(', ')} skipped (no convolutional layer)`),
+    ...all.filter((e) => e.skipped.length).map((e) => `- ${e.name}: ${e.skipped.map((k) => `${k.method} skipped (${k.reason})`).join(', ')}`),
     ...all.map((e, i) => `- ${e.name} (${files[i]}): [${basename(files[i]!).replace(/\.ecg[mq]$/i, '')}/explain.md](${basename(files[i]!).replace(/\.ecg[mq]$/i, '')}/explain.md)`), '',
   ].join('\n');
 }
@@ -272,7 +274,7 @@ export const explainCommand: Command = {
     if (argv.includes('--help')) {
       console.log(formatHelp('explain', explainCommand.summary,
         'ecgrad explain --model-file <file> [--protocol <p>] [--method <m>[,<m>...]|all] [--beats <i,j>|--per-class N] [--data <dir>] [--out <dir>]', spec));
-      console.log(`\nmethods:\n${METHODS.map((m) => `  ${m.padEnd(22)}${METHOD_DESCRIPTIONS[m]}`).join('\n')}`);
+      console.log(`\nmethods:\n${METHOD_SPECS.map((m) => `  ${m.name.padEnd(22)}${m.description}`).join('\n')}`);
       return 0;
     }
     const settings = explainSettings(argv);

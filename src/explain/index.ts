@@ -11,8 +11,8 @@ export { gradientShap, kernelShap, kernelShapModel, predictFn } from './shap.ts'
 export type { GradientShapOptions, KernelShapOptions, KernelShapResult, PredictFn } from './shap.ts';
 export { gradCam, defaultCamLayer, convLayers, upsampleLinear } from './gradcam.ts';
 export type { GradCamOptions, GradCamResult } from './gradcam.ts';
-export { attribute, randomAttribution, isMethod, METHODS, METHOD_DESCRIPTIONS } from './methods.ts';
-export type { MethodName, MethodOptions } from './methods.ts';
+export { attribute, randomAttribution, isMethod, getMethod, methodSpec, METHOD_SPECS, METHODS, METHOD_DESCRIPTIONS } from './methods.ts';
+export type { MethodName, MethodOptions, MethodSpec } from './methods.ts';
 export { ranks, pearson, spearman, trapezoidAuc, finiteMean, meanAbsSpearman, timeMagnitude } from './stats.ts';
 export { faithfulness, linearImpute } from './faithfulness.ts';
 export type { FaithfulnessOptions, FaithfulnessResult, Curve, Replacement } from './faithfulness.ts';

@@ -1,84 +1,48 @@
-// Every attribution method by name, with one options object, so the CLI and the evaluation can run any
-// of them on any model.
-import { Rng } from '../core/random.ts';
-import { type ExplainedModel, ExplainError, resolveTargets } from './classifier.ts';
-import { type Attribution, type CommonOptions, makeAttribution, saliency, smoothGrad } from './gradient.ts';
-import { integratedGradients, type QuadratureRule } from './integrated-gradients.ts';
-import { gradientShap, kernelShapModel } from './shap.ts';
-import { gradCam } from './gradcam.ts';
-import type { Baseline, BaselineOptions } from './baselines.ts';
+// Every attribution method by name, with one options object (spec.ts), so the CLI and the evaluation can
+// run any of them on any model. Each method is one file in methods/ exporting its MethodSpec; a new
+// method is its file plus its entry in METHOD_SPECS.
+import { Registry } from '../core/registry.ts';
+import { type ExplainedModel, ExplainError } from './classifier.ts';
+import type { Attribution } from './gradient.ts';
+import type { MethodOptions, MethodSpec } from './spec.ts';
+import { saliencySpec, gradientSpec, gradientXInputSpec } from './methods/saliency.ts';
+import { smoothGradSpec } from './methods/smoothgrad.ts';
+import { integratedGradientsSpec } from './methods/integrated-gradients.ts';
+import { gradientShapSpec } from './methods/gradient-shap.ts';
+import { kernelShapSpec } from './methods/kernel-shap.ts';
+import { gradCamSpec } from './methods/grad-cam.ts';
+import { randomSpec } from './methods/random.ts';
 
-export const METHODS = [
-  'saliency', 'gradient', 'gradient-x-input', 'smoothgrad', 'integrated-gradients', 'gradient-shap', 'kernel-shap', 'grad-cam', 'random',
+export type { MethodOptions, MethodSpec } from './spec.ts';
+export { methodSpec } from './spec.ts';
+export { randomAttribution } from './methods/random.ts';
+
+/** The methods, in the order of --help, "all" and the tables. */
+export const METHOD_SPECS = [
+  saliencySpec, gradientSpec, gradientXInputSpec, smoothGradSpec, integratedGradientsSpec, gradientShapSpec, kernelShapSpec, gradCamSpec, randomSpec,
 ] as const;
-export type MethodName = (typeof METHODS)[number];
 
-export const METHOD_DESCRIPTIONS: Record<MethodName, string> = {
-  saliency: '|∂f/∂x| (Simonyan et al. 2014)',
-  gradient: 'signed gradient ∂f/∂x',
-  'gradient-x-input': 'gradient ⊙ input (Shrikumar et al. 2016)',
-  smoothgrad: 'gradient averaged over noisy copies (Smilkov et al. 2017)',
-  'integrated-gradients': 'path integral of gradients from a baseline (Sundararajan et al. 2017)',
-  'gradient-shap': 'expected gradients over a background set (Lundberg & Lee 2017; Erion et al. 2021)',
-  'kernel-shap': 'model-agnostic Shapley values of contiguous segments (Lundberg & Lee 2017)',
-  'grad-cam': 'class activation map of a convolutional layer (Selvaraju et al. 2017)',
-  random: 'random attribution (control)',
-};
+export type MethodName = (typeof METHOD_SPECS)[number]['name'];
 
-export interface MethodOptions extends CommonOptions, BaselineOptions {
-  /** IG steps (default 32). */
-  steps?: number;
-  rule?: QuadratureRule;
-  baseline?: Baseline;
-  /** Background beats for gradient-shap (default: the baseline's beats, or the mean beat). */
-  background?: Float32Array;
-  /** Samples of smoothgrad, gradient-shap and kernel-shap. */
-  samples?: number;
-  noiseLevel?: number;
-  segments?: number;
-  layer?: string;
-  seed?: number;
-}
+const methods = new Registry<MethodSpec>(METHOD_SPECS, {
+  kind: 'method',
+  unknown: (name, valid) => new ExplainError(`unknown method "${name}"; choose one of ${valid.join(', ')}`),
+});
+
+export const METHODS: readonly MethodName[] = METHOD_SPECS.map((s) => s.name);
+
+export const METHOD_DESCRIPTIONS = Object.fromEntries(METHOD_SPECS.map((s) => [s.name, s.description])) as Record<MethodName, string>;
 
 export function isMethod(name: string): name is MethodName {
-  return (METHODS as readonly string[]).includes(name);
+  return methods.has(name);
 }
 
-/** Random attributions (uniform in [−1, 1], seeded): the control of the faithfulness curves. */
-export function randomAttribution(clf: ExplainedModel, x: Float32Array, opts: CommonOptions & { seed?: number } = {}): Attribution {
-  const targets = resolveTargets(clf, x, opts.rr, opts.targets);
-  const rng = new Rng(opts.seed ?? 12345);
-  const v = new Float32Array(x.length);
-  for (let i = 0; i < v.length; i++) v[i] = 2 * rng.uniform() - 1;
-  return makeAttribution(clf, 'random', v, targets);
+/** The spec of method `name` (an ExplainError naming the methods when there is none). */
+export function getMethod(name: string): MethodSpec {
+  return methods.get(name);
 }
 
 /** Runs method `name` on beats x (n x channels x length). */
 export function attribute(clf: ExplainedModel, x: Float32Array, name: string, opts: MethodOptions = {}): Attribution {
-  if (!isMethod(name)) throw new ExplainError(`unknown method "${name}"; choose one of ${METHODS.join(', ')}`);
-  switch (name) {
-    case 'saliency':
-    case 'gradient':
-    case 'gradient-x-input':
-      return saliency(clf, x, { ...opts, variant: name });
-    case 'smoothgrad':
-      return smoothGrad(clf, x, opts);
-    case 'integrated-gradients':
-      return integratedGradients(clf, x, opts);
-    case 'gradient-shap': {
-      let background = opts.background;
-      if (!background) {
-        if (opts.baseline instanceof Float32Array) background = opts.baseline;
-        else if (opts.meanBeat) background = opts.meanBeat;
-        else background = new Float32Array(clf.beatSize);
-      }
-      return gradientShap(clf, x, { ...opts, background });
-    }
-    case 'kernel-shap':
-      return kernelShapModel(clf, x, opts);
-    case 'grad-cam':
-      return gradCam(clf, x, opts);
-    case 'random':
-      return randomAttribution(clf, x, opts);
-  }
+  return getMethod(name).attribute(clf, x, opts);
 }

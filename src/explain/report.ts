@@ -3,7 +3,7 @@
 // control), cascading randomisation, robustness and physiology; plus the Markdown tables of a report.
 import type { ExplainedModel } from './classifier.ts';
 import type { Attribution } from './gradient.ts';
-import { attribute, type MethodOptions } from './methods.ts';
+import { attribute, getMethod, type MethodOptions } from './methods.ts';
 import { faithfulness, type FaithfulnessResult } from './faithfulness.ts';
 import { cascadingRandomization } from './sanity.ts';
 import { robustness, type RobustnessResult } from './robustness.ts';
@@ -65,6 +65,7 @@ function summary(f: FaithfulnessResult): CurveSummary {
 /** Explains the beats with one method and measures the explanation. */
 export function evaluateMethod(clf: ExplainedModel, input: EvaluationInput, method: string, opts: EvaluationOptions = {}): { attribution: Attribution; report: MethodReport } {
   const metrics = new Set(opts.metrics ?? METRICS);
+  const spec = getMethod(method);
   const mo: MethodOptions = { ...opts.methodOptions, rr: input.rr };
   const t0 = performance.now();
   const attribution = attribute(clf, input.x, method, mo);
@@ -79,11 +80,11 @@ export function evaluateMethod(clf: ExplainedModel, input: EvaluationInput, meth
       linear: summary(faithfulness(clf, input.x, attribution, { ...common, replacement: 'linear' })),
     };
   }
-  if (metrics.has('sanity') && method !== 'random') {
+  if (metrics.has('sanity') && !spec.control) {
     const steps = cascadingRandomization(clf, (c) => attribute(c, input.x, method, fixed).values, { seed: opts.seed });
     report.sanity = steps.map((s) => ({ layer: s.layer, spearman: s.spearman }));
   }
-  if (metrics.has('robustness') && method !== 'random') {
+  if (metrics.has('robustness') && !spec.control) {
     const r: RobustnessResult = robustness(input.x, clf.beatSize, (xx) => attribute(clf, xx, method, fixed).values, {
       samples: opts.sensitivitySamples ?? 10, seed: opts.seed,
     });
