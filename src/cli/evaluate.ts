@@ -18,6 +18,7 @@ import { evaluate, type Evaluation } from '../train/evaluate.ts';
 import { readFileSync } from 'node:fs';
 import { buildFeatures, decisionWeightsOf, decodeClassifier, featureOptionsFromGroups, predictWeighted, type FeatureOptions } from '../classic/index.ts';
 import { aamiGross, classificationReport } from '../metrics/classification.ts';
+import { grossWithout, recordCounts, type RecordCounts } from '../metrics/by-record.ts';
 import { stratifiedSubset } from '../train/subset.ts';
 import { ModelFileError, type ModelHeader } from '../nn/model-file.ts';
 import type { BeatDataset } from '../ecg/dataset/dataset.ts';
@@ -29,7 +30,8 @@ const spec: Record<string, OptionSpec> = {
   split: { type: 'string', description: 'train, val or test', default: 'test' },
   beats: { type: 'string', description: 'evaluate a stratified sample of this many beats of the split' },
   'batch-size': { type: 'string', description: 'inference batch size', default: '256' },
-  json: { type: 'boolean', description: 'print {"accuracy", "macroF1", "perClass": {"N": {"precision", "recall", "f1", ...}}, "confusion", ...}' },
+  'by-record': { type: 'boolean', description: 'also count, per record, the S and V beats found and the false S and V calls, and give the gross S/V figures without the record holding the most S beats (232 in DS2)' },
+  json: { type: 'boolean', description: 'print {"accuracy", "macroF1", "perClass": {"N": {"precision", "recall", "f1", ...}}, "confusion", ...} (+ "byRecord" with --by-record)' },
 };
 
 function incompatible(path: string, protocol: string, why: string): Error {
@@ -102,7 +104,16 @@ function evaluateClassifier(clf: DecodedClassifier, ds: BeatDataset, rows: Int32
   const pred = predictWeighted(clf.model, X, weights);
   const seconds = (performance.now() - t0) / 1000;
   const report = classificationReport(Int32Array.from(rows, (i) => ds.y[i]!), pred, ds.classes);
-  return { report, loss: NaN, n: rows.length, inferMsPerBeat: rows.length ? (seconds * 1000) / rows.length : 0, ...(ds.protocol === 'inter' ? { aami: aamiGross(report) } : {}) };
+  return { report, loss: NaN, n: rows.length, pred, inferMsPerBeat: rows.length ? (seconds * 1000) / rows.length : 0, ...(ds.protocol === 'inter' ? { aami: aamiGross(report) } : {}) };
+}
+
+/** Per-record S / V counts of the predictions, and the gross figures without the record holding the most S beats. */
+function recordReport(ds: BeatDataset, rows: Int32Array, pred: Int32Array): { records: RecordCounts[]; without: Record<string, Record<string, { se: number; ppv: number }>> } {
+  if (!ds.classes.includes('S') || !ds.classes.includes('V')) throw new UsageError(`evaluate: --by-record counts S and V beats (AAMI protocols), not ${ds.classes.join(', ')}`);
+  const y = Int32Array.from(rows, (i) => ds.y[i]!), rec = Int32Array.from(rows, (i) => ds.record[i]!);
+  const records = recordCounts(y, pred, rec, ds.records, ds.classes);
+  const most = records.reduce((a, r) => (r.total.S! > a.total.S! ? r : a), records[0]!);
+  return { records, without: most && most.total.S ? { [most.record]: grossWithout(y, pred, rec, ds.records, ds.classes, [most.record]) } : {} };
 }
 
 export const evaluateCommand: Command = {
@@ -137,8 +148,9 @@ export const evaluateCommand: Command = {
     const arch = header ? header.arch : clf!.model.kind;
     const m = { n: ev.n, accuracy: ev.report.accuracy, macroF1: ev.report.macroF1, weightedF1: ev.report.weightedF1, classes: ev.report.classes,
       perClass: ev.report.perClass, confusion: ev.report.confusion, ...(ev.aami ? { aami: ev.aami } : {}) };
+    const byRecord = o['by-record'] ? recordReport(ds, rows, ev.pred) : undefined;
     if (o.json) {
-      console.log(JSON.stringify(metricsJson(m, { model: arch, protocol, split, inferMsPerBeat: ev.inferMsPerBeat }), null, 2));
+      console.log(JSON.stringify(metricsJson(m, { model: arch, protocol, split, inferMsPerBeat: ev.inferMsPerBeat, ...(byRecord ? { byRecord } : {}) }), null, 2));
       return 0;
     }
     const pct = (v: number) => (100 * v).toFixed(2);
@@ -151,6 +163,13 @@ export const evaluateCommand: Command = {
       }), [false, true, true, true, true, true]));
     console.log(`\nconfusion (rows true, columns predicted):\n${textTable(['', ...m.classes], m.confusion.map((r, i) => [m.classes[i]!, ...r.map(String)]), [false, ...m.classes.map(() => true)])}`);
     if (m.aami) console.log(`\nAAMI gross: ${['S', 'V'].map((c) => `${c} Se ${pct(m.aami![c]!.se)}% +P ${pct(m.aami![c]!.ppv)}%`).join(', ')}`);
+    if (byRecord) {
+      const { records, without } = byRecord;
+      const cell = (r: RecordCounts, c: string) => `${r.found[c]}/${r.total[c]}`;
+      console.log(`\nby record (found / total, false calls):\n${textTable(['record', 'beats', 'S found', 'false S', 'V found', 'false V'],
+        records.map((r) => [r.record, String(r.beats), cell(r, 'S'), String(r.falsePositive.S), cell(r, 'V'), String(r.falsePositive.V)]), [false, true, true, true, true, true])}`);
+      for (const [rec, g] of Object.entries(without)) console.log(`without record ${rec}: ${['S', 'V'].map((c) => `${c} Se ${pct(g[c]!.se)}% +P ${pct(g[c]!.ppv)}%`).join(', ')}`);
+    }
     return 0;
   },
 };

@@ -75,12 +75,14 @@ export interface Evaluation {
   /** Milliseconds of batched forward pass per beat. */
   inferMsPerBeat: number;
   n: number;
+  /** Predicted class per row (in the order of the rows). */
+  pred: Int32Array;
 }
 
 export function evaluate(model: Module, ds: BeatDataset, rows: Int32Array, opts: PredictOptions = {}): Evaluation {
   const p = predict(model, ds, rows, opts);
   const report = classificationReport(p.y, p.pred, ds.classes);
-  const out: Evaluation = { report, loss: p.loss, inferMsPerBeat: rows.length ? (p.seconds * 1000) / rows.length : 0, n: rows.length };
+  const out: Evaluation = { report, loss: p.loss, inferMsPerBeat: rows.length ? (p.seconds * 1000) / rows.length : 0, n: rows.length, pred: p.pred };
   if (ds.protocol === 'inter') out.aami = aamiGross(report);
   return out;
 }
