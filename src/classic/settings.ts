@@ -1,7 +1,7 @@
 // The traditional classifiers' settings of a training run (`ecgrad train` / `compare` fit them beside
 // the neural models): which feature groups, and hyperparameters by classifier name. Specs in the shape of
 // src/train/settings.ts, so the CLI derives --classic-features and --classic-params from them.
-import { SettingError, type SettingSpecs } from '../train/settings.ts';
+import { SettingError, type SettingSpecs } from '../core/settings.ts';
 import { FEATURE_GROUPS, featureGroupsName, featureOptionsFromGroups, type FeatureOptions } from './features.ts';
 import { classicModelNames } from './registry.ts';
 

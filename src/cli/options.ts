@@ -3,7 +3,7 @@
 import { type OptionSpec, UsageError } from './args.ts';
 
 import { modelNames } from '../models/index.ts';
-import { SettingError, type SettingSpec, type SettingSpecs } from '../train/settings.ts';
+import { SettingError, type SettingSpec, type SettingSpecs } from '../core/settings.ts';
 import { DATA_SETTINGS } from '../train/run-settings.ts';
 import type { RrSet } from '../ecg/dataset/beat-features.ts';
 

@@ -3,7 +3,8 @@ export { train, DivergedError, checkpointInfo, moduleRngs, mixSeed } from './tra
 export { TrainState, type Position, type BestEpoch } from './state.ts';
 export { trainStep, recipeLoss, type StepContext, type LossFunction } from './step.ts';
 export { selectionScore, endEpoch } from './selection.ts';
-export { TRAIN_SETTINGS, trainSettings, withOverrides, SettingError, type TrainSettings, type SettingSpec, type SelectScore } from './settings.ts';
+export { TRAIN_SETTINGS, trainSettings, withOverrides, type TrainSettings, type SelectScore } from './settings.ts';
+export { SettingError, type SettingSpec, type SettingSpecs } from '../core/settings.ts';
 export { RUN_SETTINGS, DATA_SETTINGS, runSettings, QUICK, type RunSettings, type DataSettings } from './run-settings.ts';
 export type { TrainConfig, TrainData, TrainEvent, TrainHooks, TrainResult, EpochRecord } from './trainer.ts';
 export { evaluate, predict, type Evaluation, type Predictions, type PredictOptions } from './evaluate.ts';

@@ -4,7 +4,8 @@
 import { DS1, DS2, getProtocol, PROTOCOLS } from '../ecg/dataset/protocols.ts';
 import { RR_SETS, type RrSet } from '../ecg/dataset/beat-features.ts';
 import type { Leads } from '../ecg/dataset/record-beats.ts';
-import { booleanSetting, choiceSetting, intSetting, resolveSettings, SettingError, TRAIN_SETTINGS, type SettingSpec, type SettingSpecs, type TrainSettings } from './settings.ts';
+import { booleanSetting, choiceSetting, intSetting, resolveSettings, SettingError, type SettingSpec, type SettingSpecs } from '../core/settings.ts';
+import { TRAIN_SETTINGS, type TrainSettings } from './settings.ts';
 
 /** What --quick means: a stratified sample of the training and validation splits and few epochs. */
 export const QUICK = { trainBeats: 16000, valBeats: 3000, epochs: 4 } as const;
