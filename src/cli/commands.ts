@@ -9,6 +9,7 @@ import { trainCommand } from './train.ts';
 import { evaluateCommand } from './evaluate.ts';
 import { compareCommand } from './compare.ts';
 import { quantizeCommand } from './quantize.ts';
+import { cvCommand } from './cv.ts';
 
 import type { Command } from './command.ts';
 
@@ -24,4 +25,5 @@ export const commands: Record<string, Command> = {
   evaluate: evaluateCommand,
   compare: compareCommand,
   quantize: quantizeCommand,
+  cv: cvCommand,
 };

@@ -12,7 +12,8 @@ export interface PoolOptions {
   preload?: string[];
 }
 
-export type JobOutcome = { job: TrainJob; seconds: number } & ({ ok: true; result: JobResult } | { ok: false; error: string });
+/** J / R: the job and result types (default a TrainJob and its JobResult; the worker dispatches other kinds, e.g. cv folds). */
+export type JobOutcome<J = TrainJob, R = JobResult> = { job: J; seconds: number } & ({ ok: true; result: R } | { ok: false; error: string });
 
 /** The worker: worker.js next to this file, or worker.ts started through tsx's loader when running from source. */
 function spawnWorker(preload: string[]): Worker {
@@ -27,9 +28,9 @@ import(workerData.tsx).then((m) => { m.register(); return import(workerData.entr
   return new Worker(boot, { eval: true, workerData: { entry, tsx, preload } });
 }
 
-export async function runPool(jobs: TrainJob[], opts: PoolOptions = {}): Promise<JobOutcome[]> {
+export async function runPool<J = TrainJob, R = JobResult>(jobs: J[], opts: PoolOptions = {}): Promise<JobOutcome<J, R>[]> {
   const n = Math.max(1, Math.min(opts.workers ?? 2, jobs.length));
-  const outcomes: JobOutcome[] = new Array(jobs.length);
+  const outcomes: JobOutcome<J, R>[] = new Array(jobs.length);
   let next = 0;
   let workerError = '';
   const runWorker = () => new Promise<void>((resolve) => {
@@ -48,7 +49,7 @@ export async function runPool(jobs: TrainJob[], opts: PoolOptions = {}): Promise
       started = performance.now();
       w.postMessage({ type: 'job', id: current, job: jobs[current] });
     };
-    w.on('message', (m: { type: string; id: number; event?: TrainEvent; result?: JobResult; message?: string }) => {
+    w.on('message', (m: { type: string; id: number; event?: TrainEvent; result?: R; message?: string }) => {
       if (m.type === 'ready') give();
       else if (m.type === 'event') opts.onEvent?.(m.event!);
       else if (m.type === 'result' || m.type === 'error') {

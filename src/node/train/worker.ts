@@ -5,19 +5,21 @@ import '../../wasm/full-kernels.ts'; // training kernels (src/wasm/source.ts)
 import { initSync } from '../../core/runtime.ts';
 import '../../models/index.ts';
 import { runTrainJob, type TrainJob } from './job.ts';
+import { isCvFoldJob, runCvFoldJob, type CvFoldJob } from '../cv/fold-job.ts';
 
 const port = parentPort;
 if (!port) throw new Error('src/node/train/worker.ts runs inside a worker thread (see pool.ts)');
 for (const url of (workerData?.preload ?? []) as string[]) await import(url);
 initSync();
-port.on('message', (msg: { type: 'job'; id: number; job: TrainJob } | { type: 'exit' }) => {
+port.on('message', (msg: { type: 'job'; id: number; job: TrainJob | CvFoldJob } | { type: 'exit' }) => {
   if (msg.type === 'exit') {
     port.close();
     return;
   }
   const t0 = performance.now();
   try {
-    const result = runTrainJob(msg.job, (event) => port.postMessage({ type: 'event', id: msg.id, event }));
+    const onEvent = (event: unknown) => port.postMessage({ type: 'event', id: msg.id, event });
+    const result = isCvFoldJob(msg.job) ? runCvFoldJob(msg.job, onEvent) : runTrainJob(msg.job, onEvent);
     port.postMessage({ type: 'result', id: msg.id, result, seconds: (performance.now() - t0) / 1000 });
   } catch (e) {
     port.postMessage({ type: 'error', id: msg.id, message: (e as Error).message, stack: (e as Error).stack });

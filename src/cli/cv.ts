@@ -1,0 +1,161 @@
+// `ecgrad cv`: patient-grouped cross-validation of a neural model or a traditional classifier on the
+// patient-wise protocol's training records only (inter: DS1, the protocol's train + validation records;
+// its test records are never fitted or scored). --folds records holds out one record per fold, --folds N
+// deals the records into N groups (src/train/cv-folds.ts). The folds run concurrently in worker threads
+// (--workers, default 2); each is independent of the others and of the worker it runs in, so the results
+// are the same for any --workers. Writes report.md and report.json (pooled confusion matrix, accuracy,
+// AAMI gross S and V Se / +P, and by record S / V found, totals and false calls) into the run folder.
+import { formatHelp, parseArgs, type OptionSpec, UsageError } from './args.ts';
+import type { Command } from './command.ts';
+import { jobSettings, reportSettings, trainingOptions } from './train.ts';
+import { checkModel, intOption } from './options.ts';
+import { modelNames } from '../models/index.ts';
+import { classicModelNames } from '../classic/index.ts';
+import { initSync } from '../core/runtime.ts';
+import { ensureData } from '../node/ensure-data.ts';
+import { loadDataset } from '../node/dataset.ts';
+import { atomicWrite, defaultRunDir, prepareRunDir } from '../node/train/files.ts';
+import { isClassic, jobDatasetOptions, jobRecipe } from '../node/train/job.ts';
+import { runPool } from '../node/train/pool.ts';
+import { createReporter } from '../node/train/reporter.ts';
+import type { CvFoldJob, CvFoldResult } from '../node/cv/fold-job.ts';
+import { FoldError, parseFolds, planFolds, recordClassCounts, type FoldPlan, type FoldsSpec } from '../train/cv-folds.ts';
+import { cvMarkdown, cvReport, cvTable, foldSummary, type CvFoldSummary, type CvReport } from '../train/cv-report.ts';
+import type { BeatDataset } from '../ecg/dataset/dataset.ts';
+import { join } from 'node:path';
+
+const spec: Record<string, OptionSpec> = {
+  model: { type: 'string', description: 'the neural model or traditional classifier to cross-validate' },
+  folds: { type: 'string', description: '"records" (leave one record out) or N (the records dealt into N groups, from --seed)', default: 'records' },
+  ...trainingOptions,
+  workers: { type: 'string', description: 'worker threads running folds concurrently (results do not depend on it)', default: '2' },
+};
+
+/** The protocol's training records (its train and validation splits), sorted; never its test records. */
+export function trainingRecords(ds: Pick<BeatDataset, 'split' | 'record' | 'records'>): string[] {
+  const names = new Set<string>();
+  for (const s of [ds.split.train, ds.split.val]) for (const i of s) names.add(ds.records[ds.record[i]!]!);
+  for (const i of ds.split.test) if (names.has(ds.records[ds.record[i]!]!)) throw new Error(`record ${ds.records[ds.record[i]!]} is in both the training and the test split; patient-grouped cross-validation needs a patient-wise protocol`);
+  return [...names].sort();
+}
+
+function shellQuote(a: string): string {
+  return /^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`;
+}
+
+export interface CvRun {
+  report: CvReport;
+  folds: CvFoldSummary[];
+  records: string[];
+}
+
+/** Pools the folds' held-out predictions (in fold order) into the report. */
+export function poolFolds(ds: Pick<BeatDataset, 'y' | 'record' | 'records' | 'classes'>, records: string[], plans: FoldPlan[], results: CvFoldResult[], seconds: number[]): CvRun {
+  const yTrue: number[] = [], yPred: number[] = [], rec: number[] = [];
+  const index = new Map(records.map((r, i) => [r, i]));
+  const folds = plans.map((p, f) => {
+    const r = results[f]!;
+    for (let j = 0; j < r.rows.length; j++) {
+      const row = r.rows[j]!;
+      yTrue.push(ds.y[row]!);
+      yPred.push(r.pred[j]!);
+      rec.push(index.get(ds.records[ds.record[row]!]!)!);
+    }
+    return foldSummary(p, {
+      trainBeats: r.trainBeats, valBeats: r.valBeats, testBeats: r.rows.length, seconds: seconds[f]!,
+      ...(r.bestEpoch ? { bestEpoch: r.bestEpoch, epochsRun: r.epochsRun } : {}),
+    });
+  });
+  return { report: cvReport(yTrue, yPred, rec, records, ds.classes), folds, records };
+}
+
+export const cvCommand: Command = {
+  summary: 'patient-grouped cross-validation of a model or classifier on the training records (inter: DS1), folds in worker threads',
+  async run(argv) {
+    if (argv.includes('--help')) {
+      console.log(formatHelp('cv', cvCommand.summary,
+        'ecgrad cv --model <name> --protocol inter [--folds records|N] [training options as ecgrad train] [--workers 2] [--out <dir>] [--json]', spec));
+      console.log(`\nneural models: ${modelNames().filter((m) => !m.startsWith('test-')).join(', ')}`);
+      console.log(`traditional classifiers: ${classicModelNames().join(', ')}`);
+      console.log('\nFolds are over the protocol\'s training records only (inter: DS1 = its train + validation records, or --train-records); the test records are never used.' +
+        '\nA neural fold selects its epoch on 4 of its own training records (the inter protocol\'s validation rule); a classifier fits on all of them.' +
+        '\nOutputs: <out>/report.md and report.json (pooled confusion matrix, accuracy, AAMI gross S/V Se and +P, by record S/V found, total, false).');
+      return 0;
+    }
+    const { options: o, positionals } = parseArgs(argv, spec, 'cv');
+    if (positionals.length) throw new UsageError(`cv: unexpected argument "${positionals[0]}"`);
+    if (!o.model) throw new UsageError(`cv: --model is required; neural models: ${modelNames().join(', ')}; classifiers: ${classicModelNames().join(', ')}`);
+    const model = String(o.model);
+    if (!isClassic(model)) checkModel(model, 'cv', classicModelNames());
+    let folds: FoldsSpec;
+    try {
+      folds = parseFolds(String(o.folds));
+    } catch (e) {
+      throw new UsageError(`cv: ${(e as Error).message}`);
+    }
+    const settings = jobSettings(o, 'cv');
+    if (settings.protocol !== 'inter')
+      throw new UsageError(`cv: --protocol ${settings.protocol} splits beats at random, so its records are not groups of patients; patient-grouped cross-validation needs --protocol inter`);
+    const workers = intOption(o, 'workers', 'cv') ?? 2;
+    const data = await ensureData(settings.protocol, o.data as string | undefined);
+    initSync();
+    // Build (or check) the dataset cache here, so the workers only read it; plan and check every fold before any training.
+    const loaded = loadDataset(settings.protocol, jobDatasetOptions({ ...settings, data }));
+    const ds = loaded.dataset;
+    const records = trainingRecords(ds);
+    let plans: FoldPlan[];
+    try {
+      plans = planFolds(records, folds, { seed: settings.seed, counts: recordClassCounts(ds.y, ds.record, ds.records, ds.classes.length), classes: ds.classes, neural: !isClassic(model) });
+    } catch (e) {
+      if (e instanceof FoldError) throw new UsageError(`cv: ${e.message}`);
+      throw e;
+    }
+    const foldsName = folds === 'records' ? `leave-one-record-out (${plans.length} folds)` : `${plans.length} folds of records`;
+    const dir = prepareRunDir(o.out ? String(o.out) : defaultRunDir('cv'));
+    const reporter = createReporter();
+    const t0 = performance.now();
+    let run: CvRun;
+    try {
+      reporter.message(`${settings.protocol}: ${records.length} training records (${records.join(', ')}), ${ds.y.length} beats ${loaded.fromCache ? 'from the cache' : 'built'}; ` +
+        `${model}: ${foldsName} on ${Math.min(workers, plans.length)} worker thread(s)`);
+      const jobs: CvFoldJob[] = plans.map((fold) => ({ ...settings, model, data, outDir: dir.path, resume: false, kind: 'cv-fold', fold }));
+      const done = await runPool<CvFoldJob, CvFoldResult>(jobs, { workers, onEvent: (e) => reporter.event(e) });
+      const failed = done.flatMap((d, i) => (d.ok ? [] : [`${plans[i]!.name}: ${d.error}`]));
+      if (failed.length) throw new Error(`${failed.length} of ${plans.length} folds failed (nothing written):\n  ${failed.join('\n  ')}`);
+      run = poolFolds(ds, records, plans, done.map((d) => (d.ok ? d.result : null!)), done.map((d) => d.seconds));
+    } catch (e) {
+      reporter.close();
+      dir.discardIfEmpty();
+      throw e;
+    }
+    reporter.close();
+    const wallSeconds = (performance.now() - t0) / 1000;
+    const usedWorkers = Math.min(workers, plans.length);
+    const recipes = isClassic(model) ? {} : { [model]: jobRecipe({ ...settings, model }) };
+    const command = `ecgrad cv ${argv.map(shellQuote).join(' ')}`;
+    const notes = settings.testBeats ? [`each fold predicted a stratified sample of ${settings.testBeats} of its held-out beats, not all of them`] : [];
+    const json = {
+      tool: 'ecgrad', command: 'cv', createdAt: new Date().toISOString(), commandLine: command, model, kind: isClassic(model) ? 'classic' : 'neural',
+      protocol: settings.protocol, folds, records: run.records, settings: reportSettings(settings, recipes), wallSeconds, workers: usedWorkers,
+      pooled: { n: run.report.n, accuracy: run.report.accuracy, macroF1: run.report.macroF1, aami: run.report.aami, perClass: run.report.perClass, confusion: run.report.confusion, classes: run.report.classes },
+      perRecord: run.report.perRecord, foldDetails: run.folds, notes,
+    };
+    atomicWrite(join(dir.path, 'report.json'), `${JSON.stringify(json, null, 2)}\n`);
+    atomicWrite(join(dir.path, 'report.md'), cvMarkdown(run.report, run.folds, {
+      model, protocol: settings.protocol, folds: foldsName, command, settings: json.settings, wallSeconds, workers: usedWorkers, notes,
+    }));
+    if (o.json) {
+      console.log(JSON.stringify({
+        run: dir.path, model, protocol: settings.protocol, folds, records: run.records, wallSeconds, workers: usedWorkers,
+        n: run.report.n, accuracy: run.report.accuracy, macroF1: run.report.macroF1, aami: run.report.aami, confusion: run.report.confusion,
+        perRecord: run.report.perRecord,
+      }, null, 2));
+      return 0;
+    }
+    console.log(`\n${model}, ${settings.protocol} protocol, ${foldsName} over ${records.length} training records\n`);
+    console.log(cvTable(run.report));
+    console.log(`\nS and V: AAMI gross Se / +P of the pooled held-out predictions; wall time ${wallSeconds.toFixed(1)} s on ${usedWorkers} worker thread(s)`);
+    console.log(`run folder ${dir.path}: report.md, report.json`);
+    return 0;
+  },
+};

@@ -1,0 +1,99 @@
+// `ecgrad cv` on the real database (small stratified samples, a fast classifier and a tiny neural run):
+// the run folder and JSON summary, identical results for --workers 1 and 2, held-out records only from
+// the protocol's training records, and clear errors (exit 2, no folder written) for bad input.
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { cli } from '../helpers/cli.ts';
+import { initSync } from '../../src/index.ts';
+import { DS1, DS2 } from '../../src/ecg/dataset/protocols.ts';
+import { mitdbDir } from '../ecg/helpers.ts';
+
+initSync();
+const data = mitdbDir();
+const root = mkdtempSync(join(tmpdir(), 'ecgrad-cv-'));
+const small = ['--data', data, '--train-beats', '2000', '--test-beats', '150'];
+
+test('cv --help', async () => {
+  const r = await cli('cv', '--help');
+  assert.is(r.code, 0);
+  assert.match(r.out, /usage: ecgrad cv --model <name> --protocol inter \[--folds records\|N\]/);
+  assert.match(r.out, /--rr-set <value>/, 'the training options of ecgrad train');
+});
+
+test('a classifier, 3 folds: report files, pooled and per-record figures over DS1 only; --workers 1 and 2 agree', async () => {
+  const runs = [];
+  for (const w of ['1', '2']) {
+    const out = join(root, `dt-${w}`);
+    const r = await cli('cv', '--model', 'decision-tree', '--protocol', 'inter', '--folds', '3', '--seed', '4', ...small, '--workers', w, '--out', out, '--json');
+    assert.is(r.code, 0, r.err);
+    const j = JSON.parse(r.out);
+    const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
+    assert.ok(readFileSync(join(out, 'report.md'), 'utf8').includes('## By record'));
+    assert.is(j.workers, Number(w));
+    runs.push({ j, report });
+  }
+  const [a, b] = runs as [{ j: any; report: any }, { j: any; report: any }];
+  assert.equal(a.j.records, DS1.slice().sort());
+  assert.ok(a.j.perRecord.every((r: { record: string }) => !DS2.includes(r.record)));
+  assert.is(a.j.perRecord.length, 22);
+  assert.is(a.report.foldDetails.length, 3);
+  assert.equal(a.report.foldDetails.flatMap((f: { heldOut: string[] }) => f.heldOut).sort(), DS1.slice().sort());
+  assert.ok(a.j.aami.S.se >= 0 && a.j.aami.V.se > 0.3, JSON.stringify(a.j.aami));
+  assert.is(a.j.n, a.j.perRecord.reduce((s: number, r: { beats: number }) => s + r.beats, 0));
+  const sTotal = a.j.perRecord.reduce((s: number, r: { total: { S: number } }) => s + r.total.S, 0);
+  assert.is(sTotal, a.j.confusion[1].reduce((x: number, y: number) => x + y, 0));
+  // Determinism: the same folds, predictions and figures whatever the number of workers.
+  for (const k of ['n', 'accuracy', 'macroF1', 'aami', 'confusion', 'perRecord']) assert.equal(b.j[k], a.j[k], k);
+  assert.equal(b.report.foldDetails.map(({ seconds: _s, ...f }: { seconds: number }) => f), a.report.foldDetails.map(({ seconds: _s, ...f }: { seconds: number }) => f));
+});
+
+test('a neural model: each fold validates on 4 of its own training records, never the held-out ones', async () => {
+  const out = join(root, 'ann');
+  const r = await cli('cv', '--model', 'ann', '--protocol', 'inter', '--folds', '2', '--data', data, '--train-beats', '400', '--val-beats', '150', '--test-beats', '150', '--epochs', '1', '--out', out, '--json');
+  assert.is(r.code, 0, r.err);
+  const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
+  assert.is(report.kind, 'neural');
+  for (const f of report.foldDetails) {
+    assert.is(f.val.length, 4);
+    assert.ok(f.val.every((v: string) => !f.heldOut.includes(v) && !f.fit.includes(v) && DS1.includes(v)));
+    assert.equal([f.bestEpoch, f.epochsRun], [1, 1]);
+    assert.ok(f.valBeats > 0 && f.trainBeats > 0);
+  }
+  assert.ok(JSON.parse(r.out).n > 0);
+});
+
+test('bad input: exit 2 with a clear message, no run folder', async () => {
+  const cases: [string[], RegExp][] = [
+    [['--model', 'decision-tree', '--protocol', 'intra'], /cv: --protocol intra splits beats at random.*needs --protocol inter/],
+    [['--model', 'forest-of-doom', '--protocol', 'inter'], /cv: unknown model "forest-of-doom"; valid models: .*decision-tree/],
+    [['--protocol', 'inter'], /cv: --model is required/],
+    [['--model', 'decision-tree', '--protocol', 'inter', '--folds', '1'], /--folds must be "records" \(leave one record out\) or an integer >= 2, got "1"/],
+    [['--model', 'decision-tree', '--protocol', 'inter', '--folds', '23'], /cv: 23 folds need at least 23 records; there are 22/],
+    [['--model', 'decision-tree', '--protocol', 'inter', '--train-records', '101,106,101,108,109'], /--train-records is not usable \(the train records list 101 more than once\)/],
+    [['--model', 'decision-tree', '--protocol', 'inter', '--train-records', 'DS1,999'], /--train-records is not usable \(the train records name "999", not a record/],
+    // Seed 1 deals all three DS1 records with Q beats (101, 203, 208) into one of the 2 folds.
+    [['--model', 'decision-tree', '--protocol', 'inter', '--folds', '2', '--seed', '1'], /cv: fold 1 of 2 \(holding out 101, .*\) would train on records 108, .*, which hold no beat of class Q/],
+    [['--model', 'decision-tree', '--protocol', 'inter', '--workers', '0'], /--workers must be an integer >= 1/],
+  ];
+  for (const [args, message] of cases) {
+    const out = join(root, 'never');
+    const r = await cli('cv', ...args, '--data', data, '--out', out);
+    assert.is(r.code, 2, `${args.join(' ')}: ${r.err}`);
+    assert.match(r.err, message);
+    assert.not.ok(existsSync(out), args.join(' '));
+  }
+});
+
+test('a fold that fails in its worker fails the run: exit 1 naming the folds, the run folder removed', async () => {
+  const out = join(root, 'fails', 'here');
+  const r = await cli('cv', '--model', 'decision-tree', '--protocol', 'inter', '--folds', '2', ...small, '--classic-params', '{"decision-tree": {"maxDepth": -1}}', '--out', out);
+  assert.is(r.code, 1);
+  assert.match(r.err, /2 of 2 folds failed \(nothing written\):\n {2}fold 1 of 2: DecisionTree: maxDepth must be an integer >= 0/);
+  assert.not.ok(existsSync(join(root, 'fails')));
+});
+
+test.after(() => rmSync(root, { recursive: true, force: true }));
+test.run();
