@@ -7,14 +7,19 @@
 //             averages, RR over them and over the record's mean RR, the beat's P/QRS size ratio)
 //   irregular patient + the 5 RR-irregularity features of irregularity.ts (how irregular the rhythm
 //             around the beat is, its own intervals left out)
+//   dechazal  the 43 features of de Chazal et al. 2004 alone (dechazal.ts: RR intervals, QRS and T-wave
+//             durations and the P-wave flag from the delineator, both leads' QRS and T-wave samples);
+//             it needs the record's second lead
 // Every set but 'local' uses statistics of the whole record (offline; BeatStream takes 'local' only).
 import { removeBaseline } from '../dsp/baseline.ts';
 import { PATIENT_FEATURES, patientFeatures } from './patient.ts';
 import { IRREGULARITY_FEATURES, irregularityFeatures } from './irregularity.ts';
 import { RHYTHM_FEATURES, rhythmFeatures } from './rhythm.ts';
 import { RR_FEATURES, rrFeatures } from './rr.ts';
+import { DECHAZAL_FEATURES, dechazalFeatures, dechazalFilter } from './dechazal.ts';
+import { delineate } from '../delineate/delineate.ts';
 
-export const RR_SETS = ['local', 'patient', 'rhythm', 'irregular'] as const;
+export const RR_SETS = ['local', 'patient', 'rhythm', 'irregular', 'dechazal'] as const;
 export type RrSet = (typeof RR_SETS)[number];
 
 /** True for a known set name. */
@@ -25,6 +30,7 @@ export function isRrSet(v: unknown): v is RrSet {
 /** Names of the beat features of a set, in column order. */
 export function rrFeatureNames(rrSet: RrSet = 'local'): string[] {
   if (!isRrSet(rrSet)) throw new RangeError(`rrSet must be one of ${RR_SETS.map((s) => `'${s}'`).join(', ')}, got ${JSON.stringify(rrSet)}`);
+  if (rrSet === 'dechazal') return DECHAZAL_FEATURES.slice();
   return [...RR_FEATURES, ...(rrSet === 'local' ? [] : PATIENT_FEATURES), ...(rrSet === 'rhythm' ? RHYTHM_FEATURES : []), ...(rrSet === 'irregular' ? IRREGULARITY_FEATURES : [])];
 }
 
@@ -35,10 +41,16 @@ export function rrSetOfWidth(width: number): RrSet | undefined {
 
 /**
  * The beat-feature rows of one record: beats.length x rrFeatureNames(rrSet).length values, from one lead
- * (`signal`, at `fs`) and the sorted R-peak positions of all its beats.
+ * (`signal`, at `fs`; MLII), the sorted R-peak positions of all its beats, and for 'dechazal' the
+ * record's second lead.
  */
-export function beatFeatureRows(rrSet: RrSet, signal: ArrayLike<number>, fs: number, beats: ArrayLike<number>): Float32Array {
+export function beatFeatureRows(rrSet: RrSet, signal: ArrayLike<number>, fs: number, beats: ArrayLike<number>, second?: ArrayLike<number>): Float32Array {
   const names = rrFeatureNames(rrSet);
+  if (rrSet === 'dechazal') {
+    if (!second) throw new RangeError("the 'dechazal' beat features need two leads (MLII and the record's second lead); this signal has one");
+    const a = dechazalFilter(signal, fs), b = dechazalFilter(second, fs);
+    return dechazalFeatures(a, b, fs, beats, delineate(a, fs, beats));
+  }
   const local = rrFeatures(beats, fs);
   if (rrSet === 'local') return local;
   const R = RR_FEATURES.length, P = PATIENT_FEATURES.length, W = names.length, n = beats.length;

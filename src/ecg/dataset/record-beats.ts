@@ -107,7 +107,9 @@ export function recordBeats(rec: WfdbRecord, ann: Annotations, scheme: LabelSche
   }
   const rrNames = rrFeatureNames(options.rrSet);
   const R = rrNames.length;
-  const rrAll = beatFeatureRows(options.rrSet ?? 'local', rec.pSignal[lanes[0]!]!, fs, peaks);
+  // The beat features come from the first window lead; de Chazal's from MLII and the second lead.
+  const featureLeads = options.rrSet === 'dechazal' ? leadIndices(rec, 'both') : lanes;
+  const rrAll = beatFeatureRows(options.rrSet ?? 'local', rec.pSignal[featureLeads[0]!]!, fs, peaks, featureLeads[1] === undefined ? undefined : rec.pSignal[featureLeads[1]]);
   const filter = options.filter ?? (win === 'kachuee' ? 'none' : 'baseline');
   const prepared = lanes.map((c) => {
     const x = rec.pSignal[c]!;
