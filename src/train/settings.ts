@@ -17,6 +17,7 @@ export interface TrainSettings {
   epochs?: number;
   batchSize?: number;
   lr?: number;
+  loss?: TrainingRecipe['loss'];
   /** Stop after this many epochs without a better validation score (0: never). */
   patience: number;
   /** Clip the global gradient norm to this value (undefined: no clipping). */
@@ -36,6 +37,7 @@ export const TRAIN_SETTINGS: SettingSpecs<TrainSettings> = {
   epochs: intSetting('epochs', "number of epochs (default: the model's recipe; 4 with --quick)", 1),
   batchSize: intSetting('batch-size', "batch size (default: the model's recipe)", 1),
   lr: positiveSetting('lr', "learning rate (default: the model's recipe)"),
+  loss: choiceSetting('loss', "training loss: \"ce\", \"weighted-ce\" (effective-number class weights) or \"combined\" (weighted CE + focal; default: the model's recipe)", ['ce', 'weighted-ce', 'combined'] as const),
   patience: intSetting('patience', 'stop after this many epochs without a better validation score (0: never)', 0, 5),
   clipNorm: positiveSetting('clip', 'clip the global gradient norm to this value'),
   select: choiceSetting('select', 'validation score that picks the best epoch: "macro-f1", or "sv-f1" (mean F1 of S and V; AAMI protocols)', SELECT_SCORES, 'macro-f1'),
@@ -47,7 +49,7 @@ export function trainSettings(given: Partial<TrainSettings> = {}): TrainSettings
   return resolveSettings(TRAIN_SETTINGS, given);
 }
 
-/** The recipe a run trains with: the model's recipe with the settings' epochs, batch size and learning rate. */
-export function withOverrides(recipe: TrainingRecipe, s: Pick<TrainSettings, 'epochs' | 'batchSize' | 'lr'>): TrainingRecipe {
-  return { ...recipe, epochs: s.epochs ?? recipe.epochs, batchSize: s.batchSize ?? recipe.batchSize, lr: s.lr ?? recipe.lr };
+/** The recipe a run trains with: the model's recipe with the settings' epochs, batch size, learning rate and loss. */
+export function withOverrides(recipe: TrainingRecipe, s: Pick<TrainSettings, 'epochs' | 'batchSize' | 'lr' | 'loss'>): TrainingRecipe {
+  return { ...recipe, epochs: s.epochs ?? recipe.epochs, batchSize: s.batchSize ?? recipe.batchSize, lr: s.lr ?? recipe.lr, loss: s.loss ?? recipe.loss };
 }

@@ -42,6 +42,8 @@ test('a feature set implies the beat features; recipe overrides replace only wha
   assert.is(runSettings({}).rr, false);
   const r = withOverrides(DEFAULT_RECIPE, { lr: 0.5 });
   assert.equal(r, { ...DEFAULT_RECIPE, lr: 0.5 });
+  assert.equal(withOverrides(DEFAULT_RECIPE, { loss: 'combined', epochs: 2 }), { ...DEFAULT_RECIPE, loss: 'combined', epochs: 2 });
+  assert.throws(() => settingsOf(TRAIN_SETTINGS, { loss: 'focal' }, 'train'), /train: --loss must be one of ce, weighted-ce, combined, got "focal"/);
   assert.equal(withOverrides(DEFAULT_RECIPE, {}), DEFAULT_RECIPE);
 });
 
