@@ -250,5 +250,38 @@ test('bad --rr-set, --classic-features, --classic-params or --select: exit 2 nam
   }
 });
 
+test('train --leads both --train-records/--test-records: two-channel model, its file records the split and leads, evaluate rebuilds them', async () => {
+  const out = join(root, 'leads');
+  const records = ['--train-records', '101,106,108,109,112,114,115,116,118,119,122,124,201,203,205,207,208,209,215,220,223,230', '--test-records', '100,103'];
+  const r = await cli('train', '--model', TINY, '--protocol', 'inter', '--leads', 'both', ...records, ...small, '--out', out, '--json');
+  assert.is(r.code, 0, r.err);
+  const m = decodeModel(new Uint8Array(readFileSync(join(out, `${TINY}.ecgm`))));
+  assert.is((m.header.config as { channels: number }).channels, 2);
+  assert.equal([m.header.meta.leads, (m.header.meta.records as { test: string[] }).test], ['both', ['100', '103']]);
+  const e = await cli('evaluate', '--model-file', join(out, `${TINY}.ecgm`), '--protocol', 'inter', '--data', data, '--by-record', '--json');
+  assert.is(e.code, 0, e.err);
+  const j = JSON.parse(e.out);
+  assert.equal(j.byRecord.records.map((x: { record: string }) => x.record), ['100', '103']);
+});
+
+test('bad --leads, --train-records or --test-records: exit 2 before any work, naming the problem', async () => {
+  const cases: [string[], RegExp, number][] = [
+    [['--train-records', '101,999,106,108,109'], /--train-records is not usable \(the train records name "999", not a record/, 2],
+    [['--test-records', '101'], /records 101 are in both the train and the test list/, 2],
+    [['--protocol', 'intra', '--train-records', 'DS1'], /apply to the patient-wise protocol inter, not intra/, 2],
+    [['--leads', ','], /--leads must be "mlii", "both" or signal names/, 2],
+  ];
+  for (const [args, message, code] of cases) {
+    const out = join(root, 'never-leads');
+    const r = await cli('train', '--model', TINY, '--protocol', 'inter', ...args, '--data', data, '--out', out);
+    assert.is(r.code, code, args.join(' '));
+    assert.match(r.err, message);
+    assert.not.ok(existsSync(out));
+  }
+  const missing = await cli('dataset', '--protocol', 'inter', '--leads', 'MLII,V1', '--data', data, '--no-cache');
+  assert.is(missing.code, 1);
+  assert.match(missing.err, /record 100 has no lead "V1"; its signals are MLII, V5/);
+});
+
 test.after(() => rmSync(root, { recursive: true, force: true }));
 test.run();
