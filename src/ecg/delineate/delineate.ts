@@ -6,16 +6,21 @@
 //   filters   zero-phase 2nd-order Butterworth low-pass at 40 Hz (QRS) and 12 Hz (P, T), each followed by
 //             a central difference (slope.ts); the P and T filter sees the signal with every QRS
 //             (onset to offset) replaced by a straight line, so the QRS does not leak into its neighbours
-//   QRS       slopes chained around R (plus an adjacent small q or s wave); onset where |d| < (first
-//             slope's peak) / 2, offset where |d| < (last slope's peak) / 2, within [R - 150 ms, R + 200 ms] and the midpoints to the
-//             neighbouring beats (qrs.ts)
+//   QRS       slopes chained around R (plus an adjacent small q wave above the noise); onset where
+//             |d| < (first slope's peak) / 4, offset where |d| < (last slope's peak) / 2, within
+//             [R - 150 ms, R + 200 ms] and the midpoints to the neighbouring beats (qrs.ts)
 //   T         peak in [R + 100 ms, R + min(0.6 RR, 700 ms)], onset and offset at half the steepest flank
 //             slope (t-wave.ts)
 //   P         peak in the 300 ms before QRS onset (after the previous T offset), limits at half the
-//             steepest flank slope, present when it is a single deflection above the noise (p-wave.ts)
-// The constants are the usual Laguna-style choice K = 2 (a boundary where the slope has fallen to half of
-// the wave's steepest slope, close to the tangent method: mu +- 1.9 sigma on a Gaussian wave); they were set here on synthetic beats and MIT-BIH records, not copied from ecgpuwave's source.
-// Input: a filtered lead (baseline wander removed; e.g. dechazalFilter or removeBaseline), any units.
+//             steepest flank slope, present when its slope stands out from the rest of the window's and its
+//             amplitude from the high-frequency noise (p-wave.ts)
+// The constants are Laguna-style thresholds: K = 2 (a boundary where the slope has fallen to half of the
+// wave's steepest slope, close to the tangent method: mu +- 1.9 sigma on a Gaussian wave), except the QRS
+// onset, K = 4 (with K = 2 the onset of a steep R upstroke fell on the upstroke, which lifted the baseline
+// level and lost the P waves of records such as 115, 116, 123 and 201). They were set here on synthetic
+// beats and MIT-BIH records (no reference delineation at hand), not copied from ecgpuwave's source.
+// Input: a filtered lead (baseline wander removed; e.g. removeBaseline, then a 35-40 Hz low-pass as de
+// Chazal 2004), any units and sampling rate; the thresholds are relative, so the units do not matter.
 // Output: sample positions, -1 where a point was not found; P positions are -1 when no P wave is present.
 import { qrsLimits, type QrsSettings } from './qrs.ts';
 import { tWave, type TSettings } from './t-wave.ts';
@@ -49,9 +54,22 @@ export interface Delineation {
   tOffset: Int32Array;
 }
 
-export const QRS_DEFAULTS: Readonly<QrsSettings> = { core: 0.08, significance: 0.1, gap: 0.025, adjacent: 0.04, adjacentGap: 0.02, kOn: 2, kOff: 2 };
+export const QRS_DEFAULTS: Readonly<QrsSettings> = { core: 0.08, significance: 0.1, gap: 0.025, adjacent: 0.04, adjacentGap: 0.02, noiseK: 4, kOn: 4, kOff: 2 };
 export const T_DEFAULTS: Readonly<TSettings> = { start: 0.1, rrFraction: 0.6, maxEnd: 0.7, kOn: 2, kOff: 2, maxFlank: 0.25 };
-export const P_DEFAULTS: Readonly<PSettings> = { before: 0.3, gap: 0.02, kOn: 2, kOff: 2, minAmplitude: 0.03, noiseRatio: 3, hfRatio: 4, minDuration: 0.04, maxDuration: 0.2 };
+export const P_DEFAULTS: Readonly<PSettings> = { before: 0.3, gap: 0.02, kOn: 2, kOff: 2, slopeRatio: 3, minAmplitude: 0.01, hfRatio: 4, minDuration: 0.04, maxDuration: 0.2 };
+
+/**
+ * The noise level (standard deviation) of a derivative: its 10th percentile of |d| over 0.1257, the value
+ * for Gaussian noise. A low percentile, so that the slopes of the waves themselves hardly count, however
+ * densely beats fill the signal (every 4th sample on long signals, plenty for a level).
+ */
+function noiseLevel(x: ArrayLike<number>): number {
+  const step = x.length > 40000 ? 4 : 1;
+  const a = new Float32Array(Math.ceil(x.length / step));
+  for (let i = 0, j = 0; i < x.length; i += step, j++) a[j] = Math.abs(x[i]!);
+  a.sort();
+  return a.length ? a[Math.floor(a.length * 0.1)]! / 0.1257 : 0;
+}
 
 function validate(signal: ArrayLike<number>, fs: number, peaks: ArrayLike<number>): void {
   if (!(typeof fs === 'number' && Number.isFinite(fs) && fs > 0)) throw new RangeError(`delineate: fs must be a positive finite number of Hz, got ${fs}`);
@@ -85,6 +103,7 @@ export function delineate(signal: ArrayLike<number>, fs: number, peaks: ArrayLik
   };
   if (m === 0 || n < 3) return out;
   const q = lowpassDerivative(signal, fs, options.qrsCutoff ?? 40);
+  const noise = noiseLevel(q.d);
   const before = Math.round((options.qrsBefore ?? 0.15) * fs), after = Math.round((options.qrsAfter ?? 0.2) * fs);
   const baseline = new Float64Array(m), qrsAmp = new Float64Array(m);
   const base = Math.max(1, Math.round(0.02 * fs));
@@ -92,7 +111,7 @@ export function delineate(signal: ArrayLike<number>, fs: number, peaks: ArrayLik
     const r = peaks[k]!;
     const lo = Math.max(0, r - before, k > 0 ? Math.ceil((peaks[k - 1]! + r) / 2) : 0);
     const hi = Math.min(n - 1, r + after, k < m - 1 ? Math.floor((r + peaks[k + 1]!) / 2) : n - 1);
-    const [on, off] = qrsLimits(q.d, fs, r, lo, hi, qs);
+    const [on, off] = qrsLimits(q.d, fs, r, lo, hi, qs, noise);
     out.qrsOnset[k] = on;
     out.qrsOffset[k] = off;
     let mn = Infinity, mx = -Infinity;

@@ -5,13 +5,16 @@
 //   limits   from the peak, the steepest point of each flank, then outward until |d| < |d[flank]| / 2
 //            or the slope reverses (offset at most at the QRS onset, onset at most at the window start)
 //   present  when the wave is a single dominant deflection above the noise:
-//              amplitude >= minAmplitude * the QRS amplitude (0.03),
-//              amplitude >= noiseRatio * the RMS of (low-passed - baseline) over the window outside the
-//                wave (3): the rest of the window is the T-P and P-R segments, flat in sinus rhythm and
-//                full of fibrillatory waves in atrial fibrillation,
-//              amplitude >= hfRatio * the RMS of (signal - low-passed) over the window (4): the
+//              its steepest flank slope >= slopeRatio * the RMS of the derivative over the window outside
+//                the wave (3): the rest of the window is the T-P and P-R segments, flat in sinus rhythm
+//                and full of fibrillatory waves (as steep as the chosen one) in atrial fibrillation,
+//              amplitude >= hfRatio * the RMS of (signal - low-passed) over the window (4): above the
 //                high-frequency noise,
+//              amplitude >= minAmplitude * the QRS amplitude (0.01),
 //              both limits found strictly inside the window, duration between 40 and 200 ms.
+//            (A ratio on amplitudes instead, amplitude >= 2 RMS of the rest of the window, separated
+//            sinus from AF beats less well on MIT-BIH: P found for 71% of the N beats in sinus rhythm
+//            and 16% of those in AF, against 69% and 6% with the slope ratio, in the same development run.)
 import { boundaryFrom, slopePeakFrom } from './slope.ts';
 
 export interface PSettings {
@@ -22,9 +25,9 @@ export interface PSettings {
   /** Boundary thresholds |d[flank]| / k (2 and 2). */
   kOn: number;
   kOff: number;
-  /** Presence tests (see the header): 0.03, 3, 4, 0.04 s, 0.2 s. */
+  /** Presence tests (see the header): 3, 4, 0.01, 0.04 s, 0.2 s. */
+  slopeRatio: number;
   minAmplitude: number;
-  noiseRatio: number;
   hfRatio: number;
   minDuration: number;
   maxDuration: number;
@@ -62,20 +65,20 @@ export function pWave(x: ArrayLike<number>, lp: ArrayLike<number>, d: ArrayLike<
   const on = fOn < 0 ? -1 : boundaryFrom(d, fOn, -1, Math.abs(d[fOn]!) / s.kOn, w0);
   if (on < 0 || off < 0) return { ...none, peak };
   // presence
-  let outside = 0, nOut = 0, hf = 0;
+  let hf = 0, dOut = 0, nOut = 0;
   for (let i = w0; i <= w1; i++) {
     const e = x[i]! - lp[i]!;
     hf += e * e;
     if (i < on || i > off) {
-      const v = lp[i]! - b;
-      outside += v * v;
+      dOut += d[i]! * d[i]!;
       nOut++;
     }
   }
-  const noise = nOut ? Math.sqrt(outside / nOut) : 0;
+  const slope = Math.max(Math.abs(d[fOn]!), Math.abs(d[fOff]!));
+  const slopeNoise = nOut ? Math.sqrt(dOut / nOut) : 0;
   const hfNoise = Math.sqrt(hf / (w1 - w0 + 1));
   const dur = (off - on) / fs;
   const present = on > w0 && off < qrsOn && dur >= s.minDuration && dur <= s.maxDuration
-    && amp >= s.minAmplitude * qrsAmp && amp >= s.noiseRatio * noise && amp >= s.hfRatio * hfNoise;
+    && slope >= s.slopeRatio * slopeNoise && amp >= s.hfRatio * hfNoise && amp >= s.minAmplitude * qrsAmp;
   return { present, on, peak, off };
 }

@@ -5,9 +5,10 @@
 //      they are chained backward (and forward) as long as no gap between two of them exceeds 25 ms: the
 //      first (last) chained slope belongs to the first (last) wave of the complex (Q or R; R or S).
 //   3. Its steepest point pk (the extremum of |d| in that slope), and the boundary: walking outward from
-//      pk, the first sample where |d| < |d[pk]| / K (K = 2 for onset and offset), or where the slope
+//      pk, the first sample where |d| < |d[pk]| / K (onset K = 4, offset K = 2), or where the slope
 //      changes sign, within the search window.
 //   4. A small q wave is below the chaining significance: when an opposite slope of at least 0.04 Dmax
+//      (and 4 times the derivative's noise level, from the 10th percentile of |d| over the signal)
 //      peaks within 20 ms before the onset, the onset moves to that slope's, by the same rule. (Not done
 //      at the offset, where it mostly took up J-point wiggles and noise on MIT-BIH.)
 import { boundaryFrom, slopePeakFrom } from './slope.ts';
@@ -23,14 +24,16 @@ export interface QrsSettings {
    *  is within adjacentGap (0.02 s) before the onset found so far. */
   adjacent: number;
   adjacentGap: number;
-  /** Onset threshold |d[pk]| / kOn (2). */
+  /** ... and >= noiseK (4) times the derivative's noise level (from its 10th percentile of |d| over the signal). */
+  noiseK: number;
+  /** Onset threshold |d[pk]| / kOn (4). */
   kOn: number;
-  /** Offset threshold |d[pk]| / kOff (3). */
+  /** Offset threshold |d[pk]| / kOff (2). */
   kOff: number;
 }
 
 /** [onset, offset] of the QRS around R = r, searched in [lo, hi] (inclusive sample bounds). */
-export function qrsLimits(d: ArrayLike<number>, fs: number, r: number, lo: number, hi: number, s: QrsSettings): [number, number] {
+export function qrsLimits(d: ArrayLike<number>, fs: number, r: number, lo: number, hi: number, s: QrsSettings, noise = 0): [number, number] {
   const c0 = Math.max(lo, r - Math.round(s.core * fs)), c1 = Math.min(hi, r + Math.round(s.core * fs));
   let core = c0, dmax = -1;
   for (let i = c0; i <= c1; i++) {
@@ -56,6 +59,6 @@ export function qrsLimits(d: ArrayLike<number>, fs: number, r: number, lo: numbe
   // a small q wave right before the chain: an opposite slope within `adjacentGap`
   const adj = Math.max(1, Math.round(s.adjacentGap * fs));
   const q = slopePeakFrom(d, on, -1, d[pkOn]! > 0 ? -1 : 1, Math.max(lo, on - adj));
-  if (q >= 0 && Math.abs(d[q]!) >= s.adjacent * dmax && on - q <= adj) on = boundaryFrom(d, q, -1, Math.abs(d[q]!) / s.kOn, lo);
+  if (q >= 0 && Math.abs(d[q]!) >= Math.max(s.adjacent * dmax, s.noiseK * noise) && on - q <= adj) on = boundaryFrom(d, q, -1, Math.abs(d[q]!) / s.kOn, lo);
   return [on, off];
 }
