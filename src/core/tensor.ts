@@ -50,6 +50,30 @@ export class Tensor {
     return backend().f32(p, this.size).slice();
   }
 
+  /**
+   * Copies `values` (flat, row-major) into this tensor's own memory, in place, and returns this tensor.
+   * Records nothing in the autograd graph and leaves .grad alone: it is for parameters, buffers and
+   * optimizer state (loading, updates), not for values a pending backward() still needs. Numbers are
+   * rounded to float32 as Float32Array.set rounds them. The sizes must match (the shapes need not).
+   */
+  assign_(values: Float32Array | ArrayLike<number> | Tensor): this {
+    const n = values instanceof Tensor ? values.size : values.length;
+    if (n !== this.size) {
+      const got = values instanceof Tensor ? `a tensor of shape ${fmt(values.shape)} (${n} values)` : `${n} values`;
+      throw new RangeError(`assign_: tensor has shape ${fmt(this.shape)} (${this.size} values), got ${got}`);
+    }
+    const dst = this.ptr;
+    if (values instanceof Tensor) {
+      const src = values.ptr;
+      if (src !== dst) backend().heapF32().copyWithin(dst >>> 2, src >>> 2, (src >>> 2) + n);
+    } else {
+      // The view is taken after the last allocation (reading .ptr allocates nothing), so memory growth
+      // cannot detach it before the copy.
+      backend().f32(dst, n).set(values);
+    }
+    return this;
+  }
+
   /** The values as nested JS arrays (a number for a 0-d tensor). */
   toArray(): NestedArray {
     const flat = this.data();

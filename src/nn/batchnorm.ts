@@ -9,7 +9,6 @@ import type { Tensor } from '../core/tensor.ts';
 import { fmt } from '../core/shape.ts';
 import { full } from '../ops/creation.ts';
 import { batchNorm } from '../ops/batchnorm.ts';
-import { backend } from '../core/runtime.ts';
 
 export interface BatchNormOptions {
   eps?: number;
@@ -54,9 +53,9 @@ export class BatchNorm1d extends Module {
     const useBatch = this.training || !this.runningMean;
     let factor = this.momentum ?? 0;
     if (this.training && this.numBatchesTracked) {
-      const n = backend().f32(this.numBatchesTracked.ptr, 1);
-      n[0] = n[0]! + 1;
-      if (this.momentum === null) factor = 1 / n[0]!;
+      const n = Math.fround(this.numBatchesTracked.item() + 1);
+      this.numBatchesTracked.assign_([n]);
+      if (this.momentum === null) factor = 1 / n;
     }
     return batchNorm(x, {
       runningMean: this.training ? this.runningMean : useBatch ? null : this.runningMean,

@@ -2,7 +2,6 @@
 // not trained, like BatchNorm's running statistics) and child modules, in registration order.
 // Names are dotted paths: "features.0.weight". Parameters and buffers are persistent tensors.
 import { Tensor } from '../core/tensor.ts';
-import { backend } from '../core/runtime.ts';
 import { fmt, sameShape } from '../core/shape.ts';
 
 export abstract class Module {
@@ -102,12 +101,9 @@ export abstract class Module {
     if (strict) for (const name of entries.keys()) if (!own.has(name)) problems.push(`unexpected ${name}`);
     if (problems.length)
       throw new Error(`${this.constructor.name}.loadStateDict: ${problems.length} problem(s): ${problems.slice(0, 8).join('; ')}${problems.length > 8 ? '; ...' : ''}`);
-    const b = backend();
     for (const [name, t] of own) {
       const v = entries.get(name);
-      if (v === undefined) continue;
-      const data = v instanceof Tensor ? v.data() : v;
-      b.f32(t.ptr, t.size).set(data);
+      if (v !== undefined) t.assign_(v);
     }
   }
 

@@ -2,8 +2,7 @@
 // (momentum, moments) in persistent wasm memory. Updates run as fused in-place kernels (assembly/optim.ts).
 import '../wasm/full-kernels.ts'; // optimizer steps and backward kernels (src/wasm/source.ts)
 import { Tensor } from '../core/tensor.ts';
-import { allocStorage } from '../core/memory.ts';
-import { backend } from '../core/runtime.ts';
+import { zeros } from '../ops/creation.ts';
 
 /** A group of parameters with its own weight decay (e.g. none for biases and norm parameters). */
 export interface ParamGroup {
@@ -124,14 +123,12 @@ export abstract class Optimizer {
     for (const [k, list] of Object.entries(state.counters)) {
       if (list.length !== n || !list.every((c) => Number.isInteger(c) && c >= 0)) throw fail(`counter ${k} must hold ${n} non-negative integers`);
     }
-    const b = backend();
     for (const [k, list] of Object.entries(state.buffers)) {
       const live = own[k]!;
       list.forEach((v, i) => {
         if (v === null) live[i] = null;
         else {
-          const t = (live[i] ??= this.stateFor(this.params[i]!));
-          b.f32(t.ptr, t.size).set(v);
+          (live[i] ??= this.stateFor(this.params[i]!)).assign_(v);
         }
       });
     }
@@ -142,9 +139,7 @@ export abstract class Optimizer {
 
   /** A zero-filled persistent state buffer for parameter `p`. */
   protected stateFor(p: Tensor): Tensor {
-    const t = new Tensor(p.shape, allocStorage(p.size, true));
-    backend().k.fill(t.ptr, t.size, 0);
-    return t;
+    return zeros(p.shape).keep();
   }
 }
 

@@ -18,7 +18,6 @@
 // record no graph in eval mode run the int8 kernels; with gradients recorded (explanations) the layers run
 // in float32 on the dequantised weights.
 import { isGradEnabled, noGrad } from '../core/autograd.ts';
-import { backend } from '../core/runtime.ts';
 import type { Tensor } from '../core/tensor.ts';
 import { BatchNorm1d } from '../nn/batchnorm.ts';
 import { Conv1d, SeparableConv1d } from '../nn/conv.ts';
@@ -199,7 +198,7 @@ export function applyQuantization(model: Module, plan: QuantPlan): void {
   for (const l of plan.layers) {
     const m = byName.get(l.name)!;
     const deq = dequantize(l);
-    backend().f32(m.weight.ptr, deq.length).set(deq);
+    m.weight.assign_(deq);
     if (l.foldedBn) {
       const bn = moduleAt(model, l.foldedBn);
       bn.forward = (x: Tensor) => x;

@@ -3,7 +3,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { execFileSync } from 'node:child_process';
 import {
-  initSync, backendInfo, tensor, fromArray, zeros, ones, full, arange, rand, randn, manualSeed, Rng,
+  initSync, backendInfo, tensor, fromArray, zeros, ones, full, arange, rand, randn, manualSeed, Rng, memoryStats,
 } from '../../src/index.ts';
 
 const info = initSync();
@@ -80,6 +80,66 @@ test('bad input raises errors that name the op, the shapes and what was expected
   assert.throws(() => randn([2], { std: Infinity }), /randn: need finite mean and std/);
   assert.throws(() => full([2], NaN as unknown as number).add(Infinity), /add: scalar must be a finite number/);
   assert.throws(() => tensor([1, 2]).item(), /item: tensor has shape \[2\]/);
+});
+
+test('assign_ copies a Float32Array into the tensor in place and returns the tensor', () => {
+  const t = zeros([2, 3]);
+  const ptr = t.ptr;
+  const src = new Float32Array([1, 2, 3, 4, 5, 6]);
+  assert.is(t.assign_(src), t);
+  assert.is(t.ptr, ptr);
+  assert.equal(t.toArray(), [[1, 2, 3], [4, 5, 6]]);
+  src[0] = 99;
+  assert.is(t.data()[0], 1, 'the values are copied, not shared');
+});
+
+test('assign_ takes a number array, rounded to float32 like Float32Array.set', () => {
+  const t = zeros([3]).assign_([0.1, -2, 1e-3]);
+  assert.equal(Array.from(t.data()), Array.from(new Float32Array([0.1, -2, 1e-3])));
+});
+
+test('assign_ copies another tensor of the same size (the shapes may differ)', () => {
+  const src = tensor([[1, 2], [3, 4]]);
+  const t = zeros([4]).assign_(src);
+  assert.equal(Array.from(t.data()), [1, 2, 3, 4]);
+  t.assign_(tensor([9, 8, 7, 6]));
+  assert.equal(src.toArray(), [[1, 2], [3, 4]], 'the source is left alone');
+  assert.is(t.assign_(t.detach()), t, 'assigning a tensor to itself (shared memory) is a no-op');
+  assert.equal(Array.from(t.data()), [9, 8, 7, 6]);
+});
+
+test('assign_ with the wrong number of values names both shapes and sizes', () => {
+  const t = zeros([2, 3]);
+  assert.throws(() => t.assign_([1, 2, 3]), (e: unknown) => e instanceof RangeError && /assign_: tensor has shape \[2, 3\] \(6 values\), got 3 values/.test(e.message));
+  assert.throws(() => t.assign_(zeros([3, 3])), /assign_: tensor has shape \[2, 3\] \(6 values\), got a tensor of shape \[3, 3\] \(9 values\)/);
+  assert.equal(Array.from(t.data()), [0, 0, 0, 0, 0, 0], 'nothing is written on error');
+});
+
+test('assign_ writes the right memory after wasm memory has grown', () => {
+  const t = zeros([5]);
+  const src = tensor([1, 2, 3, 4, 5]);
+  const before = memoryStats().wasmBytes;
+  const big = zeros([16 * 1024 * 1024]).keep(); // 64 MiB forces memory.grow
+  assert.ok(memoryStats().wasmBytes > before, 'memory should have grown');
+  t.assign_(new Float32Array([5, 4, 3, 2, 1]));
+  assert.equal(Array.from(t.data()), [5, 4, 3, 2, 1]);
+  t.assign_(src);
+  assert.equal(Array.from(t.data()), [1, 2, 3, 4, 5]);
+  big.assign_(full([16 * 1024 * 1024], 2));
+  assert.is(big.sum().item(), 2 * 16 * 1024 * 1024);
+  assert.equal(Array.from(t.data()), [1, 2, 3, 4, 5], 'neighbours are not touched');
+});
+
+test('assign_ leaves the gradient, requiresGrad and the graph alone', () => {
+  const p = tensor([1, 2, 3], { requiresGrad: true });
+  p.mul(p).sum().backward();
+  const g = p.grad!;
+  p.assign_([7, 8, 9]);
+  assert.is(p.grad, g);
+  assert.equal(Array.from(g.data()), [2, 4, 6]);
+  assert.ok(p.requiresGrad);
+  assert.is(p.node, null);
+  assert.equal(Array.from(p.data()), [7, 8, 9]);
 });
 
 test.run();
