@@ -30,7 +30,7 @@
 //     are the same correlation (backward data: dy with the transposed, reversed weights and pad' = K-1-pad);
 //     the weight gradient is F(K, m) with the same points. Measured (interleaved, batch 64) about 2x faster
 //     than im2col + GEMM (e.g. [64,32,93] k5 fwd 1.6 vs 5.6 ms). Accuracy: within 0.53 (measured worst) of
-//     2 x 4 ulp·(sqrt(terms)+2) of the largest Σ|terms| in the row (test/nn/conv1d.test.ts).
+//     2 x 4 ulp·(sqrt(terms)+2) of the largest Σ|terms| in the row (test/ops/conv1d.test.ts).
 //     conv1dForwardCached (inference) keeps the transformed weights between calls (see there).
 //   otherwise (dense): per sample and group im2col into a [Cg*K, Lout] scratch then the packed GEMM of
 //     gemm.ts: y_b = W_g·col (NN, bias pre-filled with beta = 1); dW_g += dy_b·colᵀ (NT, beta = 0 for

@@ -1,5 +1,5 @@
 // Prints the op support table of README.md (op x forward kernel / backward / SIMD) from the list below.
-// test/core/op-table.test.ts checks that README.md holds exactly this output and that every op exists.
+// test/ops/op-table.test.ts checks that README.md holds exactly this output and that every op exists.
 // Usage: npx tsx scripts/op-table.ts
 
 export interface OpRow {
