@@ -2,7 +2,7 @@
 // clamping at both ends, so feeding a signal in chunks of any size and then calling end() gives exactly
 // the samples resample() gives on the whole signal. Output k needs input up to floor(k·M/L) + K, so
 // it lags the input by K input samples (K = ceil(kernel half-width); 52 samples for 360 -> 125 Hz).
-import { polyphaseTable } from '../ecg/dsp/resample.ts';
+import { polyphaseSum, polyphaseTable } from '../ecg/dsp/resample.ts';
 
 function gcd(a: number, b: number): number {
   while (b) [a, b] = [b, a % b];
@@ -115,12 +115,7 @@ export class StreamResampler {
       if (n === 0) break;
       const base = (pos - i0 * L) * taps;
       const first = i0 - K + 1;
-      let acc = 0;
-      for (let j = 0; j < taps; j++) {
-        const i = Math.min(n - 1, Math.max(0, first + j));
-        acc += table[base + j]! * this.input.at(i);
-      }
-      out.push(acc);
+      out.push(polyphaseSum(table, base, taps, (j) => this.input.at(Math.min(n - 1, Math.max(0, first + j)))));
       this.produced++;
     }
     const nextFirst = Math.floor((this.produced * M) / L) - K + 1;

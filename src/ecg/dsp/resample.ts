@@ -60,9 +60,33 @@ export function polyphaseTable(fsIn: number, fsOut: number, L: number, options: 
   return { K, taps, table };
 }
 
+/**
+ * sum_j table[base + j] · sample(j) for j < taps (even), in resample()'s order: four lanes by j % 4, a
+ * last pair in lanes 0 and 1, then (lane0 + lane1) + (lane2 + lane3). Used at the edges and by the
+ * streaming resampler, so batch and streaming outputs are bit-identical.
+ */
+export function polyphaseSum(table: Float64Array, base: number, taps: number, sample: (j: number) => number): number {
+  let a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+  let j = 0;
+  for (; j + 3 < taps; j += 4) {
+    a0 += table[base + j]! * sample(j);
+    a1 += table[base + j + 1]! * sample(j + 1);
+    a2 += table[base + j + 2]! * sample(j + 2);
+    a3 += table[base + j + 3]! * sample(j + 3);
+  }
+  if (j < taps) {
+    a0 += table[base + j]! * sample(j);
+    a1 += table[base + j + 1]! * sample(j + 1);
+  }
+  return a0 + a1 + (a2 + a3);
+}
+
 /** Resamples x from fsIn to fsOut. */
-export function resample(x: ArrayLike<number>, fsIn: number, fsOut: number, options: ResampleOptions = {}): Float32Array {
+export function resample(input: ArrayLike<number>, fsIn: number, fsOut: number, options: ResampleOptions = {}): Float32Array {
   if (!(fsIn > 0 && fsOut > 0)) throw new RangeError(`resample: frequencies must be positive, got ${fsIn} -> ${fsOut}`);
+  // One monomorphic array type for the inner loop (callers pass Float32Array, Float64Array or number[];
+  // a polymorphic read there costs 4x the whole resampling).
+  const x = input instanceof Float64Array ? input : Float64Array.from(input);
   const n = x.length;
   const [L, M] = ratio(fsIn, fsOut);
   const nOut = Math.ceil((n * L) / M);
@@ -79,16 +103,25 @@ export function resample(x: ArrayLike<number>, fsIn: number, fsOut: number, opti
     const ph = pos - i0 * L;
     const base = ph * taps;
     const first = i0 - K + 1;
-    let acc = 0;
+    // Four partial sums (tap j goes to lane j % 4; taps is even, so a last pair goes to lanes 0, 1): the
+    // add chains run in parallel. polyphaseSum() is the same order for the streaming resampler.
+    let a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+    let j = 0;
     if (first >= 0 && first + taps <= n) {
-      for (let j = 0; j < taps; j++) acc += table[base + j]! * x[first + j]!;
-    } else {
-      for (let j = 0; j < taps; j++) {
-        const i = Math.min(n - 1, Math.max(0, first + j));
-        acc += table[base + j]! * x[i]!;
+      for (let i = first; j + 3 < taps; j += 4, i += 4) {
+        a0 += table[base + j]! * x[i]!;
+        a1 += table[base + j + 1]! * x[i + 1]!;
+        a2 += table[base + j + 2]! * x[i + 2]!;
+        a3 += table[base + j + 3]! * x[i + 3]!;
       }
+      if (j < taps) {
+        a0 += table[base + j]! * x[first + j]!;
+        a1 += table[base + j + 1]! * x[first + j + 1]!;
+      }
+      out[k] = a0 + a1 + (a2 + a3);
+    } else {
+      out[k] = polyphaseSum(table, base, taps, (t) => x[Math.min(n - 1, Math.max(0, first + t))]!);
     }
-    out[k] = acc;
   }
   return out;
 }
