@@ -60,7 +60,7 @@ function naiveGemm(A: Float32Array, B: Float32Array, C: Float32Array, M: number,
   for (let i = 0; i < M; i++)
     for (let k = 0; k < K; k++) {
       const a = A[i * K + k]!;
-      for (let j = 0; j < N; j++) C[i * N + j] += a * B[k * N + j]!;
+      for (let j = 0; j < N; j++) C[i * N + j]! += a * B[k * N + j]!;
     }
 }
 

@@ -51,7 +51,7 @@ function synthetic(n: number, peaks: number[], noP: number[] = []) {
       if (name === 'p' && noP.includes(k)) continue;
       const f = name === 't' ? tScale(peaks, k) : 1;
       const c = r + w.mu * f * FS, s = w.sigma * f * FS;
-      for (let i = Math.max(0, Math.floor(c - 6 * s)); i <= Math.min(n - 1, Math.ceil(c + 6 * s)); i++) x[i] += w.a * Math.exp(-((i - c) ** 2) / (2 * s * s));
+      for (let i = Math.max(0, Math.floor(c - 6 * s)); i <= Math.min(n - 1, Math.ceil(c + 6 * s)); i++) x[i]! += w.a * Math.exp(-((i - c) ** 2) / (2 * s * s));
     }
   });
   return x;
@@ -156,7 +156,7 @@ test('noise: 10 µV RMS white noise low-passed at 35 Hz (as after the filtering 
   for (const v of noise) rms += v * v;
   rms = Math.sqrt(rms / noise.length);
   const level = 0.01; // mV
-  for (let i = 0; i < x.length; i++) x[i] += (level / rms) * noise[i]!;
+  for (let i = 0; i < x.length; i++) x[i]! += (level / rms) * noise[i]!;
   const d = delineate(x, FS, peaks);
   assertOrdered(d, peaks, x.length);
   peaks.forEach((_, k) => checkBeat(d, k, peaks, !noP.includes(k), 3, 'noise'));

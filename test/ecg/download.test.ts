@@ -60,7 +60,7 @@ test('a partial download (.part) is resumed with a Range request; a corrupted fi
   const dat = readFileSync(join(data, '100.dat'));
   writeFileSync(join(out, '100.dat.part'), dat.subarray(0, 1000000));
   const corrupt = Buffer.from(readFileSync(join(data, '100.atr')));
-  corrupt[100] ^= 0xff;
+  corrupt[100]! ^= 0xff;
   writeFileSync(join(out, '100.atr'), corrupt);
   copyFileSync(join(data, '100.hea'), join(out, '100.hea'));
   requests.length = 0;

@@ -40,10 +40,10 @@ function syntheticEcg(fs: number, seconds: number, seed: number): { x: Float32Ar
   for (const b of beats) {
     const amp = 0.8 + 0.6 * rng.uniform();
     for (let i = Math.max(0, b - fs); i < Math.min(n, b + fs); i++) {
-      x[i] += amp * (g(i, b, 0.01 * fs) - 0.3 * g(i, b + 0.025 * fs, 0.012 * fs)) + 0.3 * amp * g(i, b + 0.28 * fs, 0.05 * fs);
+      x[i]! += amp * (g(i, b, 0.01 * fs) - 0.3 * g(i, b + 0.025 * fs, 0.012 * fs)) + 0.3 * amp * g(i, b + 0.28 * fs, 0.05 * fs);
     }
   }
-  for (let i = 0; i < n; i++) x[i] += 0.3 * Math.sin((2 * Math.PI * 0.25 * i) / fs) + 0.02 * rng.normal();
+  for (let i = 0; i < n; i++) x[i]! += 0.3 * Math.sin((2 * Math.PI * 0.25 * i) / fs) + 0.02 * rng.normal();
   return { x, beats };
 }
 

@@ -101,7 +101,7 @@ test('KernelSHAP explains a non-differentiable black box: an additive step funct
       for (let j = 0; j < M; j++) {
         let m = -Infinity;
         for (let t = j * seg; t < (j + 1) * seg; t++) m = Math.max(m, batch[i * Lb + t]!);
-        out[i * 2] += m > 0.5 ? 1 : 0;
+        out[i * 2]! += m > 0.5 ? 1 : 0;
       }
     return out;
   };

@@ -274,7 +274,7 @@ function layerErrors(): Record<string, number> {
     if (seq) dy = Array.from(wy.data());
     else {
       const w = wy.data();
-      for (let b = 0; b < B; b++) for (let d = 0; d < D; d++) for (let j = 0; j < H; j++) dhn[(((L - 1) * D + d) * B + b) * H + j] += w[(b * D + d) * H + j]!;
+      for (let b = 0; b < B; b++) for (let d = 0; d < D; d++) for (let j = 0; j < H; j++) dhn[(((L - 1) * D + d) * B + b) * H + j]! += w[(b * D + d) * H + j]!;
     }
     const bw = rnnBackward(cfg, params, fw, c0?.data() ?? null, dy, dhn, kind === 'lstm' ? wc.data() : null);
     note('dx', maxRel(x.grad!.data(), bw.dx));

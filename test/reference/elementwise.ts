@@ -170,7 +170,7 @@ export function unbroadcastRef(g: ArrayLike<number>, outShape: readonly number[]
   const out = new Array<number>(sizeOf(shape)).fill(0);
   const st = broadcastStrides(shape, outShape);
   forEachIndex(outShape, (flat, idx) => {
-    out[offsetOf(idx, st)] += g[flat]!;
+    out[offsetOf(idx, st)]! += g[flat]!;
   });
   return out;
 }

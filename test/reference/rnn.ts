@@ -185,13 +185,13 @@ export function dirBackward(
   for (let r = 0; r < B * T; r++)
     for (let g = 0; g < G; g++) {
       const a = dg[r * G + g]!, ah = dhg[r * G + g]!;
-      grads.bih[g] += a;
-      grads.bhh[g] += ah;
+      grads.bih[g]! += a;
+      grads.bhh[g]! += ah;
       for (let i = 0; i < I; i++) {
-        grads.wih[g * I + i] += a * x[r * I + i]!;
-        dx[r * I + i] += a * p.wih[g * I + i]!;
+        grads.wih[g * I + i]! += a * x[r * I + i]!;
+        dx[r * I + i]! += a * p.wih[g * I + i]!;
       }
-      for (let k = 0; k < H; k++) grads.whh[g * H + k] += ah * fw.hp[r * H + k]!;
+      for (let k = 0; k < H; k++) grads.whh[g * H + k]! += ah * fw.hp[r * H + k]!;
     }
   return { dx, grads, dh0, dc0, dg, dhg };
 }
@@ -268,7 +268,7 @@ export function rnnBackward(
       const bw = dirBackward(kind, B, T, I, H, d === 1, fw.layerInputs[l]!, params[k]!, part(c0, k, B * H), fw.dirs[k]!, dyd,
         part(dhn, k, B * H), part(dcn, k, B * H));
       grads[k] = bw.grads;
-      for (let i = 0; i < dIn.length; i++) dIn[i] += bw.dx[i]!;
+      for (let i = 0; i < dIn.length; i++) dIn[i]! += bw.dx[i]!;
       for (let i = 0; i < B * H; i++) {
         dh0[k * B * H + i] = bw.dh0[i]!;
         dc0[k * B * H + i] = bw.dc0[i]!;
