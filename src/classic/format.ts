@@ -12,10 +12,12 @@
 //                     (offsets in bytes from the start of the data section)
 //   end-4 u32       CRC-32 (IEEE 802.3) of every byte before it
 // Decoding verifies magic, sizes, JSON, the table and the checksum before returning anything.
-import { packContainer, unpackContainer } from '../nn/container.ts';
+import { packContainer, unpackContainer } from '../core/container.ts';
 
 const MAGIC = 'ECGRADC1';
 const VERSION = 1;
+/** Class counts above this are refused: predictions allocate rows x classes. */
+const MAX_CLASSES = 65536;
 
 export type StateArray = Float32Array | Float64Array | Int32Array | Uint8Array;
 export type DType = 'f32' | 'f64' | 'i32' | 'u8';
@@ -104,6 +106,8 @@ export function decodeClassifierState(bytes: Uint8Array, source = '(bytes)'): Cl
     dataBytes: (h) => {
       if (typeof h.kind !== 'string' || !Array.isArray(h.arrays) || !Number.isInteger(h.dataBytes))
         throw fail('header lacks "kind", "arrays" or "dataBytes"');
+      if (!Number.isSafeInteger(h.nClasses) || h.nClasses < 1 || h.nClasses > MAX_CLASSES || !Number.isSafeInteger(h.nFeatures) || h.nFeatures < 1)
+        throw fail(`header fields "nClasses" (1..${MAX_CLASSES}) and "nFeatures" (>= 1) must be integers, got ${JSON.stringify(h.nClasses)} and ${JSON.stringify(h.nFeatures)}`);
       return h.dataBytes;
     },
   });
@@ -113,6 +117,8 @@ export function decodeClassifierState(bytes: Uint8Array, source = '(bytes)'): Cl
     const size = SIZES[e?.dtype as DType];
     if (typeof e?.name !== 'string' || !size || !Number.isInteger(e.length) || e.length < 0 || e.offset !== next || e.name in arrays)
       throw fail(`array table entry ${i} (${JSON.stringify(e?.name)}) is malformed, duplicated or out of order`);
+    if (e.offset + e.length * size > header.dataBytes)
+      throw fail(`array ${e.name} (${e.length} values of ${e.dtype}) runs past the ${header.dataBytes} data bytes`);
     const at = start + e.offset;
     let a: StateArray;
     switch (e.dtype) {

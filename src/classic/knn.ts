@@ -211,6 +211,9 @@ export class KNearestNeighbors implements Classifier {
     const m = new KNearestNeighbors(s.params as Partial<KnnParams>);
     const y = stateArray(s, 'y', Int32Array);
     const X = stateArray(s, 'X', Float32Array, y.length * s.nFeatures);
+    if (m.params.k > y.length) throw new RangeError(`k = ${m.params.k} is larger than the ${y.length} stored training rows`);
+    if (!Number.isInteger(s.nClasses) || s.nClasses < 1 || y.some((c) => !(c >= 0 && c < s.nClasses)))
+      throw new RangeError(`the stored labels must lie in 0..${s.nClasses - 1}`);
     m.setData({ data: X, rows: y.length, cols: s.nFeatures }, y, s.nClasses);
     return m;
   }

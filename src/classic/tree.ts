@@ -215,6 +215,9 @@ export function packTrees(trees: TreeArrays[]): Record<string, Int32Array | Floa
 export function unpackTrees(s: ClassifierState, outputs: number): TreeArrays[] {
   const offsets = stateArray(s, 'offsets', Int32Array);
   const total = offsets[offsets.length - 1] ?? 0;
+  for (let t = 0; t < offsets.length; t++)
+    if (offsets[t]! < (t === 0 ? 0 : offsets[t - 1]!) || (t === 0 && offsets[0] !== 0))
+      throw new Error(`${s.kind}: tree offsets must start at 0 and never decrease (offset ${t} is ${offsets[t]})`);
   const feature = stateArray(s, 'feature', Int32Array, total), left = stateArray(s, 'left', Int32Array, total);
   const right = stateArray(s, 'right', Int32Array, total), threshold = stateArray(s, 'threshold', Float32Array, total);
   const value = stateArray(s, 'value', Float32Array, total * outputs);

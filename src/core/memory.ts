@@ -49,8 +49,41 @@ function currentOwner(): Scope {
   return stack.length ? stack[stack.length - 1]! : rootCurrent;
 }
 
+/** Thrown when an allocation would exceed the budget set by withAllocationBudget. */
+export class AllocationBudgetError extends RangeError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'AllocationBudgetError';
+  }
+}
+
+let budget: { left: number; total: number; what: string } | null = null;
+
+/**
+ * Runs fn with at most `floats` float32 elements of new tensor memory (storage and the creation ops'
+ * staging arrays): a model built from an untrusted file's config can then fail fast instead of
+ * filling gigabytes. Budgets do not nest: the innermost one applies.
+ */
+export function withAllocationBudget<T>(floats: number, what: string, fn: () => T): T {
+  const saved = budget;
+  budget = { left: floats, total: floats, what };
+  try {
+    return fn();
+  } finally {
+    budget = saved;
+  }
+}
+
+/** Throws an AllocationBudgetError if `length` floats would exceed the current budget (if any). */
+export function checkAllocation(length: number): void {
+  if (budget && length > budget.left)
+    throw new AllocationBudgetError(`${budget.what} would allocate more than its budget of ${budget.total} floats (${length} more requested, ${budget.left} left)`);
+}
+
 /** Allocates `length` floats owned by the current scope/generation (or persistent when `persistent`). */
 export function allocStorage(length: number, persistent = false, owner?: Scope | null): Storage {
+  checkAllocation(length);
+  if (budget) budget.left -= length;
   const b = backend();
   const ptr = b.alloc(length * 4);
   const own = persistent ? null : owner === undefined ? currentOwner() : owner;

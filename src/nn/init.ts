@@ -1,6 +1,7 @@
 // Deterministic parameter initialisation (PyTorch's formulas), from a seed. Layers take `{ seed }`;
 // without one they draw from the global init generator, re-seeded by manualSeed-like initSeed(n).
 import { Rng } from '../core/random.ts';
+import { checkAllocation } from '../core/memory.ts';
 import { fromArray } from '../ops/creation.ts';
 import type { Tensor } from '../core/tensor.ts';
 
@@ -18,6 +19,7 @@ export function layerRng(seed?: number): Rng {
 
 function filled(shape: number[], draw: () => number): Tensor {
   const n = shape.reduce((a, b) => a * b, 1);
+  checkAllocation(n);
   const v = new Float32Array(n);
   for (let i = 0; i < n; i++) v[i] = draw();
   return fromArray(v, shape);

@@ -10,7 +10,8 @@
 // Decoding checks everything (magic, sizes, JSON, table, checksum) before returning, and loading checks
 // every name and shape before writing (Module.loadStateDict), so a bad file never half-loads a model.
 import type { Module } from './module.ts';
-import { packContainer, unpackContainer } from './container.ts';
+import { packContainer, unpackContainer } from '../core/container.ts';
+import { withAllocationBudget } from '../core/memory.ts';
 
 const MAGIC = 'ECGRADM1';
 const VERSION = 1;
@@ -46,7 +47,7 @@ export class ModelFileError extends Error {
   }
 }
 
-export { crc32 } from './container.ts';
+export { crc32 } from '../core/container.ts';
 
 export interface EncodeOptions {
   arch: string;
@@ -99,6 +100,7 @@ export function decodeModel(bytes: Uint8Array, source = '(bytes)'): DecodedModel
     if (typeof e?.name !== 'string' || size < 0 || e.offset !== next)
       throw fail(`tensor table entry ${i} (${JSON.stringify(e?.name)}) is malformed or out of order`);
     if (tensors.has(e.name)) throw fail(`tensor ${e.name} appears twice`);
+    if (next + size > header.dataFloats) throw fail(`tensor ${e.name} (shape [${e.shape.join(', ')}]) runs past the ${header.dataFloats} data floats`);
     const v = new Float32Array(size);
     for (let k = 0; k < size; k++) v[k] = view.getFloat32(dataStart + 4 * (next + k), true);
     tensors.set(e.name, v);
@@ -138,21 +140,30 @@ export function registerArchitecture(arch: string, factory: Factory): void {
   registry.set(arch, factory);
 }
 
+/** Floats a model's construction may allocate beyond the values its file stores (init scratch, small tables). */
+export const BUILD_SLACK = 1 << 20;
+
 export function architectures(): string[] {
   return [...registry.keys()].sort();
 }
 
 /** Builds a registered architecture from a file's config (untrained values); `source` names the file in errors. */
-export function buildArchitecture(arch: string, config: Record<string, unknown>, source = '(bytes)'): Module {
+export function buildArchitecture(arch: string, config: Record<string, unknown>, source = '(bytes)', maxFloats = Infinity): Module {
   const factory = registry.get(arch);
   if (!factory) throw new ModelFileError(source, `architecture "${arch}" is not registered (known: ${architectures().join(', ') || 'none'})`);
-  return factory(config);
+  try {
+    return withAllocationBudget(maxFloats, `its "${arch}" config`, () => factory(config));
+  } catch (e) {
+    if (e instanceof ModelFileError) throw e;
+    throw new ModelFileError(source, `its "${arch}" config ${JSON.stringify(config)} does not build a model: ${(e as Error).message}`);
+  }
 }
 
 /** Builds the model a file describes (its architecture must be registered) and loads its values. */
 export function modelFromBytes(bytes: Uint8Array, source = '(bytes)'): { model: Module; header: ModelHeader } {
   const decoded = decodeModel(bytes, source);
-  const model = buildArchitecture(decoded.header.arch, decoded.header.config, source);
+  // The model can hold no more values than the file stores (plus scratch): a hostile config fails fast.
+  const model = buildArchitecture(decoded.header.arch, decoded.header.config, source, decoded.header.dataFloats + BUILD_SLACK);
   loadModelState(model, decoded, { source });
   return { model, header: decoded.header };
 }

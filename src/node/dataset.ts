@@ -7,11 +7,11 @@ import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSyn
 import { join, resolve } from 'node:path';
 import { buildDataset, type BeatDataset, type DatasetOptions } from '../ecg/dataset/dataset.ts';
 import { getProtocol } from '../ecg/dataset/protocols.ts';
-import { deserializeDataset, serializeDataset } from '../ecg/dataset/serialize.ts';
+import { DatasetFileError, deserializeDataset, serializeDataset } from '../ecg/dataset/serialize.ts';
 import { resolveDataDir } from './data-path.ts';
 import { rdann, rdheader, rdrecord } from './wfdb-files.ts';
 
-const CACHE_VERSION = 3; // bump whenever what a cached dataset holds (splits included) changes
+const CACHE_VERSION = 4; // bump whenever what a cached dataset holds (splits included) changes
 
 export interface LoadDatasetOptions extends DatasetOptions {
   /** Database folder (default: resolveDataDir()). */
@@ -72,8 +72,14 @@ export function loadDataset(protocolName: string, options: LoadDatasetOptions = 
     cachePath = datasetCachePath(protocolName, options);
     if (existsSync(cachePath)) {
       const b = readFileSync(cachePath);
-      const dataset = deserializeDataset(new Uint8Array(b.buffer, b.byteOffset, b.byteLength), cachePath);
-      return { dataset, fromCache: true, seconds: seconds(), cachePath };
+      try {
+        const dataset = deserializeDataset(new Uint8Array(b.buffer, b.byteOffset, b.byteLength), cachePath);
+        return { dataset, fromCache: true, seconds: seconds(), cachePath };
+      } catch (e) {
+        // A damaged or foreign cache file is only a cache: rebuild it (and say so) rather than fail.
+        if (!(e instanceof DatasetFileError)) throw e;
+        console.warn(`ecgrad: ${e.message}; rebuilding it`);
+      }
     }
   }
   const dataset = buildDataset(protocol.name, (name) => ({ record: rdrecord(join(dir, name)), annotations: rdann(join(dir, name), 'atr') }), dsOptions);

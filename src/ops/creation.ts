@@ -1,6 +1,6 @@
 // Creating tensors: from JS data, constants, ranges and seeded random numbers (src/core/random.ts).
 import { Tensor, type NestedArray } from '../core/tensor.ts';
-import { allocStorage } from '../core/memory.ts';
+import { allocStorage, checkAllocation } from '../core/memory.ts';
 import { backend } from '../core/runtime.ts';
 import { Rng } from '../core/random.ts';
 import { checkShape, fmt, sizeOf, type Shape } from '../core/shape.ts';
@@ -122,6 +122,7 @@ export function rand(shape: Shape, opts: RandomOptions & { low?: number; high?: 
   if (!Number.isFinite(low) || !Number.isFinite(high) || high < low)
     throw new RangeError(`rand: need finite low <= high, got low=${low}, high=${high}`);
   const rng = rngFor(opts);
+  checkAllocation(sizeOf(s));
   const v = new Float32Array(sizeOf(s));
   for (let i = 0; i < v.length; i++) v[i] = low + (high - low) * rng.uniform();
   return fromArray(v, s, opts);
@@ -134,6 +135,7 @@ export function randn(shape: Shape, opts: RandomOptions & { mean?: number; std?:
   if (!Number.isFinite(mean) || !Number.isFinite(std) || std < 0)
     throw new RangeError(`randn: need finite mean and std >= 0, got mean=${mean}, std=${std}`);
   const rng = rngFor(opts);
+  checkAllocation(sizeOf(s));
   const v = new Float32Array(sizeOf(s));
   for (let i = 0; i < v.length; i++) v[i] = mean + std * rng.normal();
   return fromArray(v, s, opts);

@@ -12,8 +12,8 @@
 // Decoding checks magic, sizes, JSON, table and checksum before anything is built; loading builds the
 // architecture, loads the dequantised weights and the float tensors (every name and shape checked), then
 // installs the int8 forward passes (quantize.ts applyQuantization).
-import { buildArchitecture, loadModelState, ModelFileError, type ModelHeader } from '../nn/model-file.ts';
-import { packContainer, unpackContainer } from '../nn/container.ts';
+import { BUILD_SLACK, buildArchitecture, loadModelState, ModelFileError, type ModelHeader } from '../nn/model-file.ts';
+import { packContainer, unpackContainer } from '../core/container.ts';
 import type { Module } from '../nn/module.ts';
 import { applyQuantization, dequantize, type QuantLayer, type QuantPlan } from './quantize.ts';
 
@@ -102,6 +102,8 @@ export function decodeQuantizedModel(bytes: Uint8Array, source = '(bytes)'): { h
     if (typeof e?.name !== 'string' || size < 0 || e.offset !== next || (e.dtype !== 'f32' && e.dtype !== 'i8'))
       throw fail(`tensor table entry ${i} (${JSON.stringify(e?.name)}) is malformed or out of order`);
     if (floats.has(e.name) || int8.has(e.name)) throw fail(`tensor ${e.name} appears twice`);
+    if (next + size * (e.dtype === 'f32' ? 4 : 1) > header.dataBytes)
+      throw fail(`tensor ${e.name} (shape [${e.shape.join(', ')}]) runs past the ${header.dataBytes} data bytes`);
     if (e.dtype === 'f32') {
       const v = new Float32Array(size);
       for (let k = 0; k < size; k++) v[k] = view.getFloat32(start + next + 4 * k, true);
@@ -113,7 +115,8 @@ export function decodeQuantizedModel(bytes: Uint8Array, source = '(bytes)'): { h
     }
   }
   if (next !== header.dataBytes) throw fail(`the tensor table covers ${next} bytes but the header says ${header.dataBytes}`);
-  const layers: QuantLayer[] = header.quant.layers.map((l) => {
+  const layers: QuantLayer[] = header.quant.layers.map((l, i) => {
+    if (typeof l?.name !== 'string') throw fail(`quantised layer entry ${i} has no name`);
     const weight = int8.get(`${l.name}.weight`), scale = floats.get(`${l.name}.weight_scale`);
     if (!weight || !scale) throw fail(`quantised layer ${l.name} lacks its int8 weight or its scales`);
     if (!Array.isArray(l.shape) || scale.length !== l.shape[0] || weight.length !== l.shape.reduce((a, b) => a * b, 1))
@@ -133,7 +136,7 @@ export function decodeQuantizedModel(bytes: Uint8Array, source = '(bytes)'): { h
 /** Builds the model a quantised file describes, in eval mode, ready for int8 inference. */
 export function quantizedModelFromBytes(bytes: Uint8Array, source = '(bytes)'): { model: Module; header: ModelHeader; quant: QuantizedHeader['quant'] } {
   const { header, plan, floats } = decodeQuantizedModel(bytes, source);
-  const model = buildArchitecture(header.arch, header.config, source);
+  const model = buildArchitecture(header.arch, header.config, source, header.dataBytes + BUILD_SLACK);
   const tensors = new Map(floats);
   const shapes = new Map<string, number[]>();
   for (const e of header.tensors) if (e.dtype === 'f32') shapes.set(e.name, e.shape);

@@ -1,6 +1,6 @@
 // The three protocols on the real database: pinned per-class counts of every split (seed 0, default
 // Kachuee windows), build time, the cache (fast reload, invalidated by options and source files).
-import { mkdtempSync, readdirSync, rmSync, symlinkSync, copyFileSync, utimesSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, copyFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
@@ -19,10 +19,14 @@ const counts = (ds: BeatDataset) => ({
   train: classCounts(ds, ds.split.train), val: classCounts(ds, ds.split.val), test: classCounts(ds, ds.split.test),
 });
 
-test('intra: all 109,494 beats in AAMI classes, stratified 70/10/20; built in at most 10 s, reloaded from the cache in under 2 s', () => {
+test('intra: all 109,494 beats in AAMI classes, stratified 70/10/20; built in at most 10 s of CPU time, reloaded from the cache in under 2 s', () => {
+  // CPU time, not wall time: other processes on a 2-core CI machine must not fail the test.
+  const cpu0 = process.cpuUsage();
   const cold = loadDataset('intra', { data, cacheDir });
-  console.log(`  intra built in ${cold.seconds} s`);
-  assert.ok(!cold.fromCache && cold.seconds <= 10, `${cold.seconds} s`);
+  const cpu = process.cpuUsage(cpu0);
+  const cpuSeconds = Math.round((cpu.user + cpu.system) / 1e3) / 1e3;
+  console.log(`  intra built in ${cold.seconds} s (${cpuSeconds} s of CPU)`);
+  assert.ok(!cold.fromCache && cpuSeconds <= 10, `${cpuSeconds} s of CPU`);
   const ds = cold.dataset;
   assert.equal([ds.y.length, ds.channels, ds.length, ds.fs], [109494, 1, 187, 125]);
   assert.equal(classCounts(ds), { N: 90631, S: 2781, V: 7236, F: 803, Q: 8043 });
@@ -82,6 +86,33 @@ test('the cache file changes with the options, the seed and the size or mtime of
   utimesSync(join(mirror, '100.atr'), new Date(1e12), new Date(1e12));
   assert.is.not(datasetCachePath('intra', { data: mirror, cacheDir }), a);
   rmSync(mirror, { recursive: true, force: true });
+});
+
+test('a damaged or foreign cache file is rebuilt (with a warning), never trusted or fatal', () => {
+  const opts = { data, cacheDir, records: { train: ['100', '101', '103', '105', '106'], test: ['119'] } };
+  const built = loadDataset('inter', opts);
+  assert.ok(!built.fromCache);
+  const path = built.cachePath!;
+  const good = readFileSync(path);
+  const warn = console.warn;
+  const warned: string[] = [];
+  console.warn = (m: string) => warned.push(m);
+  try {
+    for (const damage of [(b: Buffer) => { b[b.length >> 1]! ^= 0x10; }, (b: Buffer) => b.write('NOTECGRD', 0, 'latin1')]) {
+      const bad = Buffer.from(good);
+      damage(bad);
+      writeFileSync(path, bad);
+      const again = loadDataset('inter', opts);
+      assert.ok(!again.fromCache);
+      assert.equal(again.dataset.y, built.dataset.y);
+      assert.ok(loadDataset('inter', opts).fromCache, 'the rebuilt file is written back');
+    }
+  } finally {
+    console.warn = warn;
+  }
+  assert.is(warned.length, 2);
+  assert.match(warned[0]!, /dataset file .*\.bin: checksum mismatch .*; rebuilding it/);
+  assert.match(warned[1]!, /not an ecgrad dataset file/);
 });
 
 test('R-centred windows at 360 Hz on both leads, from detected peaks (records 100 and 114, whose MLII is signal 1)', () => {

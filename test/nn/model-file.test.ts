@@ -10,7 +10,7 @@ import {
   randn,
 } from '../../src/index.ts';
 import { saveModel, loadModel, loadModelInto } from '../../src/node/index.ts';
-import { packContainer } from '../../src/nn/container.ts';
+import { packContainer } from '../../src/core/container.ts';
 import { decodeClassifierState } from '../../src/classic/format.ts';
 import { decodeQuantizedModel } from '../../src/quant/quant-file.ts';
 

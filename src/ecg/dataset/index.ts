@@ -14,5 +14,5 @@ export { PROTOCOLS, DS1, DS2, getProtocol, interValidationRecords, type Protocol
 export { buildDataset, classCounts, type BeatDataset, type DatasetOptions, type RecordSource } from './dataset.ts';
 export { batches, type Batch } from './batches.ts';
 export { classWeights, oversample, type ClassWeightOptions } from './imbalance.ts';
-export { serializeDataset, deserializeDataset } from './serialize.ts';
+export { DatasetFileError, serializeDataset, deserializeDataset } from './serialize.ts';
 export { parseKaggleCsv, KAGGLE_CLASSES, type KaggleBeats } from './kaggle-csv.ts';

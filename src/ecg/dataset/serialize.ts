@@ -1,59 +1,94 @@
-// A compact binary form of a BeatDataset (for the on-disk cache): the magic "ECGRADDS", a uint32
-// version, a uint32 JSON length, the JSON of the small fields (padded to 4 bytes), then the typed
-// arrays back to back, each 4-byte aligned, in the order listed in the JSON.
+// A BeatDataset as bytes (the on-disk cache, or a dataset shipped to a browser): an ecgrad container
+// (src/core/container.ts: magic, JSON header, data, CRC-32) with magic "ECGRADDS" and header
+//   { "format": "ecgrad-dataset", "version": 2, protocol, seed, classes, channels, length, fs,
+//     rrFeatures, records, symbol (one string), options, "lengths": [8 array lengths] }
+// and data: the arrays x, rr (float32), y, record, sample, train, val, test (int32), little-endian,
+// back to back in that order. Decoding checks the container and that every array's length and every
+// index fits the header, so a damaged file is refused with a DatasetFileError naming it.
+import { packContainer, unpackContainer } from '../../core/container.ts';
 import type { BeatDataset } from './dataset.ts';
 
 const MAGIC = 'ECGRADDS';
-const VERSION = 1;
+const VERSION = 2;
 const ARRAYS = ['x', 'rr', 'y', 'record', 'sample', 'train', 'val', 'test'] as const;
+
+export class DatasetFileError extends Error {
+  constructor(source: string, message: string) {
+    super(`dataset file ${source}: ${message}`);
+    this.name = 'DatasetFileError';
+  }
+}
+
+type Meta = Omit<BeatDataset, 'x' | 'rr' | 'y' | 'record' | 'sample' | 'split' | 'symbol'> & { symbol: string };
+interface DatasetHeader extends Meta {
+  format: string;
+  version: number;
+  lengths: number[];
+}
 
 export function serializeDataset(ds: BeatDataset): Uint8Array {
   const arrays: (Float32Array | Int32Array)[] = [ds.x, ds.rr, ds.y, ds.record, ds.sample, ds.split.train, ds.split.val, ds.split.test];
-  const meta = {
+  const header: DatasetHeader = {
+    format: 'ecgrad-dataset', version: VERSION,
     protocol: ds.protocol, seed: ds.seed, classes: ds.classes, channels: ds.channels, length: ds.length, fs: ds.fs,
     rrFeatures: ds.rrFeatures, records: ds.records, symbol: ds.symbol.join(''), options: ds.options,
     lengths: arrays.map((a) => a.length),
   };
-  let json = new TextEncoder().encode(JSON.stringify(meta));
-  const pad = (4 - (json.length % 4)) % 4;
-  if (pad) json = Uint8Array.from([...json, ...new Array<number>(pad).fill(32)]);
-  const total = 16 + json.length + arrays.reduce((a, x) => a + x.byteLength, 0);
-  const out = new Uint8Array(total);
-  const view = new DataView(out.buffer);
-  for (let i = 0; i < 8; i++) out[i] = MAGIC.charCodeAt(i);
-  view.setUint32(8, VERSION, true);
-  view.setUint32(12, json.length, true);
-  out.set(json, 16);
-  let o = 16 + json.length;
-  for (const a of arrays) {
-    out.set(new Uint8Array(a.buffer, a.byteOffset, a.byteLength), o);
-    o += a.byteLength;
-  }
-  return out;
+  const dataBytes = arrays.reduce((a, x) => a + x.byteLength, 0);
+  return packContainer(MAGIC, header, dataBytes, (_view, out, start) => {
+    let o = start;
+    for (const a of arrays) {
+      out.set(new Uint8Array(a.buffer, a.byteOffset, a.byteLength), o);
+      o += a.byteLength;
+    }
+  });
 }
 
-export function deserializeDataset(bytes: Uint8Array, name = 'dataset cache'): BeatDataset {
-  const magic = String.fromCharCode(...bytes.subarray(0, 8));
-  if (magic !== MAGIC) throw new Error(`${name}: not an ecgrad dataset file (magic "${magic}")`);
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const version = view.getUint32(8, true);
-  if (version !== VERSION) throw new Error(`${name}: dataset file version ${version}, expected ${VERSION}; delete it to rebuild`);
-  const jsonLen = view.getUint32(12, true);
-  const meta = JSON.parse(new TextDecoder().decode(bytes.subarray(16, 16 + jsonLen)));
-  let o = 16 + jsonLen;
-  const copy = bytes.slice(o); // aligned copy of the array section
-  o = 0;
-  const arrays = (meta.lengths as number[]).map((len, i) => {
-    const Ctor = i < 2 ? Float32Array : Int32Array;
-    if (o + len * 4 > copy.byteLength) throw new Error(`${name}: truncated (array ${ARRAYS[i]} needs ${len * 4} bytes at offset ${16 + jsonLen + o})`);
-    const a = new Ctor(copy.buffer, o, len);
+const count = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0;
+const strings = (v: unknown): v is string[] => Array.isArray(v) && v.every((s) => typeof s === 'string');
+
+/** Parses and verifies a dataset file; `source` names it in errors. */
+export function deserializeDataset(bytes: Uint8Array, source = '(bytes)'): BeatDataset {
+  const fail = (m: string) => new DatasetFileError(source, m);
+  const { header: h, start } = unpackContainer<DatasetHeader>(bytes, {
+    magic: MAGIC, what: 'dataset file', fail, format: 'ecgrad-dataset', version: VERSION,
+    dataBytes: (h) => {
+      if (!Array.isArray(h.lengths) || h.lengths.length !== ARRAYS.length || !h.lengths.every(count))
+        throw fail(`header field "lengths" must list ${ARRAYS.length} array lengths (${ARRAYS.join(', ')})`);
+      return h.lengths.reduce((a, n) => a + 4 * n, 0);
+    },
+  });
+  const fields: [string, boolean][] = [
+    ['channels, length, seed', count(h.channels) && count(h.length) && Number.isSafeInteger(h.seed)],
+    ['fs', typeof h.fs === 'number' && h.fs > 0],
+    ['classes, records, rrFeatures', strings(h.classes) && strings(h.records) && strings(h.rrFeatures)],
+    ['protocol, symbol', typeof h.protocol === 'string' && typeof h.symbol === 'string'],
+    ['options', typeof h.options === 'object' && h.options !== null],
+  ];
+  for (const [names, ok] of fields) if (!ok) throw fail(`header fields ${names} are missing or malformed`);
+  const n = h.lengths[2]!;
+  const want = [n * h.channels * h.length, n * h.rrFeatures.length, n, n, n];
+  for (const [i, len] of want.entries())
+    if (h.lengths[i] !== len) throw fail(`array ${ARRAYS[i]} holds ${h.lengths[i]} values, but ${n} beats need ${len}`);
+  if ([...h.symbol].length !== n) throw fail(`"symbol" holds ${[...h.symbol].length} beat symbols for ${n} beats`);
+  // One aligned copy of the data section; the arrays are views into it.
+  const copy = bytes.slice(start, bytes.length - 4);
+  let o = 0;
+  const arrays = h.lengths.map((len, i) => {
+    const a = i < 2 ? new Float32Array(copy.buffer, o, len) : new Int32Array(copy.buffer, o, len);
     o += len * 4;
     return a;
   });
   const [x, rr, y, record, sample, train, val, test] = arrays as [Float32Array, Float32Array, Int32Array, Int32Array, Int32Array, Int32Array, Int32Array, Int32Array];
+  const within = (a: Int32Array, limit: number, name: string) => {
+    for (let i = 0; i < a.length; i++) if (!(a[i]! >= 0 && a[i]! < limit)) throw fail(`${name}[${i}] = ${a[i]} is outside 0..${limit - 1}`);
+  };
+  within(y, h.classes.length, 'y');
+  within(record, h.records.length, 'record');
+  for (const [name, split] of [['train', train], ['val', val], ['test', test]] as const) within(split, n, name);
   return {
-    protocol: meta.protocol, seed: meta.seed, classes: meta.classes, channels: meta.channels, length: meta.length, fs: meta.fs,
-    x, rr, rrFeatures: meta.rrFeatures, y, records: meta.records, record, sample, symbol: [...(meta.symbol as string)],
-    split: { train, val, test }, options: meta.options,
+    protocol: h.protocol, seed: h.seed, classes: h.classes, channels: h.channels, length: h.length, fs: h.fs,
+    x, rr, rrFeatures: h.rrFeatures, y, records: h.records, record, sample, symbol: [...h.symbol],
+    split: { train, val, test }, options: h.options,
   };
 }

@@ -1,0 +1,89 @@
+// Every container file ecgrad reads, fuzzed (seeded, bounded): model (.ecgm), quantised model (.ecgq),
+// classifier (.ecgc), training checkpoint (.ckpt) and dataset (cache) files. Each mutant loads or is
+// refused with the format's named error naming the file; never an engine error, never a hang.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { initSync } from '../../src/core/runtime.ts';
+import '../../src/wasm/full-kernels.ts';
+import { Linear } from '../../src/nn/linear.ts';
+import { Conv1d } from '../../src/nn/conv.ts';
+import { ReLU } from '../../src/nn/activations.ts';
+import { GlobalAvgPool1d } from '../../src/nn/pool.ts';
+import { Sequential } from '../../src/nn/sequential.ts';
+import { encodeModel, modelFromBytes, ModelFileError, registerArchitecture } from '../../src/nn/model-file.ts';
+import { encodeQuantizedModel } from '../../src/quant/quant-file.ts';
+import { loadModelBytes } from '../../src/quant/load.ts';
+import { quantizeModel } from '../../src/quant/quantize.ts';
+import { noGrad } from '../../src/core/autograd.ts';
+import { createClassifier, decodeClassifier, encodeClassifier } from '../../src/classic/registry.ts';
+import { ClassifierFileError } from '../../src/classic/format.ts';
+import { matrix } from '../../src/classic/matrix.ts';
+import { CheckpointError, decodeCheckpoint, encodeCheckpoint } from '../../src/train/checkpoint.ts';
+import { DatasetFileError, deserializeDataset, serializeDataset } from '../../src/ecg/dataset/serialize.ts';
+import { randn } from '../../src/ops/creation.ts';
+import { blobs } from '../classic/helpers.ts';
+import { fuzzContainer } from '../helpers/fuzz.ts';
+
+initSync();
+
+const make = (cfg: Record<string, unknown>) =>
+  new Sequential(new Conv1d(1, 4, 3, { seed: 1 }), new ReLU(), new GlobalAvgPool1d(), new Linear(4, cfg.classes as number, { seed: 2 }));
+registerArchitecture('fuzz-cnn', make);
+
+test('model files (.ecgm): every mutant loads and runs, or is refused with a ModelFileError naming the file', () => {
+  const bytes = encodeModel(make({ classes: 3 }), { arch: 'fuzz-cnn', config: { classes: 3 } });
+  const x = randn([2, 1, 9], { seed: 3 });
+  const refused = fuzzContainer(bytes, (b, source) => modelFromBytes(b, source).model.forward(x), ModelFileError, { seed: 1, align: 4 });
+  assert.ok(refused > 150, `${refused} refused`);
+});
+
+test('quantised model files (.ecgq): every mutant loads and runs, or is refused naming the file', () => {
+  const m = make({ classes: 3 });
+  const plan = quantizeModel(m, () => { noGrad(() => m.forward(randn([4, 1, 9], { seed: 5 }))); return 4; });
+  const bytes = encodeQuantizedModel(m, plan, { arch: 'fuzz-cnn', config: { classes: 3 } });
+  const x = randn([2, 1, 9], { seed: 3 });
+  const refused = fuzzContainer(bytes, (b, source) => loadModelBytes(b, source).model.forward(x), ModelFileError, { seed: 2, align: 4 });
+  assert.ok(refused > 150, `${refused} refused`);
+});
+
+test('classifier files (.ecgc): every mutant loads and predicts, or is refused with a ClassifierFileError', () => {
+  const { X, y } = blobs(20, 3, 4, 1);
+  for (const [kind, params] of [['logreg', {}], ['decision-tree', { maxDepth: 4 }], ['knn', { k: 3 }], ['gboost', { nRounds: 3, maxDepth: 2 }]] as const) {
+    const bytes = encodeClassifier(createClassifier(kind, params).fit(X, y), {});
+    // A loaded classifier predicts rows of the width its file gives (a different width is the caller's error).
+    const load = (b: Uint8Array, source: string) => {
+      const { model } = decodeClassifier(b, source);
+      const d = model.toState().nFeatures;
+      if (d <= 4096) model.predict(matrix(Float32Array.from({ length: 3 * d }, (_, i) => Math.sin(i)), 3, d));
+    };
+    const refused = fuzzContainer(bytes, load, ClassifierFileError, { seed: 3, rounds: 40 });
+    assert.ok(refused > 100, `${kind}: ${refused} refused`);
+    if (process.env.FUZZ_VERBOSE) console.log(`  ${kind}: ${refused} refused`);
+  }
+});
+
+test('checkpoints (.ckpt): every mutant decodes or is refused with a CheckpointError naming the file', () => {
+  const arrays = new Map([['model/w', Float32Array.from([1, 2, 3])], ['optim/0/0', new Float32Array(5).fill(0.5)]]);
+  const bytes = encodeCheckpoint({ epoch: 2, history: [{ loss: 0.5 }] }, arrays);
+  assert.equal(decodeCheckpoint(bytes).arrays, arrays);
+  const refused = fuzzContainer(bytes, decodeCheckpoint, CheckpointError, { seed: 4, align: 4 });
+  assert.ok(refused > 150, `${refused} refused`);
+});
+
+test('dataset files: every mutant decodes or is refused with a DatasetFileError naming the file', () => {
+  const n = 6;
+  const ds = {
+    protocol: 'intra', seed: 0, classes: ['N', 'S'], channels: 1, length: 3, fs: 125,
+    x: Float32Array.from({ length: n * 3 }, (_, i) => i / 10), rr: Float32Array.from({ length: n * 2 }, (_, i) => i),
+    rrFeatures: ['pre', 'post'], y: Int32Array.from({ length: n }, (_, i) => i % 2), records: ['100', '101'],
+    record: Int32Array.from({ length: n }, (_, i) => (i < 3 ? 0 : 1)), sample: Int32Array.from({ length: n }, (_, i) => 100 * i),
+    symbol: 'NANANA'.split(''), split: { train: Int32Array.from([0, 1, 2, 3]), val: Int32Array.from([4]), test: Int32Array.from([5]) },
+    options: { window: 'kachuee' as const },
+  };
+  const bytes = serializeDataset(ds);
+  assert.equal(deserializeDataset(bytes), ds);
+  const refused = fuzzContainer(bytes, deserializeDataset, DatasetFileError, { seed: 5, align: 4 });
+  assert.ok(refused > 150, `${refused} refused`);
+});
+
+test.run();
