@@ -7,9 +7,10 @@
 import '../wasm/full-kernels.ts'; // explanations need backward kernels (src/wasm/source.ts)
 import type { Module } from '../nn/module.ts';
 import type { Tensor } from '../core/tensor.ts';
-import { noGrad, valueAndGrad, withGradMode } from '../core/autograd.ts';
+import { valueAndGrad, withGradMode } from '../core/autograd.ts';
 import { tidy } from '../core/memory.ts';
 import { fromArray } from '../ops/creation.ts';
+import { argmax, forwardInBatches, inEvalMode, sliceBatches } from '../nn/forward.ts';
 
 export type ExplainedOutput = 'logit' | 'probability';
 
@@ -126,34 +127,14 @@ export class ExplainedModel {
 
   /** Runs fn with every module in eval mode, restoring the training flags afterwards. */
   inEval<T>(fn: () => T): T {
-    const modules = [...this.model.namedModules()].map(([, m]) => m);
-    const flags = modules.map((m) => m.training);
-    this.model.eval();
-    try {
-      return fn();
-    } finally {
-      modules.forEach((m, i) => (m.training = flags[i]!));
-    }
+    return inEvalMode(this.model, fn);
   }
 
   /** Outputs (n x classes) in the given output space, batched, no graph. */
   scores(x: Float32Array, rr?: Float32Array | null, output: ExplainedOutput = this.output): Float32Array {
     const n = this.check(x, rr, 'scores');
-    const S = this.beatSize, R = this.rrFeatures;
-    let out: Float32Array | null = null;
-    this.inEval(() => {
-      for (let b0 = 0; b0 < n; b0 += this.batchSize) {
-        const m = Math.min(this.batchSize, n - b0);
-        const part = noGrad(() => {
-          const xt = fromArray(x.subarray(b0 * S, (b0 + m) * S), [m, this.channels, this.length]);
-          const rt = R && rr ? fromArray(rr.subarray(b0 * R, (b0 + m) * R), [m, R]) : null;
-          return this.forwardTensor(xt, rt, output).data();
-        });
-        out ??= new Float32Array(n * this.classCount);
-        out.set(part, b0 * this.classCount);
-      }
-    });
-    return out!;
+    const shape = { channels: this.channels, length: this.length, rrFeatures: this.rrFeatures };
+    return this.inEval(() => forwardInBatches(n, sliceBatches(x, rr, shape, this.batchSize), shape, (xt, rt) => this.forwardTensor(xt, rt, output), this.name).out);
   }
 
   /** Softmax probabilities (n x classes). */
@@ -166,11 +147,7 @@ export class ExplainedModel {
     const p = this.scores(x, rr, 'logit');
     const K = this.classCount, n = p.length / K;
     const out = new Int32Array(n);
-    for (let i = 0; i < n; i++) {
-      let best = 0;
-      for (let k = 1; k < K; k++) if (p[i * K + k]! > p[i * K + best]!) best = k;
-      out[i] = best;
-    }
+    for (let i = 0; i < n; i++) out[i] = argmax(p, i * K, K);
     return out;
   }
 

@@ -6,8 +6,7 @@
 // The inference kernel builds (forward kernels only), unless something imported with this entry
 // registers the full ones (src/wasm/source.ts).
 import '../wasm/infer-kernels.ts';
-import { noGrad } from '../core/autograd.ts';
-import { fromArray } from '../ops/creation.ts';
+import { forwardInBatches, forwardOf, sliceBatches, softmaxRows } from '../nn/forward.ts';
 import { decodeModel, ModelFileError, type ModelHeader } from '../nn/model-file.ts';
 import { loadModelBytes } from '../quant/load.ts';
 import { decodeQuantizedModel, isQuantizedModelFile } from '../quant/quant-file.ts';
@@ -17,6 +16,7 @@ import '../models/zoo.ts';
 export { initSync, init, backendInfo, isInitialised } from '../core/runtime.ts';
 export type { InitOptions, BackendInfo, BuildChoice } from '../core/runtime.ts';
 export { decodeModel, ModelFileError } from '../nn/model-file.ts';
+export { softmaxRows } from '../nn/forward.ts';
 export { isQuantizedModelFile } from '../quant/quant-file.ts';
 export type { ModelHeader, DecodedModel } from '../nn/model-file.ts';
 export { parseHeader, type Header } from '../ecg/wfdb/header.ts';
@@ -85,33 +85,12 @@ export class Classifier {
     const C = classes.length;
     if (rrFeatures > 0 && (!rr || rr.length !== n * rrFeatures))
       throw new RangeError(`classify: this model takes ${rrFeatures} RR features per beat; got ${rr ? rr.length : 0} values for ${n} beats`);
+    const shape = { channels, length, rrFeatures };
+    const { out: logits, width } = forwardInBatches(n, sliceBatches(x, rr, shape, batchSize), shape, forwardOf(this.model), 'classify');
+    if (n && width !== C) throw new RangeError(`classify: the model returned ${width} outputs per beat, expected ${C}`);
     const pred = new Int32Array(n), probs = new Float32Array(n * C);
-    for (let s = 0; s < n; s += batchSize) {
-      const b = Math.min(batchSize, n - s);
-      const logits = noGrad(() => {
-        const xt = fromArray(x.subarray(s * per, (s + b) * per), [b, channels, length]);
-        const out = rrFeatures > 0 ? this.model.forward(xt, fromArray(rr!.subarray(s * rrFeatures, (s + b) * rrFeatures), [b, rrFeatures])) : this.model.forward(xt);
-        return out.data();
-      });
-      if (logits.length !== b * C) throw new RangeError(`classify: the model returned ${logits.length / b} outputs per beat, expected ${C}`);
-      softmaxRows(logits, b, C, probs, s * C, pred, s);
-    }
+    softmaxRows(logits, n, C, probs, 0, pred, 0);
     return { pred, probs };
-  }
-}
-
-/** Row-wise softmax of logits into probs (from offset), argmax into pred. Ties take the first class. */
-export function softmaxRows(logits: ArrayLike<number>, n: number, C: number, probs: Float32Array, pOff: number, pred: Int32Array, predOff: number): void {
-  for (let i = 0; i < n; i++) {
-    let max = -Infinity, best = 0;
-    for (let c = 0; c < C; c++) {
-      const v = logits[i * C + c]!;
-      if (v > max) { max = v; best = c; }
-    }
-    let se = 0;
-    for (let c = 0; c < C; c++) se += Math.exp(logits[i * C + c]! - max);
-    for (let c = 0; c < C; c++) probs[pOff + i * C + c] = Math.exp(logits[i * C + c]! - max) / se;
-    pred[predOff + i] = best;
   }
 }
 

@@ -1,9 +1,8 @@
 // Evaluation of a model on rows of a beat dataset: predictions in batches under noGrad (so wasm memory
 // stays flat), the cross-entropy of the predictions, the full classification report and, for the inter
 // protocol, the AAMI gross Se / +P of S and V; inference time per beat (batched forward passes only).
-import { noGrad } from '../core/autograd.ts';
-import { fromArray } from '../ops/creation.ts';
 import type { Module } from '../nn/module.ts';
+import { argmax, forwardInBatches, forwardOf, inEvalMode, type BeatBatch } from '../nn/forward.ts';
 import type { BeatDataset } from '../ecg/dataset/dataset.ts';
 import { batches } from '../ecg/dataset/batches.ts';
 import { classificationReport, aamiGross, type ClassificationReport } from '../metrics/classification.ts';
@@ -28,41 +27,27 @@ export interface Predictions {
 /** Runs the model in eval mode over `rows` (original order); restores its training mode afterwards. */
 export function predict(model: Module, ds: BeatDataset, rows: Int32Array, opts: PredictOptions = {}): Predictions {
   const bs = opts.batchSize ?? 256;
-  const wasTraining = model.training;
-  model.eval();
-  const pred = new Int32Array(rows.length), y = new Int32Array(rows.length);
   const C = ds.classes.length, F = ds.rrFeatures.length;
-  let at = 0, lossSum = 0, seconds = 0;
-  try {
+  const y = new Int32Array(rows.length);
+  let at = 0;
+  const inputs = function* (): Generator<BeatBatch> {
     for (const b of batches(ds, rows, bs, null)) {
-      const n = b.y.length;
-      const t0 = performance.now();
-      const logits = noGrad(() => {
-        const x = fromArray(b.x, [n, ds.channels, ds.length]);
-        const out = opts.useRR ? model.forward(x, fromArray(b.rr, [n, F])) : model.forward(x);
-        return out.data();
-      });
-      seconds += (performance.now() - t0) / 1000;
-      if (logits.length !== n * C) throw new RangeError(`predict: the model returned ${logits.length / n} outputs per beat, expected ${C} classes`);
-      for (let i = 0; i < n; i++) {
-        let best = 0, max = -Infinity;
-        for (let c = 0; c < C; c++) {
-          const v = logits[i * C + c]!;
-          if (v > max) {
-            max = v;
-            best = c;
-          }
-        }
-        let se = 0;
-        for (let c = 0; c < C; c++) se += Math.exp(logits[i * C + c]! - max);
-        lossSum += Math.log(se) + max - logits[i * C + b.y[i]!]!;
-        pred[at] = best;
-        y[at] = b.y[i]!;
-        at++;
-      }
+      y.set(b.y, at);
+      at += b.y.length;
+      yield { x: b.x, rr: opts.useRR ? b.rr : null, count: b.y.length };
     }
-  } finally {
-    model.train(wasTraining);
+  };
+  const shape = { channels: ds.channels, length: ds.length, rrFeatures: F };
+  const { out: logits, width, seconds } = inEvalMode(model, () => forwardInBatches(rows.length, inputs(), shape, forwardOf(model), 'predict'));
+  if (rows.length && width !== C) throw new RangeError(`predict: the model returned ${width} outputs per beat, expected ${C} classes`);
+  const pred = new Int32Array(rows.length);
+  let lossSum = 0;
+  for (let i = 0; i < rows.length; i++) {
+    const best = argmax(logits, i * C, C), max = logits[i * C + best]!;
+    let se = 0;
+    for (let c = 0; c < C; c++) se += Math.exp(logits[i * C + c]! - max);
+    lossSum += Math.log(se) + max - logits[i * C + y[i]!]!;
+    pred[i] = best;
   }
   return { pred, y, loss: rows.length ? lossSum / rows.length : NaN, seconds };
 }
