@@ -6,6 +6,10 @@
 //   methodGridSvg:   beats (rows) x methods (columns) on the same beats.
 // Colours: red = positive (evidence for the explained class), blue = negative, opacity ∝ |a| / max |a|
 // of the panel (at most 0.6 behind the trace, 0.9 in the band). Every figure is a standalone, well-formed SVG 1.1 document.
+// (primitives: src/svg/primitives.ts)
+import { escapeXml, niceTicks, num, svgDocument } from '../svg/primitives.ts';
+
+export { escapeXml, niceTicks } from '../svg/primitives.ts';
 
 export interface BeatPanel {
   /** Beat values, channels x length. */
@@ -35,27 +39,8 @@ export interface BeatPanel {
 const POS = '#d7301f', NEG = '#2166ac', TRACE = '#111111', AXIS = '#444444', GRID = '#e4e4e4';
 const LEAD_COLOURS = [TRACE, '#7a4f00', '#1b7837'];
 
-export function escapeXml(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
-}
-
-const f2 = (v: number) => (Math.round(v * 100) / 100).toString();
-
-/** "Nice" tick values covering [lo, hi] with about `target` ticks. */
-export function niceTicks(lo: number, hi: number, target = 6): number[] {
-  if (!(hi > lo)) return [lo];
-  const raw = (hi - lo) / target;
-  const p = 10 ** Math.floor(Math.log10(raw));
-  const step = [1, 2, 2.5, 5, 10].map((m) => m * p).find((s) => s >= raw) ?? 10 * p;
-  const out: number[] = [];
-  for (let v = Math.ceil(lo / step) * step; v <= hi + step * 1e-9; v += step) out.push(Math.abs(v) < step * 1e-9 ? 0 : Number(v.toPrecision(12)));
-  return out;
-}
-
 function document(width: number, height: number, body: string): string {
-  return `<?xml version="1.0" encoding="UTF-8"?>\n` +
-    `<svg xmlns="http://www.w3.org/2000/svg" version="1.1" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" ` +
-    `font-family="Helvetica, Arial, sans-serif" font-size="11">\n<rect x="0" y="0" width="${width}" height="${height}" fill="#ffffff"/>\n${body}</svg>\n`;
+  return svgDocument(width, height, body, 11);
 }
 
 function legend(x: number, y: number, scale: number): string {
@@ -63,7 +48,7 @@ function legend(x: number, y: number, scale: number): string {
   let s = `<g class="legend"><text x="${x}" y="${y - 4}" fill="${AXIS}">attribution</text>`;
   for (let k = -4; k <= 4; k++) {
     const v = k / 4;
-    s += `<rect x="${x + (k + 4) * w}" y="${y}" width="${w}" height="10" fill="${v < 0 ? NEG : POS}" fill-opacity="${f2(Math.abs(v) * 0.85)}" stroke="${GRID}" stroke-width="0.5"/>`;
+    s += `<rect x="${x + (k + 4) * w}" y="${y}" width="${w}" height="10" fill="${v < 0 ? NEG : POS}" fill-opacity="${num(Math.abs(v) * 0.85)}" stroke="${GRID}" stroke-width="0.5"/>`;
   }
   s += `<text x="${x}" y="${y + 22}" fill="${AXIS}">${escapeXml((-scale).toPrecision(2))}</text>`;
   s += `<text x="${x + 4.5 * w}" y="${y + 22}" fill="${AXIS}" text-anchor="middle">0</text>`;
@@ -105,25 +90,25 @@ export function beatPanel(p: BeatPanel, x0: number, y0: number, w: number, h: nu
     const op = Math.min(1, Math.abs(v)) * (p.mode === 'band' ? 0.9 : 0.6);
     if (op < 0.01) continue;
     const xs = Math.max(px, X(t) - colW / 2), xe = Math.min(px + pw, X(t) + colW / 2);
-    if (p.mode === 'band') s += `<rect x="${f2(xs)}" y="${f2(bandY)}" width="${f2(xe - xs + 0.3)}" height="${bandH}" fill="${v < 0 ? NEG : POS}" fill-opacity="${f2(op)}"/>`;
-    else s += `<rect x="${f2(xs)}" y="${f2(py)}" width="${f2(xe - xs + 0.3)}" height="${f2(ph)}" fill="${v < 0 ? NEG : POS}" fill-opacity="${f2(op)}"/>`;
+    if (p.mode === 'band') s += `<rect x="${num(xs)}" y="${num(bandY)}" width="${num(xe - xs + 0.3)}" height="${bandH}" fill="${v < 0 ? NEG : POS}" fill-opacity="${num(op)}"/>`;
+    else s += `<rect x="${num(xs)}" y="${num(py)}" width="${num(xe - xs + 0.3)}" height="${num(ph)}" fill="${v < 0 ? NEG : POS}" fill-opacity="${num(op)}"/>`;
   }
   s += '\n';
-  if (p.mode === 'band') s += `<rect x="${f2(px)}" y="${f2(bandY)}" width="${f2(pw)}" height="${bandH}" fill="none" stroke="${AXIS}" stroke-width="0.5"/>\n`;
+  if (p.mode === 'band') s += `<rect x="${num(px)}" y="${num(bandY)}" width="${num(pw)}" height="${bandH}" fill="none" stroke="${AXIS}" stroke-width="0.5"/>\n`;
   // Grid, axes and ticks.
   const xt = niceTicks(t0, t1, compact ? 4 : 8), yt = niceTicks(lo, hi, compact ? 3 : 5);
   for (const v of xt) {
     const xx = px + ((v - t0) / (t1 - t0 || 1)) * pw;
-    s += `<line x1="${f2(xx)}" y1="${f2(py)}" x2="${f2(xx)}" y2="${f2(py + ph)}" stroke="${GRID}" stroke-width="0.5"/>`;
-    s += `<text x="${f2(xx)}" y="${f2(py + ph + 12)}" text-anchor="middle" fill="${AXIS}" font-size="${compact ? 8 : 10}">${f2(v)}</text>`;
+    s += `<line x1="${num(xx)}" y1="${num(py)}" x2="${num(xx)}" y2="${num(py + ph)}" stroke="${GRID}" stroke-width="0.5"/>`;
+    s += `<text x="${num(xx)}" y="${num(py + ph + 12)}" text-anchor="middle" fill="${AXIS}" font-size="${compact ? 8 : 10}">${num(v)}</text>`;
   }
   for (const v of yt) {
     const yy = Y(v);
-    s += `<line x1="${f2(px)}" y1="${f2(yy)}" x2="${f2(px + pw)}" y2="${f2(yy)}" stroke="${GRID}" stroke-width="0.5"/>`;
-    s += `<text x="${f2(px - 4)}" y="${f2(yy + 3)}" text-anchor="end" fill="${AXIS}" font-size="${compact ? 8 : 10}">${escapeXml(String(Number(v.toPrecision(3))))}</text>`;
+    s += `<line x1="${num(px)}" y1="${num(yy)}" x2="${num(px + pw)}" y2="${num(yy)}" stroke="${GRID}" stroke-width="0.5"/>`;
+    s += `<text x="${num(px - 4)}" y="${num(yy + 3)}" text-anchor="end" fill="${AXIS}" font-size="${compact ? 8 : 10}">${escapeXml(String(Number(v.toPrecision(3))))}</text>`;
   }
-  s += `\n<rect x="${f2(px)}" y="${f2(py)}" width="${f2(pw)}" height="${f2(ph)}" fill="none" stroke="${AXIS}" stroke-width="0.8"/>\n`;
-  if (rIndex >= 0 && rIndex < L) s += `<line x1="${f2(X(rIndex))}" y1="${f2(py)}" x2="${f2(X(rIndex))}" y2="${f2(py + ph)}" stroke="${AXIS}" stroke-width="0.6" stroke-dasharray="3,3"/>\n`;
+  s += `\n<rect x="${num(px)}" y="${num(py)}" width="${num(pw)}" height="${num(ph)}" fill="none" stroke="${AXIS}" stroke-width="0.8"/>\n`;
+  if (rIndex >= 0 && rIndex < L) s += `<line x1="${num(X(rIndex))}" y1="${num(py)}" x2="${num(X(rIndex))}" y2="${num(py + ph)}" stroke="${AXIS}" stroke-width="0.6" stroke-dasharray="3,3"/>\n`;
   if (p.regions && !compact) {
     const names = ['QRS', 'P', 'T'];
     for (let code = 0; code < 3; code++) {
@@ -135,8 +120,8 @@ export function beatPanel(p: BeatPanel, x0: number, y0: number, w: number, h: nu
         }
         let e = t;
         while (e + 1 < L && p.regions[e + 1] === code) e++;
-        s += `<line x1="${f2(X(t))}" y1="${f2(py + 3)}" x2="${f2(X(e))}" y2="${f2(py + 3)}" stroke="${AXIS}" stroke-width="1.5"/>`;
-        s += `<text x="${f2((X(t) + X(e)) / 2)}" y="${f2(py + 13)}" text-anchor="middle" fill="${AXIS}" font-size="9">${names[code]}</text>`;
+        s += `<line x1="${num(X(t))}" y1="${num(py + 3)}" x2="${num(X(e))}" y2="${num(py + 3)}" stroke="${AXIS}" stroke-width="1.5"/>`;
+        s += `<text x="${num((X(t) + X(e)) / 2)}" y="${num(py + 13)}" text-anchor="middle" fill="${AXIS}" font-size="9">${names[code]}</text>`;
         t = e + 1;
       }
     }
@@ -145,7 +130,7 @@ export function beatPanel(p: BeatPanel, x0: number, y0: number, w: number, h: nu
   // Traces.
   for (let c = 0; c < C; c++) {
     let d = '';
-    for (let t = 0; t < L; t++) d += `${t ? 'L' : 'M'}${f2(X(t))},${f2(Y(p.signal[c * L + t]!))}`;
+    for (let t = 0; t < L; t++) d += `${t ? 'L' : 'M'}${num(X(t))},${num(Y(p.signal[c * L + t]!))}`;
     s += `<path d="${d}" fill="none" stroke="${LEAD_COLOURS[c % LEAD_COLOURS.length]}" stroke-width="${compact ? 1 : 1.4}" stroke-linejoin="round"/>\n`;
   }
   // Labels.
@@ -154,10 +139,10 @@ export function beatPanel(p: BeatPanel, x0: number, y0: number, w: number, h: nu
   if (p.method) parts.push(p.method);
   if (p.trueClass !== undefined) parts.push(`true ${p.trueClass}`);
   if (p.predictedClass !== undefined) parts.push(`predicted ${p.predictedClass}${p.probability !== undefined ? ` (p = ${p.probability.toFixed(2)})` : ''}`);
-  s += `<text x="${f2(px)}" y="${f2(y0 + (compact ? 11 : 16))}" fill="${TRACE}" font-size="${compact ? 9 : 12}"${compact ? '' : ' font-weight="bold"'}>${escapeXml(parts.join(' · '))}</text>\n`;
+  s += `<text x="${num(px)}" y="${num(y0 + (compact ? 11 : 16))}" fill="${TRACE}" font-size="${compact ? 9 : 12}"${compact ? '' : ' font-weight="bold"'}>${escapeXml(parts.join(' · '))}</text>\n`;
   if (!compact) {
-    s += `<text x="${f2(px + pw / 2)}" y="${f2(y0 + h - 4)}" text-anchor="middle" fill="${AXIS}">time from R peak (ms)</text>\n`;
-    s += `<text x="${f2(x0 + 12)}" y="${f2(py + ph / 2)}" text-anchor="middle" fill="${AXIS}" transform="rotate(-90 ${f2(x0 + 12)} ${f2(py + ph / 2)})">${escapeXml(p.unit ?? 'normalised')}</text>\n`;
+    s += `<text x="${num(px + pw / 2)}" y="${num(y0 + h - 4)}" text-anchor="middle" fill="${AXIS}">time from R peak (ms)</text>\n`;
+    s += `<text x="${num(x0 + 12)}" y="${num(py + ph / 2)}" text-anchor="middle" fill="${AXIS}" transform="rotate(-90 ${num(x0 + 12)} ${num(py + ph / 2)})">${escapeXml(p.unit ?? 'normalised')}</text>\n`;
   }
   return `${s}</g>\n`;
 }

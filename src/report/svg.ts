@@ -2,41 +2,30 @@
 //   confusionSvg:  a confusion matrix, cells shaded by the row-normalised rate (recall), count and % in each
 //   curvesSvg:     training loss and validation macro-F1 per epoch, one line per model
 //   tradeoffSvg:   test accuracy against model size (KB, log scale) and against training time (s, log scale)
+// (primitives: src/svg/primitives.ts)
+import { logTicks, niceTicks, num, svgDocument, svgText } from '../svg/primitives.ts';
+
 const PALETTE = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf'];
-const FONT = 'font-family="Helvetica, Arial, sans-serif"';
 
 export function color(i: number): string {
   return PALETTE[i % PALETTE.length]!;
 }
 
-function esc(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-}
-
-function num(v: number): string {
-  return Number.isFinite(v) ? String(Math.round(v * 100) / 100) : '0';
-}
-
 function doc(w: number, h: number, body: string[]): string {
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}" viewBox="0 0 ${w} ${h}" ${FONT} font-size="12">\n` +
-    `<rect width="${w}" height="${h}" fill="white"/>\n${body.join('\n')}\n</svg>\n`;
-}
-
-function text(x: number, y: number, s: string, attrs = ''): string {
-  return `<text x="${num(x)}" y="${num(y)}" ${attrs}>${esc(s)}</text>`;
+  return svgDocument(w, h, `${body.join('\n')}\n`);
 }
 
 export function confusionSvg(classes: string[], confusion: number[][], title: string): string {
   const C = classes.length, cell = 64, left = 90, top = 70;
   const w = left + C * cell + 30, h = top + C * cell + 60;
-  const body: string[] = [text(w / 2, 24, title, 'text-anchor="middle" font-size="15" font-weight="bold"'),
-    text(left + (C * cell) / 2, top - 34, 'predicted', 'text-anchor="middle" fill="#444"'),
-    text(22, top + (C * cell) / 2, 'true', `text-anchor="middle" fill="#444" transform="rotate(-90 22 ${top + (C * cell) / 2})"`)];
-  for (let j = 0; j < C; j++) body.push(text(left + j * cell + cell / 2, top - 10, classes[j]!, 'text-anchor="middle" font-weight="bold"'));
+  const body: string[] = [svgText(w / 2, 24, title, 'text-anchor="middle" font-size="15" font-weight="bold"'),
+    svgText(left + (C * cell) / 2, top - 34, 'predicted', 'text-anchor="middle" fill="#444"'),
+    svgText(22, top + (C * cell) / 2, 'true', `text-anchor="middle" fill="#444" transform="rotate(-90 22 ${top + (C * cell) / 2})"`)];
+  for (let j = 0; j < C; j++) body.push(svgText(left + j * cell + cell / 2, top - 10, classes[j]!, 'text-anchor="middle" font-weight="bold"'));
   for (let i = 0; i < C; i++) {
     const row = confusion[i] ?? [];
     const total = row.reduce((a, b) => a + b, 0);
-    body.push(text(left - 12, top + i * cell + cell / 2 + 4, classes[i]!, 'text-anchor="end" font-weight="bold"'));
+    body.push(svgText(left - 12, top + i * cell + cell / 2 + 4, classes[i]!, 'text-anchor="end" font-weight="bold"'));
     for (let j = 0; j < C; j++) {
       const v = row[j] ?? 0, rate = total ? v / total : 0;
       const x = left + j * cell, y = top + i * cell;
@@ -44,11 +33,11 @@ export function confusionSvg(classes: string[], confusion: number[][], title: st
       const fill = i === j ? `rgb(${shade},${Math.round(255 - rate * 120)},${shade})` : `rgb(255,${shade},${shade})`;
       const ink = rate > 0.6 ? 'white' : '#111';
       body.push(`<rect x="${x}" y="${y}" width="${cell}" height="${cell}" fill="${fill}" stroke="#999"/>`);
-      body.push(text(x + cell / 2, y + cell / 2 - 2, String(v), `text-anchor="middle" fill="${ink}" font-size="13"`));
-      body.push(text(x + cell / 2, y + cell / 2 + 14, total ? `${(100 * rate).toFixed(1)}%` : '-', `text-anchor="middle" fill="${ink}" font-size="10"`));
+      body.push(svgText(x + cell / 2, y + cell / 2 - 2, String(v), `text-anchor="middle" fill="${ink}" font-size="13"`));
+      body.push(svgText(x + cell / 2, y + cell / 2 + 14, total ? `${(100 * rate).toFixed(1)}%` : '-', `text-anchor="middle" fill="${ink}" font-size="10"`));
     }
   }
-  body.push(text(left, top + C * cell + 30, 'cells: beats, and % of the true class (row)', 'fill="#666" font-size="11"'));
+  body.push(svgText(left, top + C * cell + 30, 'cells: beats, and % of the true class (row)', 'fill="#666" font-size="11"'));
   return doc(w, h, body);
 }
 
@@ -58,23 +47,8 @@ interface Axis {
   log?: boolean;
 }
 
-function niceTicks(a: Axis, count = 5): number[] {
-  if (a.log) {
-    const out: number[] = [];
-    for (let p = Math.floor(Math.log10(a.min)); p <= Math.ceil(Math.log10(a.max)); p++)
-      for (const m of [1, 2, 5]) {
-        const v = m * 10 ** p;
-        if (v >= a.min * 0.999 && v <= a.max * 1.001) out.push(v);
-      }
-    return out;
-  }
-  const span = a.max - a.min || 1;
-  const step0 = span / count;
-  const mag = 10 ** Math.floor(Math.log10(step0));
-  const step = [1, 2, 2.5, 5, 10].map((m) => m * mag).find((s) => s >= step0) ?? step0;
-  const out: number[] = [];
-  for (let v = Math.ceil(a.min / step) * step; v <= a.max + step * 1e-9; v += step) out.push(Number(v.toPrecision(12)));
-  return out;
+function axisTicks(a: Axis, count = 5): number[] {
+  return a.log ? logTicks(a.min, a.max) : niceTicks(a.min, a.max, count);
 }
 
 function fmtTick(v: number): string {
@@ -104,18 +78,18 @@ function sy(p: Panel, v: number): number {
 
 function axes(p: Panel, title: string, xLabel: string, yLabel: string): string[] {
   const out = [`<rect x="${p.x}" y="${p.y}" width="${p.w}" height="${p.h}" fill="none" stroke="#333"/>`,
-    text(p.x + p.w / 2, p.y - 12, title, 'text-anchor="middle" font-size="14" font-weight="bold"'),
-    text(p.x + p.w / 2, p.y + p.h + 38, xLabel, 'text-anchor="middle" fill="#333"'),
-    text(p.x - 48, p.y + p.h / 2, yLabel, `text-anchor="middle" fill="#333" transform="rotate(-90 ${p.x - 48} ${p.y + p.h / 2})"`)];
-  for (const t of niceTicks(p.xa)) {
+    svgText(p.x + p.w / 2, p.y - 12, title, 'text-anchor="middle" font-size="14" font-weight="bold"'),
+    svgText(p.x + p.w / 2, p.y + p.h + 38, xLabel, 'text-anchor="middle" fill="#333"'),
+    svgText(p.x - 48, p.y + p.h / 2, yLabel, `text-anchor="middle" fill="#333" transform="rotate(-90 ${p.x - 48} ${p.y + p.h / 2})"`)];
+  for (const t of axisTicks(p.xa)) {
     const x = sx(p, t);
     out.push(`<line x1="${num(x)}" y1="${p.y}" x2="${num(x)}" y2="${p.y + p.h}" stroke="#e5e5e5"/>`);
-    out.push(text(x, p.y + p.h + 16, fmtTick(t), 'text-anchor="middle" font-size="11"'));
+    out.push(svgText(x, p.y + p.h + 16, fmtTick(t), 'text-anchor="middle" font-size="11"'));
   }
-  for (const t of niceTicks(p.ya)) {
+  for (const t of axisTicks(p.ya)) {
     const y = sy(p, t);
     out.push(`<line x1="${p.x}" y1="${num(y)}" x2="${p.x + p.w}" y2="${num(y)}" stroke="#e5e5e5"/>`);
-    out.push(text(p.x - 6, y + 4, fmtTick(t), 'text-anchor="end" font-size="11"'));
+    out.push(svgText(p.x - 6, y + 4, fmtTick(t), 'text-anchor="end" font-size="11"'));
   }
   return out;
 }
@@ -149,7 +123,7 @@ export function curvesSvg(series: CurveSeries[], title = 'Training curves'): str
   const loss: Panel = { x: 80, y: 50, w: 330, h: 250, xa, ya: range(series.flatMap((s) => s.history.flatMap((h) => [h.trainLoss, h.valLoss])), 0.08, 0) };
   const f1: Panel = { x: 530, y: 50, w: 330, h: 250, xa, ya: range(series.flatMap((s) => s.history.map((h) => h.valMacroF1)), 0.08, 0) };
   f1.ya.max = Math.min(1, f1.ya.max);
-  const body = [text(W / 2, 20, title, 'text-anchor="middle" font-size="15" font-weight="bold"'),
+  const body = [svgText(W / 2, 20, title, 'text-anchor="middle" font-size="15" font-weight="bold"'),
     ...axes(loss, 'loss (solid: train, dashed: validation)', 'epoch', 'loss'), ...axes(f1, 'validation macro-F1', 'epoch', 'macro-F1')];
   const line = (p: Panel, pts: [number, number][], c: string, dash = '') =>
     pts.length === 1
@@ -162,7 +136,7 @@ export function curvesSvg(series: CurveSeries[], title = 'Training curves'): str
     body.push(line(f1, s.history.map((h) => [h.epoch, h.valMacroF1]), c));
     for (const h of s.history) body.push(`<circle cx="${num(sx(f1, h.epoch))}" cy="${num(sy(f1, h.valMacroF1))}" r="2.5" fill="${c}"/>`);
     const lx = 80 + i * 150;
-    body.push(`<line x1="${lx}" y1="${H - 22}" x2="${lx + 22}" y2="${H - 22}" stroke="${c}" stroke-width="3"/>`, text(lx + 28, H - 18, s.name));
+    body.push(`<line x1="${lx}" y1="${H - 22}" x2="${lx + 22}" y2="${H - 22}" stroke="${c}" stroke-width="3"/>`, svgText(lx + 28, H - 18, s.name));
   });
   return doc(W, H, body);
 }
@@ -181,7 +155,7 @@ export function tradeoffSvg(points: TradeoffPoint[], title = 'Test accuracy agai
   ya.max = Math.min(100, ya.max);
   const size: Panel = { x: 80, y: 50, w: 330, h: 250, xa: logRange(points.map((p) => p.sizeKB)), ya };
   const time: Panel = { x: 530, y: 50, w: 330, h: 250, xa: logRange(points.map((p) => p.trainSeconds)), ya };
-  const body = [text(W / 2, 20, title, 'text-anchor="middle" font-size="15" font-weight="bold"'),
+  const body = [svgText(W / 2, 20, title, 'text-anchor="middle" font-size="15" font-weight="bold"'),
     ...axes(size, 'accuracy vs size', 'model size (KB of float32 weights, log scale)', 'test accuracy (%)'),
     ...axes(time, 'accuracy vs training time', 'training time (s, log scale)', 'test accuracy (%)')];
   points.forEach((p, i) => {
@@ -192,9 +166,9 @@ export function tradeoffSvg(points: TradeoffPoint[], title = 'Test accuracy agai
       body.push(p.kind === 'classic'
         ? `<rect x="${num(x - 5)}" y="${num(y - 5)}" width="10" height="10" fill="${c}"/>`
         : `<circle cx="${num(x)}" cy="${num(y)}" r="6" fill="${c}"/>`);
-      body.push(text(x + 8, y - 8, p.name, `fill="${c}" font-size="11"`));
+      body.push(svgText(x + 8, y - 8, p.name, `fill="${c}" font-size="11"`));
     }
   });
-  body.push(text(80, H - 14, 'circles: neural networks; squares: traditional classifiers', 'fill="#666" font-size="11"'));
+  body.push(svgText(80, H - 14, 'circles: neural networks; squares: traditional classifiers', 'fill="#666" font-size="11"'));
   return doc(W, H, body);
 }
