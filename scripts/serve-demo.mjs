@@ -2,7 +2,9 @@
 // Serves the browser demo (demo/) on 127.0.0.1: bundles demo/main.ts and demo/worker.ts with esbuild
 // (node_modules/.bin/esbuild, minified, ESM) into a temporary folder at start, then serves index.html,
 // main.js, worker.js and, with --model, that model file as model.ecgm (the page loads it instead of its
-// built-in untrained model). Prints "demo: http://127.0.0.1:PORT/" once listening.
+// built-in untrained model). Prints "demo: http://127.0.0.1:PORT/" once listening. Answers only requests
+// whose Host is 127.0.0.1:PORT, localhost:PORT or [::1]:PORT (421 otherwise: DNS rebinding) and whose
+// target is a plain path (400 otherwise); no request can end it.
 // Usage: node scripts/serve-demo.mjs [--port 8787] [--model runs/x/ft-cnn.ecgm]
 import { execFileSync } from 'node:child_process';
 import { createServer } from 'node:http';
@@ -41,19 +43,57 @@ const files = {
 if (modelPath) files['/model.ecgm'] = ['application/octet-stream', readFileSync(resolve(modelPath))];
 cleanup();
 
-const server = createServer((req, res) => {
-  const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
+// Only origin-form targets ("/path?query"); anything else ("//", "http://[", "*") is a 400. The path is
+// compared as sent, without decoding: the files above have plain names.
+function targetPath(target) {
+  if (typeof target !== 'string' || !target.startsWith('/') || target.startsWith('//')) return null;
+  const path = target.split(/[?#]/, 1)[0];
+  return /^[\x21-\x7e]*$/.test(path) ? path : null;
+}
+
+let allowedHosts = new Set();
+const send = (res, code, text) => {
+  res.writeHead(code, { 'content-type': 'text/plain; charset=utf-8', 'content-length': Buffer.byteLength(text), 'cache-control': 'no-store' });
+  res.end(text);
+};
+
+function handle(req, res) {
+  // A guard against DNS rebinding: a page on another origin that resolves its name to 127.0.0.1 sends
+  // its own Host; only the loopback names of this port are served.
+  const host = String(req.headers.host ?? '').toLowerCase();
+  if (!allowedHosts.has(host)) return send(res, 421, `this demo server answers only Host ${[...allowedHosts].join(', ')}\n`);
+  const path = targetPath(req.url);
+  if (path === null) return send(res, 400, 'bad request target\n');
   const f = req.method === 'GET' || req.method === 'HEAD' ? files[path] : undefined;
   if (!f) {
-    res.writeHead(path === '/favicon.ico' ? 204 : 404, { 'content-type': 'text/plain' });
-    res.end(path === '/favicon.ico' ? '' : 'not found');
-    return;
+    if (path === '/favicon.ico') {
+      res.writeHead(204);
+      return res.end();
+    }
+    return send(res, files[path] ? 405 : 404, files[path] ? 'method not allowed\n' : 'not found\n');
   }
   res.writeHead(200, { 'content-type': f[0], 'content-length': f[1].length, 'cache-control': 'no-store' });
   res.end(req.method === 'HEAD' ? undefined : f[1]);
+}
+
+// No request may end the server: anything thrown while answering is a 500 (or a closed connection).
+const server = createServer((req, res) => {
+  try {
+    handle(req, res);
+  } catch (e) {
+    console.error(`serve-demo: ${req.method} ${JSON.stringify(req.url)}: ${e?.stack ?? e}`);
+    if (!res.headersSent) send(res, 500, 'internal error\n');
+    else res.destroy();
+  }
+});
+// Malformed HTTP (bad request line, bad headers): a 400 and the connection closed.
+server.on('clientError', (_err, socket) => {
+  if (socket.writable && !socket.writableEnded) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
+  else socket.destroy();
 });
 server.listen(port, '127.0.0.1', () => {
   const a = server.address();
+  allowedHosts = new Set([`127.0.0.1:${a.port}`, `localhost:${a.port}`, `[::1]:${a.port}`]);
   console.log(`demo: http://127.0.0.1:${a.port}/${modelPath ? ` (model ${modelPath})` : ''}`);
 });
 for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => server.close(() => process.exit(0)));
