@@ -49,11 +49,48 @@ const bad: [string, string, RegExp][] = [
   ['missing signal line', 'r 2 360 100\nr.dat 16\n', /declares 2 signal\(s\) but only 1 signal line\(s\) follow/],
   ['extra signal line', 'r 1 360 100\nr.dat 16\nr.dat 16\n', /line 3: the record line declares 1 signal\(s\) but this is an extra signal line/],
   ['empty header', '# only a comment\n', /no record line found/],
+  // issue 15, point 5: fields no recording can have are refused with the line and the field.
+  ['record line naming another record', 's 1 360 100\nr.dat 16\n', /r\.hea line 1: the record line names record "s", but the file is r\.hea/],
+  ['ADC resolution of 33 bits', 'r 1 360 100\nr.dat 16 200 33\n', /r\.hea line 2: ADC resolution must be an integer in 0\.\.32, got 33/],
+  ['negative ADC resolution', 'r 1 360 100\nr.dat 16 200 -1\n', /r\.hea line 2: ADC resolution must be an integer in 0\.\.32, got -1/],
+  ['baseline beyond 32 bits', 'r 1 360 100\nr.dat 16 200(99999999999)\n', /line 2: baseline must be an integer in -2147483648\.\.2147483647/],
+  ['ADC zero beyond 32 bits', 'r 1 360 100\nr.dat 16 200 16 4294967296\n', /line 2: ADC zero must be an integer in/],
+  ['checksum of 30 digits', `r 1 360 100\nr.dat 16 200 16 0 0 ${'9'.repeat(30)}\n`, /line 2: checksum must be an integer in .* got 9{30}/],
+  ['infinite gain', 'r 1 360 100\nr.dat 16 Infinity\n', /line 2: ADC gain must be a number, got "Infinity"/],
+  ['NaN gain', 'r 1 360 100\nr.dat 16 NaN\n', /line 2: ADC gain must be a number, got "NaN"/],
+  ['gain of 1e300', 'r 1 360 100\nr.dat 16 1e300\n', /line 2: ADC gain 1e300 is outside 1e-12\.\.1000000000000/],
+  ['gain of 1e-300', 'r 1 360 100\nr.dat 16 -1e-300(5)\n', /line 2: ADC gain -1e-300 is outside/],
+  ['sampling frequency of 1e300', 'r 1 1e300 100\nr.dat 16\n', /line 1: the sampling frequency must be in 1e-9\.\.1000000000 Hz, got 1e\+300/],
+  ['zero counter frequency', 'r 1 360/0 100\nr.dat 16\n', /line 1: the counter frequency must be in/],
+  ['length of 400 digits', `r 1 360 ${'9'.repeat(400)}\nr.dat 16\n`, /line 1: number of samples per signal must be an integer in 0\.\.9007199254740991, got 9{40}\.\.\. \(400 characters\)/],
+  ['negative length', 'r 1 360 -5\nr.dat 16\n', /line 1: number of samples per signal must be an integer in 0\.\./],
+  ['huge samples per frame', 'r 1 360 100\nr.dat 16x99999999999\n', /line 2: samples per frame must be an integer in 1\.\.2147483647/],
+  ['zero samples per frame', 'r 1 360 100\nr.dat 16x0\n', /line 2: samples per frame must be an integer in 1\.\./],
+  ['huge skew', 'r 1 360 100\nr.dat 16:99999999999\n', /line 2: skew must be an integer in/],
+  ['byte offset of 30 digits', `r 1 360 100\nr.dat 16+${'1'.repeat(30)}\n`, /line 2: byte offset must be an integer in 0\.\.9007199254740991/],
 ];
 for (const [what, text, message] of bad) {
   test(`a header with a ${what} is rejected with the line and what was expected`, () => {
     assert.throws(() => parseHeader(text, 'r.hea'), (e: unknown) => e instanceof WfdbError && message.test((e as Error).message));
   });
 }
+
+test('what WFDB reads stays readable: gain 0 (default 200), negative gains, resolution 0, a header path with folders', () => {
+  const h = parseHeader('r 2 0.5 10\nr.dat 16 0 0\nr.dat 16 -50(3)/uV 32 -2147483648 2147483647 -2147483648 0 inverted\n', '/data/set/r.hea');
+  assert.equal(h.signals.map((s) => [s.adcGain, s.adcRes, s.baseline]), [[200, 16, 0], [-50, 32, 3]]);
+  assert.is(h.fs, 0.5);
+  // Without a .hea file name there is no name to compare the record line with.
+  assert.is(parseHeader('s 1 360 1\ns.dat 16\n', 'uploaded text').recordName, 's');
+});
+
+test('parseHeader of a non-string (issue 15, point 10) is a WfdbError naming the file, not an engine error', () => {
+  for (const v of [12345, null, undefined, new Uint8Array(3), { length: 3 }, ['r 1']]) {
+    assert.throws(
+      () => parseHeader(v as never, 'x.hea'),
+      (e: unknown) => e instanceof WfdbError && /^x\.hea: expected the header text as a string, got /.test((e as Error).message),
+    );
+  }
+  assert.throws(() => parseHeader(1 as never, 7 as never), (e: unknown) => e instanceof WfdbError && /^header: expected/.test((e as Error).message));
+});
 
 test.run();

@@ -7,6 +7,7 @@
 // The word 0x0000 ends the file.
 import { WfdbError } from '../errors.ts';
 import { codeToSymbol, symbolToCode } from './annotation-codes.ts';
+import { describeValue, sourceName } from './header.ts';
 
 /** Annotations with wfdb-python's field names (camelCase); arrays are parallel, one entry per annotation. */
 export interface Annotations {
@@ -28,6 +29,13 @@ const NAMES: Record<number, string> = { [NUM]: 'NUM', [SUB]: 'SUB', [CHN]: 'CHN'
 
 /** Parses an MIT-format annotation file. `fileName` names the file in error messages. */
 export function parseAnnotations(bytes: Uint8Array, fileName = 'annotations', recordName = '', extension = ''): Annotations {
+  fileName = sourceName(fileName, 'annotations');
+  if (!(bytes instanceof Uint8Array)) {
+    throw new WfdbError(`${fileName}: expected the annotation file's bytes as a Uint8Array, got ${describeValue(bytes)}`, fileName);
+  }
+  if (typeof recordName !== 'string' || typeof extension !== 'string') {
+    throw new WfdbError(`${fileName}: recordName and extension must be strings, got ${describeValue(recordName)} and ${describeValue(extension)}`, fileName);
+  }
   const sample: number[] = [], symbol: string[] = [], subtype: number[] = [], chan: number[] = [], num: number[] = [], aux: string[] = [];
   let t = 0, curChan = 0, curNum = 0;
   let p = 0;

@@ -1,6 +1,8 @@
 // WFDB header files (.hea): parse and format the record line, the signal specification lines and the
 // comment lines. Reference: WFDB Programmer's Guide, "header(5)". Single-segment records only: a
-// multi-segment header (record name "name/nseg") is rejected with a clear error.
+// multi-segment header (record name "name/nseg") is rejected with a clear error. Every numeric field is
+// range-checked (LIMITS below): a value no recording can have is refused with the line and the field,
+// never passed on to the decoder.
 import { WfdbError } from '../errors.ts';
 
 /** One signal specification line. Field names follow wfdb-python in camelCase. */
@@ -61,13 +63,56 @@ export const FORMAT_BITS: Readonly<Record<number, number>> = {
 
 const DEFAULT_GAIN = 200;
 const DEFAULT_FS = 250;
+const INT32_MIN = -(2 ** 31), INT32_MAX = 2 ** 31 - 1;
 
-/** Parses header text. `fileName` is only used in error messages. */
+/**
+ * The ranges header fields must lie in. WFDB stores the digital fields (baseline, ADC zero, initial
+ * value, checksum) as C ints, so they are 32-bit; frequencies and gains outside these bounds describe
+ * no recording and would only make the decoder produce Infinity or allocate without end.
+ */
+export const HEADER_LIMITS = {
+  /** Sampling and counter frequency, Hz. */
+  minFs: 1e-9,
+  maxFs: 1e9,
+  /** Magnitude of a non-zero ADC gain (0 means the default, 200; negative gains are read as WFDB reads them). */
+  minGain: 1e-12,
+  maxGain: 1e12,
+  /** ADC resolution in bits (0 in the header means the format's width). */
+  maxAdcRes: 32,
+} as const;
+
+/** A short description of a value of the wrong type, for error messages. */
+export function describeValue(v: unknown): string {
+  if (v === null || v === undefined) return String(v);
+  const a = (w: string) => `${/^[aeiou]/i.test(w) ? 'an' : 'a'} ${w}`;
+  if (typeof v === 'object' || typeof v === 'function') return a(Object.prototype.toString.call(v).slice(8, -1));
+  if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return `${a(typeof v)} (${String(v)})`;
+  return a(typeof v);
+}
+
+/** The name to use for a file in messages: the caller's string, else the fallback. */
+export function sourceName(fileName: unknown, fallback: string): string {
+  return typeof fileName === 'string' && fileName !== '' ? fileName : fallback;
+}
+
+/**
+ * Parses header text. `fileName` is used in error messages; when it names a `.hea` file, the record
+ * line must name the same record (as WFDB requires: 100.hea must describe record 100).
+ */
 export function parseHeader(text: string, fileName = 'header'): Header {
+  fileName = sourceName(fileName, 'header');
+  if (typeof text !== 'string') {
+    throw new WfdbError(
+      `${fileName}: expected the header text as a string, got ${describeValue(text)}; decode the file's bytes first ` +
+        '(new TextDecoder().decode(bytes))',
+      fileName,
+    );
+  }
   const lines = text.split(/\r?\n/);
   const comments: string[] = [];
   let header: Header | undefined;
   let lineNo = 0;
+  let recordLineNo = 0;
   for (const raw of lines) {
     lineNo++;
     const line = raw.trim();
@@ -82,11 +127,12 @@ export function parseHeader(text: string, fileName = 'header'): Header {
     const content = hash >= 0 ? line.slice(0, hash).trim() : line;
     if (!header) {
       header = parseRecordLine(content, where, fileName);
+      recordLineNo = lineNo;
     } else if (header.signals.length < header.nSig) {
       header.signals.push(parseSignalLine(content, where, fileName));
     } else {
       throw new WfdbError(
-        `${where}: the record line declares ${header.nSig} signal(s) but this is an extra signal line ("${line}"); ` +
+        `${where}: the record line declares ${header.nSig} signal(s) but this is an extra signal line ("${shorten(line)}"); ` +
           'fix the signal count on the record line or remove the line',
         fileName,
       );
@@ -100,6 +146,14 @@ export function parseHeader(text: string, fileName = 'header'): Header {
       fileName,
     );
   }
+  const base = fileName.split(/[\\/]/).pop()!;
+  if (base.endsWith('.hea') && base.length > 4 && base.slice(0, -4) !== header.recordName) {
+    throw new WfdbError(
+      `${fileName} line ${recordLineNo}: the record line names record "${shorten(header.recordName)}", but the file is ${base}; ` +
+        `a header must describe its own record (rename the file to ${shorten(header.recordName)}.hea or fix the record name)`,
+      fileName,
+    );
+  }
   header.comments = comments;
   return header;
 }
@@ -109,27 +163,26 @@ function parseRecordLine(content: string, where: string, fileName: string): Head
   const nameField = f[0]!;
   if (nameField.includes('/')) {
     throw new WfdbError(
-      `${where}: "${nameField}" is a multi-segment record; multi-segment records are not supported ` +
+      `${where}: "${shorten(nameField)}" is a multi-segment record; multi-segment records are not supported ` +
         '(read each segment as its own record instead)',
       fileName,
     );
   }
-  if (f.length < 2) throw new WfdbError(`${where}: the record line needs at least a name and a signal count, got "${content}"`, fileName);
-  const nSig = int(f[1]!, where, 'number of signals', fileName);
-  if (nSig < 0) throw new WfdbError(`${where}: the number of signals must be >= 0, got ${nSig}`, fileName);
+  if (f.length < 2) throw new WfdbError(`${where}: the record line needs at least a name and a signal count, got "${shorten(content)}"`, fileName);
+  const nSig = int(f[1]!, where, 'number of signals', fileName, 0, INT32_MAX);
   let fs = DEFAULT_FS;
   let counterFreq: number | undefined;
   let baseCounter: number | undefined;
   if (f[2] !== undefined) {
     const m = /^([^/()]+)(?:\/([^()]+)(?:\(([^)]*)\))?)?$/.exec(f[2]);
-    if (!m) throw new WfdbError(`${where}: expected "frequency[/counterfreq[(basecounter)]]", got "${f[2]}"`, fileName);
+    if (!m) throw new WfdbError(`${where}: expected "frequency[/counterfreq[(basecounter)]]", got "${shorten(f[2])}"`, fileName);
     fs = num(m[1]!, where, 'sampling frequency', fileName);
-    if (!(fs > 0)) throw new WfdbError(`${where}: the sampling frequency must be positive, got "${m[1]}"`, fileName);
-    if (m[2] !== undefined) counterFreq = num(m[2], where, 'counter frequency', fileName);
+    if (!(fs > 0)) throw new WfdbError(`${where}: the sampling frequency must be positive, got "${shorten(m[1]!)}"`, fileName);
+    frequency(fs, where, 'sampling frequency', fileName);
+    if (m[2] !== undefined) counterFreq = frequency(num(m[2], where, 'counter frequency', fileName), where, 'counter frequency', fileName);
     if (m[3] !== undefined) baseCounter = num(m[3], where, 'base counter value', fileName);
   }
-  const sigLen = f[3] !== undefined ? int(f[3], where, 'number of samples per signal', fileName) : undefined;
-  if (sigLen !== undefined && sigLen < 0) throw new WfdbError(`${where}: the number of samples must be >= 0, got ${sigLen}`, fileName);
+  const sigLen = f[3] !== undefined ? int(f[3], where, 'number of samples per signal', fileName, 0, Number.MAX_SAFE_INTEGER) : undefined;
   return {
     recordName: nameField,
     nSig,
@@ -154,42 +207,48 @@ function parseSignalLine(content: string, where: string, fileName: string): Sign
     rest = rest.slice(m[0].length);
   }
   const description = rest.trim();
-  if (fields.length < 2) throw new WfdbError(`${where}: a signal line needs at least a file name and a format, got "${content}"`, fileName);
+  if (fields.length < 2) throw new WfdbError(`${where}: a signal line needs at least a file name and a format, got "${shorten(content)}"`, fileName);
   const fmtField = fields[1]!;
   const fm = /^(\d+)(?:x(\d+))?(?::(-?\d+))?(?:\+(\d+))?$/.exec(fmtField);
   if (!fm) {
-    throw new WfdbError(`${where}: expected "format[xsamplesperframe][:skew][+byteoffset]" in field 2, got "${fmtField}"`, fileName);
+    throw new WfdbError(`${where}: expected "format[xsamplesperframe][:skew][+byteoffset]" in field 2, got "${shorten(fmtField)}"`, fileName);
   }
   const fmt = Number(fm[1]);
-  if (!(fmt in FORMAT_BITS)) {
+  if (!Object.hasOwn(FORMAT_BITS, fmt)) {
     throw new WfdbError(
       `${where}: unknown or unsupported signal format ${fmt}; supported formats are ${Object.keys(FORMAT_BITS).join(', ')}`,
       fileName,
     );
   }
-  const sampsPerFrame = fm[2] !== undefined ? Number(fm[2]) : 1;
-  if (sampsPerFrame < 1) throw new WfdbError(`${where}: samples per frame must be >= 1, got ${sampsPerFrame}`, fileName);
-  const skew = fm[3] !== undefined ? Number(fm[3]) : 0;
+  const sampsPerFrame = fm[2] !== undefined ? int(fm[2], where, 'samples per frame', fileName, 1, INT32_MAX) : 1;
+  const skew = fm[3] !== undefined ? int(fm[3], where, 'skew', fileName, INT32_MIN, INT32_MAX) : 0;
   if (skew < 0) throw new WfdbError(`${where}: negative skew ${skew} is not supported`, fileName);
-  const byteOffset = fm[4] !== undefined ? Number(fm[4]) : 0;
+  const byteOffset = fm[4] !== undefined ? int(fm[4], where, 'byte offset', fileName, 0, Number.MAX_SAFE_INTEGER) : 0;
 
   let adcGain = DEFAULT_GAIN;
   let baseline: number | undefined;
   let units = 'mV';
   if (fields[2] !== undefined) {
     const gm = /^([^(/]+)(?:\(([^)]*)\))?(?:\/(.+))?$/.exec(fields[2]);
-    if (!gm) throw new WfdbError(`${where}: expected "gain[(baseline)][/units]" in field 3, got "${fields[2]}"`, fileName);
+    if (!gm) throw new WfdbError(`${where}: expected "gain[(baseline)][/units]" in field 3, got "${shorten(fields[2])}"`, fileName);
     const g = num(gm[1]!, where, 'ADC gain', fileName);
+    if (g !== 0 && !(Math.abs(g) >= HEADER_LIMITS.minGain && Math.abs(g) <= HEADER_LIMITS.maxGain)) {
+      throw new WfdbError(
+        `${where}: ADC gain ${gm[1]} is outside ${HEADER_LIMITS.minGain}..${HEADER_LIMITS.maxGain} (in magnitude; 0 means the default ${DEFAULT_GAIN}); ` +
+          'no recording has that many ADC units per physical unit',
+        fileName,
+      );
+    }
     adcGain = g === 0 ? DEFAULT_GAIN : g;
-    if (gm[2] !== undefined) baseline = int(gm[2], where, 'baseline', fileName);
+    if (gm[2] !== undefined) baseline = int(gm[2], where, 'baseline', fileName, INT32_MIN, INT32_MAX);
     if (gm[3] !== undefined) units = gm[3];
   }
-  const adcResField = fields[3] !== undefined ? int(fields[3], where, 'ADC resolution', fileName) : 0;
+  const adcResField = fields[3] !== undefined ? int(fields[3], where, 'ADC resolution', fileName, 0, HEADER_LIMITS.maxAdcRes) : 0;
   const adcRes = adcResField === 0 ? FORMAT_BITS[fmt]! : adcResField;
-  const adcZero = fields[4] !== undefined ? int(fields[4], where, 'ADC zero', fileName) : 0;
-  const initValue = fields[5] !== undefined ? int(fields[5], where, 'initial value', fileName) : adcZero;
-  const checksum = fields[6] !== undefined ? int(fields[6], where, 'checksum', fileName) : undefined;
-  const blockSize = fields[7] !== undefined ? int(fields[7], where, 'block size', fileName) : 0;
+  const adcZero = fields[4] !== undefined ? int(fields[4], where, 'ADC zero', fileName, INT32_MIN, INT32_MAX) : 0;
+  const initValue = fields[5] !== undefined ? int(fields[5], where, 'initial value', fileName, INT32_MIN, INT32_MAX) : adcZero;
+  const checksum = fields[6] !== undefined ? int(fields[6], where, 'checksum', fileName, INT32_MIN, INT32_MAX) : undefined;
+  const blockSize = fields[7] !== undefined ? int(fields[7], where, 'block size', fileName, 0, INT32_MAX) : 0;
   return {
     fileName: fields[0]!,
     fmt,
@@ -210,13 +269,27 @@ function parseSignalLine(content: string, where: string, fileName: string): Sign
 
 function num(s: string, where: string, what: string, fileName: string): number {
   const v = Number(s);
-  if (s.trim() === '' || !Number.isFinite(v)) throw new WfdbError(`${where}: ${what} must be a number, got "${s}"`, fileName);
+  if (s.trim() === '' || !Number.isFinite(v)) throw new WfdbError(`${where}: ${what} must be a number, got "${shorten(s)}"`, fileName);
   return v;
 }
 
-function int(s: string, where: string, what: string, fileName: string): number {
-  if (!/^[-+]?\d+$/.test(s)) throw new WfdbError(`${where}: ${what} must be an integer, got "${s}"`, fileName);
-  return Number(s);
+function int(s: string, where: string, what: string, fileName: string, lo: number, hi: number): number {
+  if (!/^[-+]?\d+$/.test(s)) throw new WfdbError(`${where}: ${what} must be an integer, got "${shorten(s)}"`, fileName);
+  const v = Number(s);
+  if (!(v >= lo && v <= hi)) throw new WfdbError(`${where}: ${what} must be an integer in ${lo}..${hi}, got ${shorten(s)}`, fileName);
+  return v;
+}
+
+function frequency(v: number, where: string, what: string, fileName: string): number {
+  if (!(v >= HEADER_LIMITS.minFs && v <= HEADER_LIMITS.maxFs)) {
+    throw new WfdbError(`${where}: the ${what} must be in ${HEADER_LIMITS.minFs}..${HEADER_LIMITS.maxFs} Hz, got ${v}`, fileName);
+  }
+  return v;
+}
+
+/** A field as quoted in a message: long values are cut (a hostile line may be megabytes long). */
+function shorten(s: string): string {
+  return s.length > 40 ? `${s.slice(0, 40)}... (${s.length} characters)` : s;
 }
 
 /** Formats a header as WFDB writes it (LF line endings). Inverse of parseHeader for the fields it sets. */

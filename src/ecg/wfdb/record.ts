@@ -3,7 +3,7 @@
 // offset, invalid-sample markers, digital and physical output and checksum verification.
 // Reference: WFDB Programmer's Guide, "header(5)" and "signal(5)". Browser-safe: bytes in, arrays out.
 import { WfdbError } from '../errors.ts';
-import type { Header, SignalSpec } from './header.ts';
+import { describeValue, FORMAT_BITS, type Header, type SignalSpec } from './header.ts';
 import { bytesForSamples, decodeSamples, INVALID_SAMPLE, samplesInBytes } from './signal-formats.ts';
 
 /** A record with wfdb-python's field names (camelCase); per-signal fields are arrays indexed by signal. */
@@ -45,24 +45,66 @@ export interface ReadRecordOptions {
   channels?: number[];
 }
 
-/** Returns the bytes of a file named in the header; throws (naming the file) if it is missing. */
-export type FileSource = (fileName: string) => Uint8Array;
+/**
+ * Returns the bytes of a file named in the header; throws (naming the file) if it is missing.
+ * `checkSize`, when given, throws the WfdbError readRecord would throw for a file of that many bytes
+ * (truncated, or longer than the header's length allows): a source that can learn the size first
+ * (fs.statSync) calls it before reading, so a hostile header cannot make it read gigabytes.
+ */
+export type FileSource = (fileName: string, checkSize?: (byteLength: number) => void) => Uint8Array;
 
 /** Groups of signals stored in the same file, in header order. */
-function fileGroups(signals: SignalSpec[]): { fileName: string; members: number[] }[] {
+function fileGroups(signals: SignalSpec[], headerName: string): { fileName: string; members: number[] }[] {
   const groups: { fileName: string; members: number[] }[] = [];
+  const seen = new Set<string>();
   for (let i = 0; i < signals.length; i++) {
     const s = signals[i]!;
     const last = groups[groups.length - 1];
     if (last && last.fileName === s.fileName) last.members.push(i);
     else {
-      if (groups.some((g) => g.fileName === s.fileName)) {
-        throw new WfdbError(`signal ${i} is stored in ${s.fileName}, but the signals of one file must be on consecutive header lines`);
+      if (seen.has(s.fileName)) {
+        throw new WfdbError(
+          `${headerName}: signal ${i} is stored in ${s.fileName}, but the signals of one file must be on consecutive header lines`,
+          headerName,
+        );
       }
+      seen.add(s.fileName);
       groups.push({ fileName: s.fileName, members: [i] });
     }
   }
   return groups;
+}
+
+const isInt = (v: unknown, lo: number, hi: number): v is number => typeof v === 'number' && Number.isInteger(v) && v >= lo && v <= hi;
+
+/**
+ * Checks a Header given to readRecord (parseHeader's output passes; a hand-built or modified object
+ * may not): every field readRecord uses has the type and range parseHeader guarantees.
+ */
+function checkHeader(header: unknown): asserts header is Header {
+  if (header === null || typeof header !== 'object') {
+    throw new WfdbError(`readRecord: expected a header (the result of parseHeader), got ${describeValue(header)}`);
+  }
+  const h = header as Partial<Header>;
+  const name = typeof h.recordName === 'string' ? `${h.recordName}.hea` : 'header';
+  const bad = (what: string): never => {
+    throw new WfdbError(`${name}: ${what} (readRecord expects a header as parseHeader returns it)`, name);
+  };
+  if (typeof h.recordName !== 'string') bad(`recordName is ${describeValue(h.recordName)}, expected a string`);
+  if (!Array.isArray(h.signals)) bad(`signals is ${describeValue(h.signals)}, expected an array of signal specifications`);
+  if (h.sigLen !== undefined && !isInt(h.sigLen, 0, Number.MAX_SAFE_INTEGER)) bad(`sigLen is ${String(h.sigLen)}, expected undefined or an integer >= 0`);
+  if (!Array.isArray(h.comments)) bad('comments is not an array');
+  h.signals!.forEach((s: Partial<SignalSpec> | null, i) => {
+    if (s === null || typeof s !== 'object') return bad(`signal ${i} is ${describeValue(s)}, expected a signal specification`);
+    if (typeof s.fileName !== 'string' || s.fileName === '') bad(`signal ${i} has no file name`);
+    if (typeof s.fmt !== 'number' || !Object.hasOwn(FORMAT_BITS, s.fmt)) bad(`signal ${i} has format ${String(s.fmt)}; readable formats are ${Object.keys(FORMAT_BITS).join(', ')}`);
+    if (!isInt(s.sampsPerFrame, 1, 2 ** 31 - 1)) bad(`signal ${i} has ${String(s.sampsPerFrame)} samples per frame, expected an integer >= 1`);
+    if (!isInt(s.skew, 0, 2 ** 31 - 1)) bad(`signal ${i} has skew ${String(s.skew)}, expected an integer >= 0`);
+    if (!isInt(s.byteOffset, 0, Number.MAX_SAFE_INTEGER)) bad(`signal ${i} has byte offset ${String(s.byteOffset)}, expected an integer >= 0`);
+    if (typeof s.adcGain !== 'number' || !Number.isFinite(s.adcGain) || s.adcGain === 0) bad(`signal ${i} has ADC gain ${String(s.adcGain)}, expected a finite non-zero number`);
+    if (typeof s.baseline !== 'number' || !Number.isFinite(s.baseline)) bad(`signal ${i} has baseline ${String(s.baseline)}, expected a finite number`);
+    if (s.checksum !== undefined && !isInt(s.checksum, -(2 ** 31), 2 ** 31 - 1)) bad(`signal ${i} has checksum ${String(s.checksum)}, expected undefined or a 32-bit integer`);
+  });
 }
 
 const GROUP: Readonly<Record<number, [samples: number, bytes: number]>> = {
@@ -71,48 +113,76 @@ const GROUP: Readonly<Record<number, [samples: number, bytes: number]>> = {
 
 /** Decodes a record. `header` comes from parseHeader; `files` gives the bytes of each named file. */
 export function readRecord(header: Header, files: FileSource, options: ReadRecordOptions = {}): WfdbRecord {
+  checkHeader(header);
+  const headerName = `${header.recordName}.hea`;
+  if (typeof files !== 'function') {
+    throw new WfdbError(`${headerName}: readRecord needs a function that returns the bytes of a named file, got ${describeValue(files)}`, headerName);
+  }
+  if (options === null || typeof options !== 'object') {
+    throw new WfdbError(`${headerName}: readRecord options must be an object, got ${describeValue(options)}`, headerName);
+  }
   const sigs = header.signals;
   const n = sigs.length;
+  const channels = options.channels ?? sigs.map((_, i) => i);
+  if (!Array.isArray(channels)) throw new WfdbError(`${headerName}: the channels option must be an array of signal indices, got ${describeValue(channels)}`, headerName);
+  for (const c of channels) {
+    if (!Number.isInteger(c) || c < 0 || c >= n) throw new WfdbError(`${headerName}: channel ${String(c)} does not exist (the record has ${n} signals)`, headerName);
+  }
   const dSignal: Int32Array[] = new Array(n);
   let sigLen = header.sigLen;
-  for (const group of fileGroups(sigs)) {
+  for (const group of fileGroups(sigs, headerName)) {
     const first = sigs[group.members[0]!]!;
-    if (first.fileName === '-') throw new WfdbError(`record ${header.recordName}: signals read from standard input ("-") are not supported`);
+    if (first.fileName === '-') throw new WfdbError(`${headerName}: signals read from standard input ("-") are not supported`, headerName);
     const fmt = first.fmt;
+    let frameSize = 0, maxSkew = 0;
     for (const j of group.members) {
-      if (sigs[j]!.fmt !== fmt) {
-        throw new WfdbError(`${first.fileName}: signals ${group.members[0]} and ${j} share the file but have formats ${fmt} and ${sigs[j]!.fmt}; WFDB requires one format per file`, first.fileName);
+      const s = sigs[j]!;
+      if (s.fmt !== fmt) {
+        throw new WfdbError(`${first.fileName}: signals ${group.members[0]} and ${j} share the file but have formats ${fmt} and ${s.fmt}; WFDB requires one format per file`, first.fileName);
       }
+      frameSize += s.sampsPerFrame;
+      maxSkew = Math.max(maxSkew, s.skew);
     }
-    const bytes = files(first.fileName);
     const offset = first.byteOffset;
-    const frameSize = group.members.reduce((a, j) => a + sigs[j]!.sampsPerFrame, 0);
-    const maxSkew = Math.max(...group.members.map((j) => sigs[j]!.skew));
+    const [gs, gb] = GROUP[fmt]!;
+    // The checks a file of `length` bytes must pass, before (if the source can tell the size) and after reading.
+    const checkSize = (length: number): void => {
+      const avail = length - offset;
+      if (avail < 0) {
+        throw new WfdbError(`${first.fileName}: the header (${headerName}) gives a byte offset of ${offset} but the file holds only ${length} bytes`, first.fileName);
+      }
+      if (sigLen === undefined) return;
+      const framesInFile = Math.floor(samplesInBytes(fmt, avail) / frameSize);
+      const needed = bytesForSamples(fmt, sigLen * frameSize);
+      if (avail < needed) {
+        throw new WfdbError(
+          `${first.fileName}: truncated: the header (${headerName}) gives ${sigLen} samples per signal, which need ` +
+            `${needed} bytes of format ${fmt} after byte offset ${offset}, but the file ends at byte ${length} ` +
+            `(${framesInFile} whole frames); re-fetch the file or correct the length on the record line`,
+          first.fileName,
+        );
+      }
+      const maxBytes = Math.ceil(((sigLen + maxSkew) * frameSize) / gs) * gb;
+      if (avail > maxBytes) {
+        throw new WfdbError(
+          `${first.fileName}: the file holds ${avail} bytes of samples (${framesInFile} frames of format ${fmt}) but the header ` +
+            `(${headerName}) gives ${sigLen} samples per signal (${needed} bytes); the header's length disagrees with the data`,
+          first.fileName,
+        );
+      }
+    };
+    const bytes = files(first.fileName, checkSize);
+    if (!(bytes instanceof Uint8Array)) {
+      throw new WfdbError(`${first.fileName}: the file source returned ${describeValue(bytes)} for this file, expected a Uint8Array`, first.fileName);
+    }
+    checkSize(bytes.length); // the byte offset, and the size if the length is known
     const avail = bytes.length - offset;
-    if (avail < 0) {
-      throw new WfdbError(`${first.fileName}: the header gives a byte offset of ${offset} but the file holds only ${bytes.length} bytes`, first.fileName);
+    if (sigLen === undefined) {
+      // A header without a length: the first file gives it (and must hold no more than whole frames).
+      sigLen = Math.floor(samplesInBytes(fmt, avail) / frameSize);
+      checkSize(bytes.length);
     }
     const framesInFile = Math.floor(samplesInBytes(fmt, avail) / frameSize);
-    if (sigLen === undefined) sigLen = framesInFile;
-    const needed = bytesForSamples(fmt, sigLen * frameSize);
-    if (avail < needed) {
-      const at = offset + avail;
-      throw new WfdbError(
-        `${first.fileName}: truncated: the header (${header.recordName}.hea) gives ${sigLen} samples per signal, which need ` +
-          `${needed} bytes of format ${fmt} after byte offset ${offset}, but the file ends at byte ${at} ` +
-          `(${framesInFile} whole frames); re-fetch the file or correct the length on the record line`,
-        first.fileName,
-      );
-    }
-    const [gs, gb] = GROUP[fmt]!;
-    const maxBytes = Math.ceil(((sigLen + maxSkew) * frameSize) / gs) * gb;
-    if (avail > maxBytes) {
-      throw new WfdbError(
-        `${first.fileName}: the file holds ${avail} bytes of samples (${framesInFile} frames of format ${fmt}) but the header ` +
-          `(${header.recordName}.hea) gives ${sigLen} samples per signal (${needed} bytes); the header's length disagrees with the data`,
-        first.fileName,
-      );
-    }
     const frames = Math.min(framesInFile, sigLen + maxSkew);
     const raw = decodeSamples(fmt, bytes, offset, frames * frameSize);
     let within = 0;
@@ -143,16 +213,12 @@ export function readRecord(header: Header, files: FileSource, options: ReadRecor
       if (got !== ((expected << 16) >> 16)) {
         throw new WfdbError(
           `${sigs[j]!.fileName}: checksum mismatch for signal ${j} (${sigs[j]!.sigName || 'unnamed'}): the header ` +
-            `(${header.recordName}.hea) says ${expected}, the samples sum to ${got} (16-bit); the data file is corrupted ` +
+            `(${headerName}) says ${expected}, the samples sum to ${got} (16-bit); the data file is corrupted ` +
             'or does not belong to this header (re-download it, or pass verifyChecksums: false to read it anyway)',
           sigs[j]!.fileName,
         );
       }
     }
-  }
-  const channels = options.channels ?? sigs.map((_, i) => i);
-  for (const c of channels) {
-    if (!Number.isInteger(c) || c < 0 || c >= n) throw new WfdbError(`record ${header.recordName}: channel ${c} does not exist (the record has ${n} signals)`);
   }
   const pick = <T>(f: (s: SignalSpec) => T): T[] => channels.map((c) => f(sigs[c]!));
   const d = channels.map((c) => dSignal[c]!);
