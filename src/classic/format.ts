@@ -12,7 +12,7 @@
 //                     (offsets in bytes from the start of the data section)
 //   end-4 u32       CRC-32 (IEEE 802.3) of every byte before it
 // Decoding verifies magic, sizes, JSON, the table and the checksum before returning anything.
-import { packContainer, unpackContainer } from '../core/container.ts';
+import { isJsonObject, packContainer, unpackContainer } from '../core/container.ts';
 
 const MAGIC = 'ECGRADC1';
 const VERSION = 1;
@@ -106,6 +106,7 @@ export function decodeClassifierState(bytes: Uint8Array, source = '(bytes)'): Cl
     dataBytes: (h) => {
       if (typeof h.kind !== 'string' || !Array.isArray(h.arrays) || !Number.isInteger(h.dataBytes))
         throw fail('header lacks "kind", "arrays" or "dataBytes"');
+      if (!isJsonObject(h.params) || (h.meta !== undefined && !isJsonObject(h.meta))) throw fail('header fields "params" and "meta" must be JSON objects');
       if (!Number.isSafeInteger(h.nClasses) || h.nClasses < 1 || h.nClasses > MAX_CLASSES || !Number.isSafeInteger(h.nFeatures) || h.nFeatures < 1)
         throw fail(`header fields "nClasses" (1..${MAX_CLASSES}) and "nFeatures" (>= 1) must be integers, got ${JSON.stringify(h.nClasses)} and ${JSON.stringify(h.nFeatures)}`);
       return h.dataBytes;
@@ -126,6 +127,11 @@ export function decodeClassifierState(bytes: Uint8Array, source = '(bytes)'): Cl
       case 'f64': a = new Float64Array(e.length); for (let k = 0; k < e.length; k++) a[k] = view.getFloat64(at + 8 * k, true); break;
       case 'i32': a = new Int32Array(e.length); for (let k = 0; k < e.length; k++) a[k] = view.getInt32(at + 4 * k, true); break;
       default: a = bytes.slice(at, at + e.length);
+    }
+    // NaN is refused (nothing fitted holds one); +-Infinity is allowed (the log-prior of an absent class).
+    if (e.dtype === 'f32' || e.dtype === 'f64') {
+      const nan = (a as Float32Array | Float64Array).findIndex(Number.isNaN);
+      if (nan >= 0) throw fail(`array ${e.name} holds NaN at index ${nan}: the fit failed or the file is damaged`);
     }
     arrays[e.name] = a;
     next = align8(next + e.length * size);

@@ -10,7 +10,7 @@
 // Decoding checks everything (magic, sizes, JSON, table, checksum) before returning, and loading checks
 // every name and shape before writing (Module.loadStateDict), so a bad file never half-loads a model.
 import type { Module } from './module.ts';
-import { packContainer, unpackContainer } from '../core/container.ts';
+import { firstNonFinite, isJsonObject, packContainer, unpackContainer } from '../core/container.ts';
 import { withAllocationBudget } from '../core/memory.ts';
 
 const MAGIC = 'ECGRADM1';
@@ -88,8 +88,9 @@ export function decodeModel(bytes: Uint8Array, source = '(bytes)'): DecodedModel
   const { header, view, start: dataStart } = unpackContainer<ModelHeader>(bytes, {
     magic: MAGIC, what: 'model file', fail, format: 'ecgrad-model', version: VERSION,
     dataBytes: (h) => {
-      if (typeof h.arch !== 'string' || !Array.isArray(h.tensors) || !Number.isInteger(h.dataFloats))
+      if (typeof h.arch !== 'string' || !Array.isArray(h.tensors) || !Number.isSafeInteger(h.dataFloats) || h.dataFloats < 0)
         throw fail('header lacks "arch", "tensors" or "dataFloats"');
+      if (!isJsonObject(h.config) || !isJsonObject(h.meta)) throw fail('header fields "config" and "meta" must be JSON objects');
       return h.dataFloats * 4;
     },
   });
@@ -97,12 +98,14 @@ export function decodeModel(bytes: Uint8Array, source = '(bytes)'): DecodedModel
   let next = 0;
   for (const [i, e] of header.tensors.entries()) {
     const size = Array.isArray(e?.shape) && e.shape.every((d) => Number.isInteger(d) && d >= 0) ? e.shape.reduce((a, b) => a * b, 1) : -1;
-    if (typeof e?.name !== 'string' || size < 0 || e.offset !== next)
+    if (typeof e?.name !== 'string' || size < 0 || e.offset !== next || (e.kind !== 'param' && e.kind !== 'buffer'))
       throw fail(`tensor table entry ${i} (${JSON.stringify(e?.name)}) is malformed or out of order`);
     if (tensors.has(e.name)) throw fail(`tensor ${e.name} appears twice`);
     if (next + size > header.dataFloats) throw fail(`tensor ${e.name} (shape [${e.shape.join(', ')}]) runs past the ${header.dataFloats} data floats`);
     const v = new Float32Array(size);
     for (let k = 0; k < size; k++) v[k] = view.getFloat32(dataStart + 4 * (next + k), true);
+    const bad = firstNonFinite(v);
+    if (bad >= 0) throw fail(`tensor ${e.name} holds a non-finite value (${v[bad]} at index ${bad}): the model diverged or the file is damaged`);
     tensors.set(e.name, v);
     next += size;
   }

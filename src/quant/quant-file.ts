@@ -13,7 +13,7 @@
 // architecture, loads the dequantised weights and the float tensors (every name and shape checked), then
 // installs the int8 forward passes (quantize.ts applyQuantization).
 import { BUILD_SLACK, buildArchitecture, loadModelState, ModelFileError, type ModelHeader } from '../nn/model-file.ts';
-import { packContainer, unpackContainer } from '../core/container.ts';
+import { firstNonFinite, isJsonObject, packContainer, unpackContainer } from '../core/container.ts';
 import type { Module } from '../nn/module.ts';
 import { applyQuantization, dequantize, type QuantLayer, type QuantPlan } from './quantize.ts';
 
@@ -91,6 +91,7 @@ export function decodeQuantizedModel(bytes: Uint8Array, source = '(bytes)'): { h
     dataBytes: (h) => {
       if (typeof h.arch !== 'string' || !Array.isArray(h.tensors) || !Number.isInteger(h.dataBytes) || !Array.isArray(h.quant?.layers))
         throw fail('header lacks "arch", "tensors", "dataBytes" or "quant.layers"');
+      if (!isJsonObject(h.config) || !isJsonObject(h.meta)) throw fail('header fields "config" and "meta" must be JSON objects');
       return h.dataBytes;
     },
   });
@@ -107,6 +108,8 @@ export function decodeQuantizedModel(bytes: Uint8Array, source = '(bytes)'): { h
     if (e.dtype === 'f32') {
       const v = new Float32Array(size);
       for (let k = 0; k < size; k++) v[k] = view.getFloat32(start + next + 4 * k, true);
+      const bad = firstNonFinite(v);
+      if (bad >= 0) throw fail(`tensor ${e.name} holds a non-finite value (${v[bad]} at index ${bad}): the model diverged or the file is damaged`);
       floats.set(e.name, v);
       next += 4 * size;
     } else {

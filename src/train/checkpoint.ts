@@ -7,7 +7,7 @@
 // ("model/<name>"), the best weights so far ("best/<name>"), the optimizer's state buffers
 // ("optim/<slot>/<index>"), each at its table offset (in floats), back to back in table order.
 // A checkpoint is written whole (temporary file + rename on Node), so a kill never leaves half of one.
-import { packContainer, unpackContainer } from '../core/container.ts';
+import { firstNonFinite, packContainer, unpackContainer } from '../core/container.ts';
 
 const MAGIC = 'ECGRADC1';
 const VERSION = 1;
@@ -73,6 +73,8 @@ export function decodeCheckpoint(bytes: Uint8Array, source = '(bytes)'): Decoded
     if (arrays.has(e.name)) throw fail(`array ${e.name} appears twice`);
     const a = new Float32Array(e.size);
     for (let k = 0; k < e.size; k++) a[k] = view.getFloat32(start + 4 * (e.offset + k), true);
+    const bad = firstNonFinite(a);
+    if (bad >= 0) throw fail(`array ${e.name} holds a non-finite value (${a[bad]} at index ${bad}): the run diverged or the file is damaged`);
     arrays.set(e.name, a);
     next += e.size;
   }

@@ -136,9 +136,9 @@ export class TrainState {
    * Continues from checkpoint bytes written by a run with the same fingerprint (a CheckpointError lists
    * every setting that differs). Must be called on a fresh state.
    */
-  restore(bytes: Uint8Array, fingerprint: Record<string, unknown>): void {
-    const { header, arrays } = decodeCheckpoint(bytes);
-    const h = header as unknown as CheckpointHeader;
+  restore(bytes: Uint8Array, fingerprint: Record<string, unknown>, source = '(resume)'): void {
+    const { header, arrays } = decodeCheckpoint(bytes, source);
+    const h = checkedHeader(header, source);
     const diff = Object.keys({ ...fingerprint, ...h.fingerprint })
       .filter((k) => JSON.stringify(fingerprint[k]) !== JSON.stringify(h.fingerprint[k]));
     if (diff.length)
@@ -159,6 +159,32 @@ export class TrainState {
     ({ position: this.position, epochLoss: this.epochLoss, history: this.history, best: this.best, badEpochs: this.badEpochs } = h);
     ({ finished: this.finished, stoppedEarly: this.stoppedEarly, trainSeconds: this.trainSeconds } = h);
   }
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isCount = (v: unknown) => Number.isSafeInteger(v) && (v as number) >= 0;
+
+/** The checkpoint's JSON header, checked field by field (a valid CRC does not make it complete). */
+function checkedHeader(header: Record<string, unknown>, source: string): CheckpointHeader {
+  const h = header as Partial<Record<keyof CheckpointHeader, unknown>>;
+  const p = h.position as Record<string, unknown> | undefined, o = h.optimizer as Record<string, unknown> | undefined;
+  const l = h.epochLoss as Record<string, unknown> | undefined;
+  const checks: [string, boolean][] = [
+    ['fingerprint', isObject(h.fingerprint)],
+    ['position (epoch, batch, step)', isObject(p) && isCount(p.epoch) && isCount(p.batch) && isCount(p.step)],
+    ['epochLoss (sum, count, seconds)', isObject(l) && typeof l.sum === 'number' && isCount(l.count) && typeof l.seconds === 'number'],
+    ['history', Array.isArray(h.history) && h.history.every(isObject)],
+    ['best', h.best === null || (isObject(h.best) && isCount(h.best.epoch))],
+    ['badEpochs', isCount(h.badEpochs)],
+    ['finished, stoppedEarly', typeof h.finished === 'boolean' && typeof h.stoppedEarly === 'boolean'],
+    ['trainSeconds', typeof h.trainSeconds === 'number'],
+    ['optimizer (name, stepCount, lr, slots)', isObject(o) && typeof o.name === 'string' && isCount(o.stepCount) && typeof o.lr === 'number' &&
+      isObject(o.slots) && Object.values(o.slots).every((v) => Array.isArray(v) && v.every((b) => typeof b === 'boolean'))],
+    ['rngs', isObject(h.rngs)],
+  ];
+  const bad = checks.filter(([, ok]) => !ok).map(([name]) => name);
+  if (bad.length) throw new CheckpointError(source, `header field(s) ${bad.join('; ')} missing or malformed: not a checkpoint this ecgrad wrote, or a damaged one`);
+  return h as unknown as CheckpointHeader;
 }
 
 function missing(name: string): never {

@@ -22,7 +22,7 @@ import { CheckpointError, decodeCheckpoint, encodeCheckpoint } from '../../src/t
 import { DatasetFileError, deserializeDataset, serializeDataset } from '../../src/ecg/dataset/serialize.ts';
 import { randn } from '../../src/ops/creation.ts';
 import { blobs } from '../classic/helpers.ts';
-import { fuzzContainer } from '../helpers/fuzz.ts';
+import { fuzzContainer, headerOf, withCrc, withHeader } from '../helpers/fuzz.ts';
 
 initSync();
 
@@ -33,8 +33,8 @@ registerArchitecture('fuzz-cnn', make);
 test('model files (.ecgm): every mutant loads and runs, or is refused with a ModelFileError naming the file', () => {
   const bytes = encodeModel(make({ classes: 3 }), { arch: 'fuzz-cnn', config: { classes: 3 } });
   const x = randn([2, 1, 9], { seed: 3 });
-  const refused = fuzzContainer(bytes, (b, source) => modelFromBytes(b, source).model.forward(x), ModelFileError, { seed: 1, align: 4 });
-  assert.ok(refused > 150, `${refused} refused`);
+  const refused = fuzzContainer(bytes, (b, source) => modelFromBytes(b, source).model.forward(x), ModelFileError, { seed: 1, align: 4, rounds: 150 });
+  assert.ok(refused > 400, `${refused} refused`);
 });
 
 test('quantised model files (.ecgq): every mutant loads and runs, or is refused naming the file', () => {
@@ -42,7 +42,7 @@ test('quantised model files (.ecgq): every mutant loads and runs, or is refused 
   const plan = quantizeModel(m, () => { noGrad(() => m.forward(randn([4, 1, 9], { seed: 5 }))); return 4; });
   const bytes = encodeQuantizedModel(m, plan, { arch: 'fuzz-cnn', config: { classes: 3 } });
   const x = randn([2, 1, 9], { seed: 3 });
-  const refused = fuzzContainer(bytes, (b, source) => loadModelBytes(b, source).model.forward(x), ModelFileError, { seed: 2, align: 4 });
+  const refused = fuzzContainer(bytes, (b, source) => loadModelBytes(b, source).model.forward(x), ModelFileError, { seed: 2, align: 4, rounds: 150 });
   assert.ok(refused > 150, `${refused} refused`);
 });
 
@@ -56,7 +56,7 @@ test('classifier files (.ecgc): every mutant loads and predicts, or is refused w
       const d = model.toState().nFeatures;
       if (d <= 4096) model.predict(matrix(Float32Array.from({ length: 3 * d }, (_, i) => Math.sin(i)), 3, d));
     };
-    const refused = fuzzContainer(bytes, load, ClassifierFileError, { seed: 3, rounds: 40 });
+    const refused = fuzzContainer(bytes, load, ClassifierFileError, { seed: 3, rounds: 80 });
     assert.ok(refused > 100, `${kind}: ${refused} refused`);
     if (process.env.FUZZ_VERBOSE) console.log(`  ${kind}: ${refused} refused`);
   }
@@ -66,7 +66,7 @@ test('checkpoints (.ckpt): every mutant decodes or is refused with a CheckpointE
   const arrays = new Map([['model/w', Float32Array.from([1, 2, 3])], ['optim/0/0', new Float32Array(5).fill(0.5)]]);
   const bytes = encodeCheckpoint({ epoch: 2, history: [{ loss: 0.5 }] }, arrays);
   assert.equal(decodeCheckpoint(bytes).arrays, arrays);
-  const refused = fuzzContainer(bytes, decodeCheckpoint, CheckpointError, { seed: 4, align: 4 });
+  const refused = fuzzContainer(bytes, decodeCheckpoint, CheckpointError, { seed: 4, align: 4, rounds: 100 });
   assert.ok(refused > 150, `${refused} refused`);
 });
 
@@ -84,6 +84,23 @@ test('dataset files: every mutant decodes or is refused with a DatasetFileError 
   assert.equal(deserializeDataset(bytes), ds);
   const refused = fuzzContainer(bytes, deserializeDataset, DatasetFileError, { seed: 5, align: 4 });
   assert.ok(refused > 150, `${refused} refused`);
+});
+
+test('model files refuse what a valid CRC cannot: NaN or infinite weights, a missing config or meta, an unknown tensor kind', () => {
+  const m = make({ classes: 3 });
+  const bytes = encodeModel(m, { arch: 'fuzz-cnn', config: { classes: 3 } });
+  const h = headerOf(bytes) as Record<string, unknown>;
+  const edit = (patch: Record<string, unknown>) => withHeader(bytes, { ...h, ...patch }, 4);
+  assert.throws(() => modelFromBytes(edit({ config: null }), 'a.ecgm'), /model file a\.ecgm: header fields "config" and "meta" must be JSON objects/);
+  assert.throws(() => modelFromBytes(edit({ meta: [] }), 'a.ecgm'), /"config" and "meta"/);
+  const tensors = (h.tensors as Record<string, unknown>[]).map((t, i) => (i === 0 ? { ...t, kind: 'gradient' } : t));
+  assert.throws(() => modelFromBytes(edit({ tensors }), 'a.ecgm'), /tensor table entry 0 .* malformed/);
+  const H = new DataView(bytes.buffer).getUint32(8, true);
+  for (const bad of [NaN, Infinity]) {
+    const b = bytes.slice();
+    new DataView(b.buffer).setFloat32(12 + H + 8, bad, true);
+    assert.throws(() => modelFromBytes(withCrc(b), 'n.ecgm'), new RegExp(`model file n\\.ecgm: tensor \\S+ holds a non-finite value \\(${bad} at index 2\\)`));
+  }
 });
 
 test.run();

@@ -3,6 +3,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { initSync } from '../../src/index.ts';
 import { TrainState } from '../../src/train/state.ts';
+import { CheckpointError, decodeCheckpoint, encodeCheckpoint } from '../../src/train/checkpoint.ts';
 import { trainStep, recipeLoss, DivergedError, type StepContext } from '../../src/train/step.ts';
 import { endEpoch } from '../../src/train/selection.ts';
 import { batches } from '../../src/ecg/dataset/batches.ts';
@@ -69,6 +70,24 @@ test('trainStep throws a DivergedError naming the epoch and step when the loss i
   const before = weights(s);
   assert.throws(() => trainStep(s, b, { ...ctx, batches: 7 }), (e: unknown) => e instanceof DivergedError && /epoch 1, step 1 of 7/.test((e as Error).message));
   assert.equal(weights(s), before);
+});
+
+test('a checkpoint with a valid CRC but missing or malformed fields is refused by name, nothing half-restored', () => {
+  const s = stepped(2);
+  const good = decodeCheckpoint(s.toCheckpoint({ run: 1 }, 1));
+  for (const [field, value] of [['position', undefined], ['optimizer', { name: 'adam' }], ['history', 'x'], ['rngs', null], ['finished', 1]] as const) {
+    const header: Record<string, unknown> = { ...good.header, [field]: value };
+    if (value === undefined) delete header[field];
+    const bytes = encodeCheckpoint(header, good.arrays);
+    const r = new TrainState(TINY, tinyInput(ds), recipe);
+    const before = weights(r);
+    assert.throws(() => r.restore(bytes, { run: 1 }, 'run/tiny.ckpt'), (e: Error) => e instanceof CheckpointError && e.message.startsWith('checkpoint run/tiny.ckpt: header field(s)') && e.message.includes(field));
+    assert.equal(weights(r), before, field);
+  }
+  const nan = new Map(good.arrays);
+  const first = [...nan.keys()][0]!;
+  nan.set(first, Float32Array.from(nan.get(first)!, (v, i) => (i === 0 ? NaN : v)));
+  assert.throws(() => decodeCheckpoint(encodeCheckpoint(good.header, nan), 'x.ckpt'), /checkpoint x\.ckpt: array .* holds a non-finite value \(NaN at index 0\)/);
 });
 
 test.run();
