@@ -211,6 +211,8 @@ export function valueAndGrad(
   opts: GradOptions = {},
 ): { value: Tensor; grads: Tensor[] } {
   if (!Array.isArray(inputs) || inputs.length === 0) throw new TypeError('grad: inputs must be a non-empty array of tensors');
+  // Called outside any scope, the results belong to nobody (freed once the caller drops them, like
+  // parameters): a loop of grad() calls with no backward() or endStep() then stays flat in memory.
   return withScope('grad()', () =>
     withGradMode(true, () => {
       const leaves = inputs.map((x) => x.detach().requiresGrad_(true));
@@ -222,5 +224,6 @@ export function valueAndGrad(
       const grads = run(out, g, { targets: leaves });
       return { value, grads: leaves.map((x) => grads.get(x) ?? filledLike(x, 0)) };
     }),
+    atRoot(),
   );
 }

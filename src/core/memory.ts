@@ -169,8 +169,11 @@ function escaping(value: unknown, out: Set<Storage>, depth = 0): void {
     for (const v of Object.values(value)) escaping(v, out, depth + 1);
 }
 
-/** Runs fn in a new scope; frees what it allocated except the tensors in its return value. */
-export function withScope<T>(label: string, fn: () => T): T {
+/**
+ * Runs fn in a new scope; frees what it allocated except the tensors in its return value, which move to
+ * the enclosing owner, or become persistent (freed once unreachable) when `escapePersistent`.
+ */
+export function withScope<T>(label: string, fn: () => T, escapePersistent = false): T {
   const scope = new Scope(label);
   stack.push(scope);
   let result: T;
@@ -187,6 +190,10 @@ export function withScope<T>(label: string, fn: () => T): T {
   const parent = currentOwner();
   for (const s of keep)
     if (s.owner === scope) {
+      if (escapePersistent) {
+        persist(s);
+        continue;
+      }
       s.owner = parent;
       parent.items.push(s);
     }

@@ -99,6 +99,9 @@ export function fromArray(data: ArrayLike<number>, shape: Shape, opts: CreateOpt
   return t;
 }
 
+/** The most float32 elements one tensor can hold: wasm32 memory is at most 4 GiB. */
+const MAX_ELEMENTS = 2 ** 30;
+
 /** start, start+step, ... below stop (like Python's range, with floats allowed). */
 export function arange(start: number, stop?: number, step = 1, opts: CreateOptions = {}): Tensor {
   if (stop === undefined) [start, stop] = [0, start];
@@ -106,6 +109,8 @@ export function arange(start: number, stop?: number, step = 1, opts: CreateOptio
     if (!Number.isFinite(v)) throw new RangeError(`arange: ${k} must be finite, got ${v}`);
   if (step === 0) throw new RangeError('arange: step must not be 0');
   const n = Math.max(0, Math.ceil((stop - start) / step));
+  if (n > MAX_ELEMENTS) throw new RangeError(`arange: ${n} elements (${start} to ${stop} by ${step}) exceed the largest tensor, ${MAX_ELEMENTS} float32 values (4 GiB of wasm memory)`);
+  checkAllocation(n);
   const v = new Float32Array(n);
   for (let i = 0; i < n; i++) v[i] = start + i * step;
   return fromArray(v, [n], opts);

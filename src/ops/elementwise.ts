@@ -109,6 +109,8 @@ export function div(a: Tensor, b: Tensor | number): Tensor {
   checkTensor(a, 'div');
   if (typeof b === 'number') {
     checkScalar(b, 'div', 'divisor');
+    // 1 / b is not finite for b = 0 (or a subnormal b): divide elementwise, with IEEE results (±Inf, NaN).
+    if (!Number.isFinite(1 / b)) return div(a, full([1], b));
     return scale(a, 1 / b);
   }
   checkTensor(b, 'div', 'other');

@@ -1,14 +1,22 @@
 // Memory management: no dispose calls, a steady state in training loops, safe reads after growth,
 // clear errors for released tensors.
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import {
-  initSync, fromArray, tensor, randn, zeros, noGrad, tidy, endStep, memoryStats, SGD,
+  initSync, fromArray, tensor, randn, zeros, noGrad, tidy, endStep, memoryStats, SGD, grad,
 } from '../../src/index.ts';
 import { backend } from '../../src/core/runtime.ts';
 import { TinyMLP, crossEntropy, twoSpirals } from '../helpers/mlp.ts';
 
 initSync();
+
+/** A full garbage collection (V8's gc() made reachable without a command-line flag). */
+function collectGarbage(): void {
+  setFlagsFromString('--expose-gc');
+  (runInNewContext('gc') as () => void)();
+}
 
 test('5,000 training steps of a small MLP: wasm memory stops growing after the first steps', () => {
   const { x, onehot } = twoSpirals(32);
@@ -84,6 +92,22 @@ test('ops never write into the memory of other live tensors', () => {
     t.mul(t).add(keepers[i % 50]!).sum(0);
   }
   keepers.forEach((k, i) => assert.equal(Array.from(k.data()), Array.from({ length: 37 }, (_, j) => i * 100 + j)));
+});
+
+test('grad() in a loop with no backward() or endStep(): its results are freed once dropped, memory levels off', async () => {
+  const x = randn([256], { seed: 1 });
+  const live: number[] = [];
+  for (let r = 0; r < 4; r++) {
+    for (let i = 0; i < 10000; i++) grad((a) => a.mul(a).sum(), [x]);
+    collectGarbage();
+    await new Promise((done) => setTimeout(done, 20)); // let finalizers run
+    live.push(memoryStats().liveBytes);
+  }
+  // Kept results would add about 10,000 x 1 KB of live memory per round; freed ones add nothing.
+  assert.ok(live[3]! - live[0]! < 1 << 20, `live bytes per round: ${live.map((g) => (g / 2 ** 20).toFixed(1)).join(', ')} MB`);
+  assert.is(x.data().length, 256); // the input made before the loop is still valid
+  const inScope = tidy(() => grad((a) => a.sum(), [x])[0]!);
+  assert.is(inScope.data()[0], 1); // inside a scope, results move to the enclosing owner as before
 });
 
 test.run();

@@ -128,4 +128,11 @@ test('lengths not divisible by 4, size 1 and empty tensors', () => {
   }
 });
 
+test('hostile sizes and scalars: arange past 2^30 elements is a named RangeError; x / 0 gives IEEE values, reported as div', () => {
+  assert.throws(() => arange(0, 1e10), /arange: 10000000000 elements .* exceed the largest tensor/);
+  assert.equal(Array.from(tensor([1, -2, 0]).div(0).data()), [Infinity, -Infinity, NaN]);
+  assert.equal(Array.from(tensor([1, -2]).div(-0).data()), [-Infinity, Infinity]);
+  assert.throws(() => tensor([1]).div(NaN), /div: divisor/);
+});
+
 test.run();
