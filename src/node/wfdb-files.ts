@@ -32,7 +32,13 @@ function kindOf(st: Stats): string {
  * on the open descriptor (no swap between check and read), refused if larger than `maxBytes` or if
  * `checkSize` throws for its size, and read only up to the size fstat gave.
  */
-function readFile(path: string, what: string, maxBytes: number, checkSize?: (byteLength: number) => void): Uint8Array {
+function readFile(
+  path: string,
+  what: string,
+  maxBytes: number,
+  checkSize?: (byteLength: number) => void,
+  seen?: { ids: Map<string, string>; name: string },
+): Uint8Array {
   let fd: number;
   try {
     fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
@@ -46,6 +52,19 @@ function readFile(path: string, what: string, maxBytes: number, checkSize?: (byt
   try {
     const st = fstatSync(fd);
     if (!st.isFile()) throw new WfdbError(`${path}: is ${kindOf(st)}, not a regular file (${what}); only plain files are read`, path);
+    if (seen && st.ino !== 0) {
+      // One file under several names ("a.dat", "./a.dat", a link) would be read, and decoded, once per name.
+      const id = `${st.dev}:${st.ino}`;
+      const before = seen.ids.get(id);
+      if (before !== undefined) {
+        throw new WfdbError(
+          `${path}: the header names this file twice, as ${JSON.stringify(before)} and as ${JSON.stringify(seen.name)} (${what}); ` +
+            'a header may name each signal file once',
+          path,
+        );
+      }
+      seen.ids.set(id, seen.name);
+    }
     checkSize?.(st.size); // what the header needs: the more precise message comes first
     if (st.size > maxBytes) {
       throw new WfdbError(`${path}: the file holds ${st.size} bytes, more than the ${maxBytes} bytes ecgrad reads as a ${what}; refusing to read it`, path);
@@ -101,9 +120,11 @@ export function rdrecord(recordPath: string, options: ReadRecordOptions = {}): W
   const header = rdheader(checkPathArg(recordPath, 'rdrecord: the record path'));
   const dir = dirname(recordPath);
   const headerPath = `${recordPath}.hea`;
+  const ids = new Map<string, string>();
   return readRecord(
     header,
-    (name, checkSize) => readFile(signalFilePath(dir, name, headerPath), `signal file named in ${headerPath}`, MAX_DATA_BYTES, checkSize),
+    (name, checkSize) =>
+      readFile(signalFilePath(dir, name, headerPath), `signal file named in ${headerPath}`, MAX_DATA_BYTES, checkSize, { ids, name }),
     options,
   );
 }

@@ -96,6 +96,15 @@ test('files inside the folder, in subfolders and through links to regular files 
   assert.equal(rdann(join(dir, 'ok'), 'atr').symbol, ['N', 'V']);
 });
 
+test('one file named under several spellings is read once, not once per name', () => {
+  wrsamp(dir, { recordName: 'twice', fs: 360, dSignal: [[1, 2, 3]], fmt: 16 });
+  writeFileSync(join(dir, 'twice.hea'), 'twice 3 360 3\ntwice.dat 16\n./twice.dat 16\n.//twice.dat 16\n');
+  fails(() => rdrecord(join(dir, 'twice')), /twice\.dat: the header names this file twice, as "twice\.dat" and as "\.\/twice\.dat" \(signal file named in .*twice\.hea\); a header may name each signal file once/);
+  // A record that is read twice in a row is fine: the names are tracked per call.
+  assert.is(rdrecord(join(dir, 'ok')).nSig, 2);
+  assert.is(rdrecord(join(dir, 'ok')).nSig, 2);
+});
+
 test('a header file whose record line names another record is refused (point 5, through rdheader)', () => {
   writeFileSync(join(dir, '100.hea'), '101 1 360 3\n101.dat 16\n');
   fails(() => rdheader(join(dir, '100')), /100\.hea line 1: the record line names record "101", but the file is 100\.hea/);

@@ -172,7 +172,7 @@ const NUMS = [
 ];
 const FMTS = ['212', '16', '61', '80', '160', '310', '311', '24', '32', '0', '8', '508', '999', '0212', '16.0', '-16'];
 const FILES = [
-  'r.dat', 'r.dat', 'r.hea', 'x.dat', 'nothere.dat', '.', '..', '/', 'sub', 'sub/', 'sub/../r.dat', 'zero.dat', 'big.dat', 'fifo.dat', '/dev/zero', '../../dev/zero',
+  'r.dat', 'r.dat', './r.dat', './/r.dat', 'r.hea', 'x.dat', 'nothere.dat', '.', '..', '/', 'sub', 'sub/', 'sub/../r.dat', 'zero.dat', 'big.dat', 'fifo.dat', '/dev/zero', '../../dev/zero',
   '/dev/urandom', '../outside/r.dat', 'C:\\r.dat', '..\\r.dat', '-', 'r.dat\u0000', 'r\u00e9.dat', 'a'.repeat(300), '~', '#', 'r.dat#',
 ];
 const NAMES = ['r', 'r', 's', 'R', 'r/2', 'r/0', '100', 'r.hea', '', '~', 'r\u0000', 'a'.repeat(300)];
