@@ -17,6 +17,7 @@ import { writeReport } from '../node/train/report-files.ts';
 import { createReporter } from '../node/train/reporter.ts';
 import { comparisonTable } from '../report/markdown.ts';
 import type { RunReport, ReportRow } from '../report/types.ts';
+import { collapseNotes } from '../report/rows.ts';
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { combinedExplanationMarkdown, explainModel, explainSettings, type ModelExplanation } from './explain.ts';
@@ -152,6 +153,8 @@ export const compareCommand: Command = {
       settings: { ...reportSettings(settings, Object.fromEntries(models.filter((m) => !isClassic(m)).map((m) => [m, jobRecipe({ ...settings, model: m })]))), perModelSeconds: perModel },
       wallSeconds, workers: Math.min(workers, models.length), rows, figures: [], notes,
     };
+    const collapsed = collapseNotes(report.rows);
+    report.notes.push(...collapsed);
     const files = writeReport(dir.path, report);
     if (o.explain) files.push(...explainRows(rows, dir.path, settings.protocol, data, (m) => process.stderr.write(`${m}\n`)));
     if (o.json) console.log(JSON.stringify({ run: dir.path, wallSeconds, perModelSeconds: perModel, rows: report.rows.map(({ history: _h, ...r }) => r), failed }, null, 2));

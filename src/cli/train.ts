@@ -18,6 +18,7 @@ import { writeReport } from '../node/train/report-files.ts';
 import { createReporter } from '../node/train/reporter.ts';
 import { comparisonTable } from '../report/markdown.ts';
 import type { RunReport } from '../report/types.ts';
+import { collapseNotes } from '../report/rows.ts';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 
@@ -97,6 +98,9 @@ export const trainCommand: Command = {
       settings: reportSettings(settings, { [model]: r.recipe }), wallSeconds: (performance.now() - t0) / 1000, rows: [r.row], figures: [],
       notes: settings.testBeats ? [`evaluated on a stratified sample of ${r.beats.test} test beats, not the whole test split`] : [],
     };
+    const collapsed = collapseNotes(report.rows);
+    report.notes.push(...collapsed);
+    for (const n of collapsed) process.stderr.write(`ecgrad train: ${n}\n`);
     const files = writeReport(dir.path, report);
     if (o.json) {
       console.log(JSON.stringify(metricsJson(r.row.metrics, {

@@ -4,6 +4,7 @@
 //                         inferMsPerBeat, report: classificationReport(yTrue, yPred, ds.classes), protocol }));
 import { aamiGross, type ClassificationReport } from '../metrics/classification.ts';
 import type { ReportRow, RowMetrics } from './types.ts';
+import { collapsedClass, collapseWarning } from '../metrics/collapse.ts';
 
 export function rowMetrics(report: ClassificationReport, protocol?: string): RowMetrics {
   return {
@@ -21,4 +22,12 @@ export interface RowInput extends Omit<ReportRow, 'metrics'> {
 export function reportRow(input: RowInput): ReportRow {
   const { report, protocol, ...rest } = input;
   return { ...rest, metrics: rowMetrics(report, protocol) };
+}
+
+/** One warning per row whose model predicts a single class for every beat (for a report's notes). */
+export function collapseNotes(rows: ReportRow[]): string[] {
+  return rows.flatMap((r) => {
+    const c = collapsedClass(r.metrics.confusion, r.metrics.classes);
+    return c ? [`Warning: ${collapseWarning(r.name, c)}.`] : [];
+  });
 }
