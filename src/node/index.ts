@@ -6,7 +6,7 @@ export { rdheader, rdrecord, rdann, wrsamp, wrann } from './wfdb-files.ts';
 export { resolveDataDir } from './data-path.ts';
 export { evaluateQrs, type QrsEvaluation, type QrsScore, type QrsEvalOptions } from './qrs-eval.ts';
 export { loadDataset, datasetCachePath, defaultCacheDir, type LoadDatasetOptions, type LoadedDataset } from './dataset.ts';
-export { downloadDatabase, parseSha256Sums, type DownloadOptions, type DownloadReport } from './download.ts';
+export { DownloadError, defaultMaxBytes, downloadDatabase, parseSha256Sums, type DownloadOptions, type DownloadReport } from './download.ts';
 export { saveModel, loadModel, loadModelInto } from './model-io.ts';
 export { ensureData, missingRecordFiles, MissingDataError } from './ensure-data.ts';
 export { runTrainJob, jobRecipe, QUICK, type TrainJob, type JobResult } from './train/job.ts';
