@@ -14,8 +14,11 @@ import { describeValue, type Header, parseHeader } from '../ecg/wfdb/header.ts';
 import { readRecord, type ReadRecordOptions, type WfdbRecord } from '../ecg/wfdb/record.ts';
 import { writeRecord, type WriteRecordInput, type WrittenRecord } from '../ecg/wfdb/write.ts';
 
-/** The largest file read whole: a header (text) and a signal or annotation file. */
-export const MAX_HEADER_BYTES = 16 * 1024 * 1024;
+/**
+ * The largest file read whole: a header (text; 1 MiB is over 100,000 signal lines, and parsing that
+ * many takes about a second) and a signal or annotation file.
+ */
+export const MAX_HEADER_BYTES = 1024 * 1024;
 export const MAX_DATA_BYTES = 2 ** 31 - 1;
 
 function kindOf(st: Stats): string {
@@ -67,7 +70,7 @@ function readFile(
     }
     checkSize?.(st.size); // what the header needs: the more precise message comes first
     if (st.size > maxBytes) {
-      throw new WfdbError(`${path}: the file holds ${st.size} bytes, more than the ${maxBytes} bytes ecgrad reads as a ${what}; refusing to read it`, path);
+      throw new WfdbError(`${path}: the file holds ${st.size} bytes, more than the ${maxBytes} bytes ecgrad reads from one file (${what}); refusing to read it`, path);
     }
     const out = new Uint8Array(st.size);
     let got = 0;

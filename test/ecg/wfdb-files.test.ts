@@ -77,7 +77,7 @@ test('a signal file far larger than the header needs is refused before it is rea
   truncateSync(join(dir, 'big.dat'), 3 * 2 ** 30);
   fails(() => quick(() => rdrecord(header('big', 'big.dat'))), /big\.dat: the file holds 3221225472 bytes of samples .* but the header \(big\.hea\) gives 3 samples per signal \(9 bytes\); the header's length disagrees with the data/);
   // Without a length on the record line the file defines it, up to what one read can hold.
-  fails(() => quick(() => rdrecord(header('bignolen', 'big.dat', null))), /big\.dat: the file holds 3221225472 bytes, more than the 2147483647 bytes ecgrad reads as a signal file/);
+  fails(() => quick(() => rdrecord(header('bignolen', 'big.dat', null))), /big\.dat: the file holds 3221225472 bytes, more than the 2147483647 bytes ecgrad reads from one file \(signal file named in/);
   rmSync(join(dir, 'big.dat'));
   // A truncated file is also refused from its size, before reading.
   writeFileSync(join(dir, 'short.dat'), new Uint8Array(4));
@@ -103,6 +103,11 @@ test('one file named under several spellings is read once, not once per name', (
   // A record that is read twice in a row is fine: the names are tracked per call.
   assert.is(rdrecord(join(dir, 'ok')).nSig, 2);
   assert.is(rdrecord(join(dir, 'ok')).nSig, 2);
+});
+
+test('a header over 1 MiB is refused before it is read', () => {
+  writeFileSync(join(dir, 'huge.hea'), `${'#'.repeat(2 ** 20)}\n`);
+  fails(() => quick(() => rdheader(join(dir, 'huge'))), /huge\.hea: the file holds 1048577 bytes, more than the 1048576 bytes ecgrad reads from one file \(the record header\)/);
 });
 
 test('a header file whose record line names another record is refused (point 5, through rdheader)', () => {

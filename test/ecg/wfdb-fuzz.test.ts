@@ -245,14 +245,14 @@ function mutateHeader(rng: Rng, text: string): { text: string; what: string } {
       const kind = rng.int(3);
       if (kind === 0) {
         const k = rng.int(line.length);
-        line[k] = `${line[k]}${'9'.repeat(1000 + rng.int(200000))}`;
+        line[k] = `${line[k]}${'9'.repeat(1000 + rng.int(100000))}`;
         ops.push(`line ${li + 1} field ${k} made ${line[k]!.length} characters long`);
       } else if (kind === 1) {
-        const n = 1000 + rng.int(20000);
+        const n = 1000 + rng.int(5000);
         for (let i = 0; i < n; i++) line.push(pick(rng, ['0', 'x', '1e9', '(']));
         ops.push(`line ${li + 1} given ${n} more fields`);
       } else {
-        const n = 1000 + rng.int(20000);
+        const n = 1000 + rng.int(5000);
         lines[0]![1] = String(n);
         for (let i = 0; i < n; i++) lines.push(['r.dat', '16']);
         ops.push(`${n} signal lines`);
