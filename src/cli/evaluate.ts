@@ -4,7 +4,7 @@
 // .ecgc file is evaluated on the features its metadata names (groups and beat-feature set).
 import { formatHelp, parseArgs, type OptionSpec, UsageError } from './args.ts';
 import type { Command } from './command.ts';
-import { checkProtocol, DATA_HELP, intOption } from './options.ts';
+import { DATA_HELP, intOption, protocolFor } from './options.ts';
 import { metricsJson } from './metrics-json.ts';
 import { textTable } from '../report/markdown.ts';
 import { getProtocol } from '../ecg/dataset/protocols.ts';
@@ -25,7 +25,7 @@ import type { BeatDataset } from '../ecg/dataset/dataset.ts';
 
 const spec: Record<string, OptionSpec> = {
   'model-file': { type: 'string', description: 'a model file: .ecgm (float), .ecgq (int8, from ecgrad quantize) or .ecgc (a traditional classifier from compare or classic --save)' },
-  protocol: { type: 'string', description: 'one of intra, inter, arrhythminet', default: 'intra' },
+  protocol: { type: 'string', description: 'one of intra, inter, arrhythminet (default: the protocol the model file was trained on, else intra)' },
   data: { type: 'string', description: DATA_HELP },
   split: { type: 'string', description: 'train, val or test', default: 'test' },
   beats: { type: 'string', description: 'evaluate a stratified sample of this many beats of the split' },
@@ -126,19 +126,19 @@ export const evaluateCommand: Command = {
     const { options: o, positionals } = parseArgs(argv, spec, 'evaluate');
     if (positionals.length) throw new UsageError(`evaluate: unexpected argument "${positionals[0]}"`);
     if (!o['model-file']) throw new UsageError('evaluate: --model-file is required');
-    const protocol = checkProtocol(o.protocol, 'evaluate');
     const split = String(o.split);
     if (split !== 'train' && split !== 'val' && split !== 'test') throw new UsageError(`evaluate: --split must be train, val or test, got "${split}"`);
     const batchSize = intOption(o, 'batch-size', 'evaluate') ?? 256;
     const beats = intOption(o, 'beats', 'evaluate');
     const path = String(o['model-file']);
     initSync();
-    const classes = getProtocol(protocol).scheme.classes;
     const bytes = readModelBytes(path);
     const classic = isClassifierFile(bytes);
     const { model, header } = classic ? { model: null, header: null } : loadModel(path);
-    if (header) checkClasses(header, protocol, classes, path);
     const clf = classic ? decodeClassifier(bytes, path) : null;
+    const protocol = protocolFor(o.protocol, header ? header.meta : clf!.meta, 'evaluate');
+    const classes = getProtocol(protocol).scheme.classes;
+    if (header) checkClasses(header, protocol, classes, path);
     if (clf) checkClassifier(clf, protocol, classes, path);
     const data = await ensureData(protocol, o.data as string | undefined);
     const { dataset: ds } = loadDataset(protocol, { data, seed: 0, ...datasetOptionsOf(header ? header.meta : clf!.meta) });

@@ -51,6 +51,16 @@ export function checkProtocol(p: unknown, command: string): string {
   return usage(command, () => DATA_SETTINGS.protocol.parse(String(p)));
 }
 
+/**
+ * The protocol of a command that reads a model file: --protocol when given, else the protocol the file
+ * records (meta.protocol, written by train/compare/classic), else intra.
+ */
+export function protocolFor(p: unknown, meta: Record<string, unknown> | undefined, command: string): string {
+  if (p !== undefined) return checkProtocol(p, command);
+  const recorded = meta?.protocol;
+  return typeof recorded === 'string' ? checkProtocol(recorded, command) : 'intra';
+}
+
 /** The --rr-set option (default local). */
 export function rrSetOption(o: Record<string, unknown>, command: string): RrSet {
   return usage(command, () => DATA_SETTINGS.rrSet.parse(String(o['rr-set'] ?? 'local')));

@@ -5,7 +5,7 @@
 import { statSync } from 'node:fs';
 import { formatHelp, parseArgs, type OptionSpec, UsageError } from './args.ts';
 import type { Command } from './command.ts';
-import { checkProtocol, DATA_HELP, intOption } from './options.ts';
+import { DATA_HELP, intOption, protocolFor } from './options.ts';
 import { checkClasses, checkInput } from './evaluate.ts';
 import { textTable } from '../report/markdown.ts';
 import { getProtocol } from '../ecg/dataset/protocols.ts';
@@ -21,7 +21,7 @@ import { encodeQuantizedModel, quantizeModel, quantizedModelFromBytes } from '..
 
 const spec: Record<string, OptionSpec> = {
   'model-file': { type: 'string', description: 'a float model file (.ecgm)' },
-  protocol: { type: 'string', description: 'one of intra, inter, arrhythminet (the protocol the model was trained on)', default: 'intra' },
+  protocol: { type: 'string', description: 'one of intra, inter, arrhythminet (default: the protocol the model file was trained on, else intra)' },
   data: { type: 'string', description: DATA_HELP },
   out: { type: 'string', description: 'the quantised model file to write (default: the model file with .ecgq)' },
   'calibration-beats': { type: 'string', description: 'training beats (stratified sample) that calibrate the activation scales', default: '2000' },
@@ -41,7 +41,6 @@ export const quantizeCommand: Command = {
     const { options: o, positionals } = parseArgs(argv, spec, 'quantize');
     if (positionals.length) throw new UsageError(`quantize: unexpected argument "${positionals[0]}"`);
     if (!o['model-file']) throw new UsageError('quantize: --model-file is required');
-    const protocol = checkProtocol(o.protocol, 'quantize');
     const calibration = intOption(o, 'calibration-beats', 'quantize') ?? 2000;
     const seed = intOption(o, 'seed', 'quantize', 0) ?? 0;
     const testBeats = intOption(o, 'test-beats', 'quantize');
@@ -51,6 +50,7 @@ export const quantizeCommand: Command = {
     initSync();
     const { model, header, quantized } = loadModel(path);
     if (quantized) throw new UsageError(`quantize: ${path} is already quantised; give the float (.ecgm) model file`);
+    const protocol = protocolFor(o.protocol, header.meta, 'quantize');
     checkClasses(header, protocol, getProtocol(protocol).scheme.classes, path);
     const data = await ensureData(protocol, o.data as string | undefined);
     const { dataset: ds } = loadDataset(protocol, { data, seed: 0, ...datasetOptionsOf(header.meta) });

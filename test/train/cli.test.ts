@@ -258,9 +258,11 @@ test('train --leads both --train-records/--test-records: two-channel model, its 
   const m = decodeModel(new Uint8Array(readFileSync(join(out, `${TINY}.ecgm`))));
   assert.is((m.header.config as { channels: number }).channels, 2);
   assert.equal([m.header.meta.leads, (m.header.meta.records as { test: string[] }).test], ['both', ['100', '103']]);
-  const e = await cli('evaluate', '--model-file', join(out, `${TINY}.ecgm`), '--protocol', 'inter', '--data', data, '--by-record', '--json');
+  // No --protocol: evaluate takes the one the model file records (inter), not intra.
+  const e = await cli('evaluate', '--model-file', join(out, `${TINY}.ecgm`), '--data', data, '--by-record', '--json');
   assert.is(e.code, 0, e.err);
   const j = JSON.parse(e.out);
+  assert.is(j.protocol, 'inter');
   assert.equal(j.byRecord.records.map((x: { record: string }) => x.record), ['100', '103']);
 });
 
