@@ -13,6 +13,7 @@ import { loadDataset } from '../node/dataset.ts';
 import { defaultRunDir, prepareRunDir } from '../node/train/files.ts';
 import { isClassic, jobDatasetOptions, jobRecipe, type TrainJob } from '../node/train/job.ts';
 import { runPool } from '../node/train/pool.ts';
+import { quickNote } from '../train/run-settings.ts';
 import { writeReport } from '../node/train/report-files.ts';
 import { createReporter } from '../node/train/reporter.ts';
 import { comparisonTable } from '../report/markdown.ts';
@@ -95,7 +96,7 @@ export const compareCommand: Command = {
     if (positionals.length) throw new UsageError(`compare: unexpected argument "${positionals[0]}"`);
     const settings = jobSettings(o, 'compare');
     const workers = intOption(o, 'workers', 'compare') ?? 2;
-    const notes: string[] = [];
+    const notes: string[] = settings.quick ? [quickNote()] : [];
     let models: string[];
     if (o.models) {
       models = String(o.models).split(',').map((s) => s.trim()).filter(Boolean);

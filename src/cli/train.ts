@@ -7,7 +7,7 @@ import { checkModel, DATA_HELP, optionsOf, settingsOf, usage } from './options.t
 import { metricsJson } from './metrics-json.ts';
 import { modelNames, getModel } from '../models/index.ts';
 import { TRAIN_SETTINGS } from '../train/settings.ts';
-import { DATA_SETTINGS, RUN_SETTINGS, runSettings, QUICK, type RunSettings } from '../train/run-settings.ts';
+import { DATA_SETTINGS, RUN_SETTINGS, runSettings, QUICK, quickNote, type RunSettings } from '../train/run-settings.ts';
 import { CLASSIC_SETTINGS, isDefaultFeatures, type ClassicSettings } from '../classic/settings.ts';
 import { initSync } from '../core/runtime.ts';
 import { ensureData } from '../node/ensure-data.ts';
@@ -96,7 +96,10 @@ export const trainCommand: Command = {
     const report: RunReport = {
       tool: 'ecgrad', command: 'train', createdAt: new Date().toISOString(), protocol: settings.protocol, classes: r.classes, beats: r.beats,
       settings: reportSettings(settings, { [model]: r.recipe }), wallSeconds: (performance.now() - t0) / 1000, rows: [r.row], figures: [],
-      notes: settings.testBeats ? [`evaluated on a stratified sample of ${r.beats.test} test beats, not the whole test split`] : [],
+      notes: [
+        ...(settings.quick ? [quickNote()] : []),
+        ...(settings.testBeats ? [`evaluated on a stratified sample of ${r.beats.test} test beats, not the whole test split`] : []),
+      ],
     };
     const collapsed = collapseNotes(report.rows);
     report.notes.push(...collapsed);

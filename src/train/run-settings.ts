@@ -10,6 +10,11 @@ import { TRAIN_SETTINGS, type TrainSettings } from './settings.ts';
 /** What --quick means: a stratified sample of the training and validation splits and few epochs. */
 export const QUICK = { trainBeats: 16000, valBeats: 3000, epochs: 4 } as const;
 
+/** The note a --quick run's report carries: it checks the pipeline, its figures are no result. */
+export function quickNote(): string {
+  return `a --quick smoke run (${QUICK.trainBeats} training and ${QUICK.valBeats} validation beats, at most ${QUICK.epochs} epochs): it checks that the pipeline works; its figures are not results`;
+}
+
 export interface DataSettings {
   /** A protocol of PROTOCOLS (intra, inter, arrhythminet). */
   protocol: string;

@@ -2,7 +2,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { TRAIN_SETTINGS, trainSettings, withOverrides, SettingError } from '../../src/train/settings.ts';
-import { RUN_SETTINGS, runSettings } from '../../src/train/run-settings.ts';
+import { RUN_SETTINGS, quickNote, runSettings } from '../../src/train/run-settings.ts';
 import { CLASSIC_SETTINGS } from '../../src/classic/settings.ts';
 import { trainingOptions, jobSettings } from '../../src/cli/train.ts';
 import { optionsOf, settingsOf } from '../../src/cli/options.ts';
@@ -52,6 +52,10 @@ test('parsed options: given strings become typed settings, absent ones are left 
   assert.equal(s, { seed: 3, quick: true, rrSet: 'rhythm', clipNorm: 2.5 });
   const c = settingsOf(CLASSIC_SETTINGS, { 'classic-features': 'rr, morphology', 'classic-params': '{"knn": {"k": 3}}' }, 'train');
   assert.equal(c, { classicFeatures: { beat: false, rr: true, morphology: true }, classicParams: { knn: { k: 3 } } });
+});
+
+test('a --quick report says it is a smoke run, with what --quick means', () => {
+  assert.match(quickNote(), /^a --quick smoke run \(16000 training and 3000 validation beats, at most 4 epochs\): .* not results$/);
 });
 
 test.run();
