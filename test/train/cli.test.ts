@@ -41,7 +41,7 @@ test('train writes the run folder; evaluate prints the JSON report of its model 
     assert.ok(existsSync(join(out, f)), f);
   const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
   assert.equal(Object.keys(report.rows[0]).slice(0, 7), ['name', 'kind', 'params', 'sizeKB', 'trainSeconds', 'inferMsPerBeat', 'metrics']);
-  assert.match(readFileSync(join(out, 'curves.svg'), 'utf8'), /^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+  assert.match(readFileSync(join(out, 'curves.svg'), 'utf8'), /^<\?xml version="1.0" encoding="UTF-8"\?>\n<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
   assert.match(readFileSync(join(out, 'report.md'), 'utf8'), /\| test-tiny \| neural \|/);
   // Non-TTY progress: JSON lines on stderr.
   assert.ok(r.err.split('\n').some((l) => l.startsWith('{"type":"epoch"')));
