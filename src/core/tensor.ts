@@ -142,6 +142,11 @@ export class Tensor {
     return `Tensor(${fmt(this.shape)}${this.requiresGrad ? ', requiresGrad' : ''}) [${shown}]`;
   }
 
+  /** console.log / util.inspect in Node print toString(), not the backend's internals. */
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return this.toString();
+  }
+
   // ----- elementwise (broadcasting) -----
   add(other: Tensor | number): Tensor { return ew.add(this, other); }
   sub(other: Tensor | number): Tensor { return ew.sub(this, other); }

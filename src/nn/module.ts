@@ -40,6 +40,28 @@ export abstract class Module {
     this._buffers.set(name, t.keep());
   }
 
+  /**
+   * A table of the modules (dotted path, class, own parameters with their shapes) and the total, like
+   * Keras' summary(): one line per module that holds parameters or buffers, then the count.
+   */
+  summary(): string {
+    const rows: string[][] = [['module', 'type', 'parameters', 'tensors']];
+    for (const [path, m] of this.namedModules()) {
+      const own = [...m._params].map(([n, t]) => `${n} ${fmt(t.shape)}`).concat([...m._buffers].map(([n, t]) => `${n} ${fmt(t.shape)} (buffer)`));
+      if (!own.length) continue;
+      const count = [...m._params.values()].reduce((a, t) => a + t.size, 0);
+      rows.push([path || '(root)', m.constructor.name, count.toLocaleString('en-US'), own.join(', ')]);
+    }
+    const widths = rows[0]!.map((_, j) => Math.max(...rows.map((r) => r[j]!.length)));
+    const line = (r: string[]) => r.map((c, j) => (j === 2 ? c.padStart(widths[j]!) : c.padEnd(widths[j]!))).join('  ').trimEnd();
+    return [`${this.constructor.name}: ${this.parameterCount().toLocaleString('en-US')} parameters`, ...rows.map(line)].join('\n');
+  }
+
+  /** console.log / util.inspect in Node print the class and its parameter count. */
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return `${this.constructor.name} (${this.parameterCount().toLocaleString('en-US')} parameters; .summary() lists them)`;
+  }
+
   *namedModules(prefix = ''): Generator<[string, Module]> {
     yield [prefix, this];
     for (const [n, c] of this._children) yield* c.namedModules(prefix ? `${prefix}.${n}` : n);

@@ -1,7 +1,8 @@
 // The Module API: naming, parameter counts, train/eval, state dicts; Linear forward and gradients.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { initSync, Linear, Sequential, ReLU, Flatten, Tanh, randn, tensor, linear } from '../../src/index.ts';
+import { inspect } from 'node:util';
+import { initSync, Linear, Sequential, ReLU, Flatten, Tanh, randn, tensor, linear, fromArray } from '../../src/index.ts';
 import { gradCheck, uniform } from '../helpers/gradcheck.ts';
 
 initSync();
@@ -51,6 +52,18 @@ test('linear gradients (with and without bias, batched input)', () => {
   const u = (shape: number[], seed: number) => ({ data: uniform(shape.reduce((p, d) => p * d, 1), seed), shape });
   gradCheck('linear', (x, w, b) => linear(x, w, b), [u([5, 7], 1), u([3, 7], 2), u([3], 3)]);
   gradCheck('linear no bias 3d', (x, w) => linear(x, w, null), [u([2, 4, 6], 4), u([5, 6], 5)]);
+});
+
+test('summary() tabulates modules with their parameters; console.log prints a Module and a Tensor readably', () => {
+  const m = new Sequential(new Linear(4, 3, { seed: 1 }), new ReLU(), new Linear(3, 2, { seed: 2 }));
+  const lines = m.summary().split('\n');
+  assert.is(lines[0], 'Sequential: 23 parameters');
+  assert.match(lines[1]!, /^module\s+type\s+parameters\s+tensors$/);
+  assert.match(lines[2]!, /^0\s+Linear\s+15\s+weight \[3, 4\], bias \[3\]$/);
+  assert.match(lines[3]!, /^2\s+Linear\s+8\s+weight \[2, 3\], bias \[2\]$/);
+  assert.is(lines.length, 4); // ReLU holds nothing
+  assert.is(inspect(m), 'Sequential (23 parameters; .summary() lists them)');
+  assert.is(inspect(fromArray([1, 2.5], [2])), 'Tensor([2]) [1, 2.5]');
 });
 
 test.run();
