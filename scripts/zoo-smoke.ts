@@ -7,6 +7,7 @@
 import { initSync, fromArray, noGrad, getModel, Adam, AdamW, SGD, decayGroups, crossEntropy, combinedLoss, classWeights,
   batches, classificationReport, type Tensor } from '../src/index.ts';
 import { loadDataset } from '../src/node/index.ts';
+import type { ProtocolName } from '../src/ecg/dataset/protocols.ts';
 
 initSync();
 const args = process.argv.slice(2);
@@ -16,7 +17,7 @@ const positional = args.filter((a, i) => !a.startsWith('--') && !(i > 0 && ['--p
 const name = positional[0] ?? 'ft-cnn';
 const steps = Number(positional[1] ?? 200);
 const useRR = flag('--rr');
-const protocol = option('--protocol') ?? 'intra';
+const protocol = (option('--protocol') ?? 'intra') as ProtocolName;
 
 const t0 = performance.now();
 const { dataset: ds } = loadDataset(protocol, { data: option('--data') ?? '/work/shared/data/mitdb', seed: 0 });

@@ -4,7 +4,7 @@ import { writeFileSync, renameSync } from 'node:fs';
 import { formatHelp, parseArgs, type OptionSpec, UsageError } from './args.ts';
 import type { Command } from './command.ts';
 import { PROTOCOLS } from '../ecg/dataset/protocols.ts';
-import { optionsOf, rrSetOption, settingsOf, usage } from './options.ts';
+import { checkProtocol, optionsOf, rrSetOption, settingsOf, usage } from './options.ts';
 import { DATA_SETTINGS, recordLists, runSettings } from '../train/run-settings.ts';
 import { datasetMeta } from '../ecg/dataset/dataset-meta.ts';
 import { loadDataset } from '../node/dataset.ts';
@@ -36,7 +36,7 @@ export const classicCommand: Command = {
     if (positionals.length !== 1) throw new UsageError('classic: name one classifier, a comma-separated list, or "all"');
     const names = positionals[0] === 'all' ? classicModelNames() : positionals[0]!.split(',');
     for (const n of names) if (!(classicModelNames() as string[]).includes(n)) throw new UsageError(`classic: unknown classifier "${n}" (known: ${classicModelNames().join(', ')})`);
-    const protocol = String(o.protocol);
+    const protocol = checkProtocol(o.protocol, 'classic');
     if (!(protocol in PROTOCOLS)) throw new UsageError(`classic: unknown protocol "${protocol}"; choose one of ${Object.keys(PROTOCOLS).join(', ')}`);
     const seed = Number(o.seed);
     if (!Number.isInteger(seed)) throw new UsageError(`classic: --seed must be an integer, got "${o.seed}"`);

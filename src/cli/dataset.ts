@@ -4,7 +4,7 @@ import { formatHelp, parseArgs, type OptionSpec, UsageError } from './args.ts';
 import type { Command } from './command.ts';
 import { classCounts } from '../ecg/dataset/dataset.ts';
 import { PROTOCOLS } from '../ecg/dataset/protocols.ts';
-import { optionsOf, rrSetOption, settingsOf, usage } from './options.ts';
+import { checkProtocol, optionsOf, rrSetOption, settingsOf, usage } from './options.ts';
 import { DATA_SETTINGS, recordLists, runSettings } from '../train/run-settings.ts';
 import type { BeatOptions } from '../ecg/dataset/record-beats.ts';
 import { loadDataset } from '../node/dataset.ts';
@@ -30,7 +30,7 @@ export const datasetCommand: Command = {
     }
     const { options: o, positionals } = parseArgs(argv, spec, 'dataset');
     if (positionals.length) throw new UsageError(`dataset: unexpected argument "${positionals[0]}"`);
-    const protocol = String(o.protocol);
+    const protocol = checkProtocol(o.protocol, 'dataset');
     if (!(protocol in PROTOCOLS)) throw new UsageError(`dataset: unknown protocol "${protocol}"; choose one of ${Object.keys(PROTOCOLS).join(', ')}`);
     const seed = Number(o.seed);
     if (!Number.isInteger(seed)) throw new UsageError(`dataset: --seed must be an integer, got "${o.seed}"`);

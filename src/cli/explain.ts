@@ -6,6 +6,7 @@ import { basename, join, resolve } from 'node:path';
 import { formatHelp, parseArgs, type OptionSpec, UsageError } from './args.ts';
 import type { Command } from './command.ts';
 import { PROTOCOLS } from '../ecg/dataset/protocols.ts';
+import { checkProtocol } from './options.ts';
 import type { BeatOptions } from '../ecg/dataset/record-beats.ts';
 import { datasetOptionsOf } from '../ecg/dataset/dataset-meta.ts';
 import { loadDataset } from '../node/dataset.ts';
@@ -118,7 +119,7 @@ export function explainModel(modelFile: string, s: ExplainSettings, outDir0: str
   if (!isInitialised()) initSync();
   const modelPath = resolve(modelFile);
   const { model, header } = loadModel(modelPath);
-  const protocol = String(o.protocol ?? header.meta.protocol ?? 'inter');
+  const protocol = checkProtocol(o.protocol ?? header.meta.protocol ?? 'inter', 'explain');
   if (!(protocol in PROTOCOLS)) throw new UsageError(`explain: unknown protocol "${protocol}"; choose one of ${Object.keys(PROTOCOLS).join(', ')}`);
   const { dataset: ds } = loadDataset(protocol, { data: o.data as string | undefined, seed: int(o['dataset-seed'], 'dataset-seed'), window, leads, ...datasetOptionsOf(header.meta) });
   const clf = ExplainedModel.fromConfig(model, header.config, { output, name: header.arch });

@@ -6,6 +6,7 @@ import { modelNames } from '../models/index.ts';
 import { SettingError, type SettingSpec, type SettingSpecs } from '../core/settings.ts';
 import { DATA_SETTINGS } from '../train/run-settings.ts';
 import type { RrSet } from '../ecg/dataset/beat-features.ts';
+import type { ProtocolName } from '../ecg/dataset/protocols.ts';
 
 export const DATA_HELP = 'database folder (default: $ECGRAD_DATA, else ../shared/data/mitdb if present, else ./data/mitdb, downloaded there if missing)';
 
@@ -47,7 +48,7 @@ export function intOption(o: Record<string, unknown>, name: string, command: str
   return n;
 }
 
-export function checkProtocol(p: unknown, command: string): string {
+export function checkProtocol(p: unknown, command: string): ProtocolName {
   return usage(command, () => DATA_SETTINGS.protocol.parse(String(p)));
 }
 
@@ -55,7 +56,7 @@ export function checkProtocol(p: unknown, command: string): string {
  * The protocol of a command that reads a model file: --protocol when given, else the protocol the file
  * records (meta.protocol, written by train/compare/classic), else intra.
  */
-export function protocolFor(p: unknown, meta: Record<string, unknown> | undefined, command: string): string {
+export function protocolFor(p: unknown, meta: Record<string, unknown> | undefined, command: string): ProtocolName {
   if (p !== undefined) return checkProtocol(p, command);
   const recorded = meta?.protocol;
   return typeof recorded === 'string' ? checkProtocol(recorded, command) : 'intra';

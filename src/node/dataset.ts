@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { buildDataset, type BeatDataset, type DatasetOptions } from '../ecg/dataset/dataset.ts';
-import { getProtocol } from '../ecg/dataset/protocols.ts';
+import { getProtocol, type ProtocolName } from '../ecg/dataset/protocols.ts';
 import { DatasetFileError, deserializeDataset, serializeDataset } from '../ecg/dataset/serialize.ts';
 import { resolveDataDir } from './data-path.ts';
 import { rdann, rdheader, rdrecord } from './wfdb-files.ts';
@@ -54,14 +54,14 @@ function sortKeys(v: unknown): unknown {
 }
 
 /** The cache file for a protocol and options (it changes when options or source files change). */
-export function datasetCachePath(protocolName: string, options: LoadDatasetOptions = {}): string {
+export function datasetCachePath(protocolName: ProtocolName, options: LoadDatasetOptions = {}): string {
   const { data, cacheDir, cache: _cache, ...dsOptions } = options;
   const protocol = getProtocol(protocolName, dsOptions.records);
   const key = cacheKey(protocol.name, resolveDataDir(data), protocol.records, { seed: 0, ...dsOptions });
   return join(cacheDir ? resolve(cacheDir) : defaultCacheDir(), `${protocol.name}-${key}.bin`);
 }
 
-export function loadDataset(protocolName: string, options: LoadDatasetOptions = {}): LoadedDataset {
+export function loadDataset(protocolName: ProtocolName, options: LoadDatasetOptions = {}): LoadedDataset {
   const t0 = performance.now();
   const { data, cacheDir: _dir, cache = true, ...dsOptions } = options;
   const protocol = getProtocol(protocolName, dsOptions.records);

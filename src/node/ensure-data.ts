@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { resolveDataDir } from './data-path.ts';
 import { downloadDatabase } from './download.ts';
-import { getProtocol } from '../ecg/dataset/protocols.ts';
+import { getProtocol, type ProtocolName } from '../ecg/dataset/protocols.ts';
 import { bar } from '../train/progress.ts';
 
 export class MissingDataError extends Error {}
@@ -27,7 +27,7 @@ export interface EnsureDataOptions {
   baseUrl?: string;
 }
 
-export async function ensureData(protocol: string, explicit?: string, opts: EnsureDataOptions = {}): Promise<string> {
+export async function ensureData(protocol: ProtocolName, explicit?: string, opts: EnsureDataOptions = {}): Promise<string> {
   const dir = resolveDataDir(explicit);
   const records = getProtocol(protocol).records;
   let missing = missingRecordFiles(dir, records);

@@ -1,7 +1,7 @@
 // The settings of a training run beyond the trainer's own (settings.ts): which protocol, which beat
 // features beside the window, and which stratified subsets (--quick, --train-beats, ...). `ecgrad train`
 // and `ecgrad compare` take exactly RUN_SETTINGS (+ the classifiers' CLASSIC_SETTINGS) as options.
-import { DS1, DS2, getProtocol, PROTOCOLS } from '../ecg/dataset/protocols.ts';
+import { DS1, DS2, getProtocol, PROTOCOLS, type ProtocolName } from '../ecg/dataset/protocols.ts';
 import { RR_SETS, type RrSet } from '../ecg/dataset/beat-features.ts';
 import type { Leads } from '../ecg/dataset/record-beats.ts';
 import { booleanSetting, choiceSetting, intSetting, resolveSettings, SettingError, type SettingSpec, type SettingSpecs } from '../core/settings.ts';
@@ -17,7 +17,7 @@ export function quickNote(): string {
 
 export interface DataSettings {
   /** A protocol of PROTOCOLS (intra, inter, arrhythminet). */
-  protocol: string;
+  protocol: ProtocolName;
   /** Feed the beat features beside the window (implied by an rrSet other than 'local'). */
   rr: boolean;
   /** The beat-feature set of the dataset. */
@@ -65,7 +65,7 @@ const LEADS: SettingSpec<Leads> = {
 };
 
 export const DATA_SETTINGS: SettingSpecs<DataSettings> = {
-  protocol: choiceSetting('protocol', `one of ${Object.keys(PROTOCOLS).join(', ')}`, Object.keys(PROTOCOLS), 'intra'),
+  protocol: choiceSetting('protocol', `one of ${Object.keys(PROTOCOLS).join(', ')}`, Object.keys(PROTOCOLS) as ProtocolName[], 'intra'),
   rr: booleanSetting('rr', 'feed the RR-interval features beside the beat (6 values; 15 with --rr-set patient, 23 with rhythm, 20 with irregular)'),
   rrSet: choiceSetting('rr-set', 'beat features beside the window: "local" (6 RR features), "patient" (also 9 patient-normalised RR and median-beat features), "rhythm" (patient + 8 rhythm features: de Chazal RR averages, P/QRS ratio) or "irregular" (patient + 5 RR-irregularity features), docs/inter-patient.md; implies --rr', RR_SETS, 'local'),
   quick: booleanSetting('quick', `a quick run: ${QUICK.trainBeats} training and ${QUICK.valBeats} validation beats (stratified samples) and at most ${QUICK.epochs} epochs; the test split stays whole`),
@@ -92,7 +92,7 @@ export function runSettings(given: Partial<RunSettings> = {}): RunSettings {
       throw new SettingError(s.trainRecords ? 'train-records' : 'test-records', `is not usable (${(e as Error).message})`, s.trainRecords ?? s.testRecords);
     }
   }
-  if (s.select === 'sv-f1' && !PROTOCOLS[s.protocol as keyof typeof PROTOCOLS]?.scheme.classes.includes('S'))
+  if (s.select === 'sv-f1' && !PROTOCOLS[s.protocol]?.scheme.classes.includes('S'))
     throw new SettingError('select', 'sv-f1 needs the AAMI classes S and V (protocols intra and inter)', s.protocol);
   return s;
 }

@@ -66,4 +66,9 @@ test('model metadata records non-default leads and record lists, and gives them 
   assert.throws(() => datasetOptionsOf({ records: { train: 'DS1' } }), /metadata has records/);
 });
 
+test('protocol names are a literal union: a typo does not compile, and at run time it is a clear error', () => {
+  // @ts-expect-error: 'intar' is not a ProtocolName (tsc --noEmit over test/ fails if this compiles)
+  assert.throws(() => getProtocol('intar'), /unknown protocol "intar"; protocols: intra, inter, arrhythminet/);
+});
+
 test.run();

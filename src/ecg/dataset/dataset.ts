@@ -2,7 +2,7 @@
 // each beat, and the protocol's train / validation / test split. Built from per-record beats.
 import type { Annotations } from '../wfdb/annotations.ts';
 import type { WfdbRecord } from '../wfdb/record.ts';
-import { getProtocol, type RecordLists } from './protocols.ts';
+import { getProtocol, type ProtocolName, type RecordLists } from './protocols.ts';
 import { type BeatOptions, recordBeats } from './record-beats.ts';
 import type { Splits } from './split.ts';
 
@@ -43,7 +43,7 @@ export interface DatasetOptions extends BeatOptions {
 }
 
 /** Builds a protocol's dataset from records supplied by `source`. */
-export function buildDataset(protocolName: string, source: RecordSource, options: DatasetOptions = {}): BeatDataset {
+export function buildDataset(protocolName: ProtocolName, source: RecordSource, options: DatasetOptions = {}): BeatDataset {
   const protocol = getProtocol(protocolName, options.records);
   const { seed = 0, records: lists, ...beatOptions } = options;
   const parts = protocol.records.map((name) => {

@@ -14,8 +14,11 @@ import { recordSplit, type Splits, stratifiedSplit } from './split.ts';
 export const DS1: readonly string[] = ['101', '106', '108', '109', '112', '114', '115', '116', '118', '119', '122', '124', '201', '203', '205', '207', '208', '209', '215', '220', '223', '230'];
 export const DS2: readonly string[] = ['100', '103', '105', '111', '113', '117', '121', '123', '200', '202', '210', '212', '213', '214', '219', '221', '222', '228', '231', '232', '233', '234'];
 
+/** The protocols' names (a literal union, so a typo such as loadDataset('intar') does not compile). */
+export type ProtocolName = 'intra' | 'inter' | 'arrhythminet';
+
 export interface Protocol {
-  name: 'intra' | 'inter' | 'arrhythminet';
+  name: ProtocolName;
   description: string;
   scheme: LabelScheme;
   records: readonly string[];
@@ -113,7 +116,7 @@ export function checkRecordLists(lists: RecordLists): void {
 }
 
 /** The protocol `name`, on the given record lists when there are some (inter only). */
-export function getProtocol(name: string, lists?: RecordLists): Protocol {
+export function getProtocol(name: ProtocolName, lists?: RecordLists): Protocol {
   const p = (PROTOCOLS as Record<string, Protocol>)[name];
   if (!p) throw new Error(`unknown protocol "${name}"; protocols: ${Object.keys(PROTOCOLS).join(', ')}`);
   if (!lists) return p;
