@@ -9,7 +9,10 @@ import { WfdbError } from '../errors.ts';
 export interface SignalSpec {
   /** Name of the file holding the samples ("100.dat"); "-" means standard input (not supported for reading). */
   fileName: string;
-  /** Storage format: 212, 16, 61, 80, 160, 310, 311, 24 or 32 for reading; 212, 16 or 80 for writing. */
+  /**
+   * Storage format: 0 (null signal, no file), 8 (8-bit first differences), 212, 16, 61, 80, 160, 310,
+   * 311, 24 or 32 for reading; 212, 16 or 80 for writing.
+   */
   fmt: number;
   /** Samples of this signal in every frame (1 unless the record is multi-frequency). */
   sampsPerFrame: number;
@@ -56,9 +59,12 @@ export interface Header {
   comments: string[];
 }
 
-/** The formats this package reads, with their natural ADC resolution in bits. */
+/**
+ * The formats this package reads, with their natural ADC resolution in bits (formats 0 and 8 have no
+ * sample width: 12, WFDB_DEFRES, the resolution WFDB's readheader gives them when the field is absent).
+ */
 export const FORMAT_BITS: Readonly<Record<number, number>> = {
-  212: 12, 16: 16, 61: 16, 80: 8, 160: 16, 310: 10, 311: 10, 24: 24, 32: 32,
+  0: 12, 8: 12, 212: 12, 16: 16, 61: 16, 80: 8, 160: 16, 310: 10, 311: 10, 24: 24, 32: 32,
 };
 
 const DEFAULT_GAIN = 200;

@@ -1,10 +1,19 @@
 // Reads the samples of a single-segment WFDB record from its header and the bytes of the files the
 // header names: several signals per file, several files per record, samples per frame, skew, byte
-// offset, invalid-sample markers, digital and physical output and checksum verification.
+// offset, invalid-sample markers, digital and physical output and checksum verification; formats 0
+// (null signals, no file) and 8 (first differences) besides the fixed-width ones.
+// Skew (as WFDB's getframe and wfdb-python's rdrecord): sample t of a signal with skew s is frame t + s
+// of its file. The record keeps the header's length; the last s samples of such a signal have no
+// frame in a file of exactly sigLen frames and are returned invalid (the format's marker, NaN
+// physical), as wfdb-python returns them; rdsamp stops sigLen - max(skew) frames in instead (getframe
+// hits the end of the file), so the frames rdsamp prints are exactly the first ones returned here. If
+// the file holds the extra frames, they are read. Checksums are WFDB's (getskewedframe): the 16-bit sum
+// of the first sigLen frames of the file for that signal, before the skew is applied; null signals
+// have none.
 // Reference: WFDB Programmer's Guide, "header(5)" and "signal(5)". Browser-safe: bytes in, arrays out.
 import { WfdbError } from '../errors.ts';
 import { describeValue, FORMAT_BITS, type Header, type SignalSpec } from './header.ts';
-import { bytesForSamples, decodeSamples, INVALID_SAMPLE, samplesInBytes } from './signal-formats.ts';
+import { bytesForSamples, decodeSamples, integrateDifferences, INVALID_SAMPLE, samplesInBytes } from './signal-formats.ts';
 
 /** A record with wfdb-python's field names (camelCase); per-signal fields are arrays indexed by signal. */
 export interface WfdbRecord {
@@ -59,8 +68,13 @@ function fileGroups(signals: SignalSpec[], headerName: string): { fileName: stri
   const seen = new Set<string>();
   for (let i = 0; i < signals.length; i++) {
     const s = signals[i]!;
+    if (s.fmt === 0) {
+      // A null signal has no file (its name is usually "~"): a group of its own, never merged.
+      groups.push({ fileName: s.fileName, members: [i] });
+      continue;
+    }
     const last = groups[groups.length - 1];
-    if (last && last.fileName === s.fileName) last.members.push(i);
+    if (last && last.fileName === s.fileName && signals[last.members[0]!]!.fmt !== 0) last.members.push(i);
     else {
       if (seen.has(s.fileName)) {
         throw new WfdbError(
@@ -103,12 +117,13 @@ function checkHeader(header: unknown): asserts header is Header {
     if (!isInt(s.byteOffset, 0, Number.MAX_SAFE_INTEGER)) bad(`signal ${i} has byte offset ${String(s.byteOffset)}, expected an integer >= 0`);
     if (typeof s.adcGain !== 'number' || !Number.isFinite(s.adcGain) || s.adcGain === 0) bad(`signal ${i} has ADC gain ${String(s.adcGain)}, expected a finite non-zero number`);
     if (typeof s.baseline !== 'number' || !Number.isFinite(s.baseline)) bad(`signal ${i} has baseline ${String(s.baseline)}, expected a finite number`);
+    if (s.fmt === 8 && !isInt(s.initValue, -(2 ** 31), 2 ** 31 - 1)) bad(`signal ${i} (format 8) has initial value ${String(s.initValue)}, expected a 32-bit integer`);
     if (s.checksum !== undefined && !isInt(s.checksum, -(2 ** 31), 2 ** 31 - 1)) bad(`signal ${i} has checksum ${String(s.checksum)}, expected undefined or a 32-bit integer`);
   });
 }
 
 const GROUP: Readonly<Record<number, [samples: number, bytes: number]>> = {
-  212: [2, 3], 310: [3, 4], 311: [3, 4], 16: [1, 2], 61: [1, 2], 160: [1, 2], 80: [1, 1], 24: [1, 3], 32: [1, 4],
+  8: [1, 1], 212: [2, 3], 310: [3, 4], 311: [3, 4], 16: [1, 2], 61: [1, 2], 160: [1, 2], 80: [1, 1], 24: [1, 3], 32: [1, 4],
 };
 
 /** Decodes a record. `header` comes from parseHeader; `files` gives the bytes of each named file. */
@@ -129,9 +144,18 @@ export function readRecord(header: Header, files: FileSource, options: ReadRecor
     if (!Number.isInteger(c) || c < 0 || c >= n) throw new WfdbError(`${headerName}: channel ${String(c)} does not exist (the record has ${n} signals)`, headerName);
   }
   const dSignal: Int32Array[] = new Array(n);
+  /** WFDB's checksum of each signal: its first sigLen frames in the file (before deskewing). */
+  const fileSum: (number | undefined)[] = new Array(n).fill(undefined);
+  /** The sum of the samples returned that exist in the file (the deskewed ones, without the invalid tail). */
+  const readSum: number[] = new Array(n).fill(0);
   let sigLen = header.sigLen;
+  const nullSignals: number[] = [];
   for (const group of fileGroups(sigs, headerName)) {
     const first = sigs[group.members[0]!]!;
+    if (first.fmt === 0) {
+      nullSignals.push(group.members[0]!);
+      continue;
+    }
     if (first.fileName === '-') throw new WfdbError(`${headerName}: signals read from standard input ("-") are not supported`, headerName);
     const fmt = first.fmt;
     let frameSize = 0, maxSkew = 0;
@@ -185,35 +209,58 @@ export function readRecord(header: Header, files: FileSource, options: ReadRecor
     const framesInFile = Math.floor(samplesInBytes(fmt, avail) / frameSize);
     const frames = Math.min(framesInFile, sigLen + maxSkew);
     const raw = decodeSamples(fmt, bytes, offset, frames * frameSize);
+    if (fmt === 8) {
+      integrateDifferences(raw, frameSize, group.members.map((j) => sigs[j]!.sampsPerFrame), group.members.map((j) => sigs[j]!.initValue));
+    }
+    const sumFrames = Math.min(sigLen, frames);
     let within = 0;
     for (const j of group.members) {
       const s = sigs[j]!;
       const spf = s.sampsPerFrame;
       const out = new Int32Array(sigLen * spf);
       const invalid = INVALID_SAMPLE[fmt]!;
+      let present = 0;
       for (let t = 0; t < sigLen; t++) {
         const f = t + s.skew;
         if (f < frames) {
           const base = f * frameSize + within;
-          for (let k = 0; k < spf; k++) out[t * spf + k] = raw[base + k]!;
+          for (let k = 0; k < spf; k++) {
+            out[t * spf + k] = raw[base + k]!;
+            present = (present + raw[base + k]!) | 0;
+          }
         } else {
           for (let k = 0; k < spf; k++) out[t * spf + k] = invalid;
         }
       }
+      let sum = 0;
+      for (let f = 0; f < sumFrames; f++) {
+        const base = f * frameSize + within;
+        for (let k = 0; k < spf; k++) sum = (sum + raw[base + k]!) | 0;
+      }
+      fileSum[j] = (sum << 16) >> 16;
+      readSum[j] = (present << 16) >> 16;
       within += spf;
       dSignal[j] = out;
     }
   }
   sigLen ??= 0;
+  for (const j of nullSignals) {
+    dSignal[j] = new Int32Array(sigLen * sigs[j]!.sampsPerFrame).fill(INVALID_SAMPLE[0]!);
+  }
   if (options.verifyChecksums !== false) {
     for (let j = 0; j < n; j++) {
       const expected = sigs[j]!.checksum;
-      if (expected === undefined) continue;
-      const got = checksum16(dSignal[j]!);
-      if (got !== ((expected << 16) >> 16)) {
+      const got = fileSum[j];
+      if (expected === undefined || got === undefined) continue; // null signals carry no checksum (as in WFDB)
+      const want = (expected << 16) >> 16;
+      // WFDB's sum (file order, first sigLen frames) is the reference; for a skewed signal the sum of the
+      // samples returned that exist is accepted too (writers that sum the deskewed signal). Both are the
+      // same for an unskewed signal.
+      if (got !== want && readSum[j] !== want) {
         throw new WfdbError(
           `${sigs[j]!.fileName}: checksum mismatch for signal ${j} (${sigs[j]!.sigName || 'unnamed'}): the header ` +
-            `(${headerName}) says ${expected}, the samples sum to ${got} (16-bit); the data file is corrupted ` +
+            `(${headerName}) says ${expected}, the samples sum to ${got} (16-bit` +
+            (sigs[j]!.skew > 0 ? `, over the first ${sigLen} frames of the file; the deskewed samples sum to ${readSum[j]}` : '') + `); the data file is corrupted ` +
             'or does not belong to this header (re-download it, or pass verifyChecksums: false to read it anyway)',
           sigs[j]!.fileName,
         );

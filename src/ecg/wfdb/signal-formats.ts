@@ -7,12 +7,19 @@
 //   310: three 10-bit samples in two little-endian 16-bit words: s0 = bits 1-10 of word 0, s1 = bits
 //        1-10 of word 1, s2 = bits 11-15 of word 0 (low 5 bits) and of word 1 (high 5 bits).
 //   311: three 10-bit samples in one little-endian 32-bit word: bits 0-9, 10-19 and 20-29.
-// The most negative value of each format is the "invalid sample" marker (WFDB_INVALID_SAMPLE).
+//   8:   8-bit first differences: each byte is a signed (two's complement) difference from the
+//        signal's previous sample; the value before sample 0 is the header's initial value. Decoded
+//        here to the differences; readRecord sums them per signal (as WFDB's getvec does, in 32-bit
+//        int arithmetic, with no clamping on reading).
+//   0:   null signal: no file, no bytes; every sample is invalid (WFDB_INVALID_SAMPLE, -32768).
+// The most negative value of each format is the "invalid sample" marker (WFDB_INVALID_SAMPLE); for
+// formats 0 and 8, whose values are not bounded by a sample width, it is WFDB_INVALID_SAMPLE itself
+// (-32768), the value WFDB's getvec returns for a missing sample and rdsamp -p prints as "-".
 import { WfdbError } from '../errors.ts';
 
 /** The digital value that marks a missing (invalid) sample, by format. */
 export const INVALID_SAMPLE: Readonly<Record<number, number>> = {
-  212: -2048, 16: -32768, 61: -32768, 80: -128, 160: -32768, 310: -512, 311: -512, 24: -8388608, 32: -2147483648,
+  0: -32768, 8: -32768, 212: -2048, 16: -32768, 61: -32768, 80: -128, 160: -32768, 310: -512, 311: -512, 24: -8388608, 32: -2147483648,
 };
 
 /** Formats this package can write. */
@@ -24,7 +31,8 @@ export const WRITABLE_FORMATS: readonly number[] = [212, 16, 80];
  */
 export function bytesForSamples(fmt: number, n: number): number {
   switch (fmt) {
-    case 80: return n;
+    case 0: return 0;
+    case 8: case 80: return n;
     case 16: case 61: case 160: return 2 * n;
     case 24: return 3 * n;
     case 32: return 4 * n;
@@ -38,7 +46,8 @@ export function bytesForSamples(fmt: number, n: number): number {
 /** The largest number of whole samples that `nBytes` bytes of `fmt` hold. */
 export function samplesInBytes(fmt: number, nBytes: number): number {
   switch (fmt) {
-    case 80: return nBytes;
+    case 0: throw new WfdbError('format 0 (null signal) stores no samples in a file');
+    case 8: case 80: return nBytes;
     case 16: case 61: case 160: return Math.floor(nBytes / 2);
     case 24: return Math.floor(nBytes / 3);
     case 32: return Math.floor(nBytes / 4);
@@ -52,12 +61,19 @@ export function samplesInBytes(fmt: number, nBytes: number): number {
 /**
  * Decodes `n` samples of format `fmt` from `bytes` starting at byte `start`. The caller checks that
  * enough bytes are present (bytesForSamples); missing bytes of a final partial group read as zero bits.
+ * Format 8 gives the signed 8-bit differences (see integrateDifferences); format 0 gives `n` invalid samples.
  */
 export function decodeSamples(fmt: number, bytes: Uint8Array, start: number, n: number): Int32Array {
   const out = new Int32Array(n);
   const b = (i: number): number => (i < bytes.length ? bytes[i]! : 0);
   let p = start;
   switch (fmt) {
+    case 0:
+      out.fill(INVALID_SAMPLE[0]!);
+      break;
+    case 8:
+      for (let i = 0; i < n; i++, p++) out[i] = bytes[p]! << 24 >> 24;
+      break;
     case 212: {
       let i = 0;
       for (; i + 1 < n; i += 2, p += 3) {
@@ -107,6 +123,29 @@ export function decodeSamples(fmt: number, bytes: Uint8Array, start: number, n: 
       throw new WfdbError(`unknown signal format ${fmt}`);
   }
   return out;
+}
+
+/**
+ * Turns the decoded differences of format 8 (file order, `frameSize` samples per frame) into samples, in
+ * place: for each signal (a run of `spf[k]` samples within the frame, in order) the running sum starts
+ * at `init[k]` (the header's initial value) and adds each difference, frame after frame, in 32-bit
+ * two's-complement arithmetic as WFDB does (`is->samp += r8(ig)`; wfdb-python: cumsum + init_value).
+ */
+export function integrateDifferences(raw: Int32Array, frameSize: number, spf: readonly number[], init: readonly number[]): void {
+  const frames = Math.floor(raw.length / frameSize);
+  let within = 0;
+  for (let k = 0; k < spf.length; k++) {
+    let acc = init[k]! | 0;
+    const m = spf[k]!;
+    for (let f = 0; f < frames; f++) {
+      const base = f * frameSize + within;
+      for (let c = 0; c < m; c++) {
+        acc = (acc + raw[base + c]!) | 0;
+        raw[base + c] = acc;
+      }
+    }
+    within += m;
+  }
 }
 
 /** Smallest and largest value `fmt` can store (the smallest is the invalid-sample marker). */
