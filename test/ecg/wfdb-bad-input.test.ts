@@ -40,8 +40,8 @@ test('a header whose length disagrees with a longer data file is reported', () =
 });
 
 test('an unknown format and a non-numeric field name the header line', () => {
-  writeFileSync(join(dir, 'fmt.hea'), 'fmt 1 360 3\nfmt.dat 8 200\n');
-  fails(() => rdrecord(join(dir, 'fmt')), /fmt\.hea line 2: unknown or unsupported signal format 8/);
+  writeFileSync(join(dir, 'fmt.hea'), 'fmt 1 360 3\nfmt.dat 9 200\n');
+  fails(() => rdrecord(join(dir, 'fmt')), /fmt\.hea line 2: unknown or unsupported signal format 9/);
   writeFileSync(join(dir, 'nan.hea'), 'nan 1 360 3\nnan.dat 16 200 11 zero\n');
   fails(() => rdrecord(join(dir, 'nan')), /nan\.hea line 2: ADC zero must be an integer, got "zero"/);
 });
