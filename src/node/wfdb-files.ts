@@ -6,7 +6,7 @@
 // record's folder (no absolute paths, no ".." segments), only regular files are read (never a device,
 // a FIFO or a folder: a header naming /dev/zero or /dev/urandom is refused, not read), and a signal
 // file's size is checked against what the header needs before a byte of it is read.
-import { closeSync, constants, fstatSync, mkdirSync, openSync, readSync, type Stats, writeFileSync } from 'node:fs';
+import { closeSync, constants, existsSync, fstatSync, mkdirSync, openSync, readSync, type Stats, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, win32 } from 'node:path';
 import { WfdbError } from '../ecg/errors.ts';
 import { type AnnotationInput, type Annotations, parseAnnotations, writeAnnotations } from '../ecg/wfdb/annotations.ts';
@@ -139,7 +139,15 @@ export function rdann(recordPath: string, extension: string): Annotations {
   if (/[\\/]/.test(extension)) throw new WfdbError(`rdann: the annotator (extension) "${extension}" contains a path separator; give a name such as "atr"`);
   const path = `${recordPath}.${extension}`;
   const name = recordPath.split(/[\\/]/).pop()!;
-  return parseAnnotations(readFile(path, `annotator "${extension}"`, MAX_DATA_BYTES), path, name, extension);
+  // The record's frequency rescales a high-resolution annotator ("## time resolution: F") to samples.
+  // Without a readable header the samples stay in the annotator's own ticks (as wfdb-python gives them).
+  let fs: number | undefined;
+  try {
+    fs = existsSync(`${recordPath}.hea`) ? rdheader(recordPath).fs : undefined;
+  } catch (e) {
+    if (!(e instanceof WfdbError)) throw e;
+  }
+  return parseAnnotations(readFile(path, `annotator "${extension}"`, MAX_DATA_BYTES), path, name, extension, fs ? { fs } : {});
 }
 
 /** Writes `<dir>/<recordName>.hea` and its signal files; returns what was written. */

@@ -115,5 +115,18 @@ test('a header file whose record line names another record is refused (point 5, 
   fails(() => rdheader(join(dir, '100')), /100\.hea line 1: the record line names record "101", but the file is 100\.hea/);
 });
 
+test('rdann rescales a high-resolution annotator by the record header\'s frequency', () => {
+  const d = join(root, 'hires');
+  mkdirSync(d, { recursive: true });
+  writeFileSync(join(d, 'h.hea'), 'h 1 360 1000\nh.dat 16 200 16 0 0 0 0 ECG\n');
+  // 1440 ticks per second at 360 Hz: tick 4000 is sample 1000.
+  wrann(d, 'h', 'qrs', { sample: [4000, 8002], symbol: ['N', 'N'], timeResolution: 1440 });
+  const a = rdann(join(d, 'h'), 'qrs');
+  assert.equal(Array.from(a.sample), [1000, 2001]);
+  assert.is(a.timeResolution, 1440);
+  rmSync(join(d, 'h.hea'));
+  assert.equal(Array.from(rdann(join(d, 'h'), 'qrs').sample), [4000, 8002]); // no header: the annotator's own ticks
+});
+
 test.after(() => rmSync(root, { recursive: true, force: true }));
 test.run();
