@@ -43,8 +43,15 @@ function cacheKey(protocol: string, dir: string, records: readonly string[], opt
       files.push([f, st.size, st.mtimeMs]);
     }
   }
-  const canonical = JSON.stringify({ v: CACHE_VERSION, protocol, options: sortKeys(options), files });
+  const canonical = JSON.stringify({ v: CACHE_VERSION, protocol, options: sortKeys(withoutDefaults(options)), files });
   return createHash('sha256').update(canonical).digest('hex').slice(0, 20);
+}
+
+/** Options spelled out at their defaults name the same dataset as options left out: one cache file. */
+const DEFAULTS: Record<string, unknown> = { window: 'kachuee', leads: 'mlii', peaks: 'reference', rrSet: 'local' };
+
+function withoutDefaults(options: DatasetOptions): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(options).filter(([k, v]) => v !== undefined && DEFAULTS[k] !== v));
 }
 
 function sortKeys(v: unknown): unknown {

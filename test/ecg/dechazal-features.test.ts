@@ -2,7 +2,7 @@
 // the delineator found no limit), the P flag, and both leads sampled at the paper's instants.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { DECHAZAL_FEATURES, DECHAZAL_QRS_INSTANTS, DECHAZAL_T_INSTANTS, dechazalFeatures, type BeatWaves } from '../../src/ecg/dataset/dechazal.ts';
+import { DECHAZAL_FEATURES, DECHAZAL_QRS_INSTANTS, DECHAZAL_T_INSTANTS, dechazalFeatures, dechazalRows, type BeatWaves } from '../../src/ecg/dataset/dechazal.ts';
 import { beatFeatureRows, rrFeatureNames, rrSetOfWidth } from '../../src/ecg/dataset/beat-features.ts';
 
 const fs = 360;
@@ -54,10 +54,11 @@ test('instants outside the record read 0; one beat has no interval; a mismatched
   assert.throws(() => dechazalFeatures(leadA, leadB, fs, beats, { ...waves(), pPresent: new Uint8Array(2) }), /waves.pPresent has 2 entries for 5 beats/);
 });
 
-test("the 'dechazal' rows need the second lead", () => {
-  assert.throws(() => beatFeatureRows('dechazal', leadA, fs, beats), /need two leads/);
-  const rows = beatFeatureRows('dechazal', leadA, fs, beats, leadB);
+test("the 'dechazal' rows need the second lead; beatFeatureRows (the streaming path) points to dechazalRows", () => {
+  assert.throws(() => dechazalRows(leadA, undefined, fs, beats), /need two leads/);
+  const rows = dechazalRows(leadA, leadB, fs, beats);
   assert.is(rows.length, beats.length * 43);
+  assert.throws(() => beatFeatureRows('dechazal', leadA, fs, beats), /use dechazalRows/);
 });
 
 test.run();

@@ -16,8 +16,7 @@ import { PATIENT_FEATURES, patientFeatures } from './patient.ts';
 import { IRREGULARITY_FEATURES, irregularityFeatures } from './irregularity.ts';
 import { RHYTHM_FEATURES, rhythmFeatures } from './rhythm.ts';
 import { RR_FEATURES, rrFeatures } from './rr.ts';
-import { DECHAZAL_FEATURES, dechazalFeatures, dechazalFilter } from './dechazal.ts';
-import { delineate } from '../delineate/delineate.ts';
+import { DECHAZAL_FEATURES } from './dechazal.ts';
 
 export const RR_SETS = ['local', 'patient', 'rhythm', 'irregular', 'dechazal'] as const;
 export type RrSet = (typeof RR_SETS)[number];
@@ -41,16 +40,13 @@ export function rrSetOfWidth(width: number): RrSet | undefined {
 
 /**
  * The beat-feature rows of one record: beats.length x rrFeatureNames(rrSet).length values, from one lead
- * (`signal`, at `fs`; MLII), the sorted R-peak positions of all its beats, and for 'dechazal' the
- * record's second lead.
+ * (`signal`, at `fs`; MLII) and the sorted R-peak positions of all its beats. Not 'dechazal' (see
+ * dechazalRows: it needs the delineator, kept out of the inference bundle).
  */
-export function beatFeatureRows(rrSet: RrSet, signal: ArrayLike<number>, fs: number, beats: ArrayLike<number>, second?: ArrayLike<number>): Float32Array {
+export function beatFeatureRows(rrSet: RrSet, signal: ArrayLike<number>, fs: number, beats: ArrayLike<number>): Float32Array {
   const names = rrFeatureNames(rrSet);
-  if (rrSet === 'dechazal') {
-    if (!second) throw new RangeError("the 'dechazal' beat features need two leads (MLII and the record's second lead); this signal has one");
-    const a = dechazalFilter(signal, fs), b = dechazalFilter(second, fs);
-    return dechazalFeatures(a, b, fs, beats, delineate(a, fs, beats));
-  }
+  if (rrSet === 'dechazal')
+    throw new RangeError("the 'dechazal' beat features need the wave delineator and two leads: use dechazalRows (src/ecg/dataset/dechazal.ts), as recordBeats does; they are not in the inference entry");
   const local = rrFeatures(beats, fs);
   if (rrSet === 'local') return local;
   const R = RR_FEATURES.length, P = PATIENT_FEATURES.length, W = names.length, n = beats.length;

@@ -18,6 +18,7 @@
 import { removeBaseline } from '../dsp/baseline.ts';
 import { butterworth, filtfilt } from '../dsp/butterworth.ts';
 import { AVERAGE_RR_HALF_WINDOW } from './rhythm.ts';
+import { delineate } from '../delineate/delineate.ts';
 
 /** The per-beat wave limits the features need (sample positions at the record's rate; −1: not found). */
 export interface BeatWaves {
@@ -99,4 +100,14 @@ export function dechazalFeatures(leadA: ArrayLike<number>, leadB: ArrayLike<numb
     }
   }
   return out;
+}
+
+/**
+ * The 43 de Chazal features of one record's beats: both leads filtered as the paper does, delineated
+ * on MLII (src/ecg/delineate), sampled at the paper's instants. `leadA` is MLII, `leadB` the second lead.
+ */
+export function dechazalRows(leadA: ArrayLike<number>, leadB: ArrayLike<number> | undefined, fs: number, beats: ArrayLike<number>): Float32Array {
+  if (!leadB) throw new RangeError("the 'dechazal' beat features need two leads (MLII and the record's second lead); this signal has one");
+  const a = dechazalFilter(leadA, fs), b = dechazalFilter(leadB, fs);
+  return dechazalFeatures(a, b, fs, beats, delineate(a, fs, beats));
 }

@@ -12,6 +12,7 @@ import { isBeatSymbol } from '../wfdb/annotation-codes.ts';
 import type { WfdbRecord } from '../wfdb/record.ts';
 import type { LabelScheme } from './labels.ts';
 import { beatFeatureRows, rrFeatureNames, type RrSet } from './beat-features.ts';
+import { dechazalRows } from './dechazal.ts';
 import { centredWindows, kachueeBeats, type KachueeOptions } from './windows.ts';
 
 export interface BeatOptions {
@@ -109,7 +110,9 @@ export function recordBeats(rec: WfdbRecord, ann: Annotations, scheme: LabelSche
   const R = rrNames.length;
   // The beat features come from the first window lead; de Chazal's from MLII and the second lead.
   const featureLeads = options.rrSet === 'dechazal' ? leadIndices(rec, 'both') : lanes;
-  const rrAll = beatFeatureRows(options.rrSet ?? 'local', rec.pSignal[featureLeads[0]!]!, fs, peaks, featureLeads[1] === undefined ? undefined : rec.pSignal[featureLeads[1]]);
+  const rrAll = options.rrSet === 'dechazal'
+    ? dechazalRows(rec.pSignal[featureLeads[0]!]!, featureLeads[1] === undefined ? undefined : rec.pSignal[featureLeads[1]], fs, peaks)
+    : beatFeatureRows(options.rrSet ?? 'local', rec.pSignal[featureLeads[0]!]!, fs, peaks);
   const filter = options.filter ?? (win === 'kachuee' ? 'none' : 'baseline');
   const prepared = lanes.map((c) => {
     const x = rec.pSignal[c]!;
