@@ -78,6 +78,15 @@ function bases(): Base[] {
     header: `r 2 128\nr.dat 212 200 12 0 ${a[0]} ${checksum16(a)} 0 I\nr.dat 212 200 12 0 ${b[0]} ${checksum16(b)} 0 II\n`,
     dat: encodeFormat(212, a.flatMap((v, i) => [v, b[i]!])),
   });
+  // Format 8 (8-bit first differences from the header's initial value), two signals in one file.
+  const c = wave(30, 0, 60), d = wave(30, 1, 40);
+  const diffs: number[] = [];
+  for (let t = 0; t < 30; t++) diffs.push(t ? c[t]! - c[t - 1]! : 0, t ? d[t]! - d[t - 1]! : 0);
+  out.push({
+    what: 'format 8',
+    header: `r 2 360 30\nr.dat 8 200 10 0 ${c[0]} ${checksum16(c)} 0 A\nr.dat 8 200 10 0 ${d[0]} ${checksum16(d)} 0 B\n`,
+    dat: Uint8Array.from(diffs, (v) => v & 0xff),
+  });
   return out;
 }
 const BASES = bases();
@@ -433,6 +442,7 @@ test('the starting points themselves load', () => {
     const rec = rdrecord(recordPath);
     assert.is(checkRecord(rec), undefined, base.what);
     assert.is(rec.nSig, 2);
+    if (base.what === 'format 8') assert.equal(Array.from(rec.dSignal[0]!), wave(30, 0, 60), 'format 8 decodes its differences');
   }
   assert.is(parseAnnotations(ANN_BASE).symbol.length, 7); // its "## time resolution" NOTE at sample 0 is a definition, not an annotation
 });
