@@ -12,6 +12,7 @@ import { CosineAnnealing } from '../optim/schedules.ts';
 import { decayGroups } from '../optim/groups.ts';
 import { getModel, type ModelInput, type TrainingRecipe } from '../models/index.ts';
 import { decodeCheckpoint, encodeCheckpoint, CheckpointError } from './checkpoint.ts';
+import { isCount, isJsonObject } from '../core/container.ts';
 import { mixSeed } from './seeds.ts';
 
 /** One epoch of the history (epoch is 1-based). */
@@ -161,8 +162,6 @@ export class TrainState {
   }
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-const isCount = (v: unknown) => Number.isSafeInteger(v) && (v as number) >= 0;
 
 /** The checkpoint's JSON header, checked field by field (a valid CRC does not make it complete). */
 function checkedHeader(header: Record<string, unknown>, source: string): CheckpointHeader {
@@ -170,17 +169,17 @@ function checkedHeader(header: Record<string, unknown>, source: string): Checkpo
   const p = h.position as Record<string, unknown> | undefined, o = h.optimizer as Record<string, unknown> | undefined;
   const l = h.epochLoss as Record<string, unknown> | undefined;
   const checks: [string, boolean][] = [
-    ['fingerprint', isObject(h.fingerprint)],
-    ['position (epoch, batch, step)', isObject(p) && isCount(p.epoch) && isCount(p.batch) && isCount(p.step)],
-    ['epochLoss (sum, count, seconds)', isObject(l) && typeof l.sum === 'number' && isCount(l.count) && typeof l.seconds === 'number'],
-    ['history', Array.isArray(h.history) && h.history.every(isObject)],
-    ['best', h.best === null || (isObject(h.best) && isCount(h.best.epoch))],
+    ['fingerprint', isJsonObject(h.fingerprint)],
+    ['position (epoch, batch, step)', isJsonObject(p) && isCount(p.epoch) && isCount(p.batch) && isCount(p.step)],
+    ['epochLoss (sum, count, seconds)', isJsonObject(l) && typeof l.sum === 'number' && isCount(l.count) && typeof l.seconds === 'number'],
+    ['history', Array.isArray(h.history) && h.history.every(isJsonObject)],
+    ['best', h.best === null || (isJsonObject(h.best) && isCount(h.best.epoch))],
     ['badEpochs', isCount(h.badEpochs)],
     ['finished, stoppedEarly', typeof h.finished === 'boolean' && typeof h.stoppedEarly === 'boolean'],
     ['trainSeconds', typeof h.trainSeconds === 'number'],
-    ['optimizer (name, stepCount, lr, slots)', isObject(o) && typeof o.name === 'string' && isCount(o.stepCount) && typeof o.lr === 'number' &&
-      isObject(o.slots) && Object.values(o.slots).every((v) => Array.isArray(v) && v.every((b) => typeof b === 'boolean'))],
-    ['rngs', isObject(h.rngs)],
+    ['optimizer (name, stepCount, lr, slots)', isJsonObject(o) && typeof o.name === 'string' && isCount(o.stepCount) && typeof o.lr === 'number' &&
+      isJsonObject(o.slots) && Object.values(o.slots).every((v) => Array.isArray(v) && v.every((b) => typeof b === 'boolean'))],
+    ['rngs', isJsonObject(h.rngs)],
   ];
   const bad = checks.filter(([, ok]) => !ok).map(([name]) => name);
   if (bad.length) throw new CheckpointError(source, `header field(s) ${bad.join('; ')} missing or malformed: not a checkpoint this ecgrad wrote, or a damaged one`);

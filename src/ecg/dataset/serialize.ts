@@ -5,7 +5,7 @@
 // and data: the arrays x, rr (float32), y, record, sample, train, val, test (int32), little-endian,
 // back to back in that order. Decoding checks the container and that every array's length and every
 // index fits the header, so a damaged file is refused with a DatasetFileError naming it.
-import { packContainer, unpackContainer } from '../../core/container.ts';
+import { isCount, packContainer, unpackContainer } from '../../core/container.ts';
 import type { BeatDataset } from './dataset.ts';
 
 const MAGIC = 'ECGRADDS';
@@ -44,7 +44,6 @@ export function serializeDataset(ds: BeatDataset): Uint8Array {
   });
 }
 
-const count = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0;
 const strings = (v: unknown): v is string[] => Array.isArray(v) && v.every((s) => typeof s === 'string');
 
 /** Parses and verifies a dataset file; `source` names it in errors. */
@@ -53,13 +52,13 @@ export function deserializeDataset(bytes: Uint8Array, source = '(bytes)'): BeatD
   const { header: h, start } = unpackContainer<DatasetHeader>(bytes, {
     magic: MAGIC, what: 'dataset file', fail, format: 'ecgrad-dataset', version: VERSION,
     dataBytes: (h) => {
-      if (!Array.isArray(h.lengths) || h.lengths.length !== ARRAYS.length || !h.lengths.every(count))
+      if (!Array.isArray(h.lengths) || h.lengths.length !== ARRAYS.length || !h.lengths.every(isCount))
         throw fail(`header field "lengths" must list ${ARRAYS.length} array lengths (${ARRAYS.join(', ')})`);
       return h.lengths.reduce((a, n) => a + 4 * n, 0);
     },
   });
   const fields: [string, boolean][] = [
-    ['channels, length, seed', count(h.channels) && count(h.length) && Number.isSafeInteger(h.seed)],
+    ['channels, length, seed', isCount(h.channels) && isCount(h.length) && Number.isSafeInteger(h.seed)],
     ['fs', typeof h.fs === 'number' && h.fs > 0],
     ['classes, records, rrFeatures', strings(h.classes) && strings(h.records) && strings(h.rrFeatures)],
     ['protocol, symbol', typeof h.protocol === 'string' && typeof h.symbol === 'string'],
