@@ -1,9 +1,11 @@
 // Seeded, bounded fuzzing of the WFDB reader (issue 15): structure-aware mutations of headers, signal
-// files and annotation files, starting from small valid records generated here (formats 212 and 16,
-// two signals; one with samples per frame, skew and a byte offset; one without a length). Every mutant
-// is read from a temp folder through rdrecord / rdann (or parseAnnotations in memory) and must either
-// load, with a record that keeps the reader's invariants, or be refused with a WfdbError whose message
-// names the file: never an engine error (TypeError, RangeError, ...) and never more than 2 s.
+// files and annotation files, starting from small valid records generated here (formats 212, 16, 8
+// and 0; one with samples per frame, skew and a byte offset; one without a length; multi-segment
+// records of fixed and variable layout). Every mutant is read from a temp folder through rdrecord /
+// rdann (or parseAnnotations in memory) and must either load, with a record that keeps the reader's
+// invariants, or be refused with a WfdbError whose message names the file: never an engine error
+// (TypeError, RangeError, ...), never more than 2 s, and never more than MEMORY_BOUND bytes of new
+// array buffers (records are read with maxSamples 2^20: at most 8 MiB of output).
 // FUZZ_SEED=s and FUZZ_ROUNDS=n (mutants per kind) run other or deeper searches locally.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
@@ -24,6 +26,9 @@ import { encodeFormat } from './helpers.ts';
 const SEED = 15 + (Number(process.env.FUZZ_SEED) || 0);
 const ROUNDS = Number(process.env.FUZZ_ROUNDS) || 2000;
 const SLOW_MS = 2000;
+/** Records are read with this maxSamples; a mutant may not grow array-buffer memory by more than MEMORY_BOUND. */
+const MAX_SAMPLES = 2 ** 20;
+const MEMORY_BOUND = 32 * 2 ** 20;
 
 const root = mkdtempSync(join(tmpdir(), 'ecgrad-wfdb-fuzz-'));
 const dir = join(root, 'rec');
@@ -47,6 +52,16 @@ interface Base {
   what: string;
   header: string;
   dat: Uint8Array;
+  /** Other files of the record (a multi-segment record's segments), written beside r.hea. */
+  extra?: Map<string, Uint8Array>;
+}
+
+/** Writes a base's files (and removes the segment files of other bases, so each mutant sees only its own). */
+function writeBase(base: Base, header: string, dat: Uint8Array): void {
+  for (const name of SEGMENT_FILES) if (!base.extra?.has(name)) rmSync(join(dir, name), { force: true });
+  for (const [name, bytes] of base.extra ?? []) writeFileSync(join(dir, name), bytes);
+  writeFileSync(`${recordPath}.hea`, header);
+  writeFileSync(`${recordPath}.dat`, dat);
 }
 
 const wave = (n: number, phase: number, amp: number) => Array.from({ length: n }, (_, i) => Math.round(Math.sin(i * 0.3 + phase) * amp));
@@ -87,9 +102,38 @@ function bases(): Base[] {
     header: `r 2 360 30\nr.dat 8 200 10 0 ${c[0]} ${checksum16(c)} 0 A\nr.dat 8 200 10 0 ${d[0]} ${checksum16(d)} 0 B\n`,
     dat: Uint8Array.from(diffs, (v) => v & 0xff),
   });
+  // Format 0: a null signal (no file) beside two format-16 signals.
+  const e = wave(25, 0, 500), f = wave(25, 2, 500);
+  out.push({
+    what: 'format 0 beside format 16',
+    header: `r 3 360 25\nr.dat 16 200 16 0 ${e[0]} ${checksum16(e)} 0 A\nr.dat 16 200 16 0 ${f[0]} ${checksum16(f)} 0 B\n~ 0 100 12 0 0 0 0 C\n`,
+    dat: encodeFormat(16, e.flatMap((v, i) => [v, f[i]!])),
+  });
+  // Multi-segment, fixed layout: two segments and a null one between them.
+  const seg = (name: string, n: number, phase: number, gains: number[], names = ['MLII', 'V5']) => {
+    const w = writeRecord({ recordName: name, fs: 360, fmt: 16, dSignal: names.map((_, j) => wave(n, phase + j, 800)), adcGain: gains, sigName: names });
+    return [[`${name}.hea`, new TextEncoder().encode(w.header)], [`${name}.dat`, w.files.get(`${name}.dat`)!]] as const;
+  };
+  out.push({
+    what: 'multi-segment, fixed layout',
+    header: 'r/3 2 360 30\nr_1 12\n~ 6\nr_2 12\n',
+    dat: new Uint8Array(0),
+    extra: new Map([...seg('r_1', 12, 0, [200, 200]), ...seg('r_2', 12, 1, [100, 200])]),
+  });
+  out.push({
+    what: 'multi-segment, variable layout',
+    header: 'r/4 2 360 25\nr_0 0\nr_1 12\n~ 3\nr_3 10\n',
+    dat: new Uint8Array(0),
+    extra: new Map([
+      ['r_0.hea', new TextEncoder().encode('r_0 2 360 0\n~ 0 400/mV 12 0 0 0 0 MLII\n~ 0 200/mV 12 0 0 0 0 V5\n')],
+      ...seg('r_1', 12, 0, [200, 100]),
+      ...seg('r_3', 10, 2, [100], ['V5']),
+    ]),
+  });
   return out;
 }
 const BASES = bases();
+const SEGMENT_FILES = [...new Set(BASES.flatMap((b) => [...(b.extra?.keys() ?? [])]))];
 
 const ANN_BASE = writeAnnotations({
   sample: [0, 18, 77, 370, 1500, 1500, 70000, 3000000],
@@ -107,19 +151,30 @@ interface Outcome {
   refused: number;
   wrong: Map<string, string>; // message -> the first mutant that gave it
   slowest: number;
+  /** The largest growth of array-buffer memory across one mutant, bytes. */
+  memory: number;
 }
-const outcome = (): Outcome => ({ loaded: 0, refused: 0, wrong: new Map(), slowest: 0 });
+const outcome = (): Outcome => ({ loaded: 0, refused: 0, wrong: new Map(), slowest: 0, memory: 0 });
 
 const show = (s: string) => JSON.stringify(s.length > 300 ? `${s.slice(0, 300)}...(${s.length})` : s);
 
 /** Runs one mutant: it loads (and `check` holds for its result) or it throws a WfdbError naming one of `names`. */
 function attempt<T>(o: Outcome, what: string, names: () => string[], run: () => T, check: (v: T) => string | undefined): void {
   const t = performance.now();
+  const before = process.memoryUsage().arrayBuffers;
+  const grown = () => {
+    const m = process.memoryUsage().arrayBuffers - before;
+    o.memory = Math.max(o.memory, m);
+    if (m > MEMORY_BOUND && !o.wrong.has(`memory: ${what}`)) o.wrong.set(`memory: ${what}`, `${(m / 2 ** 20).toFixed(1)} MiB of new array buffers`);
+  };
   try {
-    const problem = check(run());
+    const result = run();
+    grown(); // while the result is alive
+    const problem = check(result);
     if (problem) o.wrong.set(`loaded, but ${problem}`, what);
     else o.loaded++;
   } catch (e) {
+    grown();
     o.refused++;
     const message = (e as Error)?.message ?? String(e);
     if (process.env.FUZZ_LOG) console.log(`REFUSED ${message.slice(0, 200)}`);
@@ -137,7 +192,10 @@ function attempt<T>(o: Outcome, what: string, names: () => string[], run: () => 
 }
 
 function report(kind: string, o: Outcome, n: number): void {
-  console.log(`  ${kind}: ${n} mutants, ${o.loaded} loaded, ${o.refused} refused with WfdbError, slowest ${o.slowest.toFixed(1)} ms`);
+  console.log(
+    `  ${kind}: ${n} mutants, ${o.loaded} loaded, ${o.refused} refused with WfdbError, slowest ${o.slowest.toFixed(1)} ms, ` +
+      `largest memory growth ${(o.memory / 2 ** 20).toFixed(2)} MiB`,
+  );
   if (o.wrong.size) assert.unreachable(`${kind}: ${o.wrong.size} problem(s):\n${[...o.wrong].slice(0, 10).map(([m, w]) => `  ${w}\n    -> ${m.slice(0, 600)}`).join('\n')}`);
   assert.is(o.loaded + o.refused, n);
 }
@@ -153,8 +211,10 @@ function checkRecord(rec: WfdbRecord): string | undefined {
     if (d.length !== n || p.length !== n) return `signal ${j} holds ${d.length} samples, expected ${n}`;
     if (!Number.isFinite(rec.adcGain[j]!) || rec.adcGain[j] === 0) return `signal ${j} gain ${rec.adcGain[j]}`;
     if (!(rec.adcRes[j]! >= 1 && rec.adcRes[j]! <= 32)) return `signal ${j} ADC resolution ${rec.adcRes[j]}`;
-    const invalid = INVALID_SAMPLE[rec.fmt[j]!]!;
+    const invalid = rec.layout === 'variable' ? -32768 : INVALID_SAMPLE[rec.fmt[j]!]!;
     for (let i = 0; i < n; i++) {
+      // A fixed-layout record keeps each segment's own marker (segments may differ in format): NaN physical is what counts.
+      if (rec.layout === 'fixed' && Number.isNaN(p[i]!)) continue;
       if (d[i] === invalid ? !Number.isNaN(p[i]!) : !Number.isFinite(p[i]!)) return `signal ${j} sample ${i}: digital ${d[i]}, physical ${p[i]}`;
     }
   }
@@ -304,17 +364,17 @@ test(`${ROUNDS} header mutants: each loads or is refused with a WfdbError naming
   for (let r = 0; r < ROUNDS; r++) {
     const base = BASES[r % BASES.length]!;
     const { text, what } = mutateHeader(rng, base.header);
-    writeFileSync(`${recordPath}.hea`, text);
-    writeFileSync(`${recordPath}.dat`, base.dat);
-    // The file names a refusal may cite: the header, or a signal file it names.
+    writeBase(base, text, base.dat);
+    // The file names a refusal may cite: the header, a signal file it names, or a segment's files.
     const names = () => {
       try {
-        return ['r.hea', ...parseHeader(text, 'r.hea').signals.map((s) => s.fileName)];
+        const h = parseHeader(text, 'r.hea');
+        return ['r.hea', ...h.signals.map((s) => s.fileName), ...(h.segments ?? []).map((g) => `${g.recordName}.hea`), ...SEGMENT_FILES];
       } catch {
         return ['r.hea'];
       }
     };
-    attempt(o, `${base.what}: ${what}`, names, () => rdrecord(recordPath, { verifyChecksums: rng.uniform() < 0.5 }), checkRecord);
+    attempt(o, `${base.what}: ${what}`, names, () => rdrecord(recordPath, { verifyChecksums: rng.uniform() < 0.5, maxSamples: MAX_SAMPLES }), checkRecord);
   }
   report('headers', o, ROUNDS);
 });
@@ -352,10 +412,21 @@ test(`${ROUNDS} signal file mutants: each loads or is refused with a WfdbError n
   const o = outcome();
   for (let r = 0; r < ROUNDS; r++) {
     const base = BASES[r % BASES.length]!;
+    if (base.extra) {
+      // A multi-segment base: mutate one segment's header or signal file.
+      const names = [...base.extra.keys()];
+      const name = pick(rng, names);
+      const { bytes, what } = name.endsWith('.hea')
+        ? (() => { const m = mutateHeader(rng, new TextDecoder().decode(base.extra.get(name))); return { bytes: new TextEncoder().encode(m.text), what: m.what }; })()
+        : mutateSignal(rng, base.extra.get(name)!);
+      writeBase({ ...base, extra: new Map([...base.extra, [name, bytes]]) }, base.header, base.dat);
+      const cite = () => ['r.hea', ...names, ...FILES];
+      attempt(o, `${base.what}: ${name} ${what}`, cite, () => rdrecord(recordPath, { verifyChecksums: rng.uniform() < 0.5, maxSamples: MAX_SAMPLES }), checkRecord);
+      continue;
+    }
     const { bytes, what } = mutateSignal(rng, base.dat);
-    writeFileSync(`${recordPath}.hea`, base.header);
-    writeFileSync(`${recordPath}.dat`, bytes);
-    attempt(o, `${base.what}: ${what}`, () => ['r.dat', 'r.hea'], () => rdrecord(recordPath, { verifyChecksums: rng.uniform() < 0.5 }), checkRecord);
+    writeBase(base, base.header, bytes);
+    attempt(o, `${base.what}: ${what}`, () => ['r.dat', 'r.hea'], () => rdrecord(recordPath, { verifyChecksums: rng.uniform() < 0.5, maxSamples: MAX_SAMPLES }), checkRecord);
   }
   report('signal files', o, ROUNDS);
 });
@@ -437,11 +508,11 @@ test(`${ROUNDS} annotation file mutants: each loads or is refused with a WfdbErr
 
 test('the starting points themselves load', () => {
   for (const base of BASES) {
-    writeFileSync(`${recordPath}.hea`, base.header);
-    writeFileSync(`${recordPath}.dat`, base.dat);
+    writeBase(base, base.header, base.dat);
     const rec = rdrecord(recordPath);
     assert.is(checkRecord(rec), undefined, base.what);
-    assert.is(rec.nSig, 2);
+    assert.is(rec.nSig, base.what.startsWith('format 0') ? 3 : 2);
+    if (base.extra) assert.is(rec.layout, base.what.includes('variable') ? 'variable' : 'fixed', base.what);
     if (base.what === 'format 8') assert.equal(Array.from(rec.dSignal[0]!), wave(30, 0, 60), 'format 8 decodes its differences');
   }
   assert.is(parseAnnotations(ANN_BASE).symbol.length, 7); // its "## time resolution" NOTE at sample 0 is a definition, not an annotation

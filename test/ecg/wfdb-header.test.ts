@@ -41,7 +41,11 @@ test('formatHeader writes what parseHeader reads back', () => {
 });
 
 const bad: [string, string, RegExp][] = [
-  ['multi-segment record', 'multi/3 2 360 100\n', /multi-segment records are not supported/],
+  ['multi-segment record without its segment lines', 'multi/3 2 360 100\n', /declares 3 segment\(s\) but only 0 segment line/],
+  ['multi-segment record with an extra segment line', 'multi/1 2 360 100\na 100\nb 5\n', /extra segment line/],
+  ['segment lengths that disagree with the record line', 'multi/2 2 360 100\na 60\nb 50\n', /segments hold 110/],
+  ['a segment name that is a path', 'multi/1 2 360 100\n../x 100\n', /not a plain record name/],
+  ['a segment count of 0', 'multi/0 2 360 100\n', /number of segments/],
   ['non-numeric frequency', 'r 1 abc 100\nr.dat 16\n', /r\.hea line 1: sampling frequency must be a number, got "abc"/],
   ['non-numeric length', 'r 1 360 1e3x\nr.dat 16\n', /line 1: number of samples per signal must be an integer, got "1e3x"/],
   ['unknown format', 'r 1 360 100\nr.dat 999 200\n', /r\.hea line 2: unknown or unsupported signal format 999; supported formats are/],

@@ -1,6 +1,7 @@
 // WFDB header files (.hea): parse and format the record line, the signal specification lines and the
-// comment lines. Reference: WFDB Programmer's Guide, "header(5)". Single-segment records only: a
-// multi-segment header (record name "name/nseg") is rejected with a clear error. Every numeric field is
+// comment lines; and the master header of a multi-segment record (record name "name/nseg", then one
+// "segment-name length" line per segment, "~" naming a null segment). Reference: WFDB Programmer's
+// Guide, "header(5)". Every numeric field is
 // range-checked (LIMITS below): a value no recording can have is refused with the line and the field,
 // never passed on to the decoder.
 import { WfdbError } from '../errors.ts';
@@ -57,6 +58,19 @@ export interface Header {
   signals: SignalSpec[];
   /** Comment lines without the leading "#" (and one following space, if present). */
   comments: string[];
+  /**
+   * The segments of a multi-segment record, in order (undefined for a single-segment record, whose
+   * header has signal lines instead). readRecord reads them as one continuous record.
+   */
+  segments?: SegmentSpec[];
+}
+
+/** One segment line of a multi-segment master header. */
+export interface SegmentSpec {
+  /** The segment's record name (its header is `<recordName>.hea` beside the master), or "~" for a null segment (a gap). */
+  recordName: string;
+  /** Samples per signal in the segment (0 for the layout segment of a variable-layout record). */
+  sigLen: number;
 }
 
 /**
@@ -119,6 +133,7 @@ export function parseHeader(text: string, fileName = 'header'): Header {
   let header: Header | undefined;
   let lineNo = 0;
   let recordLineNo = 0;
+  let nSeg = 0;
   for (const raw of lines) {
     lineNo++;
     const line = raw.trim();
@@ -132,8 +147,19 @@ export function parseHeader(text: string, fileName = 'header'): Header {
     const hash = line.indexOf('#');
     const content = hash >= 0 ? line.slice(0, hash).trim() : line;
     if (!header) {
-      header = parseRecordLine(content, where, fileName);
+      const parsed = parseRecordLine(content, where, fileName);
+      header = parsed.header;
+      nSeg = parsed.nSeg;
       recordLineNo = lineNo;
+    } else if (header.segments) {
+      if (header.segments.length >= nSeg) {
+        throw new WfdbError(
+          `${where}: the record line declares ${nSeg} segment(s) but this is an extra segment line ("${shorten(line)}"); ` +
+            'fix the segment count on the record line or remove the line',
+          fileName,
+        );
+      }
+      header.segments.push(parseSegmentLine(content, where, fileName));
     } else if (header.signals.length < header.nSig) {
       header.signals.push(parseSignalLine(content, where, fileName));
     } else {
@@ -145,7 +171,24 @@ export function parseHeader(text: string, fileName = 'header'): Header {
     }
   }
   if (!header) throw new WfdbError(`${fileName}: no record line found (the header is empty or holds only comments)`, fileName);
-  if (header.signals.length < header.nSig) {
+  if (header.segments && header.segments.length < nSeg) {
+    throw new WfdbError(
+      `${fileName}: the record line declares ${nSeg} segment(s) but only ${header.segments.length} segment line(s) follow; ` +
+        'the header is truncated or the segment count is wrong',
+      fileName,
+    );
+  }
+  if (header.segments && header.sigLen !== undefined) {
+    const total = header.segments.reduce((a, g) => a + g.sigLen, 0);
+    if (total !== header.sigLen) {
+      throw new WfdbError(
+        `${fileName} line ${recordLineNo}: the record line gives ${header.sigLen} samples per signal, but its segments hold ${total}; ` +
+          'fix the length on the record line or the segment lengths',
+        fileName,
+      );
+    }
+  }
+  if (!header.segments && header.signals.length < header.nSig) {
     throw new WfdbError(
       `${fileName}: the record line declares ${header.nSig} signal(s) but only ${header.signals.length} signal line(s) follow; ` +
         'the header is truncated or the signal count is wrong',
@@ -164,15 +207,19 @@ export function parseHeader(text: string, fileName = 'header'): Header {
   return header;
 }
 
-function parseRecordLine(content: string, where: string, fileName: string): Header {
+/** The largest segment count read (WFDB has no limit; a master header of 1 MiB holds about 100,000 lines). */
+const MAX_SEGMENTS = 1_000_000;
+
+function parseRecordLine(content: string, where: string, fileName: string): { header: Header; nSeg: number } {
   const f = content.split(/\s+/);
-  const nameField = f[0]!;
-  if (nameField.includes('/')) {
-    throw new WfdbError(
-      `${where}: "${shorten(nameField)}" is a multi-segment record; multi-segment records are not supported ` +
-        '(read each segment as its own record instead)',
-      fileName,
-    );
+  let nameField = f[0]!;
+  let nSeg = 0;
+  const slash = nameField.indexOf('/');
+  if (slash >= 0) {
+    // "name/nseg": the master header of a multi-segment record.
+    nSeg = int(nameField.slice(slash + 1), where, 'number of segments (after "/" in the record name)', fileName, 1, MAX_SEGMENTS);
+    nameField = nameField.slice(0, slash);
+    if (nameField === '') throw new WfdbError(`${where}: the record name before "/${nSeg}" is empty`, fileName);
   }
   if (f.length < 2) throw new WfdbError(`${where}: the record line needs at least a name and a signal count, got "${shorten(content)}"`, fileName);
   const nSig = int(f[1]!, where, 'number of signals', fileName, 0, INT32_MAX);
@@ -189,7 +236,7 @@ function parseRecordLine(content: string, where: string, fileName: string): Head
     if (m[3] !== undefined) baseCounter = num(m[3], where, 'base counter value', fileName);
   }
   const sigLen = f[3] !== undefined ? int(f[3], where, 'number of samples per signal', fileName, 0, Number.MAX_SAFE_INTEGER) : undefined;
-  return {
+  const header: Header = {
     recordName: nameField,
     nSig,
     fs,
@@ -201,6 +248,23 @@ function parseRecordLine(content: string, where: string, fileName: string): Head
     signals: [],
     comments: [],
   };
+  if (nSeg > 0) header.segments = [];
+  return { header, nSeg };
+}
+
+function parseSegmentLine(content: string, where: string, fileName: string): SegmentSpec {
+  const f = content.split(/\s+/);
+  if (f.length < 2) throw new WfdbError(`${where}: a segment line needs a record name and a length, got "${shorten(content)}"`, fileName);
+  const recordName = f[0]!;
+  // A segment is a record beside the master header: a plain name, never a path.
+  if (recordName !== '~' && (/[\\/\0]/.test(recordName) || recordName === '.' || recordName === '..')) {
+    throw new WfdbError(
+      `${where}: the segment name "${shorten(recordName)}" is not a plain record name; segments must be records in the master header's folder`,
+      fileName,
+    );
+  }
+  const sigLen = int(f[1]!, where, `length of segment ${shorten(recordName)}`, fileName, 0, Number.MAX_SAFE_INTEGER);
+  return { recordName, sigLen };
 }
 
 function parseSignalLine(content: string, where: string, fileName: string): SignalSpec {
@@ -300,7 +364,7 @@ function shorten(s: string): string {
 
 /** Formats a header as WFDB writes it (LF line endings). Inverse of parseHeader for the fields it sets. */
 export function formatHeader(h: Header): string {
-  const rec: string[] = [h.recordName, String(h.nSig)];
+  const rec: string[] = [h.segments ? `${h.recordName}/${h.segments.length}` : h.recordName, String(h.nSig)];
   let fsField = String(h.fs);
   if (h.counterFreq !== undefined) {
     fsField += `/${h.counterFreq}`;
@@ -315,6 +379,7 @@ export function formatHeader(h: Header): string {
     }
   }
   const out = [rec.join(' ')];
+  for (const g of h.segments ?? []) out.push(`${g.recordName} ${g.sigLen}`);
   for (const s of h.signals) {
     let fmt = String(s.fmt);
     if (s.sampsPerFrame !== 1) fmt += `x${s.sampsPerFrame}`;

@@ -1,93 +1,15 @@
-// Reads the samples of a single-segment WFDB record from its header and the bytes of the files the
-// header names: several signals per file, several files per record, samples per frame, skew, byte
-// offset, invalid-sample markers, digital and physical output and checksum verification; formats 0
-// (null signals, no file) and 8 (first differences) besides the fixed-width ones.
-// Skew (as WFDB's getframe and wfdb-python's rdrecord): sample t of a signal with skew s is frame t + s
-// of its file. The record keeps the header's length; the last s samples of such a signal have no
-// frame in a file of exactly sigLen frames and are returned invalid (the format's marker, NaN
-// physical), as wfdb-python returns them; rdsamp stops sigLen - max(skew) frames in instead (getframe
-// hits the end of the file), so the frames rdsamp prints are exactly the first ones returned here. If
-// the file holds the extra frames, they are read. Checksums are WFDB's (getskewedframe): the 16-bit sum
-// of the first sigLen frames of the file for that signal, before the skew is applied; null signals
-// have none.
-// Reference: WFDB Programmer's Guide, "header(5)" and "signal(5)". Browser-safe: bytes in, arrays out.
+// readRecord: the samples of a WFDB record from its header and the bytes of the files it names. A
+// single-segment record is decoded by single-segment.ts, a multi-segment one (a master header naming
+// segment records) by multi-segment.ts, as one continuous record. This file checks the arguments and
+// dispatches. Browser-safe: bytes in, arrays out.
 import { WfdbError } from '../errors.ts';
 import { describeValue, FORMAT_BITS, type Header, type SignalSpec } from './header.ts';
-import { bytesForSamples, decodeSamples, integrateDifferences, INVALID_SAMPLE, samplesInBytes } from './signal-formats.ts';
+import { readMultiSegment } from './multi-segment.ts';
+import type { FileSource, ReadRecordOptions, WfdbRecord } from './record-types.ts';
+import { readSingleSegment } from './single-segment.ts';
 
-/** A record with wfdb-python's field names (camelCase); per-signal fields are arrays indexed by signal. */
-export interface WfdbRecord {
-  recordName: string;
-  nSig: number;
-  fs: number;
-  counterFreq: number | undefined;
-  baseCounter: number | undefined;
-  /** Frames (samples per signal when every signal has one sample per frame). */
-  sigLen: number;
-  baseTime: string | undefined;
-  baseDate: string | undefined;
-  comments: string[];
-  fileName: string[];
-  fmt: number[];
-  sampsPerFrame: number[];
-  skew: number[];
-  byteOffset: number[];
-  adcGain: number[];
-  baseline: number[];
-  units: string[];
-  adcRes: number[];
-  adcZero: number[];
-  initValue: number[];
-  checksum: (number | undefined)[];
-  blockSize: number[];
-  sigName: string[];
-  /** Digital samples, one array per signal (length sigLen x sampsPerFrame); invalid samples keep the format's marker. */
-  dSignal: Int32Array[];
-  /** Physical samples (dSignal - baseline) / adcGain, one array per signal; invalid samples are NaN. */
-  pSignal: Float32Array[];
-}
-
-export interface ReadRecordOptions {
-  /** Verify each signal's 16-bit sum against the header checksum (default true). */
-  verifyChecksums?: boolean;
-  /** Signals to return (indices into the header's signal lines); default all. */
-  channels?: number[];
-}
-
-/**
- * Returns the bytes of a file named in the header; throws (naming the file) if it is missing.
- * `checkSize`, when given, throws the WfdbError readRecord would throw for a file of that many bytes
- * (truncated, or longer than the header's length allows): a source that can learn the size first
- * (fs.statSync) calls it before reading, so a hostile header cannot make it read gigabytes.
- */
-export type FileSource = (fileName: string, checkSize?: (byteLength: number) => void) => Uint8Array;
-
-/** Groups of signals stored in the same file, in header order. */
-function fileGroups(signals: SignalSpec[], headerName: string): { fileName: string; members: number[] }[] {
-  const groups: { fileName: string; members: number[] }[] = [];
-  const seen = new Set<string>();
-  for (let i = 0; i < signals.length; i++) {
-    const s = signals[i]!;
-    if (s.fmt === 0) {
-      // A null signal has no file (its name is usually "~"): a group of its own, never merged.
-      groups.push({ fileName: s.fileName, members: [i] });
-      continue;
-    }
-    const last = groups[groups.length - 1];
-    if (last && last.fileName === s.fileName && signals[last.members[0]!]!.fmt !== 0) last.members.push(i);
-    else {
-      if (seen.has(s.fileName)) {
-        throw new WfdbError(
-          `${headerName}: signal ${i} is stored in ${s.fileName}, but the signals of one file must be on consecutive header lines`,
-          headerName,
-        );
-      }
-      seen.add(s.fileName);
-      groups.push({ fileName: s.fileName, members: [i] });
-    }
-  }
-  return groups;
-}
+export type { FileSource, ReadRecordOptions, SegmentInfo, WfdbRecord } from './record-types.ts';
+export { checksum16 } from './single-segment.ts';
 
 const isInt = (v: unknown, lo: number, hi: number): v is number => typeof v === 'number' && Number.isInteger(v) && v >= lo && v <= hi;
 
@@ -108,6 +30,15 @@ function checkHeader(header: unknown): asserts header is Header {
   if (!Array.isArray(h.signals)) bad(`signals is ${describeValue(h.signals)}, expected an array of signal specifications`);
   if (h.sigLen !== undefined && !isInt(h.sigLen, 0, Number.MAX_SAFE_INTEGER)) bad(`sigLen is ${String(h.sigLen)}, expected undefined or an integer >= 0`);
   if (!Array.isArray(h.comments)) bad('comments is not an array');
+  if (h.segments !== undefined) {
+    if (!Array.isArray(h.segments) || h.segments.length === 0) bad(`segments is ${describeValue(h.segments)}, expected undefined or a non-empty array of segment specifications`);
+    h.segments!.forEach((g, i) => {
+      if (g === null || typeof g !== 'object' || typeof g.recordName !== 'string' || g.recordName === '' || !isInt(g.sigLen, 0, Number.MAX_SAFE_INTEGER)) {
+        bad(`segment ${i} is not a segment specification (recordName: a non-empty string, sigLen: an integer >= 0)`);
+      }
+    });
+    if (!isInt(h.nSig, 0, 2 ** 31 - 1)) bad(`nSig is ${String(h.nSig)}, expected an integer >= 0`);
+  }
   h.signals!.forEach((s: Partial<SignalSpec> | null, i) => {
     if (s === null || typeof s !== 'object') return bad(`signal ${i} is ${describeValue(s)}, expected a signal specification`);
     if (typeof s.fileName !== 'string' || s.fileName === '') bad(`signal ${i} has no file name`);
@@ -122,10 +53,6 @@ function checkHeader(header: unknown): asserts header is Header {
   });
 }
 
-const GROUP: Readonly<Record<number, [samples: number, bytes: number]>> = {
-  8: [1, 1], 212: [2, 3], 310: [3, 4], 311: [3, 4], 16: [1, 2], 61: [1, 2], 160: [1, 2], 80: [1, 1], 24: [1, 3], 32: [1, 4],
-};
-
 /** Decodes a record. `header` comes from parseHeader; `files` gives the bytes of each named file. */
 export function readRecord(header: Header, files: FileSource, options: ReadRecordOptions = {}): WfdbRecord {
   checkHeader(header);
@@ -136,180 +63,20 @@ export function readRecord(header: Header, files: FileSource, options: ReadRecor
   if (options === null || typeof options !== 'object') {
     throw new WfdbError(`${headerName}: readRecord options must be an object, got ${describeValue(options)}`, headerName);
   }
-  const sigs = header.signals;
-  const n = sigs.length;
-  const channels = options.channels ?? sigs.map((_, i) => i);
-  if (!Array.isArray(channels)) throw new WfdbError(`${headerName}: the channels option must be an array of signal indices, got ${describeValue(channels)}`, headerName);
-  for (const c of channels) {
-    if (!Number.isInteger(c) || c < 0 || c >= n) throw new WfdbError(`${headerName}: channel ${String(c)} does not exist (the record has ${n} signals)`, headerName);
+  if (options.maxSamples !== undefined && !(typeof options.maxSamples === 'number' && options.maxSamples >= 0)) {
+    throw new WfdbError(`${headerName}: the maxSamples option must be a number >= 0, got ${describeValue(options.maxSamples)}`, headerName);
   }
-  const dSignal: Int32Array[] = new Array(n);
-  /** WFDB's checksum of each signal: its first sigLen frames in the file (before deskewing). */
-  const fileSum: (number | undefined)[] = new Array(n).fill(undefined);
-  /** The sum of the samples returned that exist in the file (the deskewed ones, without the invalid tail). */
-  const readSum: number[] = new Array(n).fill(0);
-  let sigLen = header.sigLen;
-  const nullSignals: number[] = [];
-  for (const group of fileGroups(sigs, headerName)) {
-    const first = sigs[group.members[0]!]!;
-    if (first.fmt === 0) {
-      nullSignals.push(group.members[0]!);
-      continue;
-    }
-    if (first.fileName === '-') throw new WfdbError(`${headerName}: signals read from standard input ("-") are not supported`, headerName);
-    const fmt = first.fmt;
-    let frameSize = 0, maxSkew = 0;
-    for (const j of group.members) {
-      const s = sigs[j]!;
-      if (s.fmt !== fmt) {
-        throw new WfdbError(`${first.fileName}: signals ${group.members[0]} and ${j} share the file but have formats ${fmt} and ${s.fmt}; WFDB requires one format per file`, first.fileName);
-      }
-      frameSize += s.sampsPerFrame;
-      maxSkew = Math.max(maxSkew, s.skew);
-    }
-    const offset = first.byteOffset;
-    const [gs, gb] = GROUP[fmt]!;
-    // The checks a file of `length` bytes must pass, before (if the source can tell the size) and after reading.
-    const checkSize = (length: number): void => {
-      const avail = length - offset;
-      if (avail < 0) {
-        throw new WfdbError(`${first.fileName}: the header (${headerName}) gives a byte offset of ${offset} but the file holds only ${length} bytes`, first.fileName);
-      }
-      if (sigLen === undefined) return;
-      const framesInFile = Math.floor(samplesInBytes(fmt, avail) / frameSize);
-      const needed = bytesForSamples(fmt, sigLen * frameSize);
-      if (avail < needed) {
-        throw new WfdbError(
-          `${first.fileName}: truncated: the header (${headerName}) gives ${sigLen} samples per signal, which need ` +
-            `${needed} bytes of format ${fmt} after byte offset ${offset}, but the file ends at byte ${length} ` +
-            `(${framesInFile} whole frames); re-fetch the file or correct the length on the record line`,
-          first.fileName,
-        );
-      }
-      const maxBytes = Math.ceil(((sigLen + maxSkew) * frameSize) / gs) * gb;
-      if (avail > maxBytes) {
-        throw new WfdbError(
-          `${first.fileName}: the file holds ${avail} bytes of samples (${framesInFile} frames of format ${fmt}) but the header ` +
-            `(${headerName}) gives ${sigLen} samples per signal (${needed} bytes); the header's length disagrees with the data`,
-          first.fileName,
-        );
-      }
-    };
-    const bytes = files(first.fileName, checkSize);
-    if (!(bytes instanceof Uint8Array)) {
-      throw new WfdbError(`${first.fileName}: the file source returned ${describeValue(bytes)} for this file, expected a Uint8Array`, first.fileName);
-    }
-    checkSize(bytes.length); // the byte offset, and the size if the length is known
-    const avail = bytes.length - offset;
-    if (sigLen === undefined) {
-      // A header without a length: the first file gives it (and must hold no more than whole frames).
-      sigLen = Math.floor(samplesInBytes(fmt, avail) / frameSize);
-      checkSize(bytes.length);
-    }
-    const framesInFile = Math.floor(samplesInBytes(fmt, avail) / frameSize);
-    const frames = Math.min(framesInFile, sigLen + maxSkew);
-    const raw = decodeSamples(fmt, bytes, offset, frames * frameSize);
-    if (fmt === 8) {
-      integrateDifferences(raw, frameSize, group.members.map((j) => sigs[j]!.sampsPerFrame), group.members.map((j) => sigs[j]!.initValue));
-    }
-    const sumFrames = Math.min(sigLen, frames);
-    let within = 0;
-    for (const j of group.members) {
-      const s = sigs[j]!;
-      const spf = s.sampsPerFrame;
-      const out = new Int32Array(sigLen * spf);
-      const invalid = INVALID_SAMPLE[fmt]!;
-      let present = 0;
-      for (let t = 0; t < sigLen; t++) {
-        const f = t + s.skew;
-        if (f < frames) {
-          const base = f * frameSize + within;
-          for (let k = 0; k < spf; k++) {
-            out[t * spf + k] = raw[base + k]!;
-            present = (present + raw[base + k]!) | 0;
-          }
-        } else {
-          for (let k = 0; k < spf; k++) out[t * spf + k] = invalid;
-        }
-      }
-      let sum = 0;
-      for (let f = 0; f < sumFrames; f++) {
-        const base = f * frameSize + within;
-        for (let k = 0; k < spf; k++) sum = (sum + raw[base + k]!) | 0;
-      }
-      fileSum[j] = (sum << 16) >> 16;
-      readSum[j] = (present << 16) >> 16;
-      within += spf;
-      dSignal[j] = out;
+  // A master header's signal count is only a claim until the segment headers are read: the
+  // multi-segment reader lists the default channels from the signals it finds.
+  const n = header.segments ? header.nSig : header.signals.length;
+  const channels = options.channels;
+  if (channels !== undefined) {
+    if (!Array.isArray(channels)) throw new WfdbError(`${headerName}: the channels option must be an array of signal indices, got ${describeValue(channels)}`, headerName);
+    for (const c of channels) {
+      if (!Number.isInteger(c) || c < 0 || c >= n) throw new WfdbError(`${headerName}: channel ${String(c)} does not exist (the record has ${n} signals)`, headerName);
     }
   }
-  sigLen ??= 0;
-  for (const j of nullSignals) {
-    dSignal[j] = new Int32Array(sigLen * sigs[j]!.sampsPerFrame).fill(INVALID_SAMPLE[0]!);
-  }
-  if (options.verifyChecksums !== false) {
-    for (let j = 0; j < n; j++) {
-      const expected = sigs[j]!.checksum;
-      const got = fileSum[j];
-      if (expected === undefined || got === undefined) continue; // null signals carry no checksum (as in WFDB)
-      const want = (expected << 16) >> 16;
-      // WFDB's sum (file order, first sigLen frames) is the reference; for a skewed signal the sum of the
-      // samples returned that exist is accepted too (writers that sum the deskewed signal). Both are the
-      // same for an unskewed signal.
-      if (got !== want && readSum[j] !== want) {
-        throw new WfdbError(
-          `${sigs[j]!.fileName}: checksum mismatch for signal ${j} (${sigs[j]!.sigName || 'unnamed'}): the header ` +
-            `(${headerName}) says ${expected}, the samples sum to ${got} (16-bit` +
-            (sigs[j]!.skew > 0 ? `, over the first ${sigLen} frames of the file; the deskewed samples sum to ${readSum[j]}` : '') + `); the data file is corrupted ` +
-            'or does not belong to this header (re-download it, or pass verifyChecksums: false to read it anyway)',
-          sigs[j]!.fileName,
-        );
-      }
-    }
-  }
-  const pick = <T>(f: (s: SignalSpec) => T): T[] => channels.map((c) => f(sigs[c]!));
-  const d = channels.map((c) => dSignal[c]!);
-  const p = channels.map((c, k) => toPhysical(d[k]!, sigs[c]!));
-  return {
-    recordName: header.recordName,
-    nSig: channels.length,
-    fs: header.fs,
-    counterFreq: header.counterFreq,
-    baseCounter: header.baseCounter,
-    sigLen,
-    baseTime: header.baseTime,
-    baseDate: header.baseDate,
-    comments: header.comments.slice(),
-    fileName: pick((s) => s.fileName),
-    fmt: pick((s) => s.fmt),
-    sampsPerFrame: pick((s) => s.sampsPerFrame),
-    skew: pick((s) => s.skew),
-    byteOffset: pick((s) => s.byteOffset),
-    adcGain: pick((s) => s.adcGain),
-    baseline: pick((s) => s.baseline),
-    units: pick((s) => s.units),
-    adcRes: pick((s) => s.adcRes),
-    adcZero: pick((s) => s.adcZero),
-    initValue: pick((s) => s.initValue),
-    checksum: pick((s) => s.checksum),
-    blockSize: pick((s) => s.blockSize),
-    sigName: pick((s) => s.sigName),
-    dSignal: d,
-    pSignal: p,
-  };
-}
-
-/** The WFDB checksum: the sum of all samples modulo 2^16, as a signed 16-bit value. */
-export function checksum16(samples: ArrayLike<number>): number {
-  let sum = 0;
-  for (let i = 0; i < samples.length; i++) sum = (sum + samples[i]!) | 0;
-  return (sum << 16) >> 16;
-}
-
-function toPhysical(d: Int32Array, s: SignalSpec): Float32Array {
-  const out = new Float32Array(d.length);
-  const invalid = INVALID_SAMPLE[s.fmt]!;
-  const g = s.adcGain, b = s.baseline;
-  for (let i = 0; i < d.length; i++) out[i] = d[i] === invalid ? NaN : (d[i]! - b) / g;
-  return out;
+  return header.segments
+    ? readMultiSegment(header, files, options, channels)
+    : readSingleSegment(header, files, options, channels ?? header.signals.map((_, i) => i));
 }
