@@ -5,7 +5,9 @@
 // fetched again; a file that still fails verification is an error naming it.
 //
 // Robustness: every request has an idle timeout (connecting, waiting for the response, and between
-// body chunks; `timeoutMs`), failed requests (timeouts, resets, truncated bodies, HTTP 5xx / 429) are
+// body chunks; `timeoutMs`) and a minimum rate (`minBytesPerSecond` over every `rateWindowMs`: a server
+// that trickles a byte now and then, never silent long enough for the idle timeout, is cut off too),
+// failed requests (timeouts, resets, truncated bodies, HTTP 5xx / 429) are
 // retried with exponential backoff (`retries`, `backoffMs`) resuming what already arrived, and every
 // file has a size cap (`maxBytes`, else a default by kind: headers 1 MiB, signal and archive files
 // 4 GiB, annotations and anything else 16 MiB): an announced or received size beyond it stops the transfer at once.
@@ -35,6 +37,13 @@ export interface DownloadOptions {
    * silence between two body chunks (default 30000).
    */
   timeoutMs?: number;
+  /**
+   * The slowest transfer accepted: a body that brings fewer than minBytesPerSecond x rateWindowMs / 1000
+   * bytes in any rateWindowMs is cut off and retried (resuming), as a timeout is (defaults 1024 B/s over
+   * 60000 ms; 0 turns the check off).
+   */
+  minBytesPerSecond?: number;
+  rateWindowMs?: number;
   /** Retries of a request that failed for a transient reason (default 3). */
   retries?: number;
   /** Wait before the first retry in ms, doubled for each further one (default 1000). */
@@ -90,6 +99,8 @@ export function defaultMaxBytes(file: string): number {
 
 interface Net {
   timeoutMs: number;
+  minBytesPerSecond: number;
+  rateWindowMs: number;
   retries: number;
   backoffMs: number;
   log: (message: string) => void;
@@ -166,10 +177,28 @@ function checkResponse(r: Response, cap: number, already: number, capNote: strin
  */
 async function readBody(r: Response, expected: number | undefined, cap: number, already: number, capNote: string, net: Net, sink: (c: Buffer) => Promise<void> | void): Promise<number> {
   let got = 0;
+  // The minimum rate, checked as chunks arrive (between chunks the idle timeout applies).
+  let windowStart = Date.now(), windowBytes = 0;
+  const minWindowBytes = (net.minBytesPerSecond * net.rateWindowMs) / 1000;
   try {
     for await (const c of r.res) {
       const chunk = c as Buffer;
       got += chunk.length;
+      windowBytes += chunk.length;
+      const now = Date.now();
+      if (now - windowStart >= net.rateWindowMs) {
+        if (windowBytes < minWindowBytes) {
+          r.req.destroy();
+          throw new DownloadError(
+            `${r.url}: the transfer is too slow (${windowBytes} bytes in ${((now - windowStart) / 1000).toFixed(1)} s, below the ` +
+              `${net.minBytesPerSecond} bytes/s accepted); cut off after ${got} bytes, run again to resume (or lower minBytesPerSecond)`,
+            r.url,
+            true,
+          );
+        }
+        windowStart = now;
+        windowBytes = 0;
+      }
       if (already + got > cap) {
         r.req.destroy();
         throw new DownloadError(`${r.url}: the body passed ${mb(cap)}, the most accepted for this file; refused. ${capNote}`, r.url);
@@ -370,7 +399,19 @@ export async function downloadDatabase(options: DownloadOptions = {}): Promise<D
   const base = (options.baseUrl ?? `https://physionet.org/files/${db}/1.0.0/`).replace(/\/?$/, '/');
   const out = resolve(options.out ?? join('data', db));
   const log = options.log ?? (() => {});
-  const net: Net = { timeoutMs: options.timeoutMs ?? 30_000, retries: options.retries ?? 3, backoffMs: options.backoffMs ?? 1000, log };
+  for (const [name, v, lo, integer] of [
+    ['timeoutMs', options.timeoutMs, 1, false], ['minBytesPerSecond', options.minBytesPerSecond, 0, false],
+    ['rateWindowMs', options.rateWindowMs, 1, false], ['retries', options.retries, 0, true], ['backoffMs', options.backoffMs, 0, false],
+  ] as const) {
+    if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= lo && (!integer || Number.isInteger(v)))) {
+      throw new DownloadError(`downloadDatabase: the ${name} option must be a finite ${integer ? 'integer' : 'number'} >= ${lo}, got ${String(v)}`, base);
+    }
+  }
+  const net: Net = {
+    timeoutMs: options.timeoutMs ?? 30_000,
+    minBytesPerSecond: options.minBytesPerSecond ?? 1024,
+    rateWindowMs: options.rateWindowMs ?? 60_000,
+    retries: options.retries ?? 3, backoffMs: options.backoffMs ?? 1000, log };
   const sumsCap = capOf(options, 'SHA256SUMS.txt');
   const sums = parseSha256Sums(await fetchText(`${base}SHA256SUMS.txt`, sumsCap.cap, sumsCap.note, net), `${base}SHA256SUMS.txt`);
   let files = [...sums.keys()];

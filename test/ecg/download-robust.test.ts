@@ -107,6 +107,48 @@ test('a server that goes silent in the middle of a body: a timeout naming the fi
   rmSync(out, { recursive: true, force: true });
 });
 
+test('a server that trickles the body (never silent long enough for the idle timeout) is cut off by the minimum rate and resumed', async () => {
+  let trickled = 0;
+  handler = (req, res, path) => {
+    if (path !== '100.dat' || trickled >= 2) return serveNormally(req, res, path);
+    trickled++;
+    const b = body(path);
+    res.writeHead(200, { 'content-length': b.length });
+    res.write(b.subarray(0, 5000));
+    let at = 5000;
+    // 20 bytes every 40 ms: 500 bytes/s, always well inside the 300 ms idle timeout.
+    const t = setInterval(() => {
+      if (res.destroyed || at >= b.length) return clearInterval(t);
+      res.write(b.subarray(at, at + 20));
+      at += 20;
+    }, 40);
+    res.on('close', () => clearInterval(t));
+  };
+  const out = tmpOut();
+  const t0 = Date.now();
+  const slow = { ...fast, minBytesPerSecond: 10_000, rateWindowMs: 400 };
+  const e = await failure(downloadDatabase({ baseUrl: base, out, records: ['100'], ...slow }));
+  assert.ok(Date.now() - t0 < 5000, `took ${Date.now() - t0} ms`);
+  assert.match(e.message, /100\.dat: the transfer is too slow \(\d+ bytes in 0\.\d s, below the 10000 bytes\/s accepted\); cut off after \d+ bytes/);
+  assert.match(e.message, /gave up after 2 attempts/);
+  assert.ok(requests.some((q) => q.path === '100.dat' && q.range?.startsWith('bytes=')), 'the retry resumed what arrived');
+  // The next run, against a server that sends at full speed, resumes and verifies the file.
+  const r = await downloadDatabase({ baseUrl: base, out, records: ['100'], ...slow });
+  assert.ok(r.resumed.includes('100.dat'));
+  assert.ok(readFileSync(join(out, '100.dat')).equals(body('100.dat')));
+  rmSync(out, { recursive: true, force: true });
+});
+
+test('bad numeric options are refused before any request', async () => {
+  const out = tmpOut();
+  for (const bad of [{ timeoutMs: 0 }, { minBytesPerSecond: -1 }, { rateWindowMs: Number.NaN }, { retries: 1.5 }, { backoffMs: Number.POSITIVE_INFINITY }]) {
+    const e = await failure(downloadDatabase({ baseUrl: base, out, ...bad }));
+    assert.match(e.message, new RegExp(`the ${Object.keys(bad)[0]} option must be a finite`));
+  }
+  assert.is(requests.length, 0);
+  rmSync(out, { recursive: true, force: true });
+});
+
 test('an oversized body for a 4.5 KB annotation file is refused, announced or not, without fetching it', async () => {
   const huge = Buffer.alloc(50 * 1024 * 1024, 7);
   let sent = 0;
