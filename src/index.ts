@@ -3,7 +3,7 @@
 // The full kernel builds (every kernel; src/wasm/source.ts), registered before anything can init.
 import './wasm/full-kernels.ts';
 export { initSync, init, backendInfo, isInitialised } from './core/runtime.ts';
-export type { InitOptions, BackendInfo, BuildChoice } from './core/runtime.ts';
+export type { InitOptions, BackendInfo, BuildChoice, WasmInput, WasmBuilds } from './core/runtime.ts';
 export { Tensor } from './core/tensor.ts';
 export type { NestedArray } from './core/tensor.ts';
 export { noGrad, grad, valueAndGrad, gradients, isGradEnabled } from './core/autograd.ts';

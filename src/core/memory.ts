@@ -8,7 +8,9 @@
 // - a scope (noGrad(fn), grad(fn, ...), tidy(fn)): freed when fn returns, except the tensors fn
 //   returns, which move to the enclosing owner.
 // - nobody (persistent): parameters, tensors created with requiresGrad, their .grad, optimizer state and
-//   anything .keep()'d. Freed by a FinalizationRegistry when the JS object is garbage-collected.
+//   anything .keep()'d. Freed by a FinalizationRegistry when the JS object is garbage-collected; where
+//   the runtime has none (workerd with an older compatibility date), never: they stay until the backend
+//   is replaced (initSync/init with force), while step and scope tensors are freed as everywhere.
 // Reading a freed tensor throws an error that says how to keep it; it never reads reused memory.
 import type { Backend } from '../wasm/backend.ts';
 import { backend } from './runtime.ts';
@@ -33,11 +35,11 @@ export class Storage {
   ) {}
 }
 
-const finalizer = new FinalizationRegistry<{ backend: Backend; ptr: number; storage: WeakRef<Storage> | null }>(
-  (held) => {
-    if (held.backend.allocator.isLive(held.ptr)) held.backend.free(held.ptr);
-  },
-);
+const finalizer = typeof FinalizationRegistry === 'function'
+  ? new FinalizationRegistry<{ backend: Backend; ptr: number }>((held) => {
+      if (held.backend.allocator.isLive(held.ptr)) held.backend.free(held.ptr);
+    })
+  : null;
 
 let stepCounter = 0;
 let rootCurrent = new Scope('step 0');
@@ -89,7 +91,7 @@ export function allocStorage(length: number, persistent = false, owner?: Scope |
   const own = persistent ? null : owner === undefined ? currentOwner() : owner;
   const s = new Storage(b, ptr, length, own, stepCounter);
   if (own) own.items.push(s);
-  else finalizer.register(s, { backend: b, ptr, storage: null });
+  else finalizer?.register(s, { backend: b, ptr });
   maybeWarn(b);
   return s;
 }
@@ -124,7 +126,7 @@ export function checkAlive(s: Storage, what: string): void {
 export function persist(s: Storage): void {
   if (!s.owner) return;
   s.owner = null;
-  finalizer.register(s, { backend: s.backend, ptr: s.ptr, storage: null });
+  finalizer?.register(s, { backend: s.backend, ptr: s.ptr });
 }
 
 function release(scope: Scope): void {

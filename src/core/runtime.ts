@@ -2,11 +2,15 @@
 // it and its numeric self-test passes, else the scalar build; `{ build: 'simd' | 'scalar' }` forces one.
 // The kernel set (full, or forward kernels only) is the one registered when they run
 // (src/wasm/source.ts): 'ecgrad' registers the full set, 'ecgrad/infer' alone the inference set.
+// `{ wasm }` hands over the kernel modules instead of the embedded bytes (src/wasm/input.ts): compiled
+// modules for runtimes that refuse to compile at run time (workerd), bytes, a URL or a Response.
 import {
-  instantiate, instantiateSync, selfTest, simdSupported, type Backend, type BuildName,
+  instantiate, instantiateGiven, instantiateGivenSync, instantiateSync, selfTest, simdSupported, type Backend, type BuildName,
 } from '../wasm/backend.ts';
-import { kernelSource, type KernelSet, type KernelSource } from '../wasm/source.ts';
+import { compile, compileSync, isBuilds, type WasmBuilds, type WasmInput } from '../wasm/input.ts';
+import { kernelSource, registeredSet, type KernelSet, type KernelSource } from '../wasm/source.ts';
 
+export type { WasmBuilds, WasmInput } from '../wasm/input.ts';
 export type BuildChoice = BuildName | 'auto';
 
 export interface InitOptions {
@@ -17,6 +21,13 @@ export interface InitOptions {
    * before become unusable (accessing them throws).
    */
   force?: boolean;
+  /**
+   * The kernels to use instead of the bytes embedded in the package: one build, or `{ simd, scalar }`
+   * (SIMD when it compiles and passes its self-test, else scalar), each a compiled `WebAssembly.Module`,
+   * the bytes, or (init() only) a URL, a string or a `Response`. The files are `ecgrad/wasm/ecgrad-infer.{simd,scalar}.wasm`
+   * for 'ecgrad/infer' and `ecgrad/wasm/ecgrad.{simd,scalar}.wasm` for 'ecgrad' (the full kernels).
+   */
+  wasm?: WasmInput | WasmBuilds;
 }
 
 export interface BackendInfo {
@@ -26,6 +37,14 @@ export interface BackendInfo {
   simdSupported: boolean;
   /** Why the SIMD build was not chosen, when it was not. */
   fallbackReason?: string;
+  /** 'embedded': the package's own bytes; 'provided': the `wasm` option. */
+  wasm: 'embedded' | 'provided';
+  /**
+   * Whether persistent tensors (parameters, buffers, .keep()'d and requiresGrad tensors, optimizer state)
+   * are freed once garbage-collected. False where the runtime has no FinalizationRegistry: they then stay
+   * until the backend is replaced (init with force); step and scope tensors are freed as everywhere.
+   */
+  gcFreesTensors: boolean;
 }
 
 let current: Backend | null = null;
@@ -63,12 +82,16 @@ function alreadyDone(opts: InitOptions, source?: KernelSource): BackendInfo | nu
   return backendInfo();
 }
 
-function install(source: KernelSource, b: Backend, fallbackReason?: string): BackendInfo {
+function install(b: Backend, fallbackReason: string | undefined, wasm: BackendInfo['wasm']): BackendInfo {
   current = b;
   argsPtr = b.alloc(256);
   workPtr = 0;
   workBytes = 0;
-  info = { build: b.build, kernels: b.kernels, simdSupported: simdSupported(source), ...(fallbackReason ? { fallbackReason } : {}) };
+  const source = registeredSet() ? kernelSource() : null;
+  info = {
+    build: b.build, kernels: b.kernels, simdSupported: b.build === 'simd' || (source !== null && simdSupported(source)),
+    ...(fallbackReason ? { fallbackReason } : {}), wasm, gcFreesTensors: typeof FinalizationRegistry === 'function',
+  };
   return backendInfo();
 }
 
@@ -78,14 +101,83 @@ function checked(b: Backend): Backend {
   return b;
 }
 
-/** Synchronous initialisation (Node, workers; browsers' main threads only allow small modules sync). */
-export function initSync(opts: InitOptions = {}): BackendInfo {
-  return alreadyDone(opts) ?? initSyncFrom(kernelSource(), opts);
+/**
+ * A given module, checked: its build is the one asked for, its kernel set covers the registered one
+ * (the inference kernels cannot serve 'ecgrad', which trains), and it passes the self-test.
+ */
+function checkedGiven(b: Backend, want: BuildChoice, what: string): Backend {
+  if (want !== 'auto' && b.build !== want) throw new Error(`ecgrad: ${what} is the ${b.build} build, not the ${want} build asked for`);
+  if (b.kernels === 'infer' && registeredSet() === 'full')
+    throw new Error(
+      `ecgrad: ${what} holds the inference kernels (ecgrad-infer.*.wasm) but 'ecgrad' (training included) is imported: ` +
+        'pass ecgrad/wasm/ecgrad.simd.wasm / ecgrad.scalar.wasm',
+    );
+  return checked(b);
 }
 
-/** Asynchronous initialisation (works everywhere, including browsers' main threads). */
+/** The given builds to try in order: `build` forced, or SIMD then scalar; one input stands alone. */
+function givenOrder(wasm: WasmInput | WasmBuilds, want: BuildChoice): [string, WasmInput][] {
+  if (!isBuilds(wasm)) return [['the wasm option', wasm]];
+  const order = (want === 'auto' ? ['simd', 'scalar'] : [want]) as BuildName[];
+  const list = order.filter((k) => wasm[k] !== undefined).map((k): [string, WasmInput] => [`wasm.${k}`, wasm[k]!]);
+  if (!list.length) throw new TypeError(`ecgrad: the wasm option has no ${want === 'auto' ? 'simd or scalar' : want} build`);
+  return list;
+}
+
+function initGivenSync(wasm: WasmInput | WasmBuilds, want: BuildChoice): BackendInfo {
+  const list = givenOrder(wasm, want);
+  let reason: string | undefined;
+  for (const [i, [what, input]] of list.entries())
+    try {
+      return install(checkedGiven(instantiateGivenSync(compileSync(input, what), what), want, what), reason, 'provided');
+    } catch (e) {
+      if (i === list.length - 1 || e instanceof TypeError) throw e;
+      reason = (e as Error).message;
+    }
+  throw new Error('unreachable');
+}
+
+async function initGiven(wasm: WasmInput | WasmBuilds, want: BuildChoice): Promise<BackendInfo> {
+  const list = givenOrder(wasm, want);
+  let reason: string | undefined;
+  for (const [i, [what, input]] of list.entries())
+    try {
+      return install(checkedGiven(await instantiateGiven(await compile(input, what), what), want, what), reason, 'provided');
+    } catch (e) {
+      if (i === list.length - 1 || e instanceof TypeError) throw e;
+      reason = (e as Error).message;
+    }
+  throw new Error('unreachable');
+}
+
+/** A refusal to compile the embedded bytes (workerd, a page whose CSP lacks 'wasm-unsafe-eval'), said with the way out. */
+function refused(e: unknown): never {
+  if (e instanceof WebAssembly.CompileError && /disallowed|refused|content security policy/i.test(e.message)) {
+    const f = `ecgrad/wasm/${kernelSource().set === 'full' ? 'ecgrad' : 'ecgrad-infer'}`;
+    throw new Error(
+      `ecgrad: this runtime does not compile WebAssembly from bytes (${e.message}); give it the kernel modules it loads its own way: ` +
+        `init({ wasm: { simd, scalar } }) with ${f}.simd.wasm and ${f}.scalar.wasm (docs/embedding.md)`,
+      { cause: e },
+    );
+  }
+  throw e;
+}
+
+/**
+ * Synchronous initialisation (Node, workers; browsers' main threads only allow small modules sync).
+ * `wasm` may be compiled modules or bytes here; a URL or Response needs init().
+ */
+export function initSync(opts: InitOptions = {}): BackendInfo {
+  try {
+    return alreadyDone(opts) ?? (opts.wasm ? initGivenSync(opts.wasm, opts.build ?? 'auto') : initSyncFrom(kernelSource(), opts));
+  } catch (e) {
+    return refused(e);
+  }
+}
+
+/** Asynchronous initialisation (works everywhere, including browsers' main threads and edge runtimes given `wasm`). */
 export async function init(opts: InitOptions = {}): Promise<BackendInfo> {
-  return alreadyDone(opts) ?? (await initFrom(kernelSource(), opts));
+  return alreadyDone(opts) ?? (await (opts.wasm ? initGiven(opts.wasm, opts.build ?? 'auto') : initFrom(kernelSource(), opts)).catch(refused));
 }
 
 /** @internal initSync() with a given kernel set instead of the registered one (tests compare the sets). */
@@ -93,12 +185,12 @@ export function initSyncFrom(source: KernelSource, opts: InitOptions = {}): Back
   const done = alreadyDone(opts, source);
   if (done) return done;
   const want = opts.build ?? 'auto';
-  if (want !== 'auto') return install(source, checked(instantiateSync(want, source)));
-  if (!simdSupported(source)) return install(source, checked(instantiateSync('scalar', source)), 'WebAssembly SIMD is not supported here');
+  if (want !== 'auto') return install(checked(instantiateSync(want, source)), undefined, 'embedded');
+  if (!simdSupported(source)) return install(checked(instantiateSync('scalar', source)), 'WebAssembly SIMD is not supported here', 'embedded');
   try {
-    return install(source, checked(instantiateSync('simd', source)));
+    return install(checked(instantiateSync('simd', source)), undefined, 'embedded');
   } catch (e) {
-    return install(source, checked(instantiateSync('scalar', source)), (e as Error).message);
+    return install(checked(instantiateSync('scalar', source)), (e as Error).message, 'embedded');
   }
 }
 
@@ -107,12 +199,12 @@ export async function initFrom(source: KernelSource, opts: InitOptions = {}): Pr
   const done = alreadyDone(opts, source);
   if (done) return done;
   const want = opts.build ?? 'auto';
-  if (want !== 'auto') return install(source, checked(await instantiate(want, source)));
-  if (!simdSupported(source)) return install(source, checked(await instantiate('scalar', source)), 'WebAssembly SIMD is not supported here');
+  if (want !== 'auto') return install(checked(await instantiate(want, source)), undefined, 'embedded');
+  if (!simdSupported(source)) return install(checked(await instantiate('scalar', source)), 'WebAssembly SIMD is not supported here', 'embedded');
   try {
-    return install(source, checked(await instantiate('simd', source)));
+    return install(checked(await instantiate('simd', source)), undefined, 'embedded');
   } catch (e) {
-    return install(source, checked(await instantiate('scalar', source)), (e as Error).message);
+    return install(checked(await instantiate('scalar', source)), (e as Error).message, 'embedded');
   }
 }
 

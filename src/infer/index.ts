@@ -14,7 +14,8 @@ import type { Module } from '../nn/module.ts';
 import '../models/zoo.ts';
 
 export { initSync, init, backendInfo, isInitialised } from '../core/runtime.ts';
-export type { InitOptions, BackendInfo, BuildChoice } from '../core/runtime.ts';
+export type { InitOptions, BackendInfo, BuildChoice, WasmInput, WasmBuilds } from '../core/runtime.ts';
+export { memoryStats, type MemoryStats } from '../core/memory.ts';
 export { decodeModel, ModelFileError } from '../nn/model-file.ts';
 export { softmaxRows } from '../nn/forward.ts';
 export { isQuantizedModelFile } from '../quant/quant-file.ts';

@@ -2,9 +2,8 @@
 // full set, or the inference set's forward kernels only) and gives typed, growth-safe access to its
 // memory. Views are re-created whenever memory.buffer changes (memory.grow detaches the old
 // ArrayBuffer), so no caller ever holds a stale view across an allocation.
-import * as loader from '@assemblyscript/loader';
 import { Allocator, type AllocatorStats } from './allocator.ts';
-import { bindKernels, type Kernels } from './kernels.ts';
+import { bindKernels, KERNELS, type Kernels } from './kernels.ts';
 import { kernelSource, type KernelSet, type KernelSource } from './source.ts';
 import { BinaryOp } from './opcodes.ts';
 
@@ -91,18 +90,45 @@ export class Backend {
   }
 }
 
-// The loader instantiates; calls then go straight to the instance's exported functions (numbers only).
+// Calls go straight to the instance's exported functions (numbers only); the modules import nothing
+// (runtime stub, no asserts), so no glue code is needed to instantiate them.
 function wrap(build: BuildName, source: KernelSource, instance: WebAssembly.Instance): Backend {
   return new Backend(build, bindKernels(instance.exports, source.set), source.set);
 }
 
+const KERNELS_OF_FULL = Object.keys(KERNELS).filter((k) => KERNELS[k as keyof typeof KERNELS] === 'training');
+
+/**
+ * A Backend over an instance of a module given by the user (src/wasm/input.ts): its build and kernel
+ * set are asked of the module (simdBuild(); the training kernels are there or not), and a module that
+ * lacks one of the forward kernels (not ecgrad's, or another version's) is refused.
+ */
+function wrapGiven(instance: WebAssembly.Instance, what: string): Backend {
+  const ex = instance.exports as Record<string, unknown>;
+  const missing = Object.keys(KERNELS).find((k) => KERNELS[k as keyof typeof KERNELS] === 'forward' && typeof ex[k] !== 'function');
+  if (missing || !(ex.memory instanceof WebAssembly.Memory))
+    throw new Error(`ecgrad: ${what} is not an ecgrad kernel module of this version (it has no '${missing ?? 'memory'}' export): use the package's ecgrad/wasm/*.wasm files`);
+  const set: KernelSet = KERNELS_OF_FULL.every((k) => typeof ex[k] === 'function') ? 'full' : 'infer';
+  return new Backend((ex.simdBuild as () => number)() ? 'simd' : 'scalar', bindKernels(instance.exports, set), set);
+}
+
+/** Instantiates a compiled kernel module given by the user (initSync({ wasm })). */
+export function instantiateGivenSync(mod: WebAssembly.Module, what: string): Backend {
+  return wrapGiven(new WebAssembly.Instance(mod, imports), what);
+}
+
+/** Instantiates a compiled kernel module given by the user (init({ wasm })). */
+export async function instantiateGiven(mod: WebAssembly.Module, what: string): Promise<Backend> {
+  return wrapGiven(await WebAssembly.instantiate(mod, imports), what);
+}
+
 export function instantiateSync(build: BuildName, source: KernelSource = kernelSource()): Backend {
   const mod = new WebAssembly.Module(wasmBytes(build, source) as BufferSource);
-  return wrap(build, source, loader.instantiateSync(mod, imports).instance);
+  return wrap(build, source, new WebAssembly.Instance(mod, imports));
 }
 
 export async function instantiate(build: BuildName, source: KernelSource = kernelSource()): Promise<Backend> {
-  const { instance } = await loader.instantiate(wasmBytes(build, source) as BufferSource, imports);
+  const { instance } = await WebAssembly.instantiate(wasmBytes(build, source) as BufferSource, imports);
   return wrap(build, source, instance);
 }
 
