@@ -33,8 +33,9 @@ registerArchitecture('fuzz-cnn', make);
 test('model files (.ecgm): every mutant loads and runs, or is refused with a ModelFileError naming the file', () => {
   const bytes = encodeModel(make({ classes: 3 }), { arch: 'fuzz-cnn', config: { classes: 3 } });
   const x = randn([2, 1, 9], { seed: 3 });
-  const refused = fuzzContainer(bytes, (b, source) => modelFromBytes(b, source).model.forward(x), ModelFileError, { seed: 1, align: 4, rounds: 150 });
+  const { refused, memory } = fuzzContainer(bytes, (b, source) => modelFromBytes(b, source).model.forward(x), ModelFileError, { seed: 1, align: 4, rounds: 150 });
   assert.ok(refused > 400, `${refused} refused`);
+  console.log(`  .ecgm: ${refused} refused, largest memory growth of one decode ${(memory / 2 ** 20).toFixed(2)} MiB`);
 });
 
 test('quantised model files (.ecgq): every mutant loads and runs, or is refused naming the file', () => {
@@ -42,8 +43,9 @@ test('quantised model files (.ecgq): every mutant loads and runs, or is refused 
   const plan = quantizeModel(m, () => { noGrad(() => m.forward(randn([4, 1, 9], { seed: 5 }))); return 4; });
   const bytes = encodeQuantizedModel(m, plan, { arch: 'fuzz-cnn', config: { classes: 3 } });
   const x = randn([2, 1, 9], { seed: 3 });
-  const refused = fuzzContainer(bytes, (b, source) => loadModelBytes(b, source).model.forward(x), ModelFileError, { seed: 2, align: 4, rounds: 150 });
+  const { refused, memory } = fuzzContainer(bytes, (b, source) => loadModelBytes(b, source).model.forward(x), ModelFileError, { seed: 2, align: 4, rounds: 150 });
   assert.ok(refused > 150, `${refused} refused`);
+  console.log(`  .ecgq: ${refused} refused, largest memory growth of one decode ${(memory / 2 ** 20).toFixed(2)} MiB`);
 });
 
 test('classifier files (.ecgc): every mutant loads and predicts, or is refused with a ClassifierFileError', () => {
@@ -56,9 +58,9 @@ test('classifier files (.ecgc): every mutant loads and predicts, or is refused w
       const d = model.toState().nFeatures;
       if (d <= 4096) model.predict(matrix(Float32Array.from({ length: 3 * d }, (_, i) => Math.sin(i)), 3, d));
     };
-    const refused = fuzzContainer(bytes, load, ClassifierFileError, { seed: 3, rounds: 80 });
+    const { refused, memory } = fuzzContainer(bytes, load, ClassifierFileError, { seed: 3, rounds: 80 });
     assert.ok(refused > 100, `${kind}: ${refused} refused`);
-    if (process.env.FUZZ_VERBOSE) console.log(`  ${kind}: ${refused} refused`);
+    console.log(`  ${kind} (.ecgc): ${refused} refused, largest memory growth of one decode ${(memory / 2 ** 20).toFixed(2)} MiB`);
   }
 });
 
@@ -66,8 +68,9 @@ test('checkpoints (.ckpt): every mutant decodes or is refused with a CheckpointE
   const arrays = new Map([['model/w', Float32Array.from([1, 2, 3])], ['optim/0/0', new Float32Array(5).fill(0.5)]]);
   const bytes = encodeCheckpoint({ epoch: 2, history: [{ loss: 0.5 }] }, arrays);
   assert.equal(decodeCheckpoint(bytes).arrays, arrays);
-  const refused = fuzzContainer(bytes, decodeCheckpoint, CheckpointError, { seed: 4, align: 4, rounds: 100 });
+  const { refused, memory } = fuzzContainer(bytes, decodeCheckpoint, CheckpointError, { seed: 4, align: 4, rounds: 100 });
   assert.ok(refused > 150, `${refused} refused`);
+  console.log(`  .ckpt: ${refused} refused, largest memory growth of one decode ${(memory / 2 ** 20).toFixed(2)} MiB`);
 });
 
 test('dataset files: every mutant decodes or is refused with a DatasetFileError naming the file', () => {
@@ -82,8 +85,9 @@ test('dataset files: every mutant decodes or is refused with a DatasetFileError 
   };
   const bytes = serializeDataset(ds);
   assert.equal(deserializeDataset(bytes), ds);
-  const refused = fuzzContainer(bytes, deserializeDataset, DatasetFileError, { seed: 5, align: 4 });
+  const { refused, memory } = fuzzContainer(bytes, deserializeDataset, DatasetFileError, { seed: 5, align: 4 });
   assert.ok(refused > 150, `${refused} refused`);
+  console.log(`  dataset: ${refused} refused, largest memory growth of one decode ${(memory / 2 ** 20).toFixed(2)} MiB`);
 });
 
 test('model files refuse what a valid CRC cannot: NaN or infinite weights, a missing config or meta, an unknown tensor kind', () => {
@@ -101,6 +105,24 @@ test('model files refuse what a valid CRC cannot: NaN or infinite weights, a mis
     new DataView(b.buffer).setFloat32(12 + H + 8, bad, true);
     assert.throws(() => modelFromBytes(withCrc(b), 'n.ecgm'), new RegExp(`model file n\\.ecgm: tensor \\S+ holds a non-finite value \\(${bad} at index 2\\)`));
   }
+});
+
+test('the fuzzer measures memory: a decoder that allocates 100 MiB per file fails its bound', () => {
+  const bytes = encodeCheckpoint({ epoch: 1, history: [] }, new Map([['w', Float32Array.from([1])]]));
+  let keep: Uint8Array[] = [];
+  const hungry = (b: Uint8Array, source: string) => {
+    keep.push(new Uint8Array(100 * 2 ** 20).fill(1));
+    return decodeCheckpoint(b, source);
+  };
+  let failed = '';
+  try {
+    fuzzContainer(bytes, hungry, CheckpointError, { seed: 6, rounds: 1 });
+  } catch (e) {
+    failed = String((e as { details?: unknown }).details ?? '') + String((e as Error).message);
+  }
+  assert.match(failed, /100\.0 MiB more memory after one decode \(bound 64 MiB\)/);
+  keep = [];
+  assert.is(keep.length, 0);
 });
 
 test.run();

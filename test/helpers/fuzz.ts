@@ -2,10 +2,13 @@
 // (caught by the checksum), byte flips with the checksum fixed up (they reach the decoder's own checks)
 // and edits of the JSON header's values with the checksum fixed up. A decoder passes when every mutant
 // either decodes or throws the named error class with the file's name in its message: never an engine
-// error (TypeError, RangeError, ...) and never a hang (the rounds are bounded, each decode must be quick).
+// error (TypeError, RangeError, ...), never a hang (the rounds are bounded, each decode must be quick)
+// and never more than a memory bound: the growth of the wasm heap plus JS array buffers across one decode.
 import { writeFileSync } from 'node:fs';
 import * as assert from 'uvu/assert';
 import { crc32 } from '../../src/core/container.ts';
+import { isInitialised } from '../../src/core/runtime.ts';
+import { memoryStats } from '../../src/core/memory.ts';
 import { Rng } from '../../src/core/random.ts';
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
@@ -68,13 +71,24 @@ export interface FuzzOptions {
   align?: number;
   /** Milliseconds one decode may take (default 2000). */
   slowMs?: number;
+  /** Bytes one decode may add to the wasm heap and the JS array buffers (default 64 MiB). */
+  memoryBound?: number;
 }
+
+/** What fuzzContainer saw: refusals and the largest memory growth of one decode, bytes. */
+export interface FuzzResult {
+  refused: number;
+  memory: number;
+}
+
+/** The wasm heap plus the JS array buffers, bytes. */
+const memoryInUse = () => process.memoryUsage().arrayBuffers + (isInitialised() ? memoryStats().wasmBytes : 0);
 
 /**
  * Fuzzes `decode(bytes, source)` starting from a valid file: each mutant must decode or throw an
  * instance of `errorClass` whose message names `source`. Returns how many mutants were refused.
  */
-export function fuzzContainer(valid: Uint8Array, decode: (bytes: Uint8Array, source: string) => unknown, errorClass: new (...a: never[]) => Error, opts: FuzzOptions = {}): number {
+export function fuzzContainer(valid: Uint8Array, decode: (bytes: Uint8Array, source: string) => unknown, errorClass: new (...a: never[]) => Error, opts: FuzzOptions = {}): FuzzResult {
   const rng = new Rng((opts.seed ?? 1) + (Number(process.env.FUZZ_SEED) || 0));
   // FUZZ_ROUNDS=n (and FUZZ_SEED=s) runs a deeper search locally; the suite's default stays quick.
   const rounds = Number(process.env.FUZZ_ROUNDS) || (opts.rounds ?? 60);
@@ -102,14 +116,23 @@ export function fuzzContainer(valid: Uint8Array, decode: (bytes: Uint8Array, sou
     }]);
   }
   mutants.push(['empty', () => new Uint8Array(0)], ['magic only', () => valid.slice(0, 8)], ['no data', () => withHeader(valid.slice(0, 12 + new DataView(valid.buffer, valid.byteOffset).getUint32(8, true) + 4), headerOf(valid))]);
-  let refused = 0;
+  let refused = 0, memory = 0;
+  const bound = opts.memoryBound ?? 64 * 2 ** 20;
   const wrong = new Map<string, string>(); // message -> first mutant that gave it
   for (const [what, make] of mutants) {
     const bytes = make();
     const t = performance.now();
+    const before = memoryInUse();
+    const grown = () => {
+      const m = memoryInUse() - before;
+      memory = Math.max(memory, m);
+      if (m > bound && !wrong.has(`memory: ${what}`)) wrong.set(`memory: ${what}`, `${(m / 2 ** 20).toFixed(1)} MiB more memory after one decode (bound ${(bound / 2 ** 20).toFixed(0)} MiB)`);
+    };
     try {
       decode(bytes, source);
+      grown();
     } catch (e) {
+      grown();
       if (!(e instanceof errorClass) || !(e as Error).message.includes(source)) {
         const message = `${(e as Error)?.name}: ${(e as Error)?.message}`;
         if (!wrong.has(message)) wrong.set(message, `${what} [${(e as Error)?.stack?.split("\n").slice(1, 4).map((l) => l.trim()).join(" < ")}]`);
@@ -121,6 +144,6 @@ export function fuzzContainer(valid: Uint8Array, decode: (bytes: Uint8Array, sou
     assert.ok(ms < (opts.slowMs ?? 2000), `${what}: decoding took ${ms.toFixed(0)} ms`);
   }
   if (wrong.size)
-    assert.unreachable(`expected only ${errorClass.name}s naming ${source}; got:\n${[...wrong].slice(0, 8).map(([m, w]) => `  ${w}: ${m}`).join('\n')}`);
-  return refused;
+    assert.unreachable(`expected only ${errorClass.name}s naming ${source}, each decode within its time and memory bounds; got:\n${[...wrong].slice(0, 8).map(([m, w]) => `  ${w}: ${m}`).join('\n')}`);
+  return { refused, memory };
 }
