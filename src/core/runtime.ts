@@ -150,13 +150,19 @@ async function initGiven(wasm: WasmInput | WasmBuilds, want: BuildChoice): Promi
   throw new Error('unreachable');
 }
 
-/** A refusal to compile the embedded bytes (workerd, a page whose CSP lacks 'wasm-unsafe-eval'), said with the way out. */
+/**
+ * A refusal to compile (workerd: no code generation at run time; a page whose Content-Security-Policy
+ * lacks 'wasm-unsafe-eval'), said with the way out.
+ */
 function refused(e: unknown): never {
-  if (e instanceof WebAssembly.CompileError && /disallowed|refused|content security policy/i.test(e.message)) {
+  const m = e instanceof WebAssembly.CompileError ? e.message : '';
+  if (/content security policy/i.test(m))
+    throw new Error(`ecgrad: this page's Content-Security-Policy forbids WebAssembly (${m}): add 'wasm-unsafe-eval' to its script-src (docs/embedding.md)`, { cause: e });
+  if (/disallowed|refused/i.test(m)) {
     const f = `ecgrad/wasm/${kernelSource().set === 'full' ? 'ecgrad' : 'ecgrad-infer'}`;
     throw new Error(
-      `ecgrad: this runtime does not compile WebAssembly from bytes (${e.message}); give it the kernel modules it loads its own way: ` +
-        `init({ wasm: { simd, scalar } }) with ${f}.simd.wasm and ${f}.scalar.wasm (docs/embedding.md)`,
+      `ecgrad: this runtime does not compile WebAssembly from bytes (${m}); give it compiled modules: ` +
+        `init({ wasm: { simd, scalar } }) with ${f}.simd.wasm and ${f}.scalar.wasm imported as modules (docs/embedding.md)`,
       { cause: e },
     );
   }
