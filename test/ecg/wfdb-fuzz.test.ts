@@ -1,6 +1,6 @@
 // Seeded, bounded fuzzing of the WFDB reader (issue 15): structure-aware mutations of headers, signal
-// files and annotation files, starting from small valid records generated here (formats 212, 16, 8
-// and 0; one with samples per frame, skew and a byte offset; one without a length; multi-segment
+// files and annotation files, starting from small valid records generated here (formats 212, 16, 8,
+// 0 and 516 (FLAC); one with samples per frame, skew and a byte offset; one without a length; multi-segment
 // records of fixed and variable layout). Every mutant is read from a temp folder through rdrecord /
 // rdann (or parseAnnotations in memory) and must either load, with a record that keeps the reader's
 // invariants, or be refused with a WfdbError whose message names the file: never an engine error
@@ -21,6 +21,7 @@ import { checksum16, type WfdbRecord } from '../../src/ecg/wfdb/record.ts';
 import { INVALID_SAMPLE } from '../../src/ecg/wfdb/signal-formats.ts';
 import { writeRecord } from '../../src/ecg/wfdb/write.ts';
 import { rdann, rdrecord } from '../../src/node/wfdb-files.ts';
+import { encodeFlac } from '../helpers/flac-encode.ts';
 import { encodeFormat } from './helpers.ts';
 
 const SEED = 15 + (Number(process.env.FUZZ_SEED) || 0);
@@ -108,6 +109,13 @@ function bases(): Base[] {
     what: 'format 0 beside format 16',
     header: `r 3 360 25\nr.dat 16 200 16 0 ${e[0]} ${checksum16(e)} 0 A\nr.dat 16 200 16 0 ${f[0]} ${checksum16(f)} 0 B\n~ 0 100 12 0 0 0 0 C\n`,
     dat: encodeFormat(16, e.flatMap((v, i) => [v, f[i]!])),
+  });
+  // Format 516 (FLAC): two signals, one stream of several frames (fixed and verbatim subframes, mid/side).
+  const g = wave(200, 0, 1500), h = wave(200, 1.5, 1200);
+  out.push({
+    what: 'format 516 (FLAC)',
+    header: `r 2 360 200\nr.dat 516 200 16 0 ${g[0]} ${checksum16(g)} 0 A\nr.dat 516 200 16 0 ${h[0]} ${checksum16(h)} 0 B\n`,
+    dat: encodeFlac([g, h], { bitsPerSample: 16, blockSize: 48, md5: true }),
   });
   // Multi-segment, fixed layout: two segments and a null one between them.
   const seg = (name: string, n: number, phase: number, gains: number[], names = ['MLII', 'V5']) => {
@@ -239,7 +247,7 @@ const NUMS = [
   '-2147483649', '4294967296', '9007199254740991', '9007199254740993', '9'.repeat(30), '9'.repeat(400), '', 'abc', '\u0663', '\uff11',
   '\u0000', '-', '+', '/', '(', ')', '()', 'x', ':', '~', '1e', 'e1', '00000000000000000000001',
 ];
-const FMTS = ['212', '16', '61', '80', '160', '310', '311', '24', '32', '0', '8', '508', '999', '0212', '16.0', '-16'];
+const FMTS = ['212', '16', '61', '80', '160', '310', '311', '24', '32', '0', '8', '508', '516', '524', '999', '0212', '16.0', '-16'];
 const FILES = [
   'r.dat', 'r.dat', './r.dat', './/r.dat', 'r.hea', 'x.dat', 'nothere.dat', '.', '..', '/', 'sub', 'sub/', 'sub/../r.dat', 'zero.dat', 'big.dat', 'fifo.dat', '/dev/zero', '../../dev/zero',
   '/dev/urandom', '../outside/r.dat', 'C:\\r.dat', '..\\r.dat', '-', 'r.dat\u0000', 'r\u00e9.dat', 'a'.repeat(300), '~', '#', 'r.dat#',

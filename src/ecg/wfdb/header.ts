@@ -12,7 +12,7 @@ export interface SignalSpec {
   fileName: string;
   /**
    * Storage format: 0 (null signal, no file), 8 (8-bit first differences), 212, 16, 61, 80, 160, 310,
-   * 311, 24 or 32 for reading; 212, 16 or 80 for writing.
+   * 311, 24, 32 or 508 / 516 / 524 (FLAC, 8 / 16 / 24 bits) for reading; 212, 16 or 80 for writing.
    */
   fmt: number;
   /** Samples of this signal in every frame (1 unless the record is multi-frequency). */
@@ -78,7 +78,7 @@ export interface SegmentSpec {
  * sample width: 12, WFDB_DEFRES, the resolution WFDB's readheader gives them when the field is absent).
  */
 export const FORMAT_BITS: Readonly<Record<number, number>> = {
-  0: 12, 8: 12, 212: 12, 16: 16, 61: 16, 80: 8, 160: 16, 310: 10, 311: 10, 24: 24, 32: 32,
+  0: 12, 8: 12, 212: 12, 16: 16, 61: 16, 80: 8, 160: 16, 310: 10, 311: 10, 24: 24, 32: 32, 508: 8, 516: 16, 524: 24,
 };
 
 const DEFAULT_GAIN = 200;

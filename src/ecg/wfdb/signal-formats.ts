@@ -20,6 +20,7 @@ import { WfdbError } from '../errors.ts';
 /** The digital value that marks a missing (invalid) sample, by format. */
 export const INVALID_SAMPLE: Readonly<Record<number, number>> = {
   0: -32768, 8: -32768, 212: -2048, 16: -32768, 61: -32768, 80: -128, 160: -32768, 310: -512, 311: -512, 24: -8388608, 32: -2147483648,
+  508: -128, 516: -32768, 524: -8388608,
 };
 
 /** Formats this package can write. */
@@ -39,6 +40,7 @@ export function bytesForSamples(fmt: number, n: number): number {
     case 212: return Math.ceil(n * 1.5);
     case 310: return 4 * Math.floor(n / 3) + [0, 2, 4][n % 3]!;
     case 311: return 4 * Math.floor(n / 3) + [0, 2, 3][n % 3]!;
+    case 508: case 516: case 524: throw new WfdbError(`format ${fmt} is FLAC-compressed: its size does not follow from the sample count (readRecord decodes it with decodeFlac)`);
     default: throw new WfdbError(`unknown signal format ${fmt}`);
   }
 }
@@ -54,6 +56,7 @@ export function samplesInBytes(fmt: number, nBytes: number): number {
     case 212: return Math.floor(nBytes / 3) * 2 + (nBytes % 3 >= 2 ? 1 : 0);
     case 310: { const r = nBytes % 4; return Math.floor(nBytes / 4) * 3 + (r >= 2 ? 1 : 0); }
     case 311: { const r = nBytes % 4; return Math.floor(nBytes / 4) * 3 + (r === 3 ? 2 : r === 2 ? 1 : 0); }
+    case 508: case 516: case 524: throw new WfdbError(`format ${fmt} is FLAC-compressed: its size does not follow from the sample count (readRecord decodes it with decodeFlac)`);
     default: throw new WfdbError(`unknown signal format ${fmt}`);
   }
 }

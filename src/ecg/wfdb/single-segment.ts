@@ -1,7 +1,9 @@
 // Reads the samples of a single-segment WFDB record from its header and the bytes of the files the
 // header names: several signals per file, several files per record, samples per frame, skew, byte
 // offset, invalid-sample markers, digital and physical output and checksum verification; formats 0
-// (null signals, no file) and 8 (first differences) besides the fixed-width ones.
+// (null signals, no file), 8 (first differences) and 508/516/524 (FLAC: one stream per file, one
+// channel per signal, all with the same samples per frame, at most fmt - 500 bits; flac.ts decodes
+// it) besides the fixed-width ones.
 // Skew (as WFDB's getframe and wfdb-python's rdrecord): sample t of a signal with skew s is frame t + s
 // of its file. The record keeps the header's length; the last s samples of such a signal have no
 // frame in a file of exactly sigLen frames and are returned invalid (the format's marker, NaN
@@ -14,6 +16,7 @@
 import { WfdbError } from '../errors.ts';
 import { describeValue, type Header, type SignalSpec } from './header.ts';
 import { DEFAULT_MAX_SAMPLES, type FileSource, type ReadRecordOptions, type WfdbRecord } from './record-types.ts';
+import { decodeFlac } from './flac.ts';
 import { bytesForSamples, decodeSamples, integrateDifferences, INVALID_SAMPLE, samplesInBytes } from './signal-formats.ts';
 
 /** Groups of signals stored in the same file, in header order. */
@@ -46,6 +49,66 @@ function fileGroups(signals: SignalSpec[], headerName: string): { fileName: stri
 const GROUP: Readonly<Record<number, [samples: number, bytes: number]>> = {
   8: [1, 1], 212: [2, 3], 310: [3, 4], 311: [3, 4], 16: [1, 2], 61: [1, 2], 160: [1, 2], 80: [1, 1], 24: [1, 3], 32: [1, 4],
 };
+
+/** The FLAC-compressed formats (WFDB 10.7): 8, 16 and 24 bits per sample at most. */
+const FLAC_FORMATS: ReadonlySet<number> = new Set([508, 516, 524]);
+
+/**
+ * Reads the FLAC stream of one signal file and lays its channels out as WFDB frames (signal by signal,
+ * `sampsPerFrame` samples each), the layout decodeSamples gives the other formats. The stream must have
+ * one channel per signal of the file and at most fmt - 500 bits per sample; every signal of the file
+ * has the same samples per frame (as WFDB requires). Decoding stops at `budget` samples per channel
+ * (maxSamples over the file's signals); the caller checks the length against the header's.
+ */
+function readFlacGroup(
+  members: SignalSpec[], headerName: string, files: FileSource, offset: number, budget: number,
+): { raw: Int32Array; frames: number } {
+  const first = members[0]!;
+  const name = first.fileName;
+  const spf = first.sampsPerFrame;
+  if (members.some((s) => s.sampsPerFrame !== spf)) {
+    throw new WfdbError(
+      `${name}: the signals stored in this FLAC file have different samples per frame (${members.map((s) => s.sampsPerFrame).join(', ')}); ` +
+        `WFDB requires one sampling frequency per FLAC file (${headerName})`,
+      name,
+    );
+  }
+  if (members.length > 8) throw new WfdbError(`${name}: ${members.length} signals in one FLAC file (${headerName}); FLAC holds at most 8 channels`, name);
+  const checkOffset = (length: number): void => {
+    if (length < offset) throw new WfdbError(`${name}: the header (${headerName}) gives a byte offset of ${offset} but the file holds only ${length} bytes`, name);
+  };
+  const bytes = files(name, checkOffset);
+  if (!(bytes instanceof Uint8Array)) {
+    throw new WfdbError(`${name}: the file source returned ${describeValue(bytes)} for this file, expected a Uint8Array`, name);
+  }
+  checkOffset(bytes.length);
+  let stream: ReturnType<typeof decodeFlac>;
+  try {
+    stream = decodeFlac(offset ? bytes.subarray(offset) : bytes, name, { maxSamplesPerChannel: budget });
+  } catch (e) {
+    if (!(e instanceof WfdbError && e.message.includes('maxSamplesPerChannel'))) throw e;
+    throw new WfdbError(
+      `${name}: the FLAC stream holds more than ${budget} samples per channel, more than maxSamples allows for its ${members.length} ` +
+        'signal(s); if the recording is really that long, pass a larger maxSamples to read it',
+      name,
+    );
+  }
+  if (stream.channels !== members.length) {
+    throw new WfdbError(`${name}: the FLAC stream has ${stream.channels} channel(s), but the header (${headerName}) stores ${members.length} signal(s) in this file`, name);
+  }
+  const maxBits = first.fmt - 500;
+  if (stream.bitsPerSample > maxBits) {
+    throw new WfdbError(`${name}: the FLAC stream has ${stream.bitsPerSample} bits per sample, more than format ${first.fmt} allows (${maxBits})`, name);
+  }
+  // Samples left over after the last whole frame are dropped, as WFDB drops them (with a warning).
+  const frames = Math.floor(stream.samples[0]!.length / spf);
+  const frameSize = spf * members.length;
+  const raw = new Int32Array(frames * frameSize);
+  stream.samples.forEach((ch, k) => {
+    for (let f = 0; f < frames; f++) raw.set(ch.subarray(f * spf, (f + 1) * spf), f * frameSize + k * spf);
+  });
+  return { raw, frames };
+}
 
 /**
  * Throws unless a record of `samples` samples (all signals) fits ReadRecordOptions.maxSamples; called
@@ -94,49 +157,71 @@ export function readSingleSegment(header: Header, files: FileSource, options: Re
       maxSkew = Math.max(maxSkew, s.skew);
     }
     const offset = first.byteOffset;
-    const [gs, gb] = GROUP[fmt]!;
-    // The checks a file of `length` bytes must pass, before (if the source can tell the size) and after reading.
-    const checkSize = (length: number): void => {
-      const avail = length - offset;
-      if (avail < 0) {
-        throw new WfdbError(`${first.fileName}: the header (${headerName}) gives a byte offset of ${offset} but the file holds only ${length} bytes`, first.fileName);
+    let raw: Int32Array, frames: number;
+    if (FLAC_FORMATS.has(fmt)) {
+      const members = group.members.map((j) => sigs[j]!);
+      const budget = Math.floor((options.maxSamples ?? DEFAULT_MAX_SAMPLES) / members.length);
+      ({ raw, frames } = readFlacGroup(members, headerName, files, offset, budget));
+      sigLen ??= frames;
+      if (frames < sigLen) {
+        throw new WfdbError(
+          `${first.fileName}: truncated: the header (${headerName}) gives ${sigLen} samples per signal, but the FLAC stream holds ` +
+            `${frames} frames; re-fetch the file or correct the length on the record line`,
+          first.fileName,
+        );
       }
-      if (sigLen === undefined) return;
+      if (frames > sigLen + maxSkew) {
+        throw new WfdbError(
+          `${first.fileName}: the FLAC stream holds ${frames} frames but the header (${headerName}) gives ${sigLen} samples per signal; ` +
+            "the header's length disagrees with the data",
+          first.fileName,
+        );
+      }
+    } else {
+      const [gs, gb] = GROUP[fmt]!;
+      // The checks a file of `length` bytes must pass, before (if the source can tell the size) and after reading.
+      const checkSize = (length: number): void => {
+        const avail = length - offset;
+        if (avail < 0) {
+          throw new WfdbError(`${first.fileName}: the header (${headerName}) gives a byte offset of ${offset} but the file holds only ${length} bytes`, first.fileName);
+        }
+        if (sigLen === undefined) return;
+        const framesInFile = Math.floor(samplesInBytes(fmt, avail) / frameSize);
+        const needed = bytesForSamples(fmt, sigLen * frameSize);
+        if (avail < needed) {
+          throw new WfdbError(
+            `${first.fileName}: truncated: the header (${headerName}) gives ${sigLen} samples per signal, which need ` +
+              `${needed} bytes of format ${fmt} after byte offset ${offset}, but the file ends at byte ${length} ` +
+              `(${framesInFile} whole frames); re-fetch the file or correct the length on the record line`,
+            first.fileName,
+          );
+        }
+        const maxBytes = Math.ceil(((sigLen + maxSkew) * frameSize) / gs) * gb;
+        if (avail > maxBytes) {
+          throw new WfdbError(
+            `${first.fileName}: the file holds ${avail} bytes of samples (${framesInFile} frames of format ${fmt}) but the header ` +
+              `(${headerName}) gives ${sigLen} samples per signal (${needed} bytes); the header's length disagrees with the data`,
+            first.fileName,
+          );
+        }
+      };
+      const bytes = files(first.fileName, checkSize);
+      if (!(bytes instanceof Uint8Array)) {
+        throw new WfdbError(`${first.fileName}: the file source returned ${describeValue(bytes)} for this file, expected a Uint8Array`, first.fileName);
+      }
+      checkSize(bytes.length); // the byte offset, and the size if the length is known
+      const avail = bytes.length - offset;
+      if (sigLen === undefined) {
+        // A header without a length: the first file gives it (and must hold no more than whole frames).
+        sigLen = Math.floor(samplesInBytes(fmt, avail) / frameSize);
+        checkSize(bytes.length);
+      }
       const framesInFile = Math.floor(samplesInBytes(fmt, avail) / frameSize);
-      const needed = bytesForSamples(fmt, sigLen * frameSize);
-      if (avail < needed) {
-        throw new WfdbError(
-          `${first.fileName}: truncated: the header (${headerName}) gives ${sigLen} samples per signal, which need ` +
-            `${needed} bytes of format ${fmt} after byte offset ${offset}, but the file ends at byte ${length} ` +
-            `(${framesInFile} whole frames); re-fetch the file or correct the length on the record line`,
-          first.fileName,
-        );
+      frames = Math.min(framesInFile, sigLen + maxSkew);
+      raw = decodeSamples(fmt, bytes, offset, frames * frameSize);
+      if (fmt === 8) {
+        integrateDifferences(raw, frameSize, group.members.map((j) => sigs[j]!.sampsPerFrame), group.members.map((j) => sigs[j]!.initValue));
       }
-      const maxBytes = Math.ceil(((sigLen + maxSkew) * frameSize) / gs) * gb;
-      if (avail > maxBytes) {
-        throw new WfdbError(
-          `${first.fileName}: the file holds ${avail} bytes of samples (${framesInFile} frames of format ${fmt}) but the header ` +
-            `(${headerName}) gives ${sigLen} samples per signal (${needed} bytes); the header's length disagrees with the data`,
-          first.fileName,
-        );
-      }
-    };
-    const bytes = files(first.fileName, checkSize);
-    if (!(bytes instanceof Uint8Array)) {
-      throw new WfdbError(`${first.fileName}: the file source returned ${describeValue(bytes)} for this file, expected a Uint8Array`, first.fileName);
-    }
-    checkSize(bytes.length); // the byte offset, and the size if the length is known
-    const avail = bytes.length - offset;
-    if (sigLen === undefined) {
-      // A header without a length: the first file gives it (and must hold no more than whole frames).
-      sigLen = Math.floor(samplesInBytes(fmt, avail) / frameSize);
-      checkSize(bytes.length);
-    }
-    const framesInFile = Math.floor(samplesInBytes(fmt, avail) / frameSize);
-    const frames = Math.min(framesInFile, sigLen + maxSkew);
-    const raw = decodeSamples(fmt, bytes, offset, frames * frameSize);
-    if (fmt === 8) {
-      integrateDifferences(raw, frameSize, group.members.map((j) => sigs[j]!.sampsPerFrame), group.members.map((j) => sigs[j]!.initValue));
     }
     const sumFrames = Math.min(sigLen, frames);
     let within = 0;
