@@ -48,4 +48,8 @@ export * from './classic/index.ts';
 export * from './explain/index.ts';
 // Training, evaluation and run reports (browser-safe; file and worker helpers are in ecgrad/node).
 export * from './train/index.ts';
+// Personalisation (browser-safe): fine-tune a copy of a model on one wearer's beats; the adaptive protocol.
+export { personalize, PersonalizeError, PERSONALIZE_DEFAULTS, type PersonalizeOptions, type PersonalizeResult, type PersonalizeReport, type PersonalizeSource, type LabelledBeats, type PersonalizeLayers } from './train/personalize.ts';
+export { wearerBeats, splitAtMinutes, takeBeats, datasetBeats } from './train/wearer.ts';
+export { runAdaptive, adaptiveRows, adaptiveResult, type AdaptiveResult, type AdaptiveRecord, type AdaptiveOptions, type AdaptiveRows, type AdaptiveScores, type RecordPredictions } from './train/adaptive.ts';
 export * from './report/index.ts';

@@ -10,6 +10,8 @@ import { evaluateCommand } from './evaluate.ts';
 import { compareCommand } from './compare.ts';
 import { quantizeCommand } from './quantize.ts';
 import { cvCommand } from './cv.ts';
+import { personalizeCommand } from './personalize.ts';
+import { adaptiveCommand } from './adaptive.ts';
 
 import type { Command } from './command.ts';
 
@@ -26,4 +28,6 @@ export const commands: Record<string, Command> = {
   compare: compareCommand,
   quantize: quantizeCommand,
   cv: cvCommand,
+  personalize: personalizeCommand,
+  adaptive: adaptiveCommand,
 };
