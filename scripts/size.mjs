@@ -47,14 +47,14 @@ try {
   const forbidden = [/src\/optim\//, /src\/train\//, /src\/cli\//, /src\/node\//, /src\/explain\//, /src\/classic\//, /src\/report\//, /^node:/, /nn\/losses/, /src\/wasm\/generated\.ts$/, /src\/wasm\/full-kernels\.ts$/];
   const leaks = inputs.filter((p) => forbidden.some((r) => r.test(p)));
   const gz = (b) => gzipSync(b, { level: 9 }).length;
-  // The embedded wasm: the base64 string literals in the bundle.
+  // The embedded wasm: the hex string literals in the bundle (the wasm magic, \0asm, is 0061736d).
   const text = code.toString('utf8');
   const wasm = {};
-  for (const m of text.matchAll(/"(AGFzbQ[A-Za-z0-9+/=]+)"/g)) {
-    const bytes = Buffer.from(m[1], 'base64');
-    wasm[label(bytes)] = { base64Bytes: m[1].length, bytes: bytes.length, gzipBase64: gz(Buffer.from(m[1])), gzipBinary: gz(bytes) };
+  for (const m of text.matchAll(/"(0061736d[0-9a-f]+)"/g)) {
+    const bytes = Buffer.from(m[1], 'hex');
+    wasm[label(bytes)] = { embeddedBytes: m[1].length, bytes: bytes.length, gzipEmbedded: gz(Buffer.from(m[1])), gzipBinary: gz(bytes) };
   }
-  const jsOnly = Buffer.from(text.replace(/"AGFzbQ[A-Za-z0-9+/=]+"/g, '""'));
+  const jsOnly = Buffer.from(text.replace(/"0061736d[0-9a-f]+"/g, '""'));
   const report = {
     entry,
     modules: inputs.length,
@@ -72,7 +72,7 @@ try {
     console.log(`  bundle             ${kb(report.bundle.bytes).padStart(9)}  gzip ${kb(report.bundle.gzip)}`);
     console.log(`  JS only            ${kb(report.js.bytes).padStart(9)}  gzip ${kb(report.js.gzip)}`);
     for (const [k, w] of Object.entries(wasm))
-      console.log(`  wasm ${k.padEnd(12)}  ${kb(w.bytes).padStart(9)}  gzip ${kb(w.gzipBinary)} (as embedded base64: ${kb(w.base64Bytes)}, gzip ${kb(w.gzipBase64)})`);
+      console.log(`  wasm ${k.padEnd(12)}  ${kb(w.bytes).padStart(9)}  gzip ${kb(w.gzipBinary)} (as embedded hex: ${kb(w.embeddedBytes)}, gzip ${kb(w.gzipEmbedded)})`);
     console.log(`  budget ${budgetKB} KB gzip: ${report.withinBudget ? 'within' : 'EXCEEDED'}`);
     if (leaks.length) console.log(`  forbidden modules in the bundle: ${leaks.join(', ')}`);
   }

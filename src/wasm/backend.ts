@@ -9,10 +9,11 @@ import { BinaryOp } from './opcodes.ts';
 
 export type BuildName = 'simd' | 'scalar';
 
-function decodeBase64(b64: string): Uint8Array {
-  const bin = atob(b64);
-  const bytes = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+/** The embedded bytes: lowercase hex (scripts/build-wasm.mjs says why not base64). */
+function decodeHex(hex: string): Uint8Array {
+  const bytes = new Uint8Array(hex.length >>> 1);
+  const nibble = (c: number) => (c > 96 ? c - 87 : c - 48);
+  for (let i = 0; i < bytes.length; i++) bytes[i] = (nibble(hex.charCodeAt(2 * i)) << 4) | nibble(hex.charCodeAt(2 * i + 1));
   return bytes;
 }
 
@@ -20,7 +21,7 @@ const cachedBytes = new WeakMap<KernelSource, Partial<Record<BuildName, Uint8Arr
 export function wasmBytes(build: BuildName, source: KernelSource = kernelSource()): Uint8Array {
   let cache = cachedBytes.get(source);
   if (!cache) cachedBytes.set(source, (cache = {}));
-  return (cache[build] ??= decodeBase64(source[build]));
+  return (cache[build] ??= decodeHex(source[build]));
 }
 
 const imports = {

@@ -16,7 +16,7 @@
 
 export type KernelSet = 'full' | 'infer';
 
-/** One kernel set: its two builds, as base64 wasm bytes (from the generated modules). */
+/** One kernel set: its two builds, as hex wasm bytes (from the generated modules). */
 export interface KernelSource {
   readonly set: KernelSet;
   readonly simd: string;

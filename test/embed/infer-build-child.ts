@@ -27,8 +27,8 @@ if (mode === 'compare') {
   const { syntheticEcg } = await import('../../demo/synthetic.ts');
   const full = await import('../../src/wasm/generated.ts');
   const inf = await import('../../src/wasm/generated-infer.ts');
-  const FULL: KernelSource = { set: 'full', simd: full.simdWasmBase64, scalar: full.scalarWasmBase64 };
-  const INFER: KernelSource = { set: 'infer', simd: inf.simdWasmBase64, scalar: inf.scalarWasmBase64 };
+  const FULL: KernelSource = { set: 'full', simd: full.simdWasmHex, scalar: full.scalarWasmHex };
+  const INFER: KernelSource = { set: 'infer', simd: inf.simdWasmHex, scalar: inf.scalarWasmHex };
 
   // Every registered architecture, without and with RR features, seeded random weights, as model files.
   initSyncFrom(FULL, { build: 'simd' });

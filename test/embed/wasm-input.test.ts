@@ -23,11 +23,11 @@ function child(mode: string): Result {
 
 test('ecgrad/wasm/*.wasm (package exports) resolve to dist/wasm, holding the embedded builds', () => {
   const require = createRequire(join(projectRoot, 'package.json'));
-  const builds = { 'ecgrad.simd': full.simdWasmBase64, 'ecgrad.scalar': full.scalarWasmBase64, 'ecgrad-infer.simd': infer.simdWasmBase64, 'ecgrad-infer.scalar': infer.scalarWasmBase64 };
-  for (const [name, b64] of Object.entries(builds)) {
+  const builds = { 'ecgrad.simd': full.simdWasmHex, 'ecgrad.scalar': full.scalarWasmHex, 'ecgrad-infer.simd': infer.simdWasmHex, 'ecgrad-infer.scalar': infer.scalarWasmHex };
+  for (const [name, hex] of Object.entries(builds)) {
     const path = require.resolve(`ecgrad/wasm/${name}.wasm`);
     assert.is(path, join(projectRoot, 'dist', 'wasm', `${name}.wasm`));
-    assert.ok(readFileSync(path).equals(Buffer.from(b64, 'base64')), `${name}.wasm is the embedded build`);
+    assert.ok(readFileSync(path).equals(Buffer.from(hex, 'hex')), `${name}.wasm is the embedded build`);
   }
 });
 
