@@ -12,6 +12,7 @@ import { quantizeCommand } from './quantize.ts';
 import { cvCommand } from './cv.ts';
 import { personalizeCommand } from './personalize.ts';
 import { adaptiveCommand } from './adaptive.ts';
+import { mergeCommand } from './merge.ts';
 
 import type { Command } from './command.ts';
 
@@ -26,6 +27,7 @@ export const commands: Record<string, Command> = {
   train: trainCommand,
   evaluate: evaluateCommand,
   compare: compareCommand,
+  merge: mergeCommand,
   quantize: quantizeCommand,
   cv: cvCommand,
   personalize: personalizeCommand,

@@ -11,7 +11,7 @@ import { getProtocol } from '../ecg/dataset/protocols.ts';
 import { ensureData } from '../node/ensure-data.ts';
 import { loadDataset } from '../node/dataset.ts';
 import { defaultRunDir, prepareRunDir } from '../node/train/files.ts';
-import { isClassic, jobDatasetOptions, jobRecipe, type TrainJob } from '../node/train/job.ts';
+import { isClassic, jobDatasetOptions, jobRecipe, type JobResult, type TrainJob } from '../node/train/job.ts';
 import { runPool } from '../node/train/pool.ts';
 import { quickNote } from '../train/run-settings.ts';
 import { writeReport } from '../node/train/report-files.ts';
@@ -21,6 +21,8 @@ import type { RunReport, ReportRow } from '../report/types.ts';
 import { collapseNotes } from '../report/rows.ts';
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { assignShards, parseShard, runKey, type Shard, sourceIdentity, writeShardFile } from '../node/train/shards.ts';
+import type { JobSettings } from './train.ts';
 import { combinedExplanationMarkdown, explainModel, explainSettings, type ModelExplanation } from './explain.ts';
 import { metricsTable } from '../explain/report.ts';
 
@@ -72,6 +74,48 @@ export function defaultModels(quick: boolean): { models: string[]; note?: string
   return { models, note: `${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} not registered in this build; trained ${models.join(' and ')} instead` };
 }
 
+/** What a comparison's report is built from: by compare itself, and by merge from shard folders. */
+export interface ComparisonParts {
+  settings: JobSettings;
+  models: string[];
+  /** Notes known before any result (the --quick note, stand-in models). */
+  notes: string[];
+  /** The rows of the models that trained, in `models` order; `failed` the others' errors. */
+  rows: ReportRow[];
+  failed: string[];
+  beats: { train: number; val: number; test: number };
+  workers: number;
+  wallSeconds: number;
+  perModelSeconds: Record<string, number>;
+  /** How the wall time was measured, for its note (e.g. "the longest of 2 shards"). */
+  wallNote?: string;
+}
+
+/** The comparison's RunReport (the same for an unsharded run and for its merged shards, timings apart). */
+export function comparisonReport(p: ComparisonParts): RunReport {
+  const { settings, models } = p;
+  const notes = [...p.notes, ...p.failed.map((f) => `failed: ${f}`)];
+  const workers = Math.min(p.workers, models.length);
+  notes.push(`wall time ${p.wallSeconds.toFixed(1)} s for ${models.length} model(s) on ${workers} worker thread(s)${p.wallNote ? ` (${p.wallNote})` : ''}; per-model seconds: ${Object.entries(p.perModelSeconds).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+  if (settings.testBeats) notes.push(`evaluated on a stratified sample of ${p.beats.test} test beats, not the whole test split`);
+  const report: RunReport = {
+    tool: 'ecgrad', command: 'compare', createdAt: new Date().toISOString(), protocol: settings.protocol,
+    classes: getProtocol(settings.protocol).scheme.classes.slice(), beats: p.beats,
+    settings: { ...reportSettings(settings, Object.fromEntries(models.filter((m) => !isClassic(m)).map((m) => [m, jobRecipe({ ...settings, model: m })]))), perModelSeconds: p.perModelSeconds },
+    wallSeconds: p.wallSeconds, workers, rows: p.rows, figures: [], notes,
+  };
+  report.notes.push(...collapseNotes(report.rows));
+  return report;
+}
+
+/** The shard of a run and the models it runs, with the run's key. */
+function shardPlan(shard: Shard, settings: JobSettings, models: string[], jobs: TrainJob[]) {
+  const id = sourceIdentity();
+  const key = runKey({ command: 'compare', settings, models, ...id });
+  const assigned = assignShards(jobs.map(estimatedCost), shard.count)[shard.index - 1]!.map((i) => models[i]!);
+  return { ...id, key, assigned };
+}
+
 const spec: Record<string, OptionSpec> = {
   models: {
     type: 'string',
@@ -79,6 +123,10 @@ const spec: Record<string, OptionSpec> = {
   },
   ...trainingOptions,
   workers: { type: 'string', description: 'worker threads training models concurrently', default: '2' },
+  shard: {
+    type: 'string',
+    description: 'i/n: run only shard i of n (a deterministic, cost-balanced share of the models) and write a shard folder; `ecgrad merge` joins the n folders into the report of the whole run',
+  },
   explain: { type: 'boolean', description: 'afterwards explain every neural model (Integrated Gradients and Grad-CAM on 2 test beats per class, faithfulness and physiology metrics) into explain/ and add an Explanations section to report.md' },
 };
 
@@ -87,7 +135,7 @@ export const compareCommand: Command = {
   async run(argv) {
     if (argv.includes('--help')) {
       console.log(formatHelp('compare', compareCommand.summary,
-        'ecgrad compare --protocol <intra|inter|arrhythminet> [--models a,b,...] [--quick] [--data <dir>] [--out <dir>] [--workers 2]', spec));
+        'ecgrad compare --protocol <intra|inter|arrhythminet> [--models a,b,...] [--quick] [--data <dir>] [--out <dir>] [--workers 2] [--shard i/n]', spec));
       console.log(`\nneural models: ${modelNames().filter((m) => !m.startsWith('test-')).join(', ')}`);
       console.log(`traditional classifiers: ${classicModelNames().join(', ')}`);
       return 0;
@@ -108,22 +156,35 @@ export const compareCommand: Command = {
       models = d.models;
       if (d.note) notes.push(d.note);
     }
+    let shard: Shard | undefined;
+    try {
+      shard = o.shard === undefined ? undefined : parseShard(String(o.shard), 'compare');
+    } catch (e) {
+      throw new UsageError((e as Error).message);
+    }
+    if (shard && o.explain) throw new UsageError('compare: --explain does not combine with --shard; run `ecgrad explain` on the merged run folder\'s model files');
     const data = await ensureData(settings.protocol, o.data as string | undefined);
-    const dir = prepareRunDir(o.out ? String(o.out) : defaultRunDir('compare'));
+    const allJobs: TrainJob[] = models.map((model) => ({ ...settings, model, data, outDir: '', resume: false }));
+    const plan = shard ? shardPlan(shard, settings, models, allJobs) : undefined;
+    const run = plan ? plan.assigned : models;
+    const dir = prepareRunDir(o.out ? String(o.out) : defaultRunDir(shard ? `compare-shard-${shard.index}-of-${shard.count}` : 'compare'));
     const reporter = createReporter();
     for (const n of notes) reporter.message(`note: ${n}`);
+    if (plan) reporter.message(`shard ${shard!.index}/${shard!.count} of run ${plan.key}: ${run.length ? run.join(', ') : 'no models (more shards than models)'}`);
     const t0 = performance.now();
-    let outcomes;
+    let outcomes: Awaited<ReturnType<typeof runPool<TrainJob, JobResult>>> = [];
     try {
-      // Build (or check) the dataset cache once here, so the workers only read it.
-      const loaded = loadDataset(settings.protocol, jobDatasetOptions({ ...settings, data }));
-      reporter.message(`${settings.protocol}: ${loaded.dataset.y.length} beats ${loaded.fromCache ? 'from the cache' : 'built'} in ${loaded.seconds.toFixed(1)} s; ` +
-        `training ${models.join(', ')} with ${Math.min(workers, models.length)} worker thread(s)`);
-      const jobs: TrainJob[] = models.map((model) => ({ ...settings, model, data, outDir: dir.path, resume: false }));
-      // Longest job first (so two workers finish close together); the report keeps the given order.
-      const order = jobs.map((j, i) => i).sort((a, b) => estimatedCost(jobs[b]!) - estimatedCost(jobs[a]!));
-      const done = await runPool(order.map((i) => jobs[i]!), { workers, onEvent: (e) => reporter.event(e) });
-      outcomes = jobs.map((j) => done.find((d) => d.job.model === j.model)!);
+      if (run.length) {
+        // Build (or check) the dataset cache once here, so the workers only read it.
+        const loaded = loadDataset(settings.protocol, jobDatasetOptions({ ...settings, data }));
+        reporter.message(`${settings.protocol}: ${loaded.dataset.y.length} beats ${loaded.fromCache ? 'from the cache' : 'built'} in ${loaded.seconds.toFixed(1)} s; ` +
+          `training ${run.join(', ')} with ${Math.min(workers, run.length)} worker thread(s)`);
+        const jobs: TrainJob[] = run.map((model) => ({ ...settings, model, data, outDir: dir.path, resume: false }));
+        // Longest job first (so two workers finish close together); the report keeps the given order.
+        const order = jobs.map((j, i) => i).sort((a, b) => estimatedCost(jobs[b]!) - estimatedCost(jobs[a]!));
+        const done = await runPool(order.map((i) => jobs[i]!), { workers, onEvent: (e) => reporter.event(e) });
+        outcomes = jobs.map((j) => done.find((d) => d.job.model === j.model)!);
+      }
     } catch (e) {
       reporter.close();
       dir.discardIfEmpty();
@@ -133,35 +194,39 @@ export const compareCommand: Command = {
     const wallSeconds = (performance.now() - t0) / 1000;
     const rows: ReportRow[] = [];
     const failed: string[] = [];
-    let beats = { train: 0, val: 0, test: 0 };
+    let beats: { train: number; val: number; test: number } | null = null;
     for (const out of outcomes) {
       if (out.ok) {
         rows.push({ ...out.result.row, notes: [out.result.row.notes, `wall time in its worker ${out.seconds.toFixed(1)} s`].filter(Boolean).join('; ') });
         beats = out.result.beats;
       } else failed.push(`${out.job.model}: ${out.error}`);
     }
+    const perModel = Object.fromEntries(outcomes.map((x) => [x.job.model, Number(x.seconds.toFixed(1))]));
+    if (plan) {
+      writeShardFile(dir.path, {
+        format: 'ecgrad-shard', formatVersion: 1, command: 'compare', runKey: plan.key, version: plan.version, commit: plan.commit,
+        shard: shard!, models, assigned: run, settings: settings as unknown as Record<string, unknown>, notes, workersOption: workers,
+        rows, failed, beats, perModelSeconds: perModel, wallSeconds,
+      });
+      if (o.json) console.log(JSON.stringify({ run: dir.path, shard, runKey: plan.key, models: run, wallSeconds, perModelSeconds: perModel, rows: rows.map(({ history: _h, ...r }) => r), failed }, null, 2));
+      else {
+        for (const f of failed) console.log(`- failed: ${f}`);
+        console.log(`shard ${shard!.index}/${shard!.count} (run ${plan.key}) in ${dir.path}: ${[...rows.map((r) => r.file!), 'shard.json'].join(', ')}`);
+        console.log(`when every shard is done: ecgrad merge <the ${shard!.count} shard folders> --out <run folder>`);
+      }
+      return failed.length ? 1 : 0;
+    }
     if (!rows.length) {
       dir.discardIfEmpty();
       throw new Error(`every model failed:\n  ${failed.join('\n  ')}`);
     }
-    for (const f of failed) notes.push(`failed: ${f}`);
-    const perModel = Object.fromEntries(outcomes.map((x) => [x.job.model, Number(x.seconds.toFixed(1))]));
-    notes.push(`wall time ${wallSeconds.toFixed(1)} s for ${models.length} model(s) on ${Math.min(workers, models.length)} worker thread(s); per-model seconds: ${Object.entries(perModel).map(([k, v]) => `${k} ${v}`).join(', ')}`);
-    if (settings.testBeats) notes.push(`evaluated on a stratified sample of ${beats.test} test beats, not the whole test split`);
-    const report: RunReport = {
-      tool: 'ecgrad', command: 'compare', createdAt: new Date().toISOString(), protocol: settings.protocol,
-      classes: getProtocol(settings.protocol).scheme.classes.slice(), beats,
-      settings: { ...reportSettings(settings, Object.fromEntries(models.filter((m) => !isClassic(m)).map((m) => [m, jobRecipe({ ...settings, model: m })]))), perModelSeconds: perModel },
-      wallSeconds, workers: Math.min(workers, models.length), rows, figures: [], notes,
-    };
-    const collapsed = collapseNotes(report.rows);
-    report.notes.push(...collapsed);
+    const report = comparisonReport({ settings, models, notes, rows, failed, beats: beats!, workers, wallSeconds, perModelSeconds: perModel });
     const files = writeReport(dir.path, report);
     if (o.explain) files.push(...explainRows(rows, dir.path, settings.protocol, data, (m) => process.stderr.write(`${m}\n`)));
     if (o.json) console.log(JSON.stringify({ run: dir.path, wallSeconds, perModelSeconds: perModel, rows: report.rows.map(({ history: _h, ...r }) => r), failed }, null, 2));
     else {
       console.log(`\n${comparisonTable(report)}\n`);
-      for (const n of notes) console.log(`- ${n}`);
+      for (const n of report.notes) console.log(`- ${n}`);
       console.log(`run folder ${dir.path}: ${[...rows.map((r) => r.file!), ...files].join(', ')}`);
     }
     return failed.length ? 1 : 0;

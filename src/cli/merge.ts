@@ -1,0 +1,79 @@
+// `ecgrad merge <shard folders...> --out <dir>`: joins the shard folders of one `compare --shard i/n`
+// run into the run folder the unsharded compare writes (report.md, report.json, figures, model files).
+// The shards must be every shard of one run (same settings, models, ecgrad version and commit), each
+// once; the output is written into a temporary folder beside --out and renamed into place, so a failed
+// merge leaves nothing half-written.
+import { copyFileSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { formatHelp, parseArgs, type OptionSpec, UsageError } from './args.ts';
+import type { Command } from './command.ts';
+import { comparisonReport } from './compare.ts';
+import type { JobSettings } from './train.ts';
+import { checkShardSet, readShardFile, ShardError } from '../node/train/shards.ts';
+import { writeReport } from '../node/train/report-files.ts';
+import { comparisonTable } from '../report/markdown.ts';
+import type { ReportRow } from '../report/types.ts';
+
+const spec: Record<string, OptionSpec> = {
+  out: { type: 'string', description: 'the run folder to write (must not exist, or be empty)' },
+  json: { type: 'boolean', description: 'print the merged rows as JSON' },
+};
+
+export const mergeCommand: Command = {
+  summary: 'join the shard folders of a `compare --shard i/n` run into the report of the whole run',
+  async run(argv) {
+    if (argv.includes('--help')) {
+      console.log(formatHelp('merge', mergeCommand.summary, 'ecgrad merge <shard folder> <shard folder> ... --out <run folder>', spec));
+      return 0;
+    }
+    const { options: o, positionals } = parseArgs(argv, spec, 'merge');
+    if (!positionals.length) throw new UsageError('merge: give the shard folders to merge (the --out folders of the compare --shard runs)');
+    if (!o.out) throw new UsageError('merge: --out <run folder> is required');
+    const out = resolve(String(o.out));
+    if (existsSync(out) && readdirSync(out).length) throw new UsageError(`merge: ${out} exists and is not empty; choose a new --out`);
+    let shards;
+    try {
+      shards = checkShardSet(positionals.map((dir) => ({ dir, file: readShardFile(dir) })));
+    } catch (e) {
+      if (e instanceof ShardError) throw new UsageError(e.message);
+      throw e;
+    }
+    const first = shards[0]!.file;
+    const models = first.models;
+    const rowOf = new Map<string, { row: ReportRow; dir: string }>();
+    for (const s of shards) for (const r of s.file.rows) rowOf.set(r.name, { row: r, dir: s.dir });
+    const failedOf = new Map<string, string>();
+    for (const s of shards) for (const f of s.file.failed) failedOf.set(f.slice(0, f.indexOf(':')), f);
+    const rows = models.filter((m) => rowOf.has(m)).map((m) => rowOf.get(m)!.row);
+    const failed = models.filter((m) => failedOf.has(m)).map((m) => failedOf.get(m)!);
+    const beats = shards.map((s) => s.file.beats).find((b) => b !== null);
+    if (!rows.length || !beats) throw new UsageError(`merge: every model failed in every shard:\n  ${failed.join('\n  ')}`);
+    const perModelSeconds: Record<string, number> = {};
+    for (const m of models) for (const s of shards) if (m in s.file.perModelSeconds) perModelSeconds[m] = s.file.perModelSeconds[m]!;
+    const report = comparisonReport({
+      settings: first.settings as unknown as JobSettings, models, notes: first.notes, rows, failed, beats, workers: first.workersOption,
+      wallSeconds: Math.max(...shards.map((s) => s.file.wallSeconds)), perModelSeconds, wallNote: `the longest of ${shards.length} shards`,
+    });
+    // Everything goes into a temporary folder first, renamed to --out at the end.
+    mkdirSync(dirname(out), { recursive: true });
+    const tmp = join(dirname(out), `.${basename(out)}.merge-${process.pid}`);
+    rmSync(tmp, { recursive: true, force: true });
+    mkdirSync(tmp);
+    try {
+      for (const r of rows) if (r.file) copyFileSync(join(rowOf.get(r.name)!.dir, r.file), join(tmp, r.file));
+      const files = writeReport(tmp, report);
+      if (existsSync(out)) rmSync(out, { recursive: true });
+      renameSync(tmp, out);
+      if (o.json) console.log(JSON.stringify({ run: out, rows: report.rows.map(({ history: _h, ...r }) => r), failed }, null, 2));
+      else {
+        console.log(`\n${comparisonTable(report)}\n`);
+        for (const n of report.notes) console.log(`- ${n}`);
+        console.log(`merged ${shards.length} shard(s) of run ${first.runKey} into ${out}: ${[...rows.map((r) => r.file!).filter(Boolean), ...files].join(', ')}`);
+      }
+    } catch (e) {
+      rmSync(tmp, { recursive: true, force: true });
+      throw e;
+    }
+    return failed.length ? 1 : 0;
+  },
+};
