@@ -68,7 +68,7 @@ export interface PersonalizeOptions {
   steps?: number;
   /** Wearer beats per step (default 32; all of them when fewer). */
   batchSize?: number;
-  /** Adam's learning rate (default 1e-3). */
+  /** Adam's learning rate (default 3e-4). */
   lr?: number;
   /** L2-SP coefficient pulling trained tensors towards the global model's values (default 0.01; 0: none). */
   l2sp?: number;
@@ -87,7 +87,7 @@ export interface PersonalizeOptions {
 
 /** The defaults: the configuration chosen on DS1 (docs/personalize.md, "Selection"). */
 export const PERSONALIZE_DEFAULTS = {
-  seed: 0, layers: 'all' as PersonalizeLayers, steps: 100, batchSize: 32, lr: 1e-3, l2sp: 0.01,
+  seed: 0, layers: 'all' as PersonalizeLayers, steps: 100, batchSize: 32, lr: 3e-4, l2sp: 0.01,
   batchNorm: 'frozen' as 'frozen' | 'train', classWeight: 'sqrt' as 'none' | 'sqrt' | 'balanced', absentClasses: 'keep' as 'keep' | 'train',
   replayBatch: 16, minBeats: 20,
 };
