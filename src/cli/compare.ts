@@ -127,6 +127,7 @@ const spec: Record<string, OptionSpec> = {
     type: 'string',
     description: 'i/n: run only shard i of n (a deterministic, cost-balanced share of the models) and write a shard folder; `ecgrad merge` joins the n folders into the report of the whole run',
   },
+  plan: { type: 'boolean', description: 'with --shard: print the shard\'s models and the run key, and exit without training or writing anything' },
   explain: { type: 'boolean', description: 'afterwards explain every neural model (Integrated Gradients and Grad-CAM on 2 test beats per class, faithfulness and physiology metrics) into explain/ and add an Explanations section to report.md' },
 };
 
@@ -162,11 +163,15 @@ export const compareCommand: Command = {
     } catch (e) {
       throw new UsageError((e as Error).message);
     }
+    if (o.plan && !shard) throw new UsageError('compare: --plan needs --shard i/n');
     if (shard && o.explain) throw new UsageError('compare: --explain does not combine with --shard; run `ecgrad explain` on the merged run folder\'s model files');
-    const data = await ensureData(settings.protocol, o.data as string | undefined);
-    const allJobs: TrainJob[] = models.map((model) => ({ ...settings, model, data, outDir: '', resume: false }));
-    const plan = shard ? shardPlan(shard, settings, models, allJobs) : undefined;
+    const plan = shard ? shardPlan(shard, settings, models, models.map((model) => ({ ...settings, model, data: '', outDir: '', resume: false }))) : undefined;
     const run = plan ? plan.assigned : models;
+    if (plan && o.plan) {
+      console.log(JSON.stringify({ shard, runKey: plan.key, version: plan.version, commit: plan.commit, models: run, allModels: models }));
+      return 0;
+    }
+    const data = await ensureData(settings.protocol, o.data as string | undefined);
     const dir = prepareRunDir(o.out ? String(o.out) : defaultRunDir(shard ? `compare-shard-${shard.index}-of-${shard.count}` : 'compare'));
     const reporter = createReporter();
     for (const n of notes) reporter.message(`note: ${n}`);
