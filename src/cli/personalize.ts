@@ -114,7 +114,10 @@ export const personalizeCommand: Command = {
       if (ds.split.train.length === 0) throw new Error(`personalize: the ${protocol} protocol's training split is empty, nothing to replay (use --replay-beats 0)`);
       replay = datasetBeats(ds, stratifiedSubset(ds.y, ds.split.train, replayBeats, options.seed ?? 0, 50));
     }
+    const cpu0 = process.cpuUsage();
     const p = personalize(bytes, takeBeats(beats, first), { ...options, replay });
+    const cpu = process.cpuUsage(cpu0);
+    const cpuSeconds = (cpu.user + cpu.system) / 1e6;
     writeFileAtomic(String(o.out), p.bytes, 'personalize');
 
     const classes = p.header.meta.classes as string[];
@@ -141,7 +144,7 @@ export const personalizeCommand: Command = {
     const result = {
       model: path, out: String(o.out), record, minutes, personalBeats: p.report.beats, counts: p.report.counts, absentClasses: p.report.absentClasses,
       replayBeats: p.report.replayBeats, trained: p.report.trained, trainedParams: p.report.trainedParams, steps: p.report.steps,
-      lossFirst: p.report.lossFirst, lossLast: p.report.lossLast, seconds: p.report.seconds, options: p.report.options,
+      lossFirst: p.report.lossFirst, lossLast: p.report.lossLast, seconds: p.report.seconds, cpuSeconds, options: p.report.options,
       rest: { beats: y.length, global: tally(before), personalized: tally(after) },
     };
     if (o.json) {
@@ -154,7 +157,7 @@ export const personalizeCommand: Command = {
       console.log(`classes without a labelled beat, kept from the global model (their output rows are not trained): ${p.report.absentClasses.join(', ')}`);
     const o2 = p.report.options;
     console.log(`trained ${o2.layers === 'all' ? 'every layer' : o2.layers === 'head' ? 'the Linear layers' : 'the output layer'} (${p.report.trainedParams.toLocaleString('en')} values in ${p.report.trained.length} tensors), ${o2.steps} Adam steps at lr ${o2.lr}, batch ${o2.batchSize} + ${p.report.replayBeats ? `${o2.replayBatch} of ${p.report.replayBeats} replay beats` : 'no replay'}, L2-SP ${o2.l2sp}, batch norm ${o2.batchNorm}, class weights ${o2.classWeight}, seed ${o2.seed}`);
-    console.log(`loss ${p.report.lossFirst.toFixed(4)} (first 10 steps) -> ${p.report.lossLast.toFixed(4)} (last 10), ${p.report.seconds.toFixed(1)} s`);
+    console.log(`loss ${p.report.lossFirst.toFixed(4)} (first 10 steps) -> ${p.report.lossLast.toFixed(4)} (last 10), ${p.report.seconds.toFixed(1)} s (${cpuSeconds.toFixed(1)} s of CPU, one thread)`);
     const g = result.rest.global, q = result.rest.personalized;
     console.log(`\nthe rest of the record (${y.length} beats after minute ${minutes}):`);
     console.log(textTable(['model', 'accuracy %', ...classes.map((c) => `${c} found`), ...classes.filter((c) => c !== 'N').map((c) => `false ${c}`)],
