@@ -62,20 +62,21 @@ export function buildCase(c: ZooCase, seed = 1000): Module {
   return model.eval();
 }
 
-/** The fixed batch: beats [4, 1, 187] (a damped sine with a spike per row) and RR features [4, 6]. */
-export function fixedBatch(): { x: Float32Array; rr: Float32Array } {
+/** The fixed batch: beats [n, 1, 187] (a damped sine with a spike per row) and RR features [n, 6]. */
+export function fixedBatch(n = BATCH): { x: Float32Array; rr: Float32Array } {
   const rng = new Rng(42);
-  const x = new Float32Array(BATCH * 187);
-  for (let b = 0; b < BATCH; b++)
+  const x = new Float32Array(n * 187);
+  for (let b = 0; b < n; b++)
     for (let t = 0; t < 187; t++) x[b * 187 + t] = Math.fround(0.6 * Math.exp(-t / 60) * Math.sin((t * (b + 2)) / 9) + (t === 20 + 10 * b ? 1.5 : 0) + 0.05 * (rng.uniform() - 0.5));
-  const rr = Float32Array.from({ length: BATCH * 6 }, (_, i) => Math.fround(0.6 + 0.4 * Math.sin(i)));
+  const rr = Float32Array.from({ length: n * 6 }, (_, i) => Math.fround(0.6 + 0.4 * Math.sin(i)));
   return { x, rr };
 }
 
-/** Logits of a model on the fixed batch (x [4, 1, 187], rr [4, 6] when it takes RR features). */
+/** Logits of a model on a batch (x [n, 1, 187], rr [n, 6] when it takes RR features). */
 export function logitsOf(model: Module, c: ZooCase, batch = fixedBatch()): Float32Array {
-  const x: Tensor = fromArray(batch.x, [BATCH, 1, 187]);
-  const out = c.input.rrFeatures ? model.forward(x, fromArray(batch.rr, [BATCH, c.input.rrFeatures])) : model.forward(x);
+  const n = batch.x.length / 187;
+  const x: Tensor = fromArray(batch.x, [n, 1, 187]);
+  const out = c.input.rrFeatures ? model.forward(x, fromArray(batch.rr, [n, c.input.rrFeatures])) : model.forward(x);
   return out.data();
 }
 
