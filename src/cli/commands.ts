@@ -12,6 +12,7 @@ import { quantizeCommand } from './quantize.ts';
 import { cvCommand } from './cv.ts';
 import { personalizeCommand } from './personalize.ts';
 import { adaptiveCommand } from './adaptive.ts';
+import { exportCommand } from './export.ts';
 import { mergeCommand } from './merge.ts';
 
 import type { Command } from './command.ts';
@@ -32,4 +33,5 @@ export const commands: Record<string, Command> = {
   cv: cvCommand,
   personalize: personalizeCommand,
   adaptive: adaptiveCommand,
+  export: exportCommand,
 };
