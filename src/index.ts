@@ -53,3 +53,5 @@ export { personalize, PersonalizeError, PERSONALIZE_DEFAULTS, type PersonalizeOp
 export { wearerBeats, splitAtMinutes, takeBeats, datasetBeats } from './train/wearer.ts';
 export { runAdaptive, adaptiveRows, adaptiveResult, type AdaptiveResult, type AdaptiveRecord, type AdaptiveOptions, type AdaptiveRows, type AdaptiveScores, type RecordPredictions } from './train/adaptive.ts';
 export * from './report/index.ts';
+// ONNX export (docs/interop.md); safetensors state dicts are exported with nn.
+export * from './export/index.ts';
