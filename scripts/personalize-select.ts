@@ -53,6 +53,8 @@ grids.main = [
   { ...base, classWeight: 'none' },
   { ...base, batchNorm: 'train' },
 ];
+// The declared configuration (candidate 3 of main), for models that take it without a grid of their own.
+grids.chosen = [{ ...base, lr: 3e-4 }];
 const grid = grids[arg('grid', 'smoke')!]!;
 const out: unknown[] = [];
 console.log(`model ${file} (${header.arch}); pseudo-wearers (DS1 validation records): ${valRecords.join(', ')}`);
