@@ -68,8 +68,12 @@ async function compare(model: Module, bytes: Uint8Array, rrFeatures: number, lab
   assert.is(got.length, want.length, `${label}: logits count`);
   const d = maxAbsDiff(got, want);
   assert.ok(d <= tol, `${label}: ONNX Runtime vs ecgrad logits differ by ${d.toExponential(2)} (> ${tol})`);
+  scale.set(label, Math.max(...want.map(Math.abs)));
   return d;
 }
+
+/** max |ecgrad logit| of each compared model (for the printed relative errors). */
+const scale = new Map<string, number>();
 
 /** A quantised copy of a zoo model, calibrated on the batch, through its .ecgq bytes. */
 function quantised(name: string, model: Module, input: Record<string, unknown>): Uint8Array {
@@ -129,7 +133,8 @@ if (!ort) {
       const bytes = new Uint8Array(readFileSync(new URL(`../../models/${f}`, import.meta.url)));
       const { model } = loadModelBytes(bytes, f);
       const out = modelFileToOnnx(bytes, f, { probabilities: true });
-      rows.push(`${f} ${(await compare(model.eval(), out.onnx, out.input.rrFeatures, f)).toExponential(1)}`);
+      const d = await compare(model.eval(), out.onnx, out.input.rrFeatures, f);
+      rows.push(`${f} ${d.toExponential(1)} (max |logit| ${scale.get(f)!.toFixed(1)})`);
     }
     console.log(`  trained models: ${rows.join(', ')}`);
   });
