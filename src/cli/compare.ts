@@ -3,7 +3,7 @@
 // with report.md, report.json, the model files and SVG figures; prints the comparison table.
 import { formatHelp, parseArgs, type OptionSpec, UsageError } from './args.ts';
 import type { Command } from './command.ts';
-import { jobSettings, reportSettings, trainingOptions } from './train.ts';
+import { jobSettings, preloadModules, reportSettings, trainingOptions } from './train.ts';
 import { checkModel, intOption } from './options.ts';
 import { comparisonModelNames, getModel, modelNames } from '../models/index.ts';
 import { classicModelNames } from '../classic/index.ts';
@@ -12,14 +12,16 @@ import { ensureData } from '../node/ensure-data.ts';
 import { loadDataset } from '../node/dataset.ts';
 import { defaultRunDir, prepareRunDir } from '../node/train/files.ts';
 import { isClassic, jobDatasetOptions, jobRecipe, type JobResult, type TrainJob } from '../node/train/job.ts';
-import { runPool } from '../node/train/pool.ts';
+import { runPool, stopOnSignal, type JobOutcome } from '../node/train/pool.ts';
+import { readResult, readRunState, writeResult, writeRunState } from '../node/train/run-state.ts';
+import { checkpointFile } from '../node/train/job.ts';
 import { quickNote } from '../train/run-settings.ts';
 import { writeReport } from '../node/train/report-files.ts';
 import { createReporter } from '../node/train/reporter.ts';
 import { comparisonTable } from '../report/markdown.ts';
 import type { RunReport, ReportRow } from '../report/types.ts';
 import { collapseNotes } from '../report/rows.ts';
-import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { assignShards, parseShard, runKey, type Shard, sourceIdentity, writeShardFile } from '../node/train/shards.ts';
 import type { JobSettings } from './train.ts';
@@ -108,11 +110,12 @@ export function comparisonReport(p: ComparisonParts): RunReport {
   return report;
 }
 
-/** The shard of a run and the models it runs, with the run's key. */
-function shardPlan(shard: Shard, settings: JobSettings, models: string[], jobs: TrainJob[]) {
+/** The run's key (settings, models, ecgrad version and commit) and, for a shard, the models it runs. */
+function runPlan(shard: Shard | undefined, settings: JobSettings, models: string[]) {
   const id = sourceIdentity();
   const key = runKey({ command: 'compare', settings, models, ...id });
-  const assigned = assignShards(jobs.map(estimatedCost), shard.count)[shard.index - 1]!.map((i) => models[i]!);
+  const jobs = models.map((model) => ({ ...settings, model }));
+  const assigned = shard ? assignShards(jobs.map(estimatedCost), shard.count)[shard.index - 1]!.map((i) => models[i]!) : models;
   return { ...id, key, assigned };
 }
 
@@ -126,6 +129,10 @@ const spec: Record<string, OptionSpec> = {
   shard: {
     type: 'string',
     description: 'i/n: run only shard i of n (a deterministic, cost-balanced share of the models) and write a shard folder; `ecgrad merge` joins the n folders into the report of the whole run',
+  },
+  resume: {
+    type: 'boolean',
+    description: 'continue the run in --out after Ctrl-C, SIGTERM or a crash: finished models are kept, an interrupted one resumes from its checkpoint, the rest start (a folder without a run starts it)',
   },
   plan: { type: 'boolean', description: 'with --shard: print the shard\'s models and the run key, and exit without training or writing anything' },
   explain: { type: 'boolean', description: 'afterwards explain every neural model (Integrated Gradients and Grad-CAM on 2 test beats per class, faithfulness and physiology metrics) into explain/ and add an Explanations section to report.md' },
@@ -165,37 +172,83 @@ export const compareCommand: Command = {
     }
     if (o.plan && !shard) throw new UsageError('compare: --plan needs --shard i/n');
     if (shard && o.explain) throw new UsageError('compare: --explain does not combine with --shard; run `ecgrad explain` on the merged run folder\'s model files');
-    const plan = shard ? shardPlan(shard, settings, models, models.map((model) => ({ ...settings, model, data: '', outDir: '', resume: false }))) : undefined;
-    const run = plan ? plan.assigned : models;
+    if (o.resume && !o.out) throw new UsageError('compare: --resume needs --out <the run folder to continue>');
+    const runInfo = runPlan(shard, settings, models);
+    const plan = shard ? runInfo : undefined;
+    const run = runInfo.assigned;
     if (plan && o.plan) {
       console.log(JSON.stringify({ shard, runKey: plan.key, version: plan.version, commit: plan.commit, models: run, allModels: models }));
       return 0;
     }
     const data = await ensureData(settings.protocol, o.data as string | undefined);
     const dir = prepareRunDir(o.out ? String(o.out) : defaultRunDir(shard ? `compare-shard-${shard.index}-of-${shard.count}` : 'compare'));
+    const previous = readRunState(dir.path);
+    if (o.resume && previous !== undefined) {
+      if (previous === 'damaged') throw new UsageError(`compare --resume: ${dir.path}/compare.json is damaged; start the run again in a new folder`);
+      if (previous.runKey !== runInfo.key) {
+        throw new UsageError(`compare --resume: ${dir.path} holds a run of other settings, models or ecgrad version; resume it with its own command line, or choose a new --out`);
+      }
+    }
+    writeRunState(dir.path, { runKey: runInfo.key, models });
+    // --resume: finished models are kept; an interrupted neural model continues from its checkpoint.
+    const kept = new Map(o.resume ? run.flatMap((m) => {
+      const r = readResult(dir.path, runInfo.key, m);
+      return r ? [[m, r] as const] : [];
+    }) : []);
     const reporter = createReporter();
     for (const n of notes) reporter.message(`note: ${n}`);
+    if (kept.size) reporter.message(`--resume: keeping ${[...kept.keys()].join(', ')} (finished)`);
     if (plan) reporter.message(`shard ${shard!.index}/${shard!.count} of run ${plan.key}: ${run.length ? run.join(', ') : 'no models (more shards than models)'}`);
     const t0 = performance.now();
-    let outcomes: Awaited<ReturnType<typeof runPool<TrainJob, JobResult>>> = [];
+    let outcomes: JobOutcome<TrainJob, Pick<JobResult, 'row' | 'beats'>>[] = [];
+    const toRun = run.filter((m) => !kept.has(m));
+    const signals = stopOnSignal((m) => reporter.message(m));
     try {
-      if (run.length) {
+      let done: JobOutcome<TrainJob, JobResult>[] = [];
+      if (toRun.length) {
         // Build (or check) the dataset cache once here, so the workers only read it.
         const loaded = loadDataset(settings.protocol, jobDatasetOptions({ ...settings, data }));
         reporter.message(`${settings.protocol}: ${loaded.dataset.y.length} beats ${loaded.fromCache ? 'from the cache' : 'built'} in ${loaded.seconds.toFixed(1)} s; ` +
-          `training ${run.join(', ')} with ${Math.min(workers, run.length)} worker thread(s)`);
-        const jobs: TrainJob[] = run.map((model) => ({ ...settings, model, data, outDir: dir.path, resume: false }));
+          `training ${toRun.join(', ')} with ${Math.min(workers, toRun.length)} worker thread(s)`);
+        const jobs: TrainJob[] = toRun.map((model) => ({
+          ...settings, model, data, outDir: dir.path, resume: o.resume === true && !isClassic(model) && existsSync(checkpointFile(dir.path, model)),
+        }));
         // Longest job first (so two workers finish close together); the report keeps the given order.
         const order = jobs.map((j, i) => i).sort((a, b) => estimatedCost(jobs[b]!) - estimatedCost(jobs[a]!));
-        const done = await runPool(order.map((i) => jobs[i]!), { workers, onEvent: (e) => reporter.event(e) });
-        outcomes = jobs.map((j) => done.find((d) => d.job.model === j.model)!);
+        done = await runPool(order.map((i) => jobs[i]!), {
+          workers, onEvent: (e) => reporter.event(e), stop: signals.stop, preload: preloadModules(),
+          onOutcome: (x) => {
+            const d = x as JobOutcome<TrainJob, JobResult>;
+            if (d.ok) writeResult(dir.path, { runKey: runInfo.key, model: d.job.model, seconds: d.seconds, row: d.result.row, beats: d.result.beats });
+          },
+        });
       }
+      outcomes = run.map((m) => {
+        const k = kept.get(m);
+        if (k) return { job: { ...settings, model: m, data, outDir: dir.path, resume: true }, seconds: k.seconds, ok: true as const, result: { row: k.row, beats: k.beats } };
+        return done.find((d) => d.job.model === m)!;
+      });
     } catch (e) {
       reporter.close();
+      signals.dispose();
       dir.discardIfEmpty();
       throw e;
     }
     reporter.close();
+    signals.dispose();
+    const stoppedBy = signals.signal();
+    if (stoppedBy) {
+      const finished = outcomes.filter((x) => x.ok).map((x) => x.job.model);
+      const stopped = outcomes.filter((x) => !x.ok && x.interrupted === 'stopped').map((x) => (x.ok ? '' : x.error));
+      const notStarted = outcomes.filter((x) => !x.ok && x.interrupted === 'not started').map((x) => x.job.model);
+      console.log(`${stoppedBy}: the run in ${dir.path} stopped cleanly.`);
+      if (finished.length) console.log(`  finished (kept): ${finished.join(', ')}`);
+      for (const s of stopped) console.log(`  ${s}`);
+      if (notStarted.length) console.log(`  not started: ${notStarted.join(', ')}`);
+      const args = argv.filter((a, i) => a !== '--resume' && a !== '--out' && argv[i - 1] !== '--out' && !a.startsWith('--out='));
+      console.log(`resume with: ecgrad compare ${args.join(' ')} --out ${dir.path} --resume`);
+      return stoppedBy === 'SIGINT' ? 130 : 143;
+    }
     const wallSeconds = (performance.now() - t0) / 1000;
     const rows: ReportRow[] = [];
     const failed: string[] = [];

@@ -12,7 +12,8 @@ import { CLASSIC_SETTINGS, isDefaultFeatures, type ClassicSettings } from '../cl
 import { initSync } from '../core/runtime.ts';
 import { ensureData } from '../node/ensure-data.ts';
 import { defaultRunDir, prepareRunDir } from '../node/train/files.ts';
-import { runTrainJob, checkpointFile, type JobResult } from '../node/train/job.ts';
+import { checkpointFile, type JobResult, type TrainJob } from '../node/train/job.ts';
+import { runPool, stopOnSignal } from '../node/train/pool.ts';
 import { featureGroupsName } from '../classic/index.ts';
 import { writeReport } from '../node/train/report-files.ts';
 import { createReporter } from '../node/train/reporter.ts';
@@ -21,6 +22,15 @@ import type { RunReport } from '../report/types.ts';
 import { collapseNotes } from '../report/rows.ts';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+/**
+ * Modules each training worker imports first ($ECGRAD_PRELOAD: comma-separated file URLs or paths), so
+ * models registered by the caller's own code (registerModel) exist in the worker too.
+ */
+export function preloadModules(): string[] {
+  return (process.env.ECGRAD_PRELOAD ?? '').split(',').map((s) => s.trim()).filter(Boolean).map((s) => (/^[a-z]+:/.test(s) ? s : pathToFileURL(resolve(s)).href));
+}
 
 /** Options shared by train and compare: every run setting and the classifiers' settings, plus where and how to write. */
 export const trainingOptions: Record<string, OptionSpec> = {
@@ -84,14 +94,31 @@ export const trainCommand: Command = {
     const reporter = createReporter();
     const t0 = performance.now();
     let r: JobResult;
+    // The job runs in a worker thread, so Ctrl-C / SIGTERM reach this thread while it trains: the first
+    // stops the run after its current batch, with a checkpoint (`--resume` continues it).
+    const signals = stopOnSignal((m) => reporter.message(m));
     try {
-      r = runTrainJob({ ...settings, model, data, outDir: dir.path, resume: o.resume === true }, (e) => reporter.event(e));
+      const [out] = await runPool<TrainJob, JobResult>([{ ...settings, model, data, outDir: dir.path, resume: o.resume === true }], {
+        workers: 1, onEvent: (e) => reporter.event(e), stop: signals.stop, preload: preloadModules(),
+      });
+      if (!out!.ok) {
+        if (out!.interrupted && signals.signal()) {
+          reporter.close();
+          console.log(`${signals.signal()}: ${out!.error}.`);
+          const args = argv.filter((a, i) => a !== '--resume' && a !== '--out' && argv[i - 1] !== '--out' && !a.startsWith('--out='));
+          console.log(`resume with: ecgrad train ${args.join(' ')} --out ${dir.path} --resume`);
+          return signals.signal() === 'SIGINT' ? 130 : 143;
+        }
+        throw new Error(out!.error);
+      }
+      r = out!.result;
     } catch (e) {
       reporter.close();
       dir.discardIfEmpty();
       throw e;
     } finally {
       reporter.close();
+      signals.dispose();
     }
     const report: RunReport = {
       tool: 'ecgrad', command: 'train', createdAt: new Date().toISOString(), protocol: settings.protocol, classes: r.classes, beats: r.beats,

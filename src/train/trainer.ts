@@ -59,6 +59,19 @@ export interface TrainHooks {
   writeBest?(bytes: Uint8Array): void;
   /** Receives a resumable checkpoint (.ckpt bytes). */
   writeCheckpoint?(bytes: Uint8Array): void;
+  /**
+   * Asked after every batch: true stops the run there, after writing a checkpoint of that position
+   * (so a resume continues with the next batch), by throwing TrainInterrupted.
+   */
+  shouldStop?(): boolean;
+}
+
+/** Thrown by train() when hooks.shouldStop() asked it to stop; the checkpoint of `position` is written. */
+export class TrainInterrupted extends Error {
+  constructor(readonly model: string, readonly position: Position, readonly batches: number) {
+    super(`${model}: interrupted at epoch ${position.epoch + 1}, batch ${position.batch} of ${batches}; the checkpoint of that position is written`);
+    this.name = 'TrainInterrupted';
+  }
 }
 
 export interface TrainResult {
@@ -155,6 +168,10 @@ export function train(config: TrainConfig, data: TrainData, hooks: TrainHooks = 
       const rate = clock.samples(batch.y.length);
       emit({ type: 'batch', model: name, epoch: e + 1, epochs: recipe.epochs, batch: b, batches: nb, loss: state.epochLoss.sum / state.epochLoss.count, samplesPerSec: rate, etaSeconds: (recipe.epochs * n - (e * n + Math.min(b * bs, n))) / rate });
       if (s.checkpointEvery > 0 && global % s.checkpointEvery === 0 && b < nb) checkpoint();
+      if (hooks.shouldStop?.() && b < nb) {
+        if (lastCheckpoint?.step !== global) checkpoint();
+        throw new TrainInterrupted(name, state.position, nb);
+      }
     }
     const v = evaluate(state.model, ds, valRows, { batchSize: s.evalBatchSize, useRR });
     const seconds = clock.epochSeconds();

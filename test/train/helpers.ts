@@ -28,6 +28,10 @@ class Tiny extends Module {
 }
 
 export const TINY = 'test-tiny';
+// The CLI trains in worker threads: they import this module first, so test-tiny exists there too.
+if (!(process.env.ECGRAD_PRELOAD ?? '').includes(import.meta.url)) {
+  process.env.ECGRAD_PRELOAD = [process.env.ECGRAD_PRELOAD, import.meta.url].filter(Boolean).join(',');
+}
 if (!modelNames().includes(TINY))
   registerModel({
     name: TINY, description: 'a tiny CNN for the trainer tests', build: (i) => new Tiny(i),

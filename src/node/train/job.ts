@@ -104,7 +104,14 @@ export function runClassicJob(given: TrainJob, inject: { dataset?: BeatDataset }
   };
 }
 
-export function runTrainJob(given: TrainJob, onEvent: (e: TrainEvent) => void = () => {}, inject: { dataset?: BeatDataset } = {}): JobResult {
+/** What a job's runner may be given besides the job: a loaded dataset, and the stop request of Ctrl-C / SIGTERM. */
+export interface JobInject {
+  dataset?: BeatDataset;
+  /** Asked after every training batch: true stops the job after a checkpoint (TrainInterrupted). */
+  shouldStop?: () => boolean;
+}
+
+export function runTrainJob(given: TrainJob, onEvent: (e: TrainEvent) => void = () => {}, inject: JobInject = {}): JobResult {
   if (isClassic(given.model)) return runClassicJob(given, inject);
   const job = { ...given, ...runSettings(given) };
   getModel(job.model);
@@ -124,7 +131,7 @@ export function runTrainJob(given: TrainJob, onEvent: (e: TrainEvent) => void = 
   const result = train(
     { ...trainSettings(job), epochs: undefined, batchSize: undefined, lr: undefined, model: job.model, input, recipe },
     { dataset: ds, trainRows, valRows },
-    { onEvent, writeBest: (b) => atomicWrite(file, b), writeCheckpoint: (b) => atomicWrite(ckptPath, b) },
+    { onEvent, writeBest: (b) => atomicWrite(file, b), writeCheckpoint: (b) => atomicWrite(ckptPath, b), shouldStop: inject.shouldStop },
     resume,
   );
   const ev = evaluate(result.model, ds, testRows, { useRR: job.rr });

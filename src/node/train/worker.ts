@@ -11,6 +11,9 @@ const port = parentPort;
 if (!port) throw new Error('src/node/train/worker.ts runs inside a worker thread (see pool.ts)');
 for (const url of (workerData?.preload ?? []) as string[]) await import(url);
 initSync();
+// Set to 1 by the main thread on Ctrl-C / SIGTERM (pool.ts): the running job stops after its next batch.
+const stop = workerData?.stop as Int32Array | undefined;
+const shouldStop = () => (stop ? Atomics.load(stop, 0) !== 0 : false);
 port.on('message', (msg: { type: 'job'; id: number; job: TrainJob | CvFoldJob } | { type: 'exit' }) => {
   if (msg.type === 'exit') {
     port.close();
@@ -19,10 +22,10 @@ port.on('message', (msg: { type: 'job'; id: number; job: TrainJob | CvFoldJob } 
   const t0 = performance.now();
   try {
     const onEvent = (event: unknown) => port.postMessage({ type: 'event', id: msg.id, event });
-    const result = isCvFoldJob(msg.job) ? runCvFoldJob(msg.job, onEvent) : runTrainJob(msg.job, onEvent);
+    const result = isCvFoldJob(msg.job) ? runCvFoldJob(msg.job, onEvent) : runTrainJob(msg.job, onEvent, { shouldStop });
     port.postMessage({ type: 'result', id: msg.id, result, seconds: (performance.now() - t0) / 1000 });
   } catch (e) {
-    port.postMessage({ type: 'error', id: msg.id, message: (e as Error).message, stack: (e as Error).stack });
+    port.postMessage({ type: 'error', id: msg.id, message: (e as Error).message, stack: (e as Error).stack, interrupted: (e as Error).name === 'TrainInterrupted' });
   }
 });
 port.postMessage({ type: 'ready' });
