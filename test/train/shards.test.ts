@@ -114,5 +114,34 @@ test('compare --shard with a bad value exits 2 before any work', async () => {
   }
 });
 
+test('cv --shard: three shards of a 4-fold cross-validation, merged, give the unsharded report (timings apart)', async () => {
+  const cvArgs = ['--model', 'decision-tree', '--protocol', 'inter', '--folds', '4', '--seed', '4', '--data', data, '--train-beats', '2000', '--test-beats', '400'];
+  const whole = join(root, 'cv-whole'), merged = join(root, 'cv-merged');
+  const a = await cli('cv', ...cvArgs, '--out', whole);
+  assert.is(a.code, 0, a.err);
+  const shards = [1, 2, 3].map((i) => join(root, `cv-s${i}`));
+  for (const [i, dir] of shards.entries()) {
+    const r = await cli('cv', ...cvArgs, '--shard', `${i + 1}/3`, '--out', dir, '--workers', String(1 + (i % 2)));
+    assert.is(r.code, 0, r.err);
+    assert.ok(existsSync(join(dir, 'cv-shard.json')) && !existsSync(join(dir, 'report.json')));
+  }
+  const m = await cli('merge', ...shards, '--out', merged, '--data', data);
+  assert.is(m.code, 0, m.err);
+  const strip = (dir: string) => {
+    const r = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8'));
+    delete r.createdAt;
+    delete r.wallSeconds;
+    for (const f of r.foldDetails) {
+      delete f.seconds;
+      delete f.trainSeconds;
+    }
+    return r;
+  };
+  assert.equal(strip(merged), strip(whole));
+  const bad = await cli('merge', shards[0]!, shards[2]!, '--out', join(root, 'cv-bad'), '--data', data);
+  assert.is(bad.code, 2);
+  assert.match(bad.err, /shard 2\/3 missing/);
+});
+
 test.after(() => rmSync(root, { recursive: true, force: true }));
 test.run();

@@ -146,8 +146,16 @@ export function readShardFile(dir: string): ShardFile {
   return f as unknown as ShardFile;
 }
 
-/** Checks that `shards` are every shard of one run, once each; returns them by shard index. */
-export function checkShardSet(shards: { dir: string; file: ShardFile }[]): { dir: string; file: ShardFile }[] {
+/** What every kind of shard file has: the run key, the source identity and the shard. */
+interface ShardIdentity {
+  runKey: string;
+  version: string;
+  commit: string;
+  shard: Shard;
+}
+
+/** Checks that `shards` are every shard of one run (same key and count), once each; returns them by shard index. */
+export function checkShardIndices<F extends ShardIdentity>(shards: { dir: string; file: F }[]): { dir: string; file: F }[] {
   if (!shards.length) throw new ShardError('merge: give the shard folders to merge');
   const first = shards[0]!;
   const count = first.file.shard.count;
@@ -156,11 +164,11 @@ export function checkShardSet(shards: { dir: string; file: ShardFile }[]): { dir
       const why = s.file.commit !== first.file.commit || s.file.version !== first.file.version
         ? `ecgrad ${s.file.version} at commit ${s.file.commit.slice(0, 12)} against ${first.file.version} at ${first.file.commit.slice(0, 12)}`
         : 'different settings or model lists';
-      throw new ShardError(`merge: ${s.dir} and ${first.dir} are shards of different runs (${why}); merge the shards of one compare command`);
+      throw new ShardError(`merge: ${s.dir} and ${first.dir} are shards of different runs (${why}); merge the shards of one command`);
     }
     if (s.file.shard.count !== count) throw new ShardError(`merge: ${s.dir} is shard ${s.file.shard.index}/${s.file.shard.count}, ${first.dir} is of ${count} shards`);
   }
-  const byIndex = new Map<number, { dir: string; file: ShardFile }>();
+  const byIndex = new Map<number, { dir: string; file: F }>();
   for (const s of shards) {
     const other = byIndex.get(s.file.shard.index);
     if (other) throw new ShardError(`merge: ${s.dir} and ${other.dir} are both shard ${s.file.shard.index}/${count}`);
@@ -168,13 +176,18 @@ export function checkShardSet(shards: { dir: string; file: ShardFile }[]): { dir
   }
   const missing = Array.from({ length: count }, (_, i) => i + 1).filter((i) => !byIndex.has(i));
   if (missing.length) throw new ShardError(`merge: shard${missing.length > 1 ? 's' : ''} ${missing.map((i) => `${i}/${count}`).join(', ')} missing; run ${missing.length > 1 ? 'them' : 'it'} and merge all ${count}`);
-  const ordered = Array.from({ length: count }, (_, i) => byIndex.get(i + 1)!);
+  return Array.from({ length: count }, (_, i) => byIndex.get(i + 1)!);
+}
+
+/** checkShardIndices, and every model of the run run by exactly one shard. */
+export function checkShardSet(shards: { dir: string; file: ShardFile }[]): { dir: string; file: ShardFile }[] {
+  const ordered = checkShardIndices(shards);
   const seen = new Set<string>();
   for (const s of ordered) for (const m of s.file.assigned) {
     if (seen.has(m)) throw new ShardError(`merge: model ${m} was run by two shards; the shard folders are damaged`);
     seen.add(m);
   }
-  const lost = first.file.models.filter((m) => !seen.has(m));
+  const lost = ordered[0]!.file.models.filter((m) => !seen.has(m));
   if (lost.length) throw new ShardError(`merge: no shard ran ${lost.join(', ')}; the shard folders are damaged`);
   return ordered;
 }
