@@ -3,7 +3,7 @@
 import {
   initSync, fromArray, noGrad, Sequential, Conv1d, BatchNorm1d, ReLU, MaxPool1d, GlobalAvgPool1d, Linear, Dropout,
   AdamW, CosineAnnealing, crossEntropy, Rng, encodeModel,
-} from '../src/index.ts';
+} from '../src/all.ts';
 
 initSync();
 const L = 64, N = 384, classes = 3;

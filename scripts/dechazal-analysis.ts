@@ -2,7 +2,7 @@
 // over DS1 only (no DS2 involved), the class-weighted linear discriminant on growing groups of the 43
 // features, pooled held-out S / V gross Se and +P, and the in-sample fit on all of DS1 for comparison.
 //   npx tsx scripts/dechazal-analysis.ts [--data dir]
-import { initSync } from '../src/index.ts';
+import { initSync } from '../src/all.ts';
 import { loadDataset } from '../src/node/dataset.ts';
 import { DS1 } from '../src/ecg/dataset/protocols.ts';
 import { recordCrossValidation } from '../src/classic/record-cv.ts';

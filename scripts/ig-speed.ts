@@ -1,7 +1,7 @@
 // Times Integrated Gradients (64 steps, Gauss-Legendre, zero baseline) on the first N test beats of a
 // protocol with a trained model file (default: the committed FT-CNN, intra, with RR features).
 // Usage: npx tsx scripts/ig-speed.ts [--model-file models/ft-cnn-intra-rr.ecgm] [--beats 1000] [--data <dir>]
-import { initSync, ExplainedModel, integratedGradients } from '../src/index.ts';
+import { initSync, ExplainedModel, integratedGradients } from '../src/all.ts';
 import { loadModel, loadDataset } from '../src/node/index.ts';
 
 const arg = (k: string, d: string) => { const i = process.argv.indexOf(k); return i > 0 ? process.argv[i + 1]! : d; };

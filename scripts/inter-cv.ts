@@ -8,7 +8,7 @@
 //     --params '{"gboost": {"classWeight": "balanced"}}' [--s-weights 1,2,4,8] [--json out.json]
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { initSync } from '../src/index.ts';
+import { initSync } from '../src/all.ts';
 import { loadDataset } from '../src/node/dataset.ts';
 import { DS1 } from '../src/ecg/dataset/protocols.ts';
 import { isRrSet, RR_SETS } from '../src/ecg/dataset/beat-features.ts';

@@ -1,5 +1,9 @@
-// ecgrad: float32 tensors in wasm memory with hand-written SIMD kernels, reverse-mode autograd,
-// optimizers, and (built on them) an ECG arrhythmia-classification workbench.
+// ecgrad (the lean root): float32 tensors in wasm memory with hand-written SIMD kernels, reverse-mode
+// autograd, the differentiable ops, optimizers, layers, losses and model files. The workbench built on
+// them has its own entry points, so importing the tensors does not pull it in: ecgrad/ecg (WFDB, DSP,
+// QRS, beat datasets), ecgrad/models (the zoo), ecgrad/train (training, evaluation, metrics, reports,
+// personalisation), ecgrad/classic, ecgrad/explain, ecgrad/quant, ecgrad/export; ecgrad/all is all of
+// them in one (src/all.ts); ecgrad/infer and ecgrad/node as before.
 // The full kernel builds (every kernel; src/wasm/source.ts), registered before anything can init.
 import './wasm/full-kernels.ts';
 export { initSync, init, backendInfo, isInitialised } from './core/runtime.ts';
@@ -38,20 +42,5 @@ export type { DropoutOptions } from './ops/dropout.ts';
 export { maxPool1d, avgPool1d, adaptiveAvgPool1d, globalAvgPool1d, globalMaxPool1d } from './ops/pool.ts';
 export type { Pool1dOptions, AvgPool1dOptions } from './ops/pool.ts';
 export * from './nn/index.ts';
-// ECG data (browser-safe): WFDB bytes, signal processing, QRS detection, beat datasets, protocols.
-export * from './ecg/index.ts';
-export * from './metrics/index.ts';
 export { rnn } from './ops/rnn.ts';
 export type { RnnKind, RnnWeights, RnnOpOptions, RnnResult } from './ops/rnn.ts';
-export * from './models/index.ts';
-export * from './classic/index.ts';
-export * from './explain/index.ts';
-// Training, evaluation and run reports (browser-safe; file and worker helpers are in ecgrad/node).
-export * from './train/index.ts';
-// Personalisation (browser-safe): fine-tune a copy of a model on one wearer's beats; the adaptive protocol.
-export { personalize, PersonalizeError, PERSONALIZE_DEFAULTS, type PersonalizeOptions, type PersonalizeResult, type PersonalizeReport, type PersonalizeSource, type LabelledBeats, type PersonalizeLayers } from './train/personalize.ts';
-export { wearerBeats, splitAtMinutes, takeBeats, datasetBeats } from './train/wearer.ts';
-export { runAdaptive, adaptiveRows, adaptiveResult, type AdaptiveResult, type AdaptiveRecord, type AdaptiveOptions, type AdaptiveRows, type AdaptiveScores, type RecordPredictions } from './train/adaptive.ts';
-export * from './report/index.ts';
-// ONNX export (docs/interop.md); safetensors state dicts are exported with nn.
-export * from './export/index.ts';

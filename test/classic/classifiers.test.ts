@@ -7,7 +7,7 @@ import * as assert from 'uvu/assert';
 import {
   initSync, LogisticRegression, LinearSVM, KNearestNeighbors, GaussianNaiveBayes, DecisionTree, RandomForest,
   GradientBoosting, matrix, classicModels, classicModelNames, createClassifier,
-} from '../../src/index.ts';
+} from '../../src/all.ts';
 import { Rng } from '../../src/core/random.ts';
 import { accuracy, blobs, xor } from './helpers.ts';
 

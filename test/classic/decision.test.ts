@@ -5,7 +5,7 @@ import * as assert from 'uvu/assert';
 import { decisionWeightsOf, predictWeighted, weightedArgmax } from '../../src/classic/decision.ts';
 import { LinearSVM, LogisticRegression } from '../../src/classic/linear.ts';
 import { Rng } from '../../src/core/random.ts';
-import { initSync } from '../../src/index.ts';
+import { initSync } from '../../src/all.ts';
 
 initSync();
 

@@ -6,7 +6,7 @@ import {
   initSync, classicModelNames, createClassifier, encodeClassifier, decodeClassifier, StandardScaler, matrix,
   KNearestNeighbors, GaussianNaiveBayes, LogisticRegression, LinearSVM, GradientBoosting, DecisionTree, buildFeatures, featureNames,
   morphology, runClassic, classicScores, MORPHOLOGY_FEATURES, encodeClassifierState, type BeatDataset,
-} from '../../src/index.ts';
+} from '../../src/all.ts';
 import { Rng } from '../../src/core/random.ts';
 import { blobs } from './helpers.ts';
 

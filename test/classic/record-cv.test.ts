@@ -8,7 +8,7 @@ import { classificationReport } from '../../src/metrics/classification.ts';
 import { buildFeatures, StandardScaler } from '../../src/classic/features.ts';
 import { createClassifier } from '../../src/classic/registry.ts';
 import { Rng } from '../../src/core/random.ts';
-import { initSync } from '../../src/index.ts';
+import { initSync } from '../../src/all.ts';
 
 initSync();
 

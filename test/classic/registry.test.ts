@@ -5,7 +5,7 @@ import * as assert from 'uvu/assert';
 import {
   initSync, CLASSIFIER_SPECS, classicModels, classicModelNames, createClassifier, encodeClassifier, decodeClassifier,
   classifierSpec, LogisticRegression, type ClassicModelName,
-} from '../../src/index.ts';
+} from '../../src/all.ts';
 import { blobs } from './helpers.ts';
 
 initSync();

@@ -1,7 +1,7 @@
 // Autograd behaviour: backward, accumulation, zeroGrad, detach, noGrad, grad(fn, inputs).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { initSync, tensor, randn, noGrad, grad, valueAndGrad, gradients, isGradEnabled } from '../../src/index.ts';
+import { initSync, tensor, randn, noGrad, grad, valueAndGrad, gradients, isGradEnabled } from '../../src/all.ts';
 
 initSync();
 

@@ -6,7 +6,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import {
   initSync, fromArray, tensor, randn, zeros, noGrad, tidy, endStep, memoryStats, SGD, grad,
-} from '../../src/index.ts';
+} from '../../src/all.ts';
 import { backend } from '../../src/core/runtime.ts';
 import { TinyMLP, crossEntropy, twoSpirals } from '../helpers/mlp.ts';
 

@@ -4,7 +4,7 @@ import * as assert from 'uvu/assert';
 import { execFileSync } from 'node:child_process';
 import {
   initSync, backendInfo, tensor, fromArray, zeros, ones, full, arange, rand, randn, manualSeed, Rng, memoryStats,
-} from '../../src/index.ts';
+} from '../../src/all.ts';
 
 const info = initSync();
 
@@ -17,7 +17,7 @@ test('initSync picks the SIMD build here and is idempotent', () => {
 });
 
 test('using ecgrad before init raises a clear error', () => {
-  const code = `import('./src/index.ts').then((m) => { try { m.zeros([2]); } catch (e) { console.log(e.message); } })`;
+  const code = `import('./src/all.ts').then((m) => { try { m.zeros([2]); } catch (e) { console.log(e.message); } })`;
   const out = execFileSync(process.execPath, ['--import', 'tsx', '-e', code], { encoding: 'utf8' });
   assert.match(out, /not initialised: call initSync\(\) \(or await init\(\)\)/);
 });

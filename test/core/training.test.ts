@@ -1,7 +1,7 @@
 // A small MLP learns a non-linear task (two spirals) with the tensor API and Adam.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { initSync, fromArray, noGrad, Adam } from '../../src/index.ts';
+import { initSync, fromArray, noGrad, Adam } from '../../src/all.ts';
 import { TinyMLP, crossEntropy, twoSpirals } from '../helpers/mlp.ts';
 
 initSync();

@@ -20,7 +20,7 @@ function message(f: () => unknown): string {
 }
 
 if (mode === 'compare') {
-  const lib = await import('../../src/index.ts');
+  const lib = await import('../../src/all.ts');
   const infer = await import('../../src/infer/index.ts');
   const { initSyncFrom, backend } = await import('../../src/core/runtime.ts');
   const { instantiateSync, selfTest } = await import('../../src/wasm/backend.ts');

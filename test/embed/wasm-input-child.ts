@@ -111,7 +111,7 @@ if (mode === 'infer') {
   result.cases = cases;
   result.outputs = outputs;
 } else if (mode === 'full') {
-  const lib = await import('../../src/index.ts');
+  const lib = await import('../../src/all.ts');
   result.inferUnderFull = await message(() => lib.initSync({ wasm: { simd: wasmFile('ecgrad-infer.simd.wasm'), scalar: wasmFile('ecgrad-infer.scalar.wasm') } }));
   result.isInitialised = lib.isInitialised();
   const i = await lib.init({ wasm: { simd: wasmFile('ecgrad.simd.wasm'), scalar: wasmFile('ecgrad.scalar.wasm') } });
@@ -121,7 +121,7 @@ if (mode === 'infer') {
   result.grad = Array.from(w.grad!.data()).map((g, k) => Math.abs(g - 2 * w.data()[k]!) < 1e-6);
 } else if (mode === 'no-finalization') {
   (globalThis as { FinalizationRegistry?: unknown }).FinalizationRegistry = undefined;
-  const lib = await import('../../src/index.ts');
+  const lib = await import('../../src/all.ts');
   const infer = await import('../../src/infer/index.ts');
   const { TinyMLP, crossEntropy, twoSpirals } = await import('../helpers/mlp.ts');
   const i = lib.initSync({ wasm: { simd: wasmFile('ecgrad.simd.wasm'), scalar: wasmFile('ecgrad.scalar.wasm') } });

@@ -166,7 +166,7 @@ if ('skip' in found) {
 
   test("labels, probabilities and detected beats equal Node's, build for build, float and int8 models", () => {
     for (const [key, r] of Object.entries(results)) {
-      const ref = node[r.info.build];
+      const ref = node[r.info.build as 'simd' | 'scalar'];
       assert.equal(Object.keys(r.models), ['ft-cnn-intra-rr.ecgm', 'ft-cnn-intra-rr.ecgq'], key);
       for (const [m, out] of Object.entries(r.models)) {
         const want = ref.models[m]!;

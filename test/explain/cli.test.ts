@@ -4,7 +4,7 @@ import * as assert from 'uvu/assert';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { initSync, registerModel, DEFAULT_RECIPE, Sequential, Conv1d, ReLU, MaxPool1d, GlobalAvgPool1d, Linear, Flatten } from '../../src/index.ts';
+import { initSync, registerModel, DEFAULT_RECIPE, Sequential, Conv1d, ReLU, MaxPool1d, GlobalAvgPool1d, Linear, Flatten } from '../../src/all.ts';
 import { saveModel } from '../../src/node/index.ts';
 import { main } from '../../src/cli/main.ts';
 import { mitdbDir } from '../ecg/helpers.ts';
@@ -63,7 +63,7 @@ test('usage errors are clear', async () => {
 });
 
 test('explains MIT-BIH beats: figures, explain.md and explain.json', async () => {
-  const { getModel } = await import('../../src/index.ts');
+  const { getModel } = await import('../../src/all.ts');
   saveModel(modelFile, getModel('explain-test-tiny').build(config), { arch: 'explain-test-tiny', config, meta: { protocol: 'intra' } });
   const out = join(dir, 'out');
   const r = await run([
@@ -93,7 +93,7 @@ test('explains MIT-BIH beats: figures, explain.md and explain.json', async () =>
 
 test('a model of another input length is refused with a clear error', async () => {
   const bad = { ...config, length: 100 };
-  const { getModel } = await import('../../src/index.ts');
+  const { getModel } = await import('../../src/all.ts');
   saveModel(join(dir, 'bad.ecgm'), getModel('explain-test-tiny').build(bad), { arch: 'explain-test-tiny', config: bad, meta: { protocol: 'intra' } });
   const r = await run(['--model-file', join(dir, 'bad.ecgm'), '--data', mitdbDir(), '--per-class', '1', '--metrics', 'none']);
   assert.is(r.code, 1);
@@ -103,7 +103,7 @@ test('a model of another input length is refused with a clear error', async () =
 test.after(() => rmSync(dir, { recursive: true, force: true }));
 
 test('several model files: one folder each and a combined table; Grad-CAM skipped for a model without convolutions', async () => {
-  const { getModel } = await import('../../src/index.ts');
+  const { getModel } = await import('../../src/all.ts');
   registerModel({
     name: 'explain-test-mlp', description: 'no convolution',
     build: (i) => new Sequential(new Flatten(), new Linear(i.length, 8, { seed: 1 }), new ReLU(), new Linear(8, i.classes, { seed: 2 })),

@@ -4,7 +4,7 @@ import * as assert from 'uvu/assert';
 import {
   initSync, ExplainedModel, attribute, integratedGradients, saliency, makeAttribution, spearman, ranks, trapezoidAuc, meanAbsSpearman,
   faithfulness, linearImpute, cascadingRandomization, parametrisedLayers, robustness, regionMask, physiology, Rng,
-} from '../../src/index.ts';
+} from '../../src/all.ts';
 import { linearModel, bumpCnn, bump, smallCnn, randomBeats, setParams } from './helpers.ts';
 import { assertClose } from '../helpers/wasm.ts';
 

@@ -2,7 +2,7 @@
 import {
   Module, Sequential, Flatten, Linear, Conv1d, SeparableConv1d, ReLU, Tanh, MaxPool1d, GlobalAvgPool1d, BatchNorm1d,
   Tensor, Rng, concat,
-} from '../../src/index.ts';
+} from '../../src/all.ts';
 
 /** Sets parameters by name. */
 export function setParams(m: Module, values: Record<string, ArrayLike<number>>): void {

@@ -4,7 +4,7 @@ import * as assert from 'uvu/assert';
 import {
   initSync, ExplainedModel, attribute, saliency, smoothGrad, integratedGradients, gradientShap, kernelShap, kernelShapModel, gradCam,
   quadrature, gaussLegendre, defaultCamLayer, upsampleLinear, baselineFor, meanBeat, QUADRATURE_RULES, METHODS, Linear, Sequential, Flatten,
-} from '../../src/index.ts';
+} from '../../src/all.ts';
 import { linearModel, mlp, bump, bumpCnn, smallCnn, SepCnn, ResNetForTest, randomBeats } from './helpers.ts';
 import { assertClose } from '../helpers/wasm.ts';
 

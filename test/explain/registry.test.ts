@@ -6,7 +6,7 @@ import * as assert from 'uvu/assert';
 import {
   initSync, ExplainedModel, ExplainError, METHOD_SPECS, METHODS, METHOD_DESCRIPTIONS, getMethod, isMethod, attribute, methodSpec,
   makeAttribution, type MethodName,
-} from '../../src/index.ts';
+} from '../../src/all.ts';
 import { mlp, bumpCnn, bump } from './helpers.ts';
 
 initSync();

@@ -1,7 +1,7 @@
 // SVG figures: well-formed XML, axes in ms, class labels, escaping.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { beatSvg, classAverageSvg, classAverages, methodGridSvg, niceTicks, escapeXml, regionMask } from '../../src/index.ts';
+import { beatSvg, classAverageSvg, classAverages, methodGridSvg, niceTicks, escapeXml, regionMask } from '../../src/all.ts';
 import { checkWellFormed } from './xml.ts';
 import { bump } from './helpers.ts';
 

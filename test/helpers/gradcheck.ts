@@ -1,7 +1,7 @@
 // End-to-end float32 finite-difference gradient check of tensor ops: central differences with eps 1e-3
 // against the autograd gradients of sum(f(x)·w) for fixed random weights w (so upstream gradients are
 // not uniform). Passes when |analytic − numeric| <= rtol·max(|a|, |n|) + atol for every element.
-import { fromArray, grad, noGrad, randn, type Tensor } from '../../src/index.ts';
+import { fromArray, grad, noGrad, randn, type Tensor } from '../../src/all.ts';
 
 export interface GradCheckInput {
   data: ArrayLike<number>;

@@ -1,5 +1,5 @@
 // A minimal MLP built directly on the tensor API (the nn layers come later), for training tests.
-import { randn, zeros, type Tensor } from '../../src/index.ts';
+import { randn, zeros, type Tensor } from '../../src/all.ts';
 
 export class TinyMLP {
   readonly params: Tensor[] = [];

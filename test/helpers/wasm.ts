@@ -10,7 +10,8 @@ export function backend(build: BuildName): Backend {
   return (backends[build] ??= instantiateSync(build));
 }
 
-export const BUILDS: BuildName[] = ['simd', 'scalar'];
+/** The two builds that agree bit for bit (the relaxed-SIMD build needs its own process: test/kernels/relaxed.test.ts). */
+export const BUILDS: ('simd' | 'scalar')[] = ['simd', 'scalar'];
 
 /** Allocates and uploads; returns the pointer. */
 export function putF32(b: Backend, data: ArrayLike<number>): number {

@@ -1,7 +1,7 @@
 // Classification metrics against hand-computed values.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { classificationReport, confusionMatrix, aamiGross } from '../../src/index.ts';
+import { classificationReport, confusionMatrix, aamiGross } from '../../src/all.ts';
 
 test('confusion matrix, accuracy, per-class and averaged F1 (hand-computed)', () => {
   const yTrue = [0, 0, 0, 1, 1, 2, 2, 2, 2, 2];

@@ -2,7 +2,7 @@
 // gradient checks with respect to the input through both kinds of shortcut, with and without BatchNorm.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { initSync, fromArray, randn, noGrad, type Tensor } from '../../src/index.ts';
+import { initSync, fromArray, randn, noGrad, type Tensor } from '../../src/all.ts';
 import { ResidualBlock1d } from '../../src/nn/residual.ts';
 import { gradCheck, awayFromZero } from '../helpers/gradcheck.ts';
 

@@ -7,7 +7,7 @@ import * as assert from 'uvu/assert';
 import {
   initSync, fromArray, randn, crossEntropy, Adam, noGrad, getModel, modelNames, encodeModel, modelFromBytes,
   type ModelInput, type Module, type Tensor,
-} from '../../src/index.ts';
+} from '../../src/all.ts';
 import { storedFloats, storedKB, oddKernel } from '../../src/models/common.ts';
 import { ftcnnKernels, FTCNN } from '../../src/models/ftcnn.ts';
 import { RecurrentClassifier } from '../../src/models/recurrent.ts';

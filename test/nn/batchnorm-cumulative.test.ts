@@ -2,7 +2,7 @@
 // mean of the n batch means, and numBatchesTracked counts the batches (written with Tensor.assign_).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { initSync, BatchNorm1d, fromArray } from '../../src/index.ts';
+import { initSync, BatchNorm1d, fromArray } from '../../src/all.ts';
 
 initSync();
 

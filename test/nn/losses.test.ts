@@ -3,7 +3,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readFileSync } from 'node:fs';
-import { initSync, tensor, grad, crossEntropy, focalLoss, combinedLoss, l2Penalty, Linear, type Tensor } from '../../src/index.ts';
+import { initSync, tensor, grad, crossEntropy, focalLoss, combinedLoss, l2Penalty, Linear, type Tensor } from '../../src/all.ts';
 
 initSync();
 const ref = JSON.parse(readFileSync(new URL('../fixtures/losses.json', import.meta.url), 'utf8')) as Record<string, { loss: number; grad: number[] }>;

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import {
   initSync, Linear, Sequential, ReLU, encodeModel, decodeModel, registerArchitecture, modelFromBytes, loadModelState,
   randn,
-} from '../../src/index.ts';
+} from '../../src/all.ts';
 import { saveModel, loadModel, loadModelInto } from '../../src/node/index.ts';
 import { packContainer } from '../../src/core/container.ts';
 import { decodeClassifierState } from '../../src/classic/format.ts';

@@ -2,7 +2,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { inspect } from 'node:util';
-import { initSync, Linear, Sequential, ReLU, Flatten, Tanh, randn, tensor, linear, fromArray } from '../../src/index.ts';
+import { initSync, Linear, Sequential, ReLU, Flatten, Tanh, randn, tensor, linear, fromArray } from '../../src/all.ts';
 import { gradCheck, uniform } from '../helpers/gradcheck.ts';
 
 initSync();

@@ -5,7 +5,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readFileSync } from 'node:fs';
-import { initSync, fromArray, crossEntropy, Dropout, type Module } from '../../src/index.ts';
+import { initSync, fromArray, crossEntropy, Dropout, type Module } from '../../src/all.ts';
 import { StdCNN, DSCNN, LSTMNet } from '../../src/models/reference.ts';
 
 initSync();

@@ -9,7 +9,7 @@ import type { Backend } from '../../src/wasm/backend.ts';
 import { bnForwardRef, bnBackwardRef } from '../reference/batchnorm.ts';
 import { numericGrad, gradError } from '../reference/elementwise.ts';
 import { gradCheck, uniform } from '../helpers/gradcheck.ts';
-import { initSync, BatchNorm1d, batchNorm, fromArray, tensor, grad } from '../../src/index.ts';
+import { initSync, BatchNorm1d, batchNorm, fromArray, tensor, grad } from '../../src/all.ts';
 
 initSync();
 

@@ -6,7 +6,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import {
   initSync, conv1d, fromArray, randn, Conv1d, SeparableConv1d, Sequential, ReLU, grad, tensor, noGrad, type Tensor,
-} from '../../src/index.ts';
+} from '../../src/all.ts';
 import { backend as activeBackend } from '../../src/core/runtime.ts';
 const rawBackendOf = (_t: Tensor) => activeBackend();
 import { backend as rawBackend, BUILDS, randomArray } from '../helpers/wasm.ts';

@@ -5,7 +5,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { backend as kb, BUILDS, putF32, getF32, randomArray } from '../helpers/wasm.ts';
 import { gradCheck, uniform } from '../helpers/gradcheck.ts';
-import { initSync, Dropout, dropout, fromArray, ones, grad } from '../../src/index.ts';
+import { initSync, Dropout, dropout, fromArray, ones, grad } from '../../src/all.ts';
 
 initSync();
 

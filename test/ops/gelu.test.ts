@@ -8,7 +8,7 @@ import { backend as kb, BUILDS, putF32, getF32, assertClose } from '../helpers/w
 import { numericGrad, gradError } from '../reference/elementwise.ts';
 import { gradCheck, uniform } from '../helpers/gradcheck.ts';
 import { UnaryOp } from '../../src/wasm/opcodes.ts';
-import { initSync, tensor, gelu, GELU, fromArray } from '../../src/index.ts';
+import { initSync, tensor, gelu, GELU, fromArray } from '../../src/all.ts';
 
 initSync();
 

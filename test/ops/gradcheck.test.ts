@@ -2,7 +2,7 @@
 import { test } from 'uvu';
 import {
   initSync, concat, stack, maximum, minimum, tensor, type Tensor,
-} from '../../src/index.ts';
+} from '../../src/all.ts';
 import { awayFromZero, gradCheck, uniform } from '../helpers/gradcheck.ts';
 
 initSync();

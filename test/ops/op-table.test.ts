@@ -5,7 +5,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readdirSync, readFileSync } from 'node:fs';
-import * as ecgrad from '../../src/index.ts';
+import * as ecgrad from '../../src/all.ts';
 import * as optim from '../../src/optim/index.ts';
 import { backend } from '../../src/core/runtime.ts';
 import { NOT_IN_TABLE, OP_TABLE, opTableMarkdown } from '../../scripts/op-table.ts';

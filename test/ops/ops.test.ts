@@ -3,7 +3,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import {
   initSync, tensor, fromArray, arange, randn, concat, stack, maximum, minimum, type Tensor,
-} from '../../src/index.ts';
+} from '../../src/all.ts';
 
 initSync();
 

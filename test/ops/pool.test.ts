@@ -13,7 +13,7 @@ import { gradCheck, uniform } from '../helpers/gradcheck.ts';
 import {
   initSync, tensor, fromArray, maxPool1d, avgPool1d, adaptiveAvgPool1d, globalAvgPool1d, globalMaxPool1d,
   MaxPool1d, AvgPool1d, AdaptiveAvgPool1d, GlobalAvgPool1d, GlobalMaxPool1d,
-} from '../../src/index.ts';
+} from '../../src/all.ts';
 
 initSync();
 

@@ -16,7 +16,7 @@ import { readFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
-import { initSync, LSTM, GRU, fromArray, randn, rnn, type Tensor, type RnnWeights } from '../../src/index.ts';
+import { initSync, LSTM, GRU, fromArray, randn, rnn, type Tensor, type RnnWeights } from '../../src/all.ts';
 import { backend as buildBackend, BUILDS, putF32, getF32 } from '../helpers/wasm.ts';
 import { gradCheck, uniform } from '../helpers/gradcheck.ts';
 import {

@@ -2,7 +2,7 @@
 // (Adam's m, v and per-parameter step counts; SGD's momentum), and bad states are refused whole.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { initSync, randn, fromArray, Adam, AdamW, SGD, Rng, type Tensor, type Optimizer } from '../../src/index.ts';
+import { initSync, randn, fromArray, Adam, AdamW, SGD, Rng, type Tensor, type Optimizer } from '../../src/all.ts';
 
 initSync();
 

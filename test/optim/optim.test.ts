@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import {
   initSync, tensor, SGD, Adam, AdamW, CosineAnnealing, StepDecay, ReduceOnPlateau, clipGradNorm, decayGroups,
   Linear, type Optimizer,
-} from '../../src/index.ts';
+} from '../../src/all.ts';
 
 initSync();
 const ref = JSON.parse(readFileSync(new URL('../fixtures/schedules.json', import.meta.url), 'utf8'));

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { cli } from '../helpers/cli.ts';
-import { initSync } from '../../src/index.ts';
+import { initSync } from '../../src/all.ts';
 import { loadClassifier } from '../../src/infer/index.ts';
 import { mitdbDir, projectRoot } from '../ecg/helpers.ts';
 import { loadDataset } from '../../src/node/dataset.ts';

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { cli } from '../helpers/cli.ts';
-import { initSync } from '../../src/index.ts';
+import { initSync } from '../../src/all.ts';
 import { decodeModel, encodeModel } from '../../src/nn/model-file.ts';
 import { decodeClassifier } from '../../src/classic/index.ts';
 import { getModel } from '../../src/models/index.ts';

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { cli } from '../helpers/cli.ts';
-import { initSync } from '../../src/index.ts';
+import { initSync } from '../../src/all.ts';
 import { DS1, DS2 } from '../../src/ecg/dataset/protocols.ts';
 import { mitdbDir } from '../ecg/helpers.ts';
 

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { cli } from '../helpers/cli.ts';
-import { initSync } from '../../src/index.ts';
+import { initSync } from '../../src/all.ts';
 import { decodeModel } from '../../src/nn/model-file.ts';
 import { mitdbDir } from '../ecg/helpers.ts';
 

@@ -5,7 +5,7 @@
 import { Worker } from 'node:worker_threads';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { initSync } from '../../src/index.ts';
+import { initSync } from '../../src/all.ts';
 import { Rng } from '../../src/core/random.ts';
 import { encodeModel, modelFromBytes } from '../../src/nn/model-file.ts';
 import { Module, Sequential, Conv1d, ReLU, GlobalAvgPool1d } from '../../src/nn/index.ts';
@@ -171,7 +171,7 @@ test('in a worker thread: the identical model file', async () => {
     const w = new Worker(code, {
       eval: true,
       workerData: {
-        tsx, index: new URL('../../src/index.ts', import.meta.url).href, helpers: new URL('./helpers.ts', import.meta.url).href,
+        tsx, index: new URL('../../src/all.ts', import.meta.url).href, helpers: new URL('./helpers.ts', import.meta.url).href,
         lib: new URL('../../src/train/personalize.ts', import.meta.url).href, model: globalBytes, x: fit.x, y: fit.y, opts,
       },
     });

@@ -1,7 +1,7 @@
 // TrainState: a run's whole state becomes checkpoint bytes and back without loss; trainStep advances it.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { initSync } from '../../src/index.ts';
+import { initSync } from '../../src/all.ts';
 import { TrainState } from '../../src/train/state.ts';
 import { CheckpointError, decodeCheckpoint, encodeCheckpoint } from '../../src/train/checkpoint.ts';
 import { trainStep, recipeLoss, DivergedError, type StepContext } from '../../src/train/step.ts';

@@ -2,7 +2,7 @@
 // recipe's loss and optimizer, checkpoints that resume to the same result, and NaN detection.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { initSync } from '../../src/index.ts';
+import { initSync } from '../../src/all.ts';
 import { train, selectionScore, DivergedError, checkpointInfo, moduleRngs, type TrainConfig, type TrainEvent } from '../../src/train/trainer.ts';
 import { evaluate } from '../../src/train/evaluate.ts';
 import { getModel } from '../../src/models/index.ts';

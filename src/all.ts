@@ -1,0 +1,10 @@
+// ecgrad/all: every browser-safe API in one entry point (the lean root and every subpath: ecg, models,
+// train, classic, explain, quant, export). Convenient where bundle size does not matter (Node, scripts).
+export * from './index.ts';
+export * from './ecg/index.ts';
+export * from './models/index.ts';
+export * from './classic/index.ts';
+export * from './explain/index.ts';
+export * from './quant/index.ts';
+export * from './export/index.ts';
+export * from './entries/train.ts';
