@@ -5,7 +5,7 @@
 //
 // Prints accuracy and macro-F1 on val and test, training time, and inference time per beat (predict()
 // on the standardised features of the split). --json prints one JSON object on stdout instead.
-import { initSync, backendInfo } from '../src/index.ts';
+import { initSync, backendInfo } from '../src/all.ts';
 import { classicModelNames, classicModels, runClassic, type ClassicRun } from '../src/classic/index.ts';
 import { loadDataset } from '../src/node/index.ts';
 

@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import {
   initSync, randn, BatchNorm1d, MaxPool1d, AdaptiveAvgPool1d, Dropout, GELU, Module, type Tensor,
-} from '../src/index.ts';
+} from '../src/all.ts';
 
 const iters = Number(process.argv[process.argv.indexOf('--iters') + 1]) || 200;
 

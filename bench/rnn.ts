@@ -11,7 +11,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import {
   initSync, backendInfo, LSTM, GRU, Linear, Adam, randn, tensor, noGrad, logSoftmax,
-} from '../src/index.ts';
+} from '../src/all.ts';
 import { backend } from '../src/core/runtime.ts';
 
 const argv = process.argv.slice(2);

@@ -10,7 +10,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
-import { initSync, randn, noGrad, crossEntropy, Adam, backendInfo, type Module } from '../src/index.ts';
+import { initSync, randn, noGrad, crossEntropy, Adam, backendInfo, type Module } from '../src/all.ts';
 import { backend } from '../src/core/runtime.ts';
 import { StdCNN, DSCNN, LSTMNet } from '../src/models/reference.ts';
 
