@@ -18,7 +18,7 @@ const spec: Record<string, OptionSpec> = {
   peaks: { type: 'string', description: '"reference" (annotations) or "detected" (Pan-Tompkins)', default: 'reference' },
   'rr-set': { type: 'string', description: '"local" (6 RR features per beat), "patient" (15: also the patient-normalised features) , "rhythm" (23: also the rhythm features) or "irregular" (20: also the RR-irregularity features), docs/inter-patient.md', default: 'local' },
   cache: { type: 'boolean', description: 'use the cache ($ECGRAD_CACHE or .cache/ecgrad); --no-cache rebuilds', default: true },
-  json: { type: 'boolean', description: 'print JSON: {"protocol", "classes", "splits": {"train": {"N": ...}, ...}, "seconds", "fromCache"}' },
+  json: { type: 'boolean', description: 'print JSON: {"protocol", "classes", "splits": {"train": {"N": ...}, ...}, "seconds", "cpuSeconds", "fromCache"}' },
 };
 
 export const datasetCommand: Command = {
@@ -48,12 +48,16 @@ export const datasetCommand: Command = {
     const peaks = String(o.peaks);
     if (peaks !== 'reference' && peaks !== 'detected') throw new UsageError(`dataset: --peaks must be "reference" or "detected", got "${peaks}"`);
     const rrSet = rrSetOption(o, 'dataset');
+    const cpu0 = process.cpuUsage();
     const { dataset: ds, fromCache, seconds, cachePath } = loadDataset(protocol, {
       data: o.data as string | undefined, seed, window, leads, peaks, cache: o.cache !== false, ...(rrSet !== 'local' ? { rrSet } : {}), ...(records ? { records } : {}),
     });
     const splits = { train: classCounts(ds, ds.split.train), val: classCounts(ds, ds.split.val), test: classCounts(ds, ds.split.test) };
     if (o.json) {
-      console.log(JSON.stringify({ protocol, classes: ds.classes, records: ds.records, beats: ds.y.length, rrFeatures: ds.rrFeatures, shape: [ds.y.length, ds.channels, ds.length], fs: ds.fs, splits, seconds, fromCache, cachePath }, null, 2));
+      // cpuSeconds: this process's own CPU time (user + system) for the build or load, unlike the wall time unaffected by other processes' load.
+      const cpu = process.cpuUsage(cpu0);
+      const cpuSeconds = Math.round((cpu.user + cpu.system) / 1000) / 1000;
+      console.log(JSON.stringify({ protocol, classes: ds.classes, records: ds.records, beats: ds.y.length, rrFeatures: ds.rrFeatures, shape: [ds.y.length, ds.channels, ds.length], fs: ds.fs, splits, seconds, cpuSeconds, fromCache, cachePath }, null, 2));
       return 0;
     }
     console.log(`${protocol}: ${ds.y.length} beats, x ${ds.y.length} x ${ds.channels} x ${ds.length} at ${ds.fs} Hz, seed ${seed}`);

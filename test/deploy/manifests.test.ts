@@ -27,10 +27,15 @@ function manifest(name: string): Job {
 const container = (j: Job) => j.spec.template.spec.containers[0]!;
 const envOf = (c: Container) => Object.fromEntries(c.env.map((e) => [e.name, e.value]));
 
-/** Runs a pod's command line (sh -c ...) from the repository folder, as the container's workingDir /app. */
+/**
+ * Runs a pod's command line (sh -c ...) from the repository folder, as the container's workingDir /app,
+ * with the pod's environment only (a container inherits nothing from this test process; PATH and HOME
+ * are a container's own).
+ */
 function runPod(c: Container, env: Record<string, string>, extra = ''): string {
   assert.equal(c.command.slice(0, 2), ['sh', '-c']);
-  return execFileSync('sh', ['-c', c.command[2]! + extra], { cwd: repo, env: { ...process.env, ...env }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  const base = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp', ...(process.env.ECGRAD_CACHE ? { ECGRAD_CACHE: process.env.ECGRAD_CACHE } : {}) };
+  return execFileSync('sh', ['-c', c.command[2]! + extra], { cwd: repo, env: { ...base, ...env }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
 const compareJob = manifest('compare-job.yaml');
