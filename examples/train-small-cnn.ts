@@ -1,9 +1,9 @@
 // Trains a small CNN on synthetic "beats" (three waveform shapes plus noise) with the layer API.
-// Run: npx tsx examples/train-small-cnn.ts
+// Run: npx tsx examples/train-small-cnn.ts   (after npm ci, which builds dist/: the import is the package's own)
 import {
   initSync, fromArray, noGrad, Sequential, Conv1d, BatchNorm1d, ReLU, MaxPool1d, GlobalAvgPool1d, Linear, Dropout,
   AdamW, CosineAnnealing, crossEntropy, Rng, encodeModel,
-} from '../src/all.ts';
+} from 'ecgrad'; // the package itself (its exports map; `npm ci` builds dist/)
 
 initSync();
 const L = 64, N = 384, classes = 3;
