@@ -4,7 +4,7 @@
 // validation split.
 //
 //   npx tsx scripts/zoo-smoke.ts [model=ft-cnn] [steps=200] [--rr] [--protocol intra] [--data dir] [--batch n]
-import { initSync, fromArray, noGrad, getModel, Adam, AdamW, SGD, decayGroups, crossEntropy, combinedLoss, classWeights,
+import { initSync, fromArray, noGrad, getModel, modelSpec, Adam, AdamW, SGD, decayGroups, crossEntropy, combinedLoss, classWeights,
   batches, classificationReport, type Tensor } from '../src/all.ts';
 import { loadDataset } from '../src/node/index.ts';
 import type { ProtocolName } from '../src/ecg/dataset/protocols.ts';
@@ -21,7 +21,7 @@ const protocol = (option('--protocol') ?? 'intra') as ProtocolName;
 
 const t0 = performance.now();
 const { dataset: ds } = loadDataset(protocol, { data: option('--data') ?? '/work/shared/data/mitdb', seed: 0 });
-const spec = getModel(name);
+const spec = modelSpec(name);
 const recipe = spec.recipe;
 const batchSize = Number(option('--batch') ?? recipe.batchSize);
 const C = ds.classes.length;

@@ -5,7 +5,7 @@ import { formatHelp, parseArgs, type OptionSpec, UsageError } from './args.ts';
 import type { Command } from './command.ts';
 import { jobSettings, preloadModules, reportSettings, trainingOptions } from './train.ts';
 import { checkModel, intOption } from './options.ts';
-import { comparisonModelNames, getModel, modelNames } from '../models/index.ts';
+import { comparisonModelNames, getModel, modelSpec, modelNames } from '../models/index.ts';
 import { classicModelNames } from '../classic/index.ts';
 import { getProtocol } from '../ecg/dataset/protocols.ts';
 import { ensureData } from '../node/ensure-data.ts';
@@ -36,7 +36,7 @@ const CLASSIC_COST: Record<string, number> = {
 /** A job's estimated cost (ms per training beat over the whole run), for scheduling only; unknown models count as expensive. */
 export function estimatedCost(job: Pick<TrainJob, 'model' | 'epochs'>): number {
   if (isClassic(job.model)) return CLASSIC_COST[job.model] ?? 1;
-  const spec = getModel(job.model);
+  const spec = modelSpec(job.model);
   return (spec.trainCost ?? 1) * (job.epochs ?? spec.recipe.epochs);
 }
 

@@ -15,7 +15,7 @@ import '../models/index.ts';
 import { Rng } from '../core/random.ts';
 import { initSync, isInitialised } from '../core/runtime.ts';
 import { ExplainedModel } from '../explain/classifier.ts';
-import { METHODS, METHOD_SPECS, getMethod, isMethod, type MethodOptions } from '../explain/methods.ts';
+import { METHODS, METHOD_SPECS, getMethod, isMethod, type MethodName, type MethodOptions } from '../explain/methods.ts';
 import { meanBeat, BASELINES, type Baseline } from '../explain/baselines.ts';
 import { QUADRATURE_RULES, type QuadratureRule } from '../explain/integrated-gradients.ts';
 import { evaluateMethod, metricsTable, physiologyTable, sanityTable, METRICS, type MetricName, type MethodReport } from '../explain/report.ts';
@@ -58,7 +58,7 @@ const int = (v: unknown, name: string, min = 0): number => {
 
 export interface ExplainSettings {
   o: Record<string, unknown>;
-  methods: string[];
+  methods: MethodName[];
   metrics: MetricName[];
   rule: QuadratureRule;
   baselineKind: string;
@@ -73,8 +73,11 @@ export interface ExplainSettings {
 export function explainSettings(argv: string[]): ExplainSettings {
     const { options: o, positionals } = parseArgs(argv, spec, 'explain');
     if (positionals.length) throw new UsageError(`explain: unexpected argument "${positionals[0]}"`);
-    const methods: string[] = String(o.method) === 'all' ? [...METHODS] : String(o.method).split(',').map((s) => s.trim()).filter(Boolean);
-    for (const m of methods) if (!isMethod(m)) throw new UsageError(`explain: unknown method "${m}"; choose from ${METHODS.join(', ')} (or "all")`);
+    const names: string[] = String(o.method) === 'all' ? [...METHODS] : String(o.method).split(',').map((s) => s.trim()).filter(Boolean);
+    const methods = names.map((m): MethodName => {
+      if (!isMethod(m)) throw new UsageError(`explain: unknown method "${m}"; choose from ${METHODS.join(', ')} (or "all")`);
+      return m;
+    });
     const metricsArg = String(o.metrics);
     const metrics: MetricName[] = metricsArg === 'all' ? [...METRICS] : metricsArg === 'none' ? [] : metricsArg.split(',').map((s) => s.trim()) as MetricName[];
     for (const m of metrics) if (!METRICS.includes(m)) throw new UsageError(`explain: unknown metric "${m}"; choose from ${METRICS.join(', ')}, all or none`);

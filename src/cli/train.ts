@@ -5,7 +5,7 @@ import { formatHelp, parseArgs, type OptionSpec, UsageError } from './args.ts';
 import type { Command } from './command.ts';
 import { checkModel, DATA_HELP, optionsOf, settingsOf, usage } from './options.ts';
 import { metricsJson } from './metrics-json.ts';
-import { modelNames, getModel } from '../models/index.ts';
+import { modelNames, getModel, modelSpec } from '../models/index.ts';
 import { TRAIN_SETTINGS } from '../train/settings.ts';
 import { DATA_SETTINGS, RUN_SETTINGS, runSettings, QUICK, quickNote, type RunSettings } from '../train/run-settings.ts';
 import { CLASSIC_SETTINGS, isDefaultFeatures, type ClassicSettings } from '../classic/settings.ts';
@@ -73,7 +73,7 @@ export const trainCommand: Command = {
     if (argv.includes('--help')) {
       console.log(formatHelp('train', trainCommand.summary,
         'ecgrad train --model <name> --protocol <intra|inter|arrhythminet> [--data <dir>] [--epochs n] [--batch-size n] [--seed n] [--rr] [--out <run dir>] [--resume] [--json]', spec));
-      console.log(`\nmodels:\n${modelNames().map((m) => `  ${m.padEnd(18)}${getModel(m).description}`).join('\n')}`);
+      console.log(`\nmodels:\n${modelNames().map((m) => `  ${m.padEnd(18)}${modelSpec(m).description}`).join('\n')}`);
       console.log('\nOutputs: <out>/<model>.ecgm (best validation weights), <model>.ckpt (resumable), report.md, report.json, confusion-<model>.svg, curves.svg, tradeoff.svg.');
       return 0;
     }

@@ -38,11 +38,11 @@ export function isMethod(name: string): name is MethodName {
 }
 
 /** The spec of method `name` (an ExplainError naming the methods when there is none). */
-export function getMethod(name: string): MethodSpec {
+export function getMethod(name: MethodName): MethodSpec {
   return methods.get(name);
 }
 
 /** Runs method `name` on beats x (n x channels x length). */
-export function attribute(clf: ExplainedModel, x: Float32Array, name: string, opts: MethodOptions = {}): Attribution {
+export function attribute(clf: ExplainedModel, x: Float32Array, name: MethodName, opts: MethodOptions = {}): Attribution {
   return getMethod(name).attribute(clf, x, opts);
 }

@@ -3,7 +3,7 @@
 // control), cascading randomisation, robustness and physiology; plus the Markdown tables of a report.
 import type { ExplainedModel } from './classifier.ts';
 import type { Attribution } from './gradient.ts';
-import { attribute, getMethod, type MethodOptions } from './methods.ts';
+import { attribute, getMethod, type MethodName, type MethodOptions } from './methods.ts';
 import { faithfulness, type FaithfulnessResult } from './faithfulness.ts';
 import { cascadingRandomization } from './sanity.ts';
 import { robustness, type RobustnessResult } from './robustness.ts';
@@ -63,7 +63,7 @@ function summary(f: FaithfulnessResult): CurveSummary {
 }
 
 /** Explains the beats with one method and measures the explanation. */
-export function evaluateMethod(clf: ExplainedModel, input: EvaluationInput, method: string, opts: EvaluationOptions = {}): { attribution: Attribution; report: MethodReport } {
+export function evaluateMethod(clf: ExplainedModel, input: EvaluationInput, method: MethodName, opts: EvaluationOptions = {}): { attribution: Attribution; report: MethodReport } {
   const metrics = new Set(opts.metrics ?? METRICS);
   const spec = getMethod(method);
   const mo: MethodOptions = { ...opts.methodOptions, rr: input.rr };

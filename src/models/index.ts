@@ -1,5 +1,5 @@
 // The model zoo: the list of architectures and their lookup by name (registry.ts), one file per architecture.
-export { registerModel, getModel, modelNames, comparisonModelNames, DEFAULT_RECIPE, MODEL_SPECS } from './registry.ts';
+export { registerModel, getModel, modelSpec, type ModelName, type ZooModelName, type RegisteredModels, modelNames, comparisonModelNames, DEFAULT_RECIPE, MODEL_SPECS } from './registry.ts';
 export type { ModelSpec, ModelInput, TrainingRecipe } from './registry.ts';
 export { StdCNN, DSCNN, LSTMNet, stdCnnSpec, dsCnnSpec, lstmNetSpec } from './reference.ts';
 export { ANN, annSpec } from './ann.ts';

@@ -34,7 +34,26 @@ export function registerModel(spec: ModelSpec): void {
   readable(spec);
 }
 
-export function getModel(name: string): ModelSpec {
+/** The zoo's model names (test/models/zoo.test.ts checks them against MODEL_SPECS). */
+export type ZooModelName = 'std-cnn' | 'ds-cnn' | 'lstm-net' | 'ann' | 'cnn' | 'resnet' | 'lstm' | 'gru' | 'ft-cnn' | 'arrhythminet-v1' | 'arrhythminet-v2';
+
+/**
+ * Names of models registered at run time (registerModel), added by declaration merging so getModel
+ * accepts them: `declare module 'ecgrad/models' { interface RegisteredModels { 'my-net': true } }`.
+ */
+// biome-ignore lint/suspicious/noEmptyInterface: filled by declaration merging
+export interface RegisteredModels {}
+
+/** A model name getModel accepts: the zoo's, or one you registered (RegisteredModels); a typo does not compile. */
+export type ModelName = ZooModelName | (keyof RegisteredModels & string);
+
+/** The spec of a model (the zoo's or a registered one); for a name only known at run time, use modelSpec. */
+export function getModel(name: ModelName): ModelSpec {
+  return models.get(name);
+}
+
+/** The spec of the model named by a run-time string (a command-line option, a model file's arch): an error naming the models if there is none. */
+export function modelSpec(name: string): ModelSpec {
   return models.get(name);
 }
 

@@ -10,7 +10,7 @@ import { SGD } from '../optim/sgd.ts';
 import type { Optimizer, OptimizerState } from '../optim/optimizer.ts';
 import { CosineAnnealing } from '../optim/schedules.ts';
 import { decayGroups } from '../optim/groups.ts';
-import { getModel, type ModelInput, type TrainingRecipe } from '../models/index.ts';
+import { getModel, modelSpec, type ModelInput, type TrainingRecipe } from '../models/index.ts';
 import { decodeCheckpoint, encodeCheckpoint, CheckpointError } from './checkpoint.ts';
 import { isCount, isJsonObject } from '../core/container.ts';
 import { mixSeed } from './seeds.ts';
@@ -105,7 +105,7 @@ export class TrainState {
   /** A fresh run: the model built from input.seed, in training mode, with the recipe's optimizer and schedule. */
   constructor(model: string, input: ModelInput, recipe: TrainingRecipe) {
     initSeed(mixSeed(input.seed, 0x1a17));
-    this.model = getModel(model).build(input);
+    this.model = modelSpec(model).build(input);
     this.model.train();
     this.optimizer = makeOptimizer(this.model, recipe);
     this.schedule = recipe.schedule === 'cosine' ? new CosineAnnealing(this.optimizer, { tMax: recipe.epochs }) : null;

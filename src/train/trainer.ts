@@ -15,7 +15,7 @@
 import { Rng } from '../core/random.ts';
 import type { Module } from '../nn/module.ts';
 import { encodeModel } from '../nn/model-file.ts';
-import { getModel, type ModelInput, type TrainingRecipe } from '../models/index.ts';
+import { getModel, modelSpec, type ModelInput, type TrainingRecipe } from '../models/index.ts';
 import type { BeatDataset } from '../ecg/dataset/dataset.ts';
 import { batches } from '../ecg/dataset/batches.ts';
 import { datasetMeta } from '../ecg/dataset/dataset-meta.ts';
@@ -93,7 +93,7 @@ export interface TrainResult {
 function checkRun(config: TrainConfig, recipe: TrainingRecipe, data: TrainData, s: TrainSettings): void {
   const { dataset: ds, trainRows, valRows } = data;
   const { input } = config;
-  getModel(config.model);
+  modelSpec(config.model);
   if (trainRows.length === 0) throw new RangeError('train: the training split is empty');
   if (valRows.length === 0) throw new RangeError('train: the validation split is empty');
   if (!(Number.isInteger(recipe.epochs) && recipe.epochs > 0)) throw new RangeError(`train: epochs must be a positive integer, got ${recipe.epochs}`);

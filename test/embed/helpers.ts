@@ -2,7 +2,7 @@
 // MLII lead through the browser-safe WFDB reader.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { initSync, encodeModel, getModel, parseHeader, readRecord, type WfdbRecord } from '../../src/all.ts';
+import { initSync, encodeModel, getModel, modelSpec, parseHeader, readRecord, type WfdbRecord } from '../../src/all.ts';
 import { mitdbDir } from '../ecg/helpers.ts';
 
 export { mitdbDir };
@@ -13,7 +13,7 @@ export function smallModelBytes(opts: { classes?: number; length?: number; rr?: 
   const classes = opts.classes ?? 5, rr = opts.rr ?? 6;
   const config = { length: opts.length ?? 187, channels: opts.channels ?? 1, classes, rrFeatures: rr, fs: 125, seed: opts.seed ?? 1 };
   const arch = opts.arch ?? 'arrhythminet-v2';
-  const model = getModel(arch).build(config);
+  const model = modelSpec(arch).build(config);
   model.eval();
   return encodeModel(model, { arch, config, meta: { classes: ['N', 'S', 'V', 'F', 'Q'].slice(0, classes), rr: rr > 0 } });
 }

@@ -40,7 +40,7 @@ if (mode === 'compare') {
   for (const name of lib.modelNames())
     for (const r of [0, 6]) {
       const config = { length: 187, channels: 1, classes: 5, rrFeatures: r, fs: 125, seed: 3 };
-      const model = lib.getModel(name).build(config);
+      const model = lib.modelSpec(name).build(config);
       model.eval();
       files.push({ name, rr: r, bytes: lib.encodeModel(model, { arch: name, config, meta: { rr: r > 0 } }) });
     }

@@ -63,8 +63,8 @@ test('usage errors are clear', async () => {
 });
 
 test('explains MIT-BIH beats: figures, explain.md and explain.json', async () => {
-  const { getModel } = await import('../../src/all.ts');
-  saveModel(modelFile, getModel('explain-test-tiny').build(config), { arch: 'explain-test-tiny', config, meta: { protocol: 'intra' } });
+  const { modelSpec } = await import('../../src/all.ts');
+  saveModel(modelFile, modelSpec('explain-test-tiny').build(config), { arch: 'explain-test-tiny', config, meta: { protocol: 'intra' } });
   const out = join(dir, 'out');
   const r = await run([
     '--model-file', modelFile, '--data', mitdbDir(), '--method', 'integrated-gradients,grad-cam,kernel-shap', '--per-class', '1',
@@ -93,8 +93,8 @@ test('explains MIT-BIH beats: figures, explain.md and explain.json', async () =>
 
 test('a model of another input length is refused with a clear error', async () => {
   const bad = { ...config, length: 100 };
-  const { getModel } = await import('../../src/all.ts');
-  saveModel(join(dir, 'bad.ecgm'), getModel('explain-test-tiny').build(bad), { arch: 'explain-test-tiny', config: bad, meta: { protocol: 'intra' } });
+  const { modelSpec } = await import('../../src/all.ts');
+  saveModel(join(dir, 'bad.ecgm'), modelSpec('explain-test-tiny').build(bad), { arch: 'explain-test-tiny', config: bad, meta: { protocol: 'intra' } });
   const r = await run(['--model-file', join(dir, 'bad.ecgm'), '--data', mitdbDir(), '--per-class', '1', '--metrics', 'none']);
   assert.is(r.code, 1);
   assert.match(r.err, /takes beats of 1 x 100 but the intra windows are 1 x 187/);
@@ -103,15 +103,15 @@ test('a model of another input length is refused with a clear error', async () =
 test.after(() => rmSync(dir, { recursive: true, force: true }));
 
 test('several model files: one folder each and a combined table; Grad-CAM skipped for a model without convolutions', async () => {
-  const { getModel } = await import('../../src/all.ts');
+  const { modelSpec } = await import('../../src/all.ts');
   registerModel({
     name: 'explain-test-mlp', description: 'no convolution',
     build: (i) => new Sequential(new Flatten(), new Linear(i.length, 8, { seed: 1 }), new ReLU(), new Linear(8, i.classes, { seed: 2 })),
     recipe: DEFAULT_RECIPE,
   });
   const a = join(dir, 'conv-a.ecgm'), b = join(dir, 'mlp-b.ecgm');
-  saveModel(a, getModel('explain-test-tiny').build(config), { arch: 'explain-test-tiny', config, meta: { protocol: 'intra' } });
-  saveModel(b, getModel('explain-test-mlp').build(config), { arch: 'explain-test-mlp', config, meta: { protocol: 'intra' } });
+  saveModel(a, modelSpec('explain-test-tiny').build(config), { arch: 'explain-test-tiny', config, meta: { protocol: 'intra' } });
+  saveModel(b, modelSpec('explain-test-mlp').build(config), { arch: 'explain-test-mlp', config, meta: { protocol: 'intra' } });
   const out = join(dir, 'multi');
   const r = await run(['--model-file', `${a},${b}`, '--data', mitdbDir(), '--method', 'gradient,grad-cam', '--per-class', '1', '--metrics', 'faithfulness', '--out', out]);
   assert.is(r.code, 0, r.err);

@@ -171,6 +171,8 @@ test('BatchNorm models are explained in eval mode and their training flag is res
 });
 
 test('bad input gives clear errors', () => {
+  // A method name is a literal union (MethodName): a typo does not compile; at run time it is an ExplainError.
+  // @ts-expect-error 'lime' is not a method
   assert.throws(() => attribute(linClf, x, 'lime'), /unknown method "lime"; choose one of saliency/);
   assert.throws(() => attribute(linClf, new Float32Array(13), 'saliency'), /got 13 values, which is not a whole number of beats of 1 x 12/);
   assert.throws(() => attribute(linClf, x, 'saliency', { targets: 7 }), /target class 7 is out of range \(the model has 3 classes\)/);

@@ -29,6 +29,7 @@ test('METHODS, METHOD_DESCRIPTIONS and the lookup all come from the list', () =>
 });
 
 test('an unknown method is an ExplainError naming the methods', () => {
+  // @ts-expect-error 'lime' is not a MethodName (a typo does not compile)
   assert.throws(() => getMethod('lime'), (e: Error) => e instanceof ExplainError && /unknown method "lime"; choose one of saliency, gradient, /.test(e.message));
 });
 

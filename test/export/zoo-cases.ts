@@ -8,7 +8,7 @@ import { fromArray } from '../../src/ops/creation.ts';
 import type { Tensor } from '../../src/core/tensor.ts';
 import type { Module } from '../../src/nn/module.ts';
 import { BatchNorm1d } from '../../src/nn/batchnorm.ts';
-import { getModel, MODEL_SPECS } from '../../src/models/registry.ts';
+import { getModel, modelSpec, MODEL_SPECS } from '../../src/models/registry.ts';
 import type { ModelInput } from '../../src/models/spec.ts';
 import { torchStateDict } from '../../src/nn/safetensors-state.ts';
 
@@ -57,7 +57,7 @@ export function fillDeterministic(model: Module, seed: number): void {
 
 /** A zoo model with deterministic weights, in eval mode. */
 export function buildCase(c: ZooCase, seed = 1000): Module {
-  const model = getModel(c.name).build(c.input);
+  const model = modelSpec(c.name).build(c.input);
   fillDeterministic(model, seed + c.name.length * 7919 + c.name.charCodeAt(0));
   return model.eval();
 }

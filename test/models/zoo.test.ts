@@ -5,7 +5,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import {
-  initSync, fromArray, randn, crossEntropy, Adam, noGrad, getModel, modelNames, encodeModel, modelFromBytes,
+  initSync, fromArray, randn, crossEntropy, Adam, noGrad, getModel, modelSpec, modelNames, encodeModel, modelFromBytes, registerModel, MODEL_SPECS,
+  type ZooModelName,
   type ModelInput, type Module, type Tensor,
 } from '../../src/all.ts';
 import { storedFloats, storedKB, oddKernel } from '../../src/models/common.ts';
@@ -34,10 +35,20 @@ const PARAMS: Record<string, [number, number]> = {
 const beats = (B: number, seed: number) => randn([B, 1, 187], { seed });
 const rrs = (B: number, seed: number) => randn([B, 6], { seed });
 
+test('model names are a literal union: the zoo names are ZooModelName, a typo does not compile, a registered name does by declaration merging', () => {
+  const zoo: ZooModelName[] = ['std-cnn', 'ds-cnn', 'lstm-net', 'ann', 'cnn', 'resnet', 'lstm', 'gru', 'ft-cnn', 'arrhythminet-v1', 'arrhythminet-v2'];
+  assert.equal([...zoo].sort(), MODEL_SPECS.map((m) => m.name).sort());
+  // @ts-expect-error 'ft-cnm' is not a model name
+  assert.throws(() => getModel('ft-cnm'), /unknown model "ft-cnm"/);
+  registerModel({ ...modelSpec('ann'), name: 'zoo-test-registered' });
+  assert.is(getModel('zoo-test-registered').name, 'zoo-test-registered'); // RegisteredModels, declared below
+  assert.throws(() => modelSpec('ft-cnm'), /unknown model "ft-cnm"/);
+});
+
 test('the zoo registers every architecture', () => {
   for (const name of ZOO) assert.ok(modelNames().includes(name), `${name} is registered`);
   for (const name of ZOO) {
-    const r = getModel(name).recipe;
+    const r = modelSpec(name).recipe;
     assert.ok(r.epochs > 0 && r.batchSize > 0 && r.lr > 0 && r.weightDecay >= 0, `${name} recipe`);
   }
   assert.equal(getModel('ft-cnn').recipe.loss, 'combined');
@@ -48,7 +59,7 @@ test('the zoo registers every architecture', () => {
 for (const name of modelNames())
   for (const rr of [0, 6])
     test(`${name} (rrFeatures ${rr}): forward [B, classes], gradients for every parameter`, () => {
-      const m = getModel(name).build(intra(rr, 3));
+      const m = modelSpec(name).build(intra(rr, 3));
       const x = beats(4, 11);
       const out = rr ? m.forward(x, rrs(4, 12)) : m.forward(x);
       assert.equal(out.shape, [4, 5]);
@@ -65,17 +76,17 @@ for (const name of modelNames())
 
 test('parameter counts are pinned', () => {
   for (const name of ZOO)
-    [0, 6].forEach((rr, k) => assert.is(getModel(name).build(intra(rr)).parameterCount(), PARAMS[name]![k], `${name} rr ${rr}`));
+    [0, 6].forEach((rr, k) => assert.is(modelSpec(name).build(intra(rr)).parameterCount(), PARAMS[name]![k], `${name} rr ${rr}`));
 });
 
 test('ArrhythmiNet v1 / v2 are within 302.18 KB / 157.76 KB of stored float32 (params + BN buffers, 1 KB = 1024 B)', () => {
   assert.is(getModel('arrhythminet-v1').budgetKB, 302.18);
   assert.is(getModel('arrhythminet-v2').budgetKB, 157.76);
   for (const name of modelNames()) {
-    const budget = getModel(name).budgetKB;
+    const budget = modelSpec(name).budgetKB;
     if (budget === undefined) continue;
     for (const rr of [0, 6]) {
-      const m = getModel(name).build(intra(rr));
+      const m = modelSpec(name).build(intra(rr));
       assert.ok(storedKB(m) <= budget, `${name} rr ${rr}: ${storedKB(m).toFixed(2)} KB > ${budget} KB`);
       assert.ok(storedKB(m) >= 0.95 * budget, `${name} rr ${rr}: ${storedKB(m).toFixed(2)} KB uses at least 95% of ${budget} KB`);
     }
@@ -92,13 +103,13 @@ test('same seed → identical logits (train and eval mode); another seed → dif
   const x = beats(3, 21).keep();
   const r = rrs(3, 22).keep();
   for (const name of ZOO) {
-    const a = getModel(name).build(intra(6, 5));
-    const b = getModel(name).build(intra(6, 5));
+    const a = modelSpec(name).build(intra(6, 5));
+    const b = modelSpec(name).build(intra(6, 5));
     assert.equal(logits(a, x, r), logits(b, x, r), `${name} train mode`); // dropout masks come from the seed too
     a.eval();
     b.eval();
     assert.equal(logits(a, x, r), logits(b, x, r), `${name} eval mode`);
-    const c = getModel(name).build(intra(6, 6)).eval();
+    const c = modelSpec(name).build(intra(6, 6)).eval();
     assert.not.equal(logits(a, x, r), logits(c, x, r), `${name} other seed`);
   }
 });
@@ -106,11 +117,11 @@ test('same seed → identical logits (train and eval mode); another seed → dif
 test('RR features are used when built with them, required then, and ignored otherwise', () => {
   const x = beats(2, 31).keep();
   for (const name of ZOO) {
-    const m = getModel(name).build(intra(6)).eval();
+    const m = modelSpec(name).build(intra(6)).eval();
     assert.not.equal(logits(m, x, rrs(2, 1)), logits(m, x, rrs(2, 2)), `${name} depends on rr`);
     assert.throws(() => m.forward(x), /built with rrFeatures = 6/, `${name} without rr`);
     assert.throws(() => m.forward(x, randn([2, 5])), /expected RR features \[2, 6\]/, `${name} wrong rr shape`);
-    const plain = getModel(name).build(intra(0)).eval();
+    const plain = modelSpec(name).build(intra(0)).eval();
     assert.equal(logits(plain, x, rrs(2, 1)), logits(plain, x, undefined), `${name} ignores rr when built without`);
   }
 });
@@ -185,5 +196,11 @@ for (const [name, steps] of [['ann', 40], ['ft-cnn', 40]] as const)
     const acc = pred.filter((p, i) => p === y[i]).length / y.length;
     assert.is(acc, 1, `${name} training accuracy ${acc}`);
   });
+
+declare module '../../src/models/registry.ts' {
+  interface RegisteredModels {
+    'zoo-test-registered': true;
+  }
+}
 
 test.run();

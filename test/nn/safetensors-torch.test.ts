@@ -13,7 +13,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { initSync } from '../../src/core/runtime.ts';
 import '../../src/wasm/full-kernels.ts';
-import { getModel } from '../../src/models/registry.ts';
+import { getModel, modelSpec } from '../../src/models/registry.ts';
 import { loadSafetensors, modelFromSafetensors, modelToSafetensors, torchStateDict } from '../../src/nn/safetensors-state.ts';
 import { buildCase, logitsOf, relErr, zooCases } from '../export/zoo-cases.ts';
 
@@ -40,7 +40,7 @@ test('the fixtures cover every registered zoo model', () => {
 
 test("every zoo model's state dict has PyTorch's names, shapes, dtypes and order", () => {
   for (const c of zooCases()) {
-    const ours = torchStateDict(getModel(c.name).build(c.input)).map((e) => [e.torch, [...e.tensor.shape], e.dtype]);
+    const ours = torchStateDict(modelSpec(c.name).build(c.input)).map((e) => [e.torch, [...e.tensor.shape], e.dtype]);
     assert.equal(ours, expected.models[c.name]!.stateDict, c.name);
   }
 });
@@ -70,7 +70,7 @@ test('PyTorch → ecgrad: state dicts saved by PyTorch (float32 and float16) loa
     const want = expected.models[c.name]!.fromTorch;
     if (!want) continue;
     files++;
-    const model = getModel(c.name).build(c.input);
+    const model = modelSpec(c.name).build(c.input);
     loadSafetensors(model, new Uint8Array(readFileSync(new URL(want.file, dir))), { source: want.file });
     model.eval();
     const bn = model.namedBuffers().find(([n]) => n.endsWith('numBatchesTracked'));

@@ -11,7 +11,7 @@ import { cli } from '../helpers/cli.ts';
 import { initSync } from '../../src/all.ts';
 import { decodeModel, encodeModel } from '../../src/nn/model-file.ts';
 import { decodeClassifier } from '../../src/classic/index.ts';
-import { getModel } from '../../src/models/index.ts';
+import { getModel, modelSpec } from '../../src/models/index.ts';
 import { mitdbDir } from '../ecg/helpers.ts';
 import { TINY } from './helpers.ts';
 
@@ -94,7 +94,7 @@ test('an unwritable output folder: a clear error before any work, nothing create
 });
 
 test('a model file that does not fit the protocol: wrong classes, wrong beat length', async () => {
-  const spec = getModel(TINY);
+  const spec = modelSpec(TINY);
   const write = (name: string, input: { length: number; classes: number }, classes: string[], protocol: string) => {
     const cfg = { length: input.length, channels: 1, classes: input.classes, rrFeatures: 0, fs: 125, seed: 0 };
     const path = join(root, name);

@@ -10,7 +10,7 @@ import { Rng } from '../../src/core/random.ts';
 import { encodeModel, modelFromBytes } from '../../src/nn/model-file.ts';
 import { Module, Sequential, Conv1d, ReLU, GlobalAvgPool1d } from '../../src/nn/index.ts';
 import type { Tensor } from '../../src/core/tensor.ts';
-import { registerModel, modelNames, DEFAULT_RECIPE, getModel } from '../../src/models/index.ts';
+import { registerModel, modelNames, DEFAULT_RECIPE, getModel, modelSpec } from '../../src/models/index.ts';
 import { train } from '../../src/train/trainer.ts';
 import { personalize, PersonalizeError, type LabelledBeats } from '../../src/train/personalize.ts';
 import { argmax, forwardInBatches, forwardOf, inEvalMode, sliceBatches } from '../../src/nn/forward.ts';
@@ -22,7 +22,7 @@ const L = 48;
 // The global model: the tiny CNN trained on the synthetic classes (class c is a sine of c + 1 periods).
 const ds = syntheticDataset(400, L, 1);
 const input = tinyInput(ds, 0, false);
-const trained = train({ model: TINY, input, recipe: { ...getModel(TINY).recipe, epochs: 6, lr: 1e-2 }, seed: 0, patience: 0 },
+const trained = train({ model: TINY, input, recipe: { ...modelSpec(TINY).recipe, epochs: 6, lr: 1e-2 }, seed: 0, patience: 0 },
   { dataset: ds, trainRows: ds.split.train, valRows: ds.split.val });
 const header = { arch: TINY, config: input as unknown as Record<string, unknown>, meta: { protocol: 'intra', classes: ds.classes } };
 const globalBytes = encodeModel(trained.model, header);
@@ -139,7 +139,7 @@ test('bad input: a PersonalizeError that says what is wrong', () => {
   throwsWith(() => personalize(globalBytes, { x: fit.x, y: fit.y }, { layers: 'conv' as 'all' }), /layers must be one of last, head, all/);
   // A model taking RR features needs them.
   const rrInput = { ...input, rrFeatures: 6 };
-  const rrBytes = encodeModel(getModel(TINY).build(rrInput), { arch: TINY, config: rrInput as unknown as Record<string, unknown>, meta: { classes: ds.classes } });
+  const rrBytes = encodeModel(modelSpec(TINY).build(rrInput), { arch: TINY, config: rrInput as unknown as Record<string, unknown>, meta: { classes: ds.classes } });
   throwsWith(() => personalize(rrBytes, fit), /takes 6 beat features beside each window; beats.rr is missing/);
   throwsWith(() => personalize(rrBytes, { ...fit, rr: new Float32Array(7) }), /beats.rr holds 7 values; 120 beats x 6 features = 720 expected/);
   // A model without an output Linear layer; an int8 file; not a model file at all.

@@ -7,12 +7,12 @@ import { CheckpointError, decodeCheckpoint, encodeCheckpoint } from '../../src/t
 import { trainStep, recipeLoss, DivergedError, type StepContext } from '../../src/train/step.ts';
 import { endEpoch } from '../../src/train/selection.ts';
 import { batches } from '../../src/ecg/dataset/batches.ts';
-import { getModel } from '../../src/models/index.ts';
+import { getModel, modelSpec } from '../../src/models/index.ts';
 import { TINY, syntheticDataset, tinyInput } from './helpers.ts';
 
 initSync();
 const ds = syntheticDataset();
-const recipe = { ...getModel(TINY).recipe, epochs: 3 };
+const recipe = { ...modelSpec(TINY).recipe, epochs: 3 };
 const ctx: StepContext = { ds, useRR: false, loss: recipeLoss(recipe, ds, ds.split.train), seed: 5, batches: 99, kept: () => '' };
 const weights = (s: TrainState) => s.model.parameters().flatMap((p) => Array.from(p.data()));
 

@@ -5,7 +5,7 @@ import * as assert from 'uvu/assert';
 import { initSync } from '../../src/all.ts';
 import { train, selectionScore, DivergedError, checkpointInfo, moduleRngs, type TrainConfig, type TrainEvent } from '../../src/train/trainer.ts';
 import { evaluate } from '../../src/train/evaluate.ts';
-import { getModel } from '../../src/models/index.ts';
+import { getModel, modelSpec } from '../../src/models/index.ts';
 import { modelFromBytes } from '../../src/nn/model-file.ts';
 import { TINY, syntheticDataset, tinyInput } from './helpers.ts';
 
@@ -14,7 +14,7 @@ const ds = syntheticDataset();
 const data = { dataset: ds, trainRows: ds.split.train, valRows: ds.split.val };
 
 function config(over: Partial<TrainConfig> = {}, epochs = 3): TrainConfig {
-  return { model: TINY, input: tinyInput(ds), recipe: { ...getModel(TINY).recipe, epochs }, seed: 7, checkpointEvery: 4, ...over };
+  return { model: TINY, input: tinyInput(ds), recipe: { ...modelSpec(TINY).recipe, epochs }, seed: 7, checkpointEvery: 4, ...over };
 }
 
 function weights(r: { model: { parameters(): { data(): Float32Array }[] } }): number[] {
@@ -55,7 +55,7 @@ test('events: start, batches with loss / samples per second / ETA, checkpoints, 
 test('early stopping after `patience` epochs without a better validation macro-F1', () => {
   // lr 0 freezes the weights: no epoch after the first can improve.
   const events: TrainEvent[] = [];
-  const r = train(config({ patience: 2, recipe: { ...getModel(TINY).recipe, epochs: 10, lr: 0, schedule: 'none' } }), data, { onEvent: (e) => events.push(e) });
+  const r = train(config({ patience: 2, recipe: { ...modelSpec(TINY).recipe, epochs: 10, lr: 0, schedule: 'none' } }), data, { onEvent: (e) => events.push(e) });
   assert.is(r.epochsRun, 3);
   assert.ok(r.stoppedEarly);
   assert.is(r.bestEpoch, 1);
@@ -64,7 +64,7 @@ test('early stopping after `patience` epochs without a better validation macro-F
 
 test('ce, weighted-ce and combined losses, adam / adamw / sgd, and gradient clipping all train', () => {
   for (const [loss, optimizer] of [['ce', 'sgd'], ['combined', 'adamw']] as const) {
-    const r = train(config({ recipe: { ...getModel(TINY).recipe, epochs: 1, loss, optimizer, weightDecay: 1e-3 } }), data);
+    const r = train(config({ recipe: { ...modelSpec(TINY).recipe, epochs: 1, loss, optimizer, weightDecay: 1e-3 } }), data);
     assert.ok(Number.isFinite(r.history[0]!.trainLoss), `${loss} ${optimizer}`);
   }
   const plain = train(config({}, 1), data), clipped = train(config({ clipNorm: 0.05 }, 1), data);
@@ -72,7 +72,7 @@ test('ce, weighted-ce and combined losses, adam / adamw / sgd, and gradient clip
 });
 
 test('the generators held by modules (dropout) are found for checkpoints', () => {
-  const m = getModel(TINY).build(tinyInput(ds));
+  const m = modelSpec(TINY).build(tinyInput(ds));
   assert.equal([...moduleRngs(m).keys()], ['body.7#rng']);
 });
 

@@ -5,7 +5,7 @@
 // Nothing is written: the predictions go back to the main thread, which pools them.
 import { loadDataset } from '../dataset.ts';
 import type { BeatDataset } from '../../ecg/dataset/dataset.ts';
-import { getModel, type ModelInput } from '../../models/index.ts';
+import { getModel, modelSpec, type ModelInput } from '../../models/index.ts';
 import { train, type TrainEvent } from '../../train/trainer.ts';
 import { trainSettings } from '../../train/settings.ts';
 import { QUICK, runSettings } from '../../train/run-settings.ts';
@@ -59,7 +59,7 @@ export function runCvFoldJob(given: CvFoldJob, onEvent: (e: TrainEvent) => void 
     const run = runClassic(job.model, ds, { rows: { train: fitRows, test: testRows }, splits: ['test'], features: job.classicFeatures, params: job.classicParams?.[job.model] });
     return { fold: fold.index, rows: testRows, pred: run.test!.pred, trainBeats: fitRows.length, valBeats: 0, trainSeconds: run.trainSeconds };
   }
-  getModel(job.model);
+  modelSpec(job.model);
   const recipe = jobRecipe(job);
   const input: ModelInput = {
     length: ds.length, channels: ds.channels, classes: ds.classes.length, rrFeatures: job.rr ? ds.rrFeatures.length : 0, fs: ds.fs, seed: job.seed,

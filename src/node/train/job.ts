@@ -5,7 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadDataset, type LoadDatasetOptions } from '../dataset.ts';
-import { getModel, type ModelInput, type TrainingRecipe } from '../../models/index.ts';
+import { getModel, modelSpec, type ModelInput, type TrainingRecipe } from '../../models/index.ts';
 import type { BeatDataset } from '../../ecg/dataset/dataset.ts';
 import { train, type TrainEvent, type TrainResult } from '../../train/trainer.ts';
 import { trainSettings, withOverrides } from '../../train/settings.ts';
@@ -40,7 +40,7 @@ export interface JobResult {
 
 /** The model's recipe with the job's overrides (at most QUICK.epochs epochs with --quick). */
 export function jobRecipe(job: Pick<TrainJob, 'model' | 'epochs' | 'batchSize' | 'lr' | 'quick'>): TrainingRecipe {
-  const r = getModel(job.model).recipe;
+  const r = modelSpec(job.model).recipe;
   return withOverrides(r, { ...job, epochs: job.epochs ?? (job.quick ? Math.min(r.epochs, QUICK.epochs) : undefined) });
 }
 
@@ -114,7 +114,7 @@ export interface JobInject {
 export function runTrainJob(given: TrainJob, onEvent: (e: TrainEvent) => void = () => {}, inject: JobInject = {}): JobResult {
   if (isClassic(given.model)) return runClassicJob(given, inject);
   const job = { ...given, ...runSettings(given) };
-  getModel(job.model);
+  modelSpec(job.model);
   const ckptPath = checkpointFile(job.outDir, job.model);
   let resume: Uint8Array | undefined;
   if (job.resume) {
