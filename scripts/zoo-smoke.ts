@@ -4,7 +4,7 @@
 // validation split.
 //
 //   npx tsx scripts/zoo-smoke.ts [model=ft-cnn] [steps=200] [--rr] [--protocol intra] [--data dir] [--batch n]
-import { initSync, fromArray, noGrad, getModel, modelSpec, Adam, AdamW, SGD, decayGroups, crossEntropy, combinedLoss, classWeights,
+import { initSync, fromArray, noGrad, modelSpec, Adam, AdamW, SGD, decayGroups, crossEntropy, combinedLoss, classWeights,
   batches, classificationReport, type Tensor } from '../src/all.ts';
 import { loadDataset } from '../src/node/index.ts';
 import type { ProtocolName } from '../src/ecg/dataset/protocols.ts';

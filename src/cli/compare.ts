@@ -5,7 +5,7 @@ import { formatHelp, parseArgs, type OptionSpec, UsageError } from './args.ts';
 import type { Command } from './command.ts';
 import { jobSettings, preloadModules, reportSettings, trainingOptions } from './train.ts';
 import { checkModel, intOption } from './options.ts';
-import { comparisonModelNames, getModel, modelSpec, modelNames } from '../models/index.ts';
+import { comparisonModelNames, modelSpec, modelNames } from '../models/index.ts';
 import { classicModelNames } from '../classic/index.ts';
 import { getProtocol } from '../ecg/dataset/protocols.ts';
 import { ensureData } from '../node/ensure-data.ts';

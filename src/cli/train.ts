@@ -5,7 +5,7 @@ import { formatHelp, parseArgs, type OptionSpec, UsageError } from './args.ts';
 import type { Command } from './command.ts';
 import { checkModel, DATA_HELP, optionsOf, settingsOf, usage } from './options.ts';
 import { metricsJson } from './metrics-json.ts';
-import { modelNames, getModel, modelSpec } from '../models/index.ts';
+import { modelNames, modelSpec } from '../models/index.ts';
 import { TRAIN_SETTINGS } from '../train/settings.ts';
 import { DATA_SETTINGS, RUN_SETTINGS, runSettings, QUICK, quickNote, type RunSettings } from '../train/run-settings.ts';
 import { CLASSIC_SETTINGS, isDefaultFeatures, type ClassicSettings } from '../classic/settings.ts';

@@ -10,7 +10,7 @@ import { SGD } from '../optim/sgd.ts';
 import type { Optimizer, OptimizerState } from '../optim/optimizer.ts';
 import { CosineAnnealing } from '../optim/schedules.ts';
 import { decayGroups } from '../optim/groups.ts';
-import { getModel, modelSpec, type ModelInput, type TrainingRecipe } from '../models/index.ts';
+import { modelSpec, type ModelInput, type TrainingRecipe } from '../models/index.ts';
 import { decodeCheckpoint, encodeCheckpoint, CheckpointError } from './checkpoint.ts';
 import { isCount, isJsonObject } from '../core/container.ts';
 import { mixSeed } from './seeds.ts';

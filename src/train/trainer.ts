@@ -15,7 +15,7 @@
 import { Rng } from '../core/random.ts';
 import type { Module } from '../nn/module.ts';
 import { encodeModel } from '../nn/model-file.ts';
-import { getModel, modelSpec, type ModelInput, type TrainingRecipe } from '../models/index.ts';
+import { modelSpec, type ModelInput, type TrainingRecipe } from '../models/index.ts';
 import type { BeatDataset } from '../ecg/dataset/dataset.ts';
 import { batches } from '../ecg/dataset/batches.ts';
 import { datasetMeta } from '../ecg/dataset/dataset-meta.ts';

@@ -2,7 +2,7 @@
 // MLII lead through the browser-safe WFDB reader.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { initSync, encodeModel, getModel, modelSpec, parseHeader, readRecord, type WfdbRecord } from '../../src/all.ts';
+import { initSync, encodeModel, modelSpec, parseHeader, readRecord, type WfdbRecord } from '../../src/all.ts';
 import { mitdbDir } from '../ecg/helpers.ts';
 
 export { mitdbDir };

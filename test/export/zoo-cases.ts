@@ -8,7 +8,7 @@ import { fromArray } from '../../src/ops/creation.ts';
 import type { Tensor } from '../../src/core/tensor.ts';
 import type { Module } from '../../src/nn/module.ts';
 import { BatchNorm1d } from '../../src/nn/batchnorm.ts';
-import { getModel, modelSpec, MODEL_SPECS } from '../../src/models/registry.ts';
+import { modelSpec, MODEL_SPECS } from '../../src/models/registry.ts';
 import type { ModelInput } from '../../src/models/spec.ts';
 import { torchStateDict } from '../../src/nn/safetensors-state.ts';
 

@@ -13,7 +13,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { initSync } from '../../src/core/runtime.ts';
 import '../../src/wasm/full-kernels.ts';
-import { getModel, modelSpec } from '../../src/models/registry.ts';
+import { modelSpec } from '../../src/models/registry.ts';
 import { loadSafetensors, modelFromSafetensors, modelToSafetensors, torchStateDict } from '../../src/nn/safetensors-state.ts';
 import { buildCase, logitsOf, relErr, zooCases } from '../export/zoo-cases.ts';
 

@@ -11,7 +11,7 @@ import { cli } from '../helpers/cli.ts';
 import { initSync } from '../../src/all.ts';
 import { decodeModel, encodeModel } from '../../src/nn/model-file.ts';
 import { decodeClassifier } from '../../src/classic/index.ts';
-import { getModel, modelSpec } from '../../src/models/index.ts';
+import { modelSpec } from '../../src/models/index.ts';
 import { mitdbDir } from '../ecg/helpers.ts';
 import { TINY } from './helpers.ts';
 

@@ -10,7 +10,7 @@ import { Rng } from '../../src/core/random.ts';
 import { encodeModel, modelFromBytes } from '../../src/nn/model-file.ts';
 import { Module, Sequential, Conv1d, ReLU, GlobalAvgPool1d } from '../../src/nn/index.ts';
 import type { Tensor } from '../../src/core/tensor.ts';
-import { registerModel, modelNames, DEFAULT_RECIPE, getModel, modelSpec } from '../../src/models/index.ts';
+import { registerModel, modelNames, DEFAULT_RECIPE, modelSpec } from '../../src/models/index.ts';
 import { train } from '../../src/train/trainer.ts';
 import { personalize, PersonalizeError, type LabelledBeats } from '../../src/train/personalize.ts';
 import { argmax, forwardInBatches, forwardOf, inEvalMode, sliceBatches } from '../../src/nn/forward.ts';

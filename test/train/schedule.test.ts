@@ -2,7 +2,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { defaultModels, estimatedCost } from '../../src/cli/compare.ts';
-import { comparisonModelNames, getModel, modelSpec } from '../../src/models/index.ts';
+import { comparisonModelNames, modelSpec } from '../../src/models/index.ts';
 
 test('every comparison model has a measured training cost; the default jobs run longest first', () => {
   // (other test files register throw-away models in the same process: only the zoo is checked)

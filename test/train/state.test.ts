@@ -7,7 +7,7 @@ import { CheckpointError, decodeCheckpoint, encodeCheckpoint } from '../../src/t
 import { trainStep, recipeLoss, DivergedError, type StepContext } from '../../src/train/step.ts';
 import { endEpoch } from '../../src/train/selection.ts';
 import { batches } from '../../src/ecg/dataset/batches.ts';
-import { getModel, modelSpec } from '../../src/models/index.ts';
+import { modelSpec } from '../../src/models/index.ts';
 import { TINY, syntheticDataset, tinyInput } from './helpers.ts';
 
 initSync();

@@ -5,7 +5,7 @@ import * as assert from 'uvu/assert';
 import { initSync } from '../../src/all.ts';
 import { train, selectionScore, DivergedError, checkpointInfo, moduleRngs, type TrainConfig, type TrainEvent } from '../../src/train/trainer.ts';
 import { evaluate } from '../../src/train/evaluate.ts';
-import { getModel, modelSpec } from '../../src/models/index.ts';
+import { modelSpec } from '../../src/models/index.ts';
 import { modelFromBytes } from '../../src/nn/model-file.ts';
 import { TINY, syntheticDataset, tinyInput } from './helpers.ts';
 

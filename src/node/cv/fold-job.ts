@@ -5,7 +5,7 @@
 // Nothing is written: the predictions go back to the main thread, which pools them.
 import { loadDataset } from '../dataset.ts';
 import type { BeatDataset } from '../../ecg/dataset/dataset.ts';
-import { getModel, modelSpec, type ModelInput } from '../../models/index.ts';
+import { modelSpec, type ModelInput } from '../../models/index.ts';
 import { train, type TrainEvent } from '../../train/trainer.ts';
 import { trainSettings } from '../../train/settings.ts';
 import { QUICK, runSettings } from '../../train/run-settings.ts';

@@ -5,7 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadDataset, type LoadDatasetOptions } from '../dataset.ts';
-import { getModel, modelSpec, type ModelInput, type TrainingRecipe } from '../../models/index.ts';
+import { modelSpec, type ModelInput, type TrainingRecipe } from '../../models/index.ts';
 import type { BeatDataset } from '../../ecg/dataset/dataset.ts';
 import { train, type TrainEvent, type TrainResult } from '../../train/trainer.ts';
 import { trainSettings, withOverrides } from '../../train/settings.ts';
