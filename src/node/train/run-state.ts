@@ -49,10 +49,18 @@ export function writeResult(dir: string, r: StoredResult): void {
   atomicWrite(join(dir, resultFile(r.model)), `${JSON.stringify(r)}\n`);
 }
 
-/** A finished model's stored result, if it belongs to this run and its model file is still there. */
+const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+const isCount = (v: unknown) => Number.isSafeInteger(v) && (v as number) >= 0;
+
+/**
+ * A finished model's stored result, if it belongs to this run, is well formed and its model file is
+ * still there; anything else (missing, damaged, another run's) is undefined: the model runs again.
+ */
 export function readResult(dir: string, runKey: string, model: string): StoredResult | undefined {
-  const j = readJson(join(dir, resultFile(model))) as Partial<StoredResult> | undefined;
-  if (!j || j.runKey !== runKey || j.model !== model || typeof j.seconds !== 'number' || !j.row || !j.beats) return undefined;
-  if (j.row.file && !existsSync(join(dir, j.row.file))) return undefined;
-  return j as StoredResult;
+  const j = readJson(join(dir, resultFile(model)));
+  if (!isObject(j) || j.runKey !== runKey || j.model !== model || typeof j.seconds !== 'number' || !Number.isFinite(j.seconds)) return undefined;
+  const row = j.row, beats = j.beats;
+  if (!isObject(row) || row.name !== model || !isObject(row.metrics) || !isObject(beats) || !isCount(beats.train) || !isCount(beats.val) || !isCount(beats.test)) return undefined;
+  if (row.file !== undefined && (typeof row.file !== 'string' || row.file === '' || /[\\/]/.test(row.file) || !existsSync(join(dir, row.file)))) return undefined;
+  return j as unknown as StoredResult;
 }
