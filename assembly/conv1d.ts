@@ -47,8 +47,11 @@
 //
 // Summation order: every output element follows the same order in both builds (the SIMD lanes hold
 // independent outputs; dot() keeps the same 16 partial sums in the scalar build), so they agree bit for bit.
+// The relaxed-SIMD build (assembly/fma.ts) keeps the order but fuses the multiply-adds of the GEMMs and of
+// the SIMD lanes of corrRow / tapsRow (the scalar edge outputs keep mul then add): it differs by rounding.
 import { gemm, gemmWorkSize, gemmPackASize, gemmPackA, gemmPrepackedA } from './gemm';
 import { dot } from './reduce';
+import { madd } from './fma';
 import {
   WINO_G3, WINO_G5, WINO_G63, winoIn3, winoIn5, winoIn63, winoOut3, winoOut5, winoOut63, winoDy3, winoDy5, winoDy63,
 } from './conv1d-winograd';
@@ -188,10 +191,10 @@ function corrRow(x: usize, Lx: i32, y: usize, Ly: i32, w: usize, ws: isize, K: i
       let wp = w;
       for (let k = 0; k < K; k++) {
         const wv = v128.load32_splat(wp);
-        a0 = f32x4.add(a0, f32x4.mul(wv, v128.load(xp)));
-        a1 = f32x4.add(a1, f32x4.mul(wv, v128.load(xp, 16)));
-        a2 = f32x4.add(a2, f32x4.mul(wv, v128.load(xp, 32)));
-        a3 = f32x4.add(a3, f32x4.mul(wv, v128.load(xp, 48)));
+        a0 = madd(wv, v128.load(xp), a0);
+        a1 = madd(wv, v128.load(xp, 16), a1);
+        a2 = madd(wv, v128.load(xp, 32), a2);
+        a3 = madd(wv, v128.load(xp, 48), a3);
         xp += dB;
         wp += <usize>ws;
       }
@@ -203,7 +206,7 @@ function corrRow(x: usize, Lx: i32, y: usize, Ly: i32, w: usize, ws: isize, K: i
       let xp = at(x, l - pad);
       let wp = w;
       for (let k = 0; k < K; k++) {
-        a0 = f32x4.add(a0, f32x4.mul(v128.load32_splat(wp), v128.load(xp)));
+        a0 = madd(v128.load32_splat(wp), v128.load(xp), a0);
         xp += dB;
         wp += <usize>ws;
       }
@@ -272,11 +275,11 @@ function tapsRow(dy: usize, Lout: i32, x: usize, L: i32, K: i32, d: i32, pad: i3
       for (let l = A; l < Bq; l += 4) {
         const g = v128.load(at(dy, l));
         const p = at(xo, l);
-        c0 = f32x4.add(c0, f32x4.mul(g, v128.load(p)));
-        if (nk > 1) c1 = f32x4.add(c1, f32x4.mul(g, v128.load(p + dB)));
-        if (nk > 2) c2 = f32x4.add(c2, f32x4.mul(g, v128.load(p + 2 * dB)));
-        if (nk > 3) c3 = f32x4.add(c3, f32x4.mul(g, v128.load(p + 3 * dB)));
-        if (nk > 4) c4 = f32x4.add(c4, f32x4.mul(g, v128.load(p + 4 * dB)));
+        c0 = madd(g, v128.load(p), c0);
+        if (nk > 1) c1 = madd(g, v128.load(p + dB), c1);
+        if (nk > 2) c2 = madd(g, v128.load(p + 2 * dB), c2);
+        if (nk > 3) c3 = madd(g, v128.load(p + 3 * dB), c3);
+        if (nk > 4) c4 = madd(g, v128.load(p + 4 * dB), c4);
       }
       v128.store(TAPV, c0); v128.store(TAPV, c1, 16); v128.store(TAPV, c2, 32); v128.store(TAPV, c3, 48); v128.store(TAPV, c4, 64);
     } else {

@@ -14,7 +14,10 @@
 //   C[i,j] = C[i,j] + alpha * (sum_{k in block p} a_ik b_kj)               (each later K block)
 // with every sum accumulated in f32 in increasing k, one rounded multiply then one rounded add per
 // term (no fused multiply-add). The SIMD and scalar builds follow exactly this order, so they agree
-// bit for bit.
+// bit for bit. The relaxed-SIMD build (assembly/fma.ts) keeps the order but accumulates each term with
+// f32x4.relaxed_madd (fused, one rounding, where the CPU has FMA), in every path and tail alike (scalar
+// tails go through lane 0 of the same instruction), so its paths still agree with each other bit for
+// bit; it differs from the SIMD build by rounding. The alpha/beta epilogue is mul-then-add in all builds.
 //
 // Blocking (GotoBLAS / BLIS loop order). KC = 512, MC = 256, NC = 512, NC1 = 256, chosen by
 // measurement (BENCHMARKS.md):
@@ -55,6 +58,8 @@
 // rounded to 64 B][packed B: kc*nc f32 (nc <= NC1 with a single row block)], with mc, kc, nc the
 // balanced block sizes for this shape: at most 128 B + 512 KiB + 1 MiB. The thin path uses the tile and
 // a 4 KiB accumulator row after it.
+
+import { madd, maddf } from './fma';
 
 const MR: i32 = 4;
 const NR: i32 = 8;
@@ -332,13 +337,13 @@ function storePartial(tile: usize, c: usize, ldc: i32, mr: i32, nr: i32, alpha: 
     for (let k = 0; k < kc; k++) {
       b0 = v128.load(pb, 0); b1 = v128.load(pb, 16);
       av = v128.load32_splat(pa, 0);
-      c0 = f32x4.add(c0, f32x4.mul(av, b0)); c1 = f32x4.add(c1, f32x4.mul(av, b1));
+      c0 = madd(av, b0, c0); c1 = madd(av, b1, c1);
       av = v128.load32_splat(pa, 4);
-      c2 = f32x4.add(c2, f32x4.mul(av, b0)); c3 = f32x4.add(c3, f32x4.mul(av, b1));
+      c2 = madd(av, b0, c2); c3 = madd(av, b1, c3);
       av = v128.load32_splat(pa, 8);
-      c4 = f32x4.add(c4, f32x4.mul(av, b0)); c5 = f32x4.add(c5, f32x4.mul(av, b1));
+      c4 = madd(av, b0, c4); c5 = madd(av, b1, c5);
       av = v128.load32_splat(pa, 12);
-      c6 = f32x4.add(c6, f32x4.mul(av, b0)); c7 = f32x4.add(c7, f32x4.mul(av, b1));
+      c6 = madd(av, b0, c6); c7 = madd(av, b1, c7);
       pa += 16;
       pb += 32;
     }
@@ -469,20 +474,20 @@ function axpyRows(n: i32, kc: i32, x: usize, xs: usize, y: usize, ys: usize, acc
       for (; j + 4 <= n; j += 4) {
         const o = <usize>j << 2;
         let v = v128.load(acc + o);
-        v = f32x4.add(v, f32x4.mul(v0, v128.load(y0 + o)));
-        v = f32x4.add(v, f32x4.mul(v1, v128.load(y1 + o)));
-        v = f32x4.add(v, f32x4.mul(v2, v128.load(y2 + o)));
-        v = f32x4.add(v, f32x4.mul(v3, v128.load(y3 + o)));
+        v = madd(v0, v128.load(y0 + o), v);
+        v = madd(v1, v128.load(y1 + o), v);
+        v = madd(v2, v128.load(y2 + o), v);
+        v = madd(v3, v128.load(y3 + o), v);
         v128.store(acc + o, v);
       }
     }
     for (; j < n; j++) {
       const o = <usize>j << 2;
       let s = load<f32>(acc + o);
-      s += x0 * load<f32>(y0 + o);
-      s += x1 * load<f32>(y1 + o);
-      s += x2 * load<f32>(y2 + o);
-      s += x3 * load<f32>(y3 + o);
+      s = maddf(x0, load<f32>(y0 + o), s);
+      s = maddf(x1, load<f32>(y1 + o), s);
+      s = maddf(x2, load<f32>(y2 + o), s);
+      s = maddf(x3, load<f32>(y3 + o), s);
       store<f32>(acc + o, s);
     }
     x += xs << 2;
@@ -495,12 +500,12 @@ function axpyRows(n: i32, kc: i32, x: usize, xs: usize, y: usize, ys: usize, acc
       const v0 = f32x4.splat(x0);
       for (; j + 4 <= n; j += 4) {
         const o = <usize>j << 2;
-        v128.store(acc + o, f32x4.add(v128.load(acc + o), f32x4.mul(v0, v128.load(y + o))));
+        v128.store(acc + o, madd(v0, v128.load(y + o), v128.load(acc + o)));
       }
     }
     for (; j < n; j++) {
       const o = <usize>j << 2;
-      store<f32>(acc + o, load<f32>(acc + o) + x0 * load<f32>(y + o));
+      store<f32>(acc + o, maddf(x0, load<f32>(y + o), load<f32>(acc + o)));
     }
     x += xs;
     y += ys;
@@ -542,14 +547,14 @@ function dotCols(n: i32, kc: i32, x: usize, xs: usize, y: usize, yjs: usize, cp:
         let u1 = f32x4.shuffle(r4, r5, 2, 6, 3, 7);
         let u2 = f32x4.shuffle(r6, r7, 0, 4, 1, 5);
         let u3 = f32x4.shuffle(r6, r7, 2, 6, 3, 7);
-        lo = f32x4.add(lo, f32x4.mul(x0, f32x4.shuffle(t0, t2, 0, 1, 4, 5)));
-        hi = f32x4.add(hi, f32x4.mul(x0, f32x4.shuffle(u0, u2, 0, 1, 4, 5)));
-        lo = f32x4.add(lo, f32x4.mul(x1, f32x4.shuffle(t0, t2, 2, 3, 6, 7)));
-        hi = f32x4.add(hi, f32x4.mul(x1, f32x4.shuffle(u0, u2, 2, 3, 6, 7)));
-        lo = f32x4.add(lo, f32x4.mul(x2, f32x4.shuffle(t1, t3, 0, 1, 4, 5)));
-        hi = f32x4.add(hi, f32x4.mul(x2, f32x4.shuffle(u1, u3, 0, 1, 4, 5)));
-        lo = f32x4.add(lo, f32x4.mul(x3, f32x4.shuffle(t1, t3, 2, 3, 6, 7)));
-        hi = f32x4.add(hi, f32x4.mul(x3, f32x4.shuffle(u1, u3, 2, 3, 6, 7)));
+        lo = madd(x0, f32x4.shuffle(t0, t2, 0, 1, 4, 5), lo);
+        hi = madd(x0, f32x4.shuffle(u0, u2, 0, 1, 4, 5), hi);
+        lo = madd(x1, f32x4.shuffle(t0, t2, 2, 3, 6, 7), lo);
+        hi = madd(x1, f32x4.shuffle(u0, u2, 2, 3, 6, 7), hi);
+        lo = madd(x2, f32x4.shuffle(t1, t3, 0, 1, 4, 5), lo);
+        hi = madd(x2, f32x4.shuffle(u1, u3, 0, 1, 4, 5), hi);
+        lo = madd(x3, f32x4.shuffle(t1, t3, 2, 3, 6, 7), lo);
+        hi = madd(x3, f32x4.shuffle(u1, u3, 2, 3, 6, 7), hi);
         py += 16;
       }
       v128.store(tile, lo);
@@ -560,7 +565,7 @@ function dotCols(n: i32, kc: i32, x: usize, xs: usize, y: usize, yjs: usize, cp:
         let p = py;
         for (let jj = 0; jj < 8; jj++) {
           const q = tile + (<usize>jj << 2);
-          store<f32>(q, load<f32>(q) + xv * load<f32>(p));
+          store<f32>(q, maddf(xv, load<f32>(p), load<f32>(q)));
           p += yjs;
         }
         px += xs;
@@ -586,10 +591,10 @@ function dotCols(n: i32, kc: i32, x: usize, xs: usize, y: usize, yjs: usize, cp:
         const t1 = f32x4.shuffle(r0, r1, 2, 6, 3, 7);
         const t2 = f32x4.shuffle(r2, r3, 0, 4, 1, 5);
         const t3 = f32x4.shuffle(r2, r3, 2, 6, 3, 7);
-        lo = f32x4.add(lo, f32x4.mul(v128.load32_splat(px), f32x4.shuffle(t0, t2, 0, 1, 4, 5))); px += xs;
-        lo = f32x4.add(lo, f32x4.mul(v128.load32_splat(px), f32x4.shuffle(t0, t2, 2, 3, 6, 7))); px += xs;
-        lo = f32x4.add(lo, f32x4.mul(v128.load32_splat(px), f32x4.shuffle(t1, t3, 0, 1, 4, 5))); px += xs;
-        lo = f32x4.add(lo, f32x4.mul(v128.load32_splat(px), f32x4.shuffle(t1, t3, 2, 3, 6, 7))); px += xs;
+        lo = madd(v128.load32_splat(px), f32x4.shuffle(t0, t2, 0, 1, 4, 5), lo); px += xs;
+        lo = madd(v128.load32_splat(px), f32x4.shuffle(t0, t2, 2, 3, 6, 7), lo); px += xs;
+        lo = madd(v128.load32_splat(px), f32x4.shuffle(t1, t3, 0, 1, 4, 5), lo); px += xs;
+        lo = madd(v128.load32_splat(px), f32x4.shuffle(t1, t3, 2, 3, 6, 7), lo); px += xs;
         py += 16;
       }
       v128.store(tile, lo);
@@ -598,7 +603,7 @@ function dotCols(n: i32, kc: i32, x: usize, xs: usize, y: usize, yjs: usize, cp:
         let p = py;
         for (let jj = 0; jj < 4; jj++) {
           const q = tile + (<usize>jj << 2);
-          store<f32>(q, load<f32>(q) + xv * load<f32>(p));
+          store<f32>(q, maddf(xv, load<f32>(p), load<f32>(q)));
           p += yjs;
         }
         px += xs;
@@ -615,7 +620,7 @@ function dotCols(n: i32, kc: i32, x: usize, xs: usize, y: usize, yjs: usize, cp:
     let px = x;
     let py = y;
     for (let k = 0; k < kc; k++) {
-      s += load<f32>(px) * load<f32>(py);
+      s = maddf(load<f32>(px), load<f32>(py), s);
       px += xs;
       py += 4;
     }

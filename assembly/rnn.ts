@@ -25,6 +25,8 @@
 // Backward tiles: 4 units x 8 batch entries of W_hhᵀ·da_{t+1} (depth G). Sums start from 0 and run over
 // increasing depth (h part, then x part), one rounded multiply then one rounded add per term; the cell
 // then adds the row bias. The scalar build follows the same order, so both builds agree bit for bit.
+// (The relaxed-SIMD build accumulates tile4x8's products with f32x4.relaxed_madd, assembly/fma.ts: same
+// order, one rounding per term where the CPU fuses.)
 //
 // Math (σ = sigmoid; simd-math.ts vsigmoid/vtanh and their bit-identical scalar forms):
 // LSTM forward: a_q = (W_hh,q·h_{t−1} + W_ih,q·x_t) + bias_q; i = σ(a_i), f = σ(a_f), g = tanh(a_g),
@@ -43,6 +45,7 @@
 // slower. (NaN is kept.) The host computes the weight gradients afterwards as single GEMMs over all
 // T·Bp columns (dW_hh = dhg·h_prevᵀ, dW_ih = dg·xᵀ) and the bias gradients as row sums.
 import { vsigmoid, vtanh, ssigmoid, stanh } from './simd-math';
+import { madd } from './fma';
 
 // @ts-ignore: decorator
 @inline const TINY: f32 = 7.888609052210118e-31; // 2^-100
@@ -129,13 +132,13 @@ function tile4x8(K: i32, a: usize, b: usize, ldb: i32, tile: usize, acc: i32): v
     for (let k = 0; k < K; k++) {
       const b0 = v128.load(b), b1 = v128.load(b, 16);
       let av = v128.load32_splat(a);
-      c0 = f32x4.add(c0, f32x4.mul(av, b0)); c1 = f32x4.add(c1, f32x4.mul(av, b1));
+      c0 = madd(av, b0, c0); c1 = madd(av, b1, c1);
       av = v128.load32_splat(a, 4);
-      c2 = f32x4.add(c2, f32x4.mul(av, b0)); c3 = f32x4.add(c3, f32x4.mul(av, b1));
+      c2 = madd(av, b0, c2); c3 = madd(av, b1, c3);
       av = v128.load32_splat(a, 8);
-      c4 = f32x4.add(c4, f32x4.mul(av, b0)); c5 = f32x4.add(c5, f32x4.mul(av, b1));
+      c4 = madd(av, b0, c4); c5 = madd(av, b1, c5);
       av = v128.load32_splat(a, 12);
-      c6 = f32x4.add(c6, f32x4.mul(av, b0)); c7 = f32x4.add(c7, f32x4.mul(av, b1));
+      c6 = madd(av, b0, c6); c7 = madd(av, b1, c7);
       a += 16;
       b += ldbB;
     }

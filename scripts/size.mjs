@@ -30,12 +30,16 @@ if (!existsSync(esbuild)) {
 }
 execFileSync(process.execPath, [join(root, 'scripts', 'build-wasm.mjs'), '--if-stale'], { cwd: root, stdio: 'inherit' });
 
-/** "simd-infer", "scalar-full", ...: what the module says it is (simdBuild()) and whether it has the training kernels. */
+/**
+ * "simd-infer", "scalar-full", "relaxed-full", ...: what the module says it is (simdBuild(): 2 relaxed SIMD,
+ * 1 SIMD, 0 scalar) and whether it has the training kernels. A module this Node cannot compile is the
+ * relaxed build (Node 20 without --experimental-wasm-relaxed-simd).
+ */
 function label(bytes) {
-  const mod = new WebAssembly.Module(bytes);
-  const set = WebAssembly.Module.exports(mod).some((e) => e.name === 'adamStep') ? 'full' : 'infer';
-  const { exports } = new WebAssembly.Instance(mod, { env: { abort() {} } });
-  return `${exports.simdBuild() ? 'simd' : 'scalar'}-${set}`;
+  const set = bytes.includes(Buffer.from('adamStep')) ? 'full' : 'infer';
+  if (!WebAssembly.validate(bytes)) return `relaxed-${set}`;
+  const { exports } = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { abort() {} } });
+  return `${['scalar', 'simd', 'relaxed'][exports.simdBuild()]}-${set}`;
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'ecgrad-size-'));
