@@ -1,5 +1,7 @@
 // ecgrad/all: every browser-safe API in one entry point (the lean root and every subpath: ecg, models,
 // train, classic, explain, quant, export). Convenient where bundle size does not matter (Node, scripts).
+// the full kernel set with its relaxed-SIMD build (src/wasm/source.ts; not in the lean root, 33 KB gzip)
+import './wasm/relaxed-kernels.ts';
 export * from './index.ts';
 export * from './ecg/index.ts';
 export * from './models/index.ts';

@@ -1,5 +1,5 @@
 // The `ecgrad` command line: dispatches `ecgrad <command> [options]` to src/cli/commands/*.
-import '../wasm/full-kernels.ts'; // the CLI trains and explains (src/wasm/source.ts)
+import '../wasm/relaxed-kernels.ts'; // the CLI trains and explains; relaxed-SIMD build included (src/wasm/source.ts)
 import { UsageError } from './args.ts';
 import { commands } from './commands.ts';
 

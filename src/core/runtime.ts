@@ -1,11 +1,15 @@
-// Which kernel build is in use. initSync()/init() pick the SIMD build when WebAssembly.validate accepts
-// it and its numeric self-test passes, else the scalar build; `{ build: 'simd' | 'scalar' }` forces one.
+// Which kernel build is in use. initSync()/init() pick the first of the relaxed-SIMD build (f32x4.relaxed_madd
+// in the inner products; full kernel set only), the SIMD build and the scalar build that WebAssembly.validate
+// accepts and whose numeric self-test passes; `{ build: 'relaxed' | 'simd' | 'scalar' }` forces one.
+// Relaxed SIMD is on by default in Chrome 114+ and Node 22+; Node 20 needs --experimental-wasm-relaxed-simd
+// (the ecgrad CLI sets it for itself, bin/ecgrad.js), else the SIMD build runs and fallbackReason says why.
 // The kernel set (full, or forward kernels only) is the one registered when they run
 // (src/wasm/source.ts): 'ecgrad' registers the full set, 'ecgrad/infer' alone the inference set.
 // `{ wasm }` hands over the kernel modules instead of the embedded bytes (src/wasm/input.ts): compiled
 // modules for runtimes that refuse to compile at run time (workerd), bytes, a URL or a Response.
 import {
-  instantiate, instantiateGiven, instantiateGivenSync, instantiateSync, selfTest, simdSupported, type Backend, type BuildName,
+  instantiate, instantiateGiven, instantiateGivenSync, instantiateSync, relaxedSimdSupported, selfTest, simdSupported, type Backend,
+  type BuildName,
 } from '../wasm/backend.ts';
 import { compile, compileSync, isBuilds, type WasmBuilds, type WasmInput } from '../wasm/input.ts';
 import { kernelSource, registeredSet, type KernelSet, type KernelSource } from '../wasm/source.ts';
@@ -14,7 +18,11 @@ export type { WasmBuilds, WasmInput } from '../wasm/input.ts';
 export type BuildChoice = BuildName | 'auto';
 
 export interface InitOptions {
-  /** 'auto' (default): SIMD when supported and self-tested, else scalar. */
+  /**
+   * 'auto' (default): relaxed SIMD (full kernel set only), else SIMD, else scalar, the first that is
+   * supported and passes its self-test. 'relaxed' results differ from 'simd' by rounding (fused
+   * multiply-add, docs/kernels.md); 'simd' and 'scalar' agree bit for bit.
+   */
   build?: BuildChoice;
   /**
    * Replace a backend that is already initialised (for example to switch builds). Tensors created
@@ -22,10 +30,11 @@ export interface InitOptions {
    */
   force?: boolean;
   /**
-   * The kernels to use instead of the bytes embedded in the package: one build, or `{ simd, scalar }`
-   * (SIMD when it compiles and passes its self-test, else scalar), each a compiled `WebAssembly.Module`,
-   * the bytes, or (init() only) a URL, a string or a `Response`. The files are `ecgrad/wasm/ecgrad-infer.{simd,scalar}.wasm`
-   * for 'ecgrad/infer' and `ecgrad/wasm/ecgrad.{simd,scalar}.wasm` for 'ecgrad' (the full kernels).
+   * The kernels to use instead of the bytes embedded in the package: one build, or `{ relaxed, simd, scalar }`
+   * (any of them; the first that compiles and passes its self-test, in that order), each a compiled
+   * `WebAssembly.Module`, the bytes, or (init() only) a URL, a string or a `Response`. The files are
+   * `ecgrad/wasm/ecgrad-infer.{relaxed,simd,scalar}.wasm` for 'ecgrad/infer' and
+   * `ecgrad/wasm/ecgrad.{relaxed,simd,scalar}.wasm` for 'ecgrad' (the full kernels).
    */
   wasm?: WasmInput | WasmBuilds;
 }
@@ -35,7 +44,10 @@ export interface BackendInfo {
   /** 'full' (every kernel) or 'infer' (forward kernels only: 'ecgrad/infer' imported without 'ecgrad'). */
   kernels: KernelSet;
   simdSupported: boolean;
-  /** Why the SIMD build was not chosen, when it was not. */
+  /**
+   * Why a faster build was not chosen, when one was available and not chosen: relaxed SIMD unsupported
+   * (Node 20 without --experimental-wasm-relaxed-simd), SIMD unsupported, or a failed self-test.
+   */
   fallbackReason?: string;
   /** 'embedded': the package's own bytes; 'provided': the `wasm` option. */
   wasm: 'embedded' | 'provided';
@@ -89,7 +101,7 @@ function install(b: Backend, fallbackReason: string | undefined, wasm: BackendIn
   workBytes = 0;
   const source = registeredSet() ? kernelSource() : null;
   info = {
-    build: b.build, kernels: b.kernels, simdSupported: b.build === 'simd' || (source !== null && simdSupported(source)),
+    build: b.build, kernels: b.kernels, simdSupported: b.build !== 'scalar' || (source !== null && simdSupported(source)),
     ...(fallbackReason ? { fallbackReason } : {}), wasm, gcFreesTensors: typeof FinalizationRegistry === 'function',
   };
   return backendInfo();
@@ -115,12 +127,14 @@ function checkedGiven(b: Backend, want: BuildChoice, what: string): Backend {
   return checked(b);
 }
 
-/** The given builds to try in order: `build` forced, or SIMD then scalar; one input stands alone. */
+const BEST_FIRST: BuildName[] = ['relaxed', 'simd', 'scalar'];
+
+/** The given builds to try in order: `build` forced, or relaxed, SIMD, scalar; one input stands alone. */
 function givenOrder(wasm: WasmInput | WasmBuilds, want: BuildChoice): [string, WasmInput][] {
   if (!isBuilds(wasm)) return [['the wasm option', wasm]];
-  const order = (want === 'auto' ? ['simd', 'scalar'] : [want]) as BuildName[];
+  const order = want === 'auto' ? BEST_FIRST : [want];
   const list = order.filter((k) => wasm[k] !== undefined).map((k): [string, WasmInput] => [`wasm.${k}`, wasm[k]!]);
-  if (!list.length) throw new TypeError(`ecgrad: the wasm option has no ${want === 'auto' ? 'simd or scalar' : want} build`);
+  if (!list.length) throw new TypeError(`ecgrad: the wasm option has no ${want === 'auto' ? 'relaxed, simd or scalar' : want} build`);
   return list;
 }
 
@@ -156,6 +170,12 @@ async function initGiven(wasm: WasmInput | WasmBuilds, want: BuildChoice): Promi
  */
 function refused(e: unknown): never {
   const m = e instanceof WebAssembly.CompileError ? e.message : '';
+  if (/relaxed/i.test(m))
+    throw new Error(
+      `ecgrad: this runtime does not support WebAssembly relaxed SIMD (${m}): Node 20 needs node --experimental-wasm-relaxed-simd ` +
+        "(or require('node:v8').setFlagsFromString('--experimental-wasm-relaxed-simd') before init); otherwise use build 'simd' or 'auto'",
+      { cause: e },
+    );
   if (/content security policy/i.test(m))
     throw new Error(`ecgrad: this page's Content-Security-Policy forbids WebAssembly (${m}): add 'wasm-unsafe-eval' to its script-src (docs/embedding.md)`, { cause: e });
   if (/disallowed|refused/i.test(m)) {
@@ -186,18 +206,37 @@ export async function init(opts: InitOptions = {}): Promise<BackendInfo> {
   return alreadyDone(opts) ?? (await (opts.wasm ? initGiven(opts.wasm, opts.build ?? 'auto') : initFrom(kernelSource(), opts)).catch(refused));
 }
 
+/**
+ * The embedded builds 'auto' tries, best first, and why the builds it skips were skipped: relaxed SIMD
+ * when the set embeds it and the runtime validates relaxed SIMD, SIMD when the runtime validates it, scalar.
+ */
+function autoOrder(source: KernelSource): { order: BuildName[]; reason?: string } {
+  if (!simdSupported(source)) return { order: ['scalar'], reason: 'WebAssembly SIMD is not supported here' };
+  if (source.relaxed === undefined) return { order: ['simd', 'scalar'] };
+  if (!relaxedSimdSupported())
+    return {
+      order: ['simd', 'scalar'],
+      reason: 'WebAssembly relaxed SIMD is not supported here (Node 20: run node with --experimental-wasm-relaxed-simd)',
+    };
+  return { order: ['relaxed', 'simd', 'scalar'] };
+}
+
 /** @internal initSync() with a given kernel set instead of the registered one (tests compare the sets). */
 export function initSyncFrom(source: KernelSource, opts: InitOptions = {}): BackendInfo {
   const done = alreadyDone(opts, source);
   if (done) return done;
   const want = opts.build ?? 'auto';
   if (want !== 'auto') return install(checked(instantiateSync(want, source)), undefined, 'embedded');
-  if (!simdSupported(source)) return install(checked(instantiateSync('scalar', source)), 'WebAssembly SIMD is not supported here', 'embedded');
-  try {
-    return install(checked(instantiateSync('simd', source)), undefined, 'embedded');
-  } catch (e) {
-    return install(checked(instantiateSync('scalar', source)), (e as Error).message, 'embedded');
-  }
+  const { order, reason: skipped } = autoOrder(source);
+  let reason = skipped;
+  for (const [i, build] of order.entries())
+    try {
+      return install(checked(instantiateSync(build, source)), reason, 'embedded');
+    } catch (e) {
+      if (i === order.length - 1) throw e;
+      reason = (e as Error).message;
+    }
+  throw new Error('unreachable');
 }
 
 /** @internal init() with a given kernel set instead of the registered one. */
@@ -206,12 +245,16 @@ export async function initFrom(source: KernelSource, opts: InitOptions = {}): Pr
   if (done) return done;
   const want = opts.build ?? 'auto';
   if (want !== 'auto') return install(checked(await instantiate(want, source)), undefined, 'embedded');
-  if (!simdSupported(source)) return install(checked(await instantiate('scalar', source)), 'WebAssembly SIMD is not supported here', 'embedded');
-  try {
-    return install(checked(await instantiate('simd', source)), undefined, 'embedded');
-  } catch (e) {
-    return install(checked(await instantiate('scalar', source)), (e as Error).message, 'embedded');
-  }
+  const { order, reason: skipped } = autoOrder(source);
+  let reason = skipped;
+  for (const [i, build] of order.entries())
+    try {
+      return install(checked(await instantiate(build, source)), reason, 'embedded');
+    } catch (e) {
+      if (i === order.length - 1) throw e;
+      reason = (e as Error).message;
+    }
+  throw new Error('unreachable');
 }
 
 /**

@@ -1,7 +1,7 @@
 // Node-only ECG helpers: reading and writing WFDB files in a folder, the data folder resolution,
 // QRS evaluation over records, dataset loading with the on-disk cache, and database download.
 // The full kernel builds (training jobs; src/wasm/source.ts).
-import '../wasm/full-kernels.ts';
+import '../wasm/relaxed-kernels.ts'; // the full kernel set with its relaxed-SIMD build (src/wasm/source.ts)
 export { rdheader, rdrecord, rdann, wrsamp, wrann } from './wfdb-files.ts';
 export { resolveDataDir } from './data-path.ts';
 export { evaluateQrs, type QrsEvaluation, type QrsScore, type QrsEvalOptions } from './qrs-eval.ts';

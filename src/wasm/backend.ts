@@ -1,4 +1,4 @@
-// Instantiates a kernel build (SIMD or scalar) of the registered kernel set (src/wasm/source.ts: the
+// Instantiates a kernel build (relaxed SIMD, SIMD or scalar) of the registered kernel set (src/wasm/source.ts: the
 // full set, or the inference set's forward kernels only) and gives typed, growth-safe access to its
 // memory. Views are re-created whenever memory.buffer changes (memory.grow detaches the old
 // ArrayBuffer), so no caller ever holds a stale view across an allocation.
@@ -7,7 +7,12 @@ import { bindKernels, KERNELS, type Kernels } from './kernels.ts';
 import { kernelSource, type KernelSet, type KernelSource } from './source.ts';
 import { BinaryOp } from './opcodes.ts';
 
-export type BuildName = 'simd' | 'scalar';
+/**
+ * 'relaxed': SIMD plus relaxed SIMD (f32x4.relaxed_madd in the inner products, assembly/fma.ts; results
+ * differ from 'simd' by rounding); 'simd': WebAssembly SIMD; 'scalar': no SIMD. 'simd' and 'scalar' agree
+ * bit for bit.
+ */
+export type BuildName = 'relaxed' | 'simd' | 'scalar';
 
 /** The embedded bytes: lowercase hex (scripts/build-wasm.mjs says why not base64). */
 function decodeHex(hex: string): Uint8Array {
@@ -21,7 +26,14 @@ const cachedBytes = new WeakMap<KernelSource, Partial<Record<BuildName, Uint8Arr
 export function wasmBytes(build: BuildName, source: KernelSource = kernelSource()): Uint8Array {
   let cache = cachedBytes.get(source);
   if (!cache) cachedBytes.set(source, (cache = {}));
-  return (cache[build] ??= decodeHex(source[build]));
+  const hex = source[build];
+  if (hex === undefined)
+    throw new Error(
+      `the ${source.set === 'full' ? 'full' : 'inference'} kernel set has no ${build} build registered: ` +
+        (source.set === 'full' ? "import 'ecgrad/all' or 'ecgrad/node' (they register it), or pass" : 'pass') +
+        ` it as init({ wasm: { ${build}, simd, scalar } }) (ecgrad/wasm/${source.set === 'full' ? 'ecgrad' : 'ecgrad-infer'}.${build}.wasm)`,
+    );
+  return (cache[build] ??= decodeHex(hex));
 }
 
 const imports = {
@@ -110,7 +122,8 @@ function wrapGiven(instance: WebAssembly.Instance, what: string): Backend {
   if (missing || !(ex.memory instanceof WebAssembly.Memory))
     throw new Error(`ecgrad: ${what} is not an ecgrad kernel module of this version (it has no '${missing ?? 'memory'}' export): use the package's ecgrad/wasm/*.wasm files`);
   const set: KernelSet = KERNELS_OF_FULL.every((k) => typeof ex[k] === 'function') ? 'full' : 'infer';
-  return new Backend((ex.simdBuild as () => number)() ? 'simd' : 'scalar', bindKernels(instance.exports, set), set);
+  const simd = (ex.simdBuild as () => number)();
+  return new Backend(simd === 2 ? 'relaxed' : simd ? 'simd' : 'scalar', bindKernels(instance.exports, set), set);
 }
 
 /** Instantiates a compiled kernel module given by the user (initSync({ wasm })). */
@@ -136,6 +149,32 @@ export async function instantiate(build: BuildName, source: KernelSource = kerne
 export function simdSupported(source: KernelSource = kernelSource()): boolean {
   try {
     return WebAssembly.validate(wasmBytes('simd', source) as BufferSource);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The smallest module using relaxed SIMD: one function computing f32x4.relaxed_madd of three v128
+ * constants (opcode 0xfd 0x105). Validated instead of the relaxed kernel build, so the answer costs
+ * nothing and does not depend on the kernel set embedding one.
+ */
+const RELAXED_PROBE = new Uint8Array([
+  0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, // magic, version
+  0x01, 0x05, 0x01, 0x60, 0x00, 0x01, 0x7b, // type section: () -> v128
+  0x03, 0x02, 0x01, 0x00, // function section
+  0x0a, 0x3d, 0x01, 0x3b, 0x00, // code section: one body of 59 bytes, no locals
+  ...[0, 1, 2].flatMap(() => [0xfd, 0x0c, ...new Array<number>(16).fill(0)]), // three v128.const 0
+  0xfd, 0x85, 0x02, 0x0b, // f32x4.relaxed_madd, end
+]);
+
+/**
+ * Whether this runtime compiles relaxed SIMD (Chrome 114+ and Node 22+ by default; Node 20 only with
+ * --experimental-wasm-relaxed-simd, docs/kernels.md).
+ */
+export function relaxedSimdSupported(): boolean {
+  try {
+    return WebAssembly.validate(RELAXED_PROBE as BufferSource);
   } catch {
     return false;
   }

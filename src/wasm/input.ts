@@ -14,15 +14,19 @@ export type WasmInput =
   | Response
   | PromiseLike<WebAssembly.Module | ArrayBuffer | ArrayBufferView | Response>;
 
-/** The two builds of a kernel set; init() picks SIMD when it compiles and passes its self-test, else scalar. */
+/**
+ * The builds of a kernel set; init() picks the first of relaxed SIMD, SIMD and scalar given that compiles
+ * and passes its self-test.
+ */
 export interface WasmBuilds {
+  relaxed?: WasmInput;
   simd?: WasmInput;
   scalar?: WasmInput;
 }
 
-/** `{ simd, scalar }` rather than one input. */
+/** `{ relaxed, simd, scalar }` rather than one input. */
 export function isBuilds(x: WasmInput | WasmBuilds): x is WasmBuilds {
-  return typeof x === 'object' && x !== null && ('simd' in x || 'scalar' in x);
+  return typeof x === 'object' && x !== null && ('simd' in x || 'scalar' in x || 'relaxed' in x);
 }
 
 function isBytes(x: unknown): x is ArrayBuffer | ArrayBufferView {

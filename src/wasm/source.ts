@@ -7,6 +7,9 @@
 //                              explanations, node helpers, the CLI).
 //   src/wasm/infer-kernels.ts  registers the inference builds (assembly/infer.ts: forward kernels only).
 //                              Imported by src/infer/index.ts ('ecgrad/infer').
+//   src/wasm/relaxed-kernels.ts adds the full set's relaxed-SIMD build (f32x4.relaxed_madd; 33 KB gzip,
+//                              so not in the lean root): imported by src/all.ts ('ecgrad/all'), src/node
+//                              ('ecgrad/node', the training workers) and the CLI.
 //
 // The full set is a superset of the inference set, so it wins whatever the import order: registering
 // the inference set when the full one is there does nothing, and registering the full set replaces the
@@ -16,19 +19,31 @@
 
 export type KernelSet = 'full' | 'infer';
 
-/** One kernel set: its two builds, as hex wasm bytes (from the generated modules). */
+/**
+ * One kernel set: its builds, as hex wasm bytes (from the generated modules). `relaxed` only for the full
+ * set and only once relaxed-kernels.ts is imported (the inference set's relaxed build is the file
+ * ecgrad/wasm/ecgrad-infer.relaxed.wasm, for init({ wasm })).
+ */
 export interface KernelSource {
   readonly set: KernelSet;
+  readonly relaxed?: string;
   readonly simd: string;
   readonly scalar: string;
 }
 
 let registered: KernelSource | null = null;
+let relaxedFull: string | undefined;
 
 /** Registers a kernel set; the full set is never replaced by the inference one. */
 export function setKernelSource(source: KernelSource): void {
   if (registered?.set === 'full' && source.set === 'infer') return;
-  registered = source;
+  registered = source.set === 'full' && relaxedFull !== undefined && source.relaxed === undefined ? { ...source, relaxed: relaxedFull } : source;
+}
+
+/** Adds the full set's relaxed-SIMD build (src/wasm/relaxed-kernels.ts), now or when the full set registers. */
+export function setRelaxedBuild(hex: string): void {
+  relaxedFull = hex;
+  if (registered?.set === 'full' && registered.relaxed === undefined) registered = { ...registered, relaxed: hex };
 }
 
 /** Which set is registered (null: none yet). */

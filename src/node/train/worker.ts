@@ -1,7 +1,7 @@
 // Entry of a `compare` worker thread: initialises ecgrad itself, then trains one model at a time, as the
 // main thread hands out jobs from its queue, posting progress events and the finished report row.
 import { parentPort, workerData } from 'node:worker_threads';
-import '../../wasm/full-kernels.ts'; // training kernels (src/wasm/source.ts)
+import '../../wasm/relaxed-kernels.ts'; // training kernels, relaxed-SIMD build included (src/wasm/source.ts)
 import { initSync } from '../../core/runtime.ts';
 import '../../models/index.ts';
 import { runTrainJob, type TrainJob } from './job.ts';
