@@ -1,16 +1,26 @@
-// GEMM throughput: C = A*B for square n x n x n (n = 64, 128, 256, 512) on the SIMD build, the scalar
-// build and a naive JS triple loop (ikj over Float32Arrays), one thread, in GFLOP/s = 2*n^3 / seconds
+// GEMM throughput: C = A*B for square n x n x n (n = 64, 128, 256, 512) on the relaxed-SIMD build
+// (f32x4.relaxed_madd; this script enables Node 20's --experimental-wasm-relaxed-simd for itself, and
+// leaves the column out where the runtime lacks it), the SIMD build, the scalar build and a naive JS triple
+// loop (ikj over Float32Arrays), one thread, in GFLOP/s = 2*n^3 / seconds
 // per call. Each benny sample times at least 5 ms of back-to-back calls; the figure reported is from
 // the fastest sample (the machine's 2 cores are shared, and other processes only ever slow a sample
 // down), with the median sample alongside in the tables. The human-readable output also covers a few
 // library shapes (Linear layers and im2col convolutions).
 //
 //   npm run bench              tables
-//   npm run bench -- --json    only {"gemm": {"simd": {"64": {"gflops": x}, ...}, "scalar": ..., "naive": ...}}
+//   npm run bench -- --json    only {"gemm": {"relaxed": {"64": {"gflops": x}, ...}, "simd": ..., "scalar": ..., "naive": ...}}
 //                              on stdout (benny's progress goes to stderr)
+//   npm run bench -- --interleave 64,256 [--rounds 40]     (or --interleave shapes: the library shapes)
+//                              relaxed vs SIMD only, interleaved: each round times 40 ms of calls on each build
+//                              (alternating which goes first), best and median round per build; on a shared
+//                              machine the ratio is steadier than from benny's back-to-back cases
 import * as b from 'benny';
-import '../src/wasm/full-kernels.ts';
-import { instantiateSync, type Backend, type BuildName } from '../src/wasm/backend.ts';
+import { setFlagsFromString } from 'node:v8';
+import '../src/wasm/relaxed-kernels.ts';
+import { instantiateSync, relaxedSimdSupported, type Backend, type BuildName } from '../src/wasm/backend.ts';
+
+if (!relaxedSimdSupported()) setFlagsFromString('--experimental-wasm-relaxed-simd');
+const relaxed = relaxedSimdSupported();
 
 const json = process.argv.includes('--json');
 // benny reports progress through console.log: keep stdout clean for the JSON.
@@ -18,7 +28,7 @@ if (json) console.log = (...args: unknown[]) => console.error(...args);
 
 const SIZES = [64, 128, 256, 512] as const;
 type Impl = BuildName | 'naive';
-const IMPLS: Impl[] = ['simd', 'scalar', 'naive'];
+const IMPLS: Impl[] = [...(relaxed ? ['relaxed' as const] : []), 'simd', 'scalar', 'naive'];
 
 interface Shape {
   label: string;
@@ -124,8 +134,43 @@ async function measure(name: string, s: Shape, impls: Impl[], maxTime: number): 
 
 const fmt = (x: number) => x.toFixed(x < 10 ? 2 : 1);
 
+/** Relaxed vs SIMD, interleaved rounds of 40 ms each (see the header). */
+function interleave(shapes: Shape[], rounds: number): void {
+  if (!relaxed) throw new Error('--interleave needs relaxed SIMD, which this runtime does not compile');
+  const fmtR = (a: number, b: number) => `${(a / b).toFixed(2)}x`;
+  console.log(`GEMM relaxed vs SIMD, interleaved (${rounds} rounds of 40 ms per build), node ${process.version}, ${new Date().toISOString().slice(0, 10)}`);
+  console.log('| shape | relaxed best | simd best | ratio | relaxed median | simd median | ratio |');
+  console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
+  for (const s of shapes) {
+    const flops = 2 * s.M * s.N * s.K;
+    const calls = { relaxed: makeCall('relaxed', s), simd: makeCall('simd', s) };
+    const rates: Record<'relaxed' | 'simd', number[]> = { relaxed: [], simd: [] };
+    for (let r = 0; r < rounds; r++)
+      for (const k of r % 2 ? (['simd', 'relaxed'] as const) : (['relaxed', 'simd'] as const)) {
+        let reps = 0;
+        const t0 = performance.now();
+        let t = t0;
+        for (; t - t0 < 40; t = performance.now(), reps++) calls[k]();
+        rates[k].push((flops * reps) / ((t - t0) / 1000) / 1e9);
+      }
+    const best = (v: number[]) => Math.max(...v);
+    const med = (v: number[]) => [...v].sort((a, b) => a - b)[v.length >> 1]!;
+    const [rb, sb, rm, sm] = [best(rates.relaxed), best(rates.simd), med(rates.relaxed), med(rates.simd)];
+    const name = s.label === `${s.M}` ? `${s.M}³` : `${s.label} ${s.M}x${s.N}x${s.K}${s.tA ? ' tA' : ''}${s.tB ? ' tB' : ''}`;
+    console.log(`| ${name} | ${fmt(rb)} | ${fmt(sb)} | ${fmtR(rb, sb)} | ${fmt(rm)} | ${fmt(sm)} | ${fmtR(rm, sm)} |`);
+  }
+}
+
 async function main(): Promise<void> {
-  const square: Record<Impl, Record<string, Result>> = { simd: {}, scalar: {}, naive: {} };
+  const il = process.argv.indexOf('--interleave');
+  if (il >= 0) {
+    const ri = process.argv.indexOf('--rounds');
+    const what = process.argv[il + 1] ?? '256';
+    const square = (n: number): Shape => ({ label: `${n}`, tA: 0, tB: 0, M: n, N: n, K: n });
+    interleave(what === 'shapes' ? SHAPES : what.split(',').map((n) => square(Number(n))), ri >= 0 ? Number(process.argv[ri + 1]) : 40);
+    return;
+  }
+  const square: Record<Impl, Record<string, Result>> = { relaxed: {}, simd: {}, scalar: {}, naive: {} };
   for (const n of SIZES) {
     const res = await measure(`gemm ${n}x${n}x${n}`, { label: `${n}`, tA: 0, tB: 0, M: n, N: n, K: n }, IMPLS, 2.5);
     for (const impl of IMPLS) square[impl][n] = res[impl]!;
@@ -147,23 +192,27 @@ async function main(): Promise<void> {
   lines.push(`GEMM C = A*B, f32, one thread, node ${process.version}, ${new Date().toISOString().slice(0, 10)}`);
   lines.push('GFLOP/s = 2*M*N*K / time per call, fastest benny sample (median sample in parentheses)');
   lines.push('');
-  lines.push('| n | simd | scalar | naive JS | simd / naive |');
-  lines.push('| ---: | ---: | ---: | ---: | ---: |');
+  if (!relaxed) lines.push('(no relaxed column: this runtime does not compile relaxed SIMD)');
+  const rx = (r: Record<string, Result>) => (relaxed ? ` ${fmt(r.relaxed!.gflops)} (${fmt(r.relaxed!.median)}) |` : '');
+  const rxRatio = (r: Record<string, Result>) => (relaxed ? ` ${(r.relaxed!.gflops / r.simd!.gflops).toFixed(2)}x |` : '');
+  lines.push(`| n |${relaxed ? ' relaxed |' : ''} simd | scalar | naive JS | simd / naive |${relaxed ? ' relaxed / simd |' : ''}`);
+  lines.push(`| ---: |${relaxed ? ' ---: |' : ''} ---: | ---: | ---: | ---: |${relaxed ? ' ---: |' : ''}`);
   for (const n of SIZES) {
     const r = (i: Impl) => square[i][n]!;
+    const row: Record<string, Result> = { relaxed: r('relaxed'), simd: r('simd') };
     lines.push(
-      `| ${n} | ${fmt(r('simd').gflops)} (${fmt(r('simd').median)}) | ${fmt(r('scalar').gflops)} (${fmt(r('scalar').median)}) | ` +
-        `${fmt(r('naive').gflops)} (${fmt(r('naive').median)}) | ${(r('simd').gflops / r('naive').gflops).toFixed(0)}x |`,
+      `| ${n} |${rx(row)} ${fmt(r('simd').gflops)} (${fmt(r('simd').median)}) | ${fmt(r('scalar').gflops)} (${fmt(r('scalar').median)}) | ` +
+        `${fmt(r('naive').gflops)} (${fmt(r('naive').median)}) | ${(r('simd').gflops / r('naive').gflops).toFixed(0)}x |${rxRatio(row)}`,
     );
   }
   lines.push('');
-  lines.push('| shape (M x N x K) | | simd | scalar | naive JS |');
-  lines.push('| --- | --- | ---: | ---: | ---: |');
+  lines.push(`| shape (M x N x K) | |${relaxed ? ' relaxed |' : ''} simd | scalar | naive JS |${relaxed ? ' relaxed / simd |' : ''}`);
+  lines.push(`| --- | --- |${relaxed ? ' ---: |' : ''} ---: | ---: | ---: |${relaxed ? ' ---: |' : ''}`);
   for (const s of SHAPES) {
     const r = shapes[s.label]!;
     lines.push(
-      `| ${s.label} | ${s.M}x${s.N}x${s.K}${s.tA ? ' tA' : ''}${s.tB ? ' tB' : ''} | ${fmt(r.simd!.gflops)} (${fmt(r.simd!.median)}) | ` +
-        `${fmt(r.scalar!.gflops)} (${fmt(r.scalar!.median)}) | ${fmt(r.naive!.gflops)} (${fmt(r.naive!.median)}) |`,
+      `| ${s.label} | ${s.M}x${s.N}x${s.K}${s.tA ? ' tA' : ''}${s.tB ? ' tB' : ''} |${rx(r)} ${fmt(r.simd!.gflops)} (${fmt(r.simd!.median)}) | ` +
+        `${fmt(r.scalar!.gflops)} (${fmt(r.scalar!.median)}) | ${fmt(r.naive!.gflops)} (${fmt(r.naive!.median)}) |${rxRatio(r)}`,
     );
   }
   console.log(lines.join('\n'));
