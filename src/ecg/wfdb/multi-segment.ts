@@ -16,7 +16,7 @@ import { WfdbError } from '../errors.ts';
 import { describeValue, type Header, parseHeader, type SignalSpec } from './header.ts';
 import type { FileSource, ReadRecordOptions, SegmentInfo, WfdbRecord } from './record-types.ts';
 import { INVALID_SAMPLE } from './signal-formats.ts';
-import { checkSampleBudget, readSingleSegment } from './single-segment.ts';
+import { assembleRecord, checkSampleBudget, readSingleSegment } from './single-segment.ts';
 
 /** The largest segment header read (as for any header). */
 const MAX_SEGMENT_HEADER_BYTES = 1024 * 1024;
@@ -131,36 +131,10 @@ export function readMultiSegment(master: Header, files: FileSource, options: Rea
   });
 
   const channels = selected ?? specs.map((_, j) => j);
-  const pick = <T>(f: (s: SignalSpec) => T): T[] => channels.map((c) => f(specs[c]!));
-  return {
-    recordName: master.recordName,
-    nSig: channels.length,
-    fs: master.fs,
-    counterFreq: master.counterFreq,
-    baseCounter: master.baseCounter,
-    sigLen: total,
-    baseTime: master.baseTime,
-    baseDate: master.baseDate,
-    comments: master.comments.slice(),
-    fileName: pick((s) => s.fileName),
-    fmt: pick((s) => s.fmt),
-    sampsPerFrame: pick((s) => s.sampsPerFrame),
-    skew: pick((s) => s.skew),
-    byteOffset: pick((s) => s.byteOffset),
-    adcGain: pick((s) => s.adcGain),
-    baseline: pick((s) => s.baseline),
-    units: pick((s) => s.units),
-    adcRes: pick((s) => s.adcRes),
-    adcZero: pick((s) => s.adcZero),
-    initValue: pick((s) => s.initValue),
-    checksum: pick(() => undefined),
-    blockSize: pick((s) => s.blockSize),
-    sigName: pick((s) => s.sigName),
-    dSignal: channels.map((c) => dSignal[c]!),
-    pSignal: channels.map((c) => pSignal[c]!),
-    segments: table,
-    layout: variable ? 'variable' : 'fixed',
-  };
+  // No one checksum covers the segments: the record-level field is undefined.
+  const unsummed = specs.map((s) => ({ ...s, checksum: undefined }));
+  const record = assembleRecord(master, unsummed, channels, total, channels.map((c) => dSignal[c]!), channels.map((c) => pSignal[c]!));
+  return { ...record, segments: table, layout: variable ? 'variable' : 'fixed' };
 }
 
 /** Reads and checks the header of segment `index`: a single-segment record at the master's frequency. */

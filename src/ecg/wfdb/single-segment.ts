@@ -279,9 +279,19 @@ export function readSingleSegment(header: Header, files: FileSource, options: Re
       }
     }
   }
-  const pick = <T>(f: (s: SignalSpec) => T): T[] => channels.map((c) => f(sigs[c]!));
   const d = channels.map((c) => dSignal[c]!);
   const p = channels.map((c, k) => toPhysical(d[k]!, sigs[c]!));
+  return assembleRecord(header, sigs, channels, sigLen, d, p);
+}
+
+/**
+ * A WfdbRecord from the header's record fields and the chosen signals' specifications and samples
+ * (the single-segment and the multi-segment reader both end here).
+ */
+export function assembleRecord(
+  header: Header, specs: readonly SignalSpec[], channels: number[], sigLen: number, dSignal: Int32Array[], pSignal: Float32Array[],
+): WfdbRecord {
+  const pick = <T>(f: (s: SignalSpec) => T): T[] => channels.map((c) => f(specs[c]!));
   return {
     recordName: header.recordName,
     nSig: channels.length,
@@ -306,8 +316,8 @@ export function readSingleSegment(header: Header, files: FileSource, options: Re
     checksum: pick((s) => s.checksum),
     blockSize: pick((s) => s.blockSize),
     sigName: pick((s) => s.sigName),
-    dSignal: d,
-    pSignal: p,
+    dSignal,
+    pSignal,
   };
 }
 
