@@ -6,18 +6,11 @@
 //   infer-first    ecgrad/infer alone, then an explanation module imported after init
 //   explain-first  an explanation module, then ecgrad/infer
 import type { KernelSource } from '../../src/wasm/source.ts';
+import { message } from '../helpers/message.ts';
 
 const mode = process.argv[2];
 const result: Record<string, unknown> = { mode };
 
-function message(f: () => unknown): string {
-  try {
-    f();
-    return '(no error)';
-  } catch (e) {
-    return (e as Error).message;
-  }
-}
 
 if (mode === 'compare') {
   const lib = await import('../../src/all.ts');

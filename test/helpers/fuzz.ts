@@ -11,7 +11,7 @@ import { isInitialised } from '../../src/core/runtime.ts';
 import { memoryStats } from '../../src/core/memory.ts';
 import { Rng } from '../../src/core/random.ts';
 
-type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
+export type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 
 /** The container with its JSON header replaced (padded like the original) and its CRC recomputed. */
 export function withHeader(bytes: Uint8Array, header: unknown, align = 8): Uint8Array {
@@ -43,14 +43,15 @@ export function headerOf(bytes: Uint8Array): Json {
 const HOSTILE: Json[] = [null, -1, 0, 1, 2.5, 1e9, 2 ** 31, -(2 ** 53), 1e308, '', 'x', true, [], [-1], [1e9, 1e9], {}, { name: 1 }];
 
 /** Every path (list of keys) to a value inside a JSON value. */
-function paths(v: Json, prefix: (string | number)[] = []): (string | number)[][] {
+export function paths(v: Json, prefix: (string | number)[] = []): (string | number)[][] {
   const out: (string | number)[][] = [prefix];
   if (Array.isArray(v)) v.forEach((c, i) => out.push(...paths(c, [...prefix, i])));
   else if (v && typeof v === 'object') for (const [k, c] of Object.entries(v)) out.push(...paths(c, [...prefix, k]));
   return out;
 }
 
-function setAt(root: Json, path: (string | number)[], value: Json | undefined): Json {
+/** A copy of `root` with the value at `path` replaced (or deleted, for undefined). */
+export function setAt(root: Json, path: (string | number)[], value: Json | undefined): Json {
   if (path.length === 0) return value ?? null;
   const copy = structuredClone(root) as Record<string | number, Json>;
   let at = copy as Record<string | number, Json>;

@@ -19,6 +19,7 @@ import {
 } from '../reference/conv1d.ts';
 import { relaxedSimdSupported, type BuildName } from '../../src/wasm/backend.ts';
 import type { KernelSource } from '../../src/wasm/source.ts';
+import { message } from '../helpers/message.ts';
 
 const mode = process.argv[2];
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -39,14 +40,6 @@ function check(name: string, f: () => void): void {
   }
 }
 
-function message(f: () => unknown): string {
-  try {
-    f();
-    return '(no error)';
-  } catch (e) {
-    return (e as Error).message;
-  }
-}
 
 const ULP = 2 ** -24;
 const same = (a: ArrayLike<number>, b: ArrayLike<number>) => a.length === b.length && Array.prototype.every.call(a, (v: number, i: number) => Object.is(v, b[i]));

@@ -7,6 +7,7 @@
 // 2 s and within 64 MiB of memory growth (wasm heap plus JS array buffers).
 // FUZZ_ROUNDS=n FUZZ_SEED=s node scripts/run-tests.mjs safetensors-fuzz searches deeper.
 import { test } from 'uvu';
+import { type Json, paths, setAt } from '../helpers/fuzz.ts';
 import * as assert from 'uvu/assert';
 import { initSync } from '../../src/core/runtime.ts';
 import '../../src/wasm/full-kernels.ts';
@@ -24,27 +25,7 @@ import { GlobalAvgPool1d } from '../../src/nn/pool.ts';
 
 initSync();
 
-type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 const HOSTILE: Json[] = [null, -1, 0, 1, 2.5, 7, 1e9, 2 ** 31, 2 ** 53, -(2 ** 53), 1e308, '', 'x', 'F16', 'I64', 'BOOL', true, [], [-1], [0, 0], [1e9, 1e9], [4, 2], {}, { dtype: 'F32' }];
-
-function paths(v: Json, prefix: (string | number)[] = []): (string | number)[][] {
-  const out: (string | number)[][] = [prefix];
-  if (Array.isArray(v)) v.forEach((c, i) => out.push(...paths(c, [...prefix, i])));
-  else if (v && typeof v === 'object') for (const [k, c] of Object.entries(v)) out.push(...paths(c, [...prefix, k]));
-  return out;
-}
-
-function setAt(root: Json, path: (string | number)[], value: Json | undefined): Json {
-  const copy = structuredClone(root) as Record<string | number, Json>;
-  let at = copy;
-  for (const k of path.slice(0, -1)) at = at[k] as Record<string | number, Json>;
-  const last = path[path.length - 1]!;
-  if (value === undefined) {
-    if (Array.isArray(at)) at.splice(Number(last), 1);
-    else delete at[last];
-  } else at[last] = value;
-  return copy as Json;
-}
 
 const headerLength = (b: Uint8Array) => new DataView(b.buffer, b.byteOffset).getUint32(0, true);
 const headerOf = (b: Uint8Array): Json => JSON.parse(new TextDecoder().decode(b.subarray(8, 8 + headerLength(b))));

@@ -11,6 +11,7 @@ import { Rng } from '../../src/core/random.ts';
 import { CV_SHARD_FILE, readCvShardFile } from '../../src/node/cv/shard-file.ts';
 import { readResult, readRunState, RUN_FILE, resultFile } from '../../src/node/train/run-state.ts';
 import { readShardFile, SHARD_FILE, ShardError } from '../../src/node/train/shards.ts';
+import { type Json, paths } from '../helpers/fuzz.ts';
 
 const ROUNDS = Number(process.env.FUZZ_ROUNDS) || 400;
 const dir = mkdtempSync(join(tmpdir(), 'ecgrad-shard-fuzz-'));
@@ -33,20 +34,13 @@ const bases: Record<string, unknown> = {
 };
 const HOSTILE: unknown[] = [null, -1, 0, 1.5, 1e300, '', 'x', true, [], [-1], {}, { index: 0 }, '__proto__', [null], Number.MAX_SAFE_INTEGER];
 
-function paths(v: unknown, at: (string | number)[] = []): (string | number)[][] {
-  const out = [at];
-  if (Array.isArray(v)) v.forEach((c, i) => out.push(...paths(c, [...at, i])));
-  else if (v && typeof v === 'object') for (const [k, c] of Object.entries(v)) out.push(...paths(c, [...at, k]));
-  return out;
-}
-
 function mutate(rng: Rng, base: unknown): string {
   const text = JSON.stringify(base);
   const kind = rng.int(4);
   if (kind === 0) return text.slice(0, rng.int(text.length));
   if (kind === 1) return Array.from({ length: rng.int(64) }, () => String.fromCharCode(rng.int(128))).join('');
   const copy = structuredClone(base) as Record<string | number, unknown>;
-  const all = paths(copy).filter((p) => p.length > 0);
+  const all = paths(copy as Json).filter((p) => p.length > 0);
   const p = all[rng.int(all.length)]!;
   let at = copy as Record<string | number, unknown>;
   for (const k of p.slice(0, -1)) at = at[k] as Record<string | number, unknown>;
