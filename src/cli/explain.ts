@@ -9,6 +9,7 @@ import { PROTOCOLS } from '../ecg/dataset/protocols.ts';
 import { checkProtocol } from './options.ts';
 import type { BeatOptions } from '../ecg/dataset/record-beats.ts';
 import { datasetOptionsOf } from '../ecg/dataset/dataset-meta.ts';
+import { causalWindowSpec } from '../ecg/dataset/causal-window.ts';
 import { loadDataset } from '../node/dataset.ts';
 import { loadModel } from '../node/model-io.ts';
 import '../models/index.ts';
@@ -65,7 +66,7 @@ export interface ExplainSettings {
   output: 'logit' | 'probability';
   mode: 'overlay' | 'band';
   seed: number;
-  window: NonNullable<BeatOptions['window']>;
+  window: Exclude<NonNullable<BeatOptions['window']>, 'causal'>;
   leads: 'mlii' | 'both';
 }
 
@@ -90,7 +91,7 @@ export function explainSettings(argv: string[]): ExplainSettings {
     const mode = String(o.mode);
     if (mode !== 'overlay' && mode !== 'band') throw new UsageError(`explain: --mode must be "overlay" or "band", got "${mode}"`);
     const seed = int(o.seed, 'seed');
-    let window: NonNullable<BeatOptions['window']> = 'kachuee';
+    let window: Exclude<NonNullable<BeatOptions['window']>, 'causal'> = 'kachuee';
     if (String(o.window) !== 'kachuee') {
       const m = /^centred:(\d+),(\d+)$/.exec(String(o.window));
       if (!m) throw new UsageError(`explain: --window must be "kachuee" or "centred:<before>,<after>", got "${o.window}"`);
@@ -183,9 +184,10 @@ export function explainModel(modelFile: string, s: ExplainSettings, outDir0: str
     segments: int(o.segments, 'segments', 2), layer: o.layer as string | undefined, seed,
     ...(o.samples !== undefined ? { samples: int(o.samples, 'samples', 1) } : {}),
   };
-  const rIndex = window === 'kachuee' ? 0 : Math.round(window.before * (ds.fs / 360));
+  const causal = ds.options.window === 'causal'; // from the model file's metadata
+  const rIndex = causal ? causalWindowSpec(ds.fs, ds.length).before : window === 'kachuee' ? 0 : Math.round(window.before * (ds.fs / 360));
   const geometry = { fs: ds.fs, rIndex, length: ds.length };
-  const unit = window === 'kachuee' ? 'normalised (0–1 per 10 s)' : 'mV';
+  const unit = causal ? 'normalised (0–1 over the past 10 s)' : window === 'kachuee' ? 'normalised (0–1 per 10 s)' : 'mV';
 
   const outDir = resolve(outDir0);
   mkdirSync(outDir, { recursive: true });
@@ -245,7 +247,7 @@ export function explainModel(modelFile: string, s: ExplainSettings, outDir0: str
   const md = [
     `# Explanations of ${header.arch} (${modelPath})`, '',
     `${n} beats of the ${protocol} protocol (${rows.length <= 20 ? `rows ${rows.join(', ')}` : `${rows.length} rows`}), explaining the ${target === 'predicted' ? 'predicted class' : target === 'true' ? 'true class' : `class ${target}`} (${output}).`,
-    `Window: ${window === 'kachuee' ? 'Kachuee (R peak at sample 0, 125 Hz, min-max normalised)' : `R-centred, R at sample ${rIndex}, ${ds.fs} Hz, mV`}.`, '',
+    `Window: ${causal ? `causal (R at sample ${rIndex}, ${ds.fs} Hz, min-max normalised over the past 10 s)` : window === 'kachuee' ? 'Kachuee (R peak at sample 0, 125 Hz, min-max normalised)' : `R-centred, R at sample ${rIndex}, ${ds.fs} Hz, mV`}.`, '',
     '## Metrics', '',
     'del / ins AUC: deletion / insertion curves of the explained class probability with removed samples replaced by the baseline; ROAD: by noisy linear imputation; "rand": the same for a random attribution. ρ: Spearman correlation of |attributions| (cascading randomisation: with the top layer / every layer re-initialised; noise: clean vs noisy beat at 20 / 10 dB SNR). max-sens: max-sensitivity, radius 0.02, 10 samples. QRS / P / T: share of |attribution| in each region (chance share in brackets).', '',
     metricsTable(tableRows), '',

@@ -4,6 +4,9 @@
 import { DS1, DS2, getProtocol, PROTOCOLS, type ProtocolName } from '../ecg/dataset/protocols.ts';
 import { RR_SETS, type RrSet } from '../ecg/dataset/beat-features.ts';
 import type { Leads } from '../ecg/dataset/record-beats.ts';
+import { WINDOW_KINDS } from '../ecg/dataset/dataset-meta.ts';
+
+export type WindowKind = (typeof WINDOW_KINDS)[number];
 import { booleanSetting, choiceSetting, intSetting, resolveSettings, SettingError, type SettingSpec, type SettingSpecs } from '../core/settings.ts';
 import { TRAIN_SETTINGS, type TrainSettings } from './settings.ts';
 
@@ -30,6 +33,8 @@ export interface DataSettings {
   testBeats?: number;
   /** The window's leads (record-beats.ts Leads: 'mlii', 'both' or signal names). */
   leads: Leads;
+  /** The beat window: 'kachuee' (windows.ts) or 'causal' (causal-window.ts, with causal beat features; it streams with ~0.4 s delay). */
+  window: WindowKind;
   /** The inter protocol's training and test records (default DS1 and DS2). */
   trainRecords?: readonly string[];
   testRecords?: readonly string[];
@@ -73,6 +78,7 @@ export const DATA_SETTINGS: SettingSpecs<DataSettings> = {
   valBeats: intSetting('val-beats', 'validate on a stratified sample of this many validation beats', 1),
   testBeats: intSetting('test-beats', 'evaluate on a stratified sample of this many test beats (smoke tests; reports say so)', 1),
   leads: LEADS,
+  window: choiceSetting('window', '"kachuee" (187 samples from the R peak, min-max over 10 s blocks) or "causal" (R-centred, 0.24 s look-ahead, normalised over the past 10 s, causal RR features; streams within ~0.4 s: src/ecg/dataset/causal-window.ts); recorded in the model file', WINDOW_KINDS, 'kachuee'),
   trainRecords: recordListSetting('train-records', 'inter protocol: the records to train on, comma-separated (DS1 stands for its 22 records; 4 are held out for validation; default DS1)'),
   testRecords: recordListSetting('test-records', 'inter protocol: the records to test on (default DS2)'),
 };

@@ -1,17 +1,21 @@
-// What a model file records of the dataset it was trained on (its metadata's rrSet, leads and record
-// lists), and the dataset options that rebuild that dataset for evaluate, explain and quantize. Only
+// What a model file records of the dataset it was trained on (its metadata's rrSet, leads, record
+// lists and window kind when it is 'causal'), and the dataset options that rebuild that dataset for evaluate, explain and quantize. Only
 // what differs from the defaults is written, so files of default runs stay as they were.
 import { isRrSet, RR_SETS, type RrSet } from './beat-features.ts';
 import type { DatasetOptions } from './dataset.ts';
 import type { RecordLists } from './protocols.ts';
 import type { Leads } from './record-beats.ts';
 
-export type DatasetMetaOptions = { rrSet?: Exclude<RrSet, 'local'>; leads?: Leads; records?: RecordLists };
+export type DatasetMetaOptions = { rrSet?: Exclude<RrSet, 'local'>; leads?: Leads; records?: RecordLists; window?: 'causal' };
+
+/** The window kinds a model file's metadata may name ('kachuee' is the default, written as nothing). */
+export const WINDOW_KINDS = ['kachuee', 'causal'] as const;
 
 /** The metadata entries of a dataset's options (none for the defaults). */
-export function datasetMeta(options: Pick<DatasetOptions, 'rrSet' | 'leads' | 'records'> | undefined): Record<string, unknown> {
+export function datasetMeta(options: Pick<DatasetOptions, 'rrSet' | 'leads' | 'records' | 'window'> | undefined): Record<string, unknown> {
   const o = options ?? {};
   return {
+    ...(o.window === 'causal' ? { window: 'causal' } : {}),
     ...(o.rrSet && o.rrSet !== 'local' ? { rrSet: o.rrSet } : {}),
     ...(o.leads && o.leads !== 'mlii' ? { leads: o.leads } : {}),
     ...(o.records ? { records: { train: o.records.train.slice(), test: o.records.test.slice() } } : {}),
@@ -24,6 +28,11 @@ export function datasetMeta(options: Pick<DatasetOptions, 'rrSet' | 'leads' | 'r
  */
 export function datasetOptionsOf(meta: Record<string, unknown>): DatasetMetaOptions {
   const out: DatasetMetaOptions = {};
+  const w = meta.window;
+  if (w !== undefined && w !== 'kachuee') {
+    if (w !== 'causal') throw new RangeError(`the model file's metadata names an unknown window ${JSON.stringify(w)} (known: ${WINDOW_KINDS.join(', ')}); it needs a newer ecgrad`);
+    out.window = 'causal';
+  }
   const r = meta.rrSet;
   if (r !== undefined && r !== 'local') {
     if (!isRrSet(r)) throw new RangeError(`the model file's metadata names an unknown rrSet ${JSON.stringify(r)} (known: ${RR_SETS.join(', ')}); it needs a newer ecgrad`);

@@ -13,11 +13,18 @@ import type { WfdbRecord } from '../wfdb/record.ts';
 import type { LabelScheme } from './labels.ts';
 import { beatFeatureRows, rrFeatureNames, type RrSet } from './beat-features.ts';
 import { dechazalRows } from './dechazal.ts';
+import { mondejarRows } from './mondejar.ts';
 import { centredWindows, kachueeBeats, type KachueeOptions } from './windows.ts';
+import { causalBeats } from './causal-window.ts';
+import { causalFeatureNames, causalFeatureRows } from './causal-features.ts';
 
 export interface BeatOptions {
-  /** 'kachuee' (default: 187 samples at 125 Hz from the R peak) or an R-centred window in samples at `fs`. */
-  window?: 'kachuee' | { before: number; after: number };
+  /**
+   * 'kachuee' (default: 187 samples at 125 Hz from the R peak), 'causal' (187 samples at 125 Hz around
+   * the R peak, 0.24 s of look-ahead, causal normalisation and beat features: causal-window.ts,
+   * causal-features.ts) or an R-centred window in samples at `fs`.
+   */
+  window?: 'kachuee' | 'causal' | { before: number; after: number };
   kachuee?: KachueeOptions;
   /** Rate of centred windows (default: the record's rate; other rates resample first). */
   fs?: number;
@@ -106,14 +113,19 @@ export function recordBeats(rec: WfdbRecord, ann: Annotations, scheme: LabelSche
     peaks = refSample;
     symbols = refSymbol;
   }
-  const rrNames = rrFeatureNames(options.rrSet);
+  const causal = win === 'causal';
+  const rrNames = causal ? causalFeatureNames(options.rrSet) : rrFeatureNames(options.rrSet);
   const R = rrNames.length;
   // The beat features come from the first window lead; de Chazal's from MLII and the second lead.
   const featureLeads = options.rrSet === 'dechazal' ? leadIndices(rec, 'both') : lanes;
-  const rrAll = options.rrSet === 'dechazal'
-    ? dechazalRows(rec.pSignal[featureLeads[0]!]!, featureLeads[1] === undefined ? undefined : rec.pSignal[featureLeads[1]], fs, peaks)
-    : beatFeatureRows(options.rrSet ?? 'local', rec.pSignal[featureLeads[0]!]!, fs, peaks);
-  const filter = options.filter ?? (win === 'kachuee' ? 'none' : 'baseline');
+  const rrAll = causal
+    ? causalFeatureRows(options.rrSet ?? 'local', rec.pSignal[featureLeads[0]!]!, fs, peaks)
+    : options.rrSet === 'dechazal'
+      ? dechazalRows(rec.pSignal[featureLeads[0]!]!, featureLeads[1] === undefined ? undefined : rec.pSignal[featureLeads[1]], fs, peaks)
+      : options.rrSet === 'mondejar'
+      ? mondejarRows(rec.pSignal[featureLeads[0]!]!, fs, peaks)
+      : beatFeatureRows(options.rrSet ?? 'local', rec.pSignal[featureLeads[0]!]!, fs, peaks);
+  const filter = options.filter ?? (win === 'kachuee' || causal ? 'none' : 'baseline');
   const prepared = lanes.map((c) => {
     const x = rec.pSignal[c]!;
     return filter === 'baseline' ? removeBaseline(x, fs) : filter === 'bandpass' ? bandpass(x, fs) : x;
@@ -125,6 +137,11 @@ export function recordBeats(rec: WfdbRecord, ann: Annotations, scheme: LabelSche
     length = options.kachuee?.length ?? 187;
     outFs = options.kachuee?.fs ?? 125;
     perLane = prepared.map((x) => kachueeBeats(x, fs, peaks, options.kachuee));
+    fits = new Uint8Array(peaks.length).fill(1);
+  } else if (causal) {
+    length = 187;
+    outFs = 125;
+    perLane = prepared.map((x) => causalBeats(x, fs, peaks));
     fits = new Uint8Array(peaks.length).fill(1);
   } else {
     outFs = options.fs ?? fs;

@@ -27,7 +27,10 @@ export { QUICK };
  * src/classic/settings.ts; missing ones take their defaults). `data` is the database folder and `outDir`
  * the run folder, both already checked; `resume` continues from the run folder's checkpoint.
  */
-export type TrainJob = { model: string; data: string; outDir: string; resume: boolean } & Partial<RunSettings> & ClassicSettings;
+export type TrainJob = { model: string; data: string; outDir: string; resume: boolean; tag?: string } & Partial<RunSettings> & ClassicSettings;
+
+/** A job's name in its run: `tag` (e.g. `std-cnn.seed1` in a seeded compare), else the model; it names the row and the files. */
+export const jobTag = (job: Pick<TrainJob, 'model' | 'tag'>): string => job.tag ?? job.model;
 
 export interface JobResult {
   row: ReportRow;
@@ -53,9 +56,9 @@ export function checkpointFile(outDir: string, model: string): string {
 }
 
 /** The dataset options of a job (only what differs from the defaults, so default runs share one cache file). */
-export function jobDatasetOptions(job: { data: string } & Partial<Pick<RunSettings, 'rrSet' | 'leads' | 'trainRecords' | 'testRecords'>>): LoadDatasetOptions {
+export function jobDatasetOptions(job: { data: string } & Partial<Pick<RunSettings, 'rrSet' | 'leads' | 'trainRecords' | 'testRecords' | 'window'>>): LoadDatasetOptions {
   const records = recordLists(job);
-  return { data: job.data, seed: 0, ...datasetMeta({ rrSet: job.rrSet, leads: job.leads, ...(records ? { records } : {}) }) } as LoadDatasetOptions;
+  return { data: job.data, seed: 0, ...datasetMeta({ rrSet: job.rrSet, leads: job.leads, window: job.window, ...(records ? { records } : {}) }) } as LoadDatasetOptions;
 }
 
 /** True for the traditional classifiers of src/classic (trained by runClassicJob). */
@@ -90,13 +93,14 @@ export function runClassicJob(given: TrainJob, inject: { dataset?: BeatDataset }
     scaler: run.scaler,
     meta: { protocol: job.protocol, classes: ds.classes, features, ...datasetMeta(ds.options) },
   });
-  atomicWrite(join(job.outDir, `${job.model}.ecgc`), bytes);
+  const tag = jobTag(job);
+  atomicWrite(join(job.outDir, `${tag}.ecgc`), bytes);
   const test = run.test!;
   const row = reportRow({
-    name: job.model, kind: 'classic', params: Math.round(bytes.length / 4), sizeKB: bytes.length / 1024,
+    name: tag, kind: 'classic', params: Math.round(bytes.length / 4), sizeKB: bytes.length / 1024,
     trainSeconds: run.trainSeconds, inferMsPerBeat: test.msPerBeat,
     report: classificationReport(Int32Array.from(testRows, (i) => ds.y[i]!), test.pred, ds.classes), protocol: job.protocol,
-    file: `${job.model}.ecgc`, notes: `${run.label}; features ${features}${job.classicParams?.[job.model] ? `; ${JSON.stringify(job.classicParams[job.model])}` : ''}`,
+    file: `${tag}.ecgc`, notes: `${run.label}; features ${features}${job.classicParams?.[job.model] ? `; ${JSON.stringify(job.classicParams[job.model])}` : ''}`,
   });
   return {
     row, beats: { train: trainRows.length, val: valRows.length, test: testRows.length }, recipe: null, classes: ds.classes,
@@ -115,7 +119,8 @@ export function runTrainJob(given: TrainJob, onEvent: (e: TrainEvent) => void = 
   if (isClassic(given.model)) return runClassicJob(given, inject);
   const job = { ...given, ...runSettings(given) };
   modelSpec(job.model);
-  const ckptPath = checkpointFile(job.outDir, job.model);
+  const tag = jobTag(job);
+  const ckptPath = checkpointFile(job.outDir, tag);
   let resume: Uint8Array | undefined;
   if (job.resume) {
     if (!existsSync(ckptPath)) throw new Error(`--resume: there is no checkpoint ${ckptPath} to resume (train without --resume to start afresh)`);
@@ -127,17 +132,18 @@ export function runTrainJob(given: TrainJob, onEvent: (e: TrainEvent) => void = 
   const input: ModelInput = {
     length: ds.length, channels: ds.channels, classes: ds.classes.length, rrFeatures: job.rr ? ds.rrFeatures.length : 0, fs: ds.fs, seed: job.seed,
   };
-  const file = modelFile(job.outDir, job.model);
+  const file = modelFile(job.outDir, tag);
+  const emit = tag === job.model ? onEvent : (e: TrainEvent) => onEvent({ ...e, model: tag });
   const result = train(
     { ...trainSettings(job), epochs: undefined, batchSize: undefined, lr: undefined, model: job.model, input, recipe },
     { dataset: ds, trainRows, valRows },
-    { onEvent, writeBest: (b) => atomicWrite(file, b), writeCheckpoint: (b) => atomicWrite(ckptPath, b), shouldStop: inject.shouldStop },
+    { onEvent: emit, writeBest: (b) => atomicWrite(file, b), writeCheckpoint: (b) => atomicWrite(ckptPath, b), shouldStop: inject.shouldStop },
     resume,
   );
   const ev = evaluate(result.model, ds, testRows, { useRR: job.rr });
   const { model, ...rest } = result;
   const row: ReportRow = {
-    name: job.model,
+    name: tag,
     kind: 'neural',
     params: result.params,
     sizeKB: (result.params * 4) / 1024,
@@ -151,7 +157,7 @@ export function runTrainJob(given: TrainJob, onEvent: (e: TrainEvent) => void = 
     bestEpoch: result.bestEpoch,
     epochsRun: result.epochsRun,
     stoppedEarly: result.stoppedEarly,
-    file: `${job.model}.ecgm`,
+    file: `${tag}.ecgm`,
   };
   void model;
   return { row, beats: { train: trainRows.length, val: valRows.length, test: testRows.length }, recipe, classes: ds.classes, train: rest };
