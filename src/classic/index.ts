@@ -1,5 +1,5 @@
 // Classical classifiers (browser-safe): logistic regression, linear SVM, kNN, Gaussian naive Bayes,
-// CART decision tree, random forest, gradient-boosted trees; beat features; the ".ecgc" file format;
+// CART decision tree, random forest, gradient-boosted trees, de Chazal's discriminant, the RBF-SVM ensemble of Mondéjar-Guerra; beat features; the ".ecgc" file format;
 // the registry and runClassic for comparisons with the neural models. See docs/classic.md.
 export { matrix, matrixFromRows, takeRows } from './matrix.ts';
 export type { Matrix } from './matrix.ts';
@@ -14,6 +14,8 @@ export { DecisionTree, RandomForest, decisionTreeSpec, randomForestSpec } from '
 export type { DecisionTreeParams, RandomForestParams, TreeArrays } from './tree.ts';
 export { GradientBoosting, gboostSpec } from './gboost.ts';
 export type { GradientBoostingParams } from './gboost.ts';
+export { SvmEnsemble, Mondejar2019, mondejar2019Spec } from './svm-ensemble.ts';
+export type { SvmEnsembleParams } from './svm-ensemble.ts';
 export { lbfgs } from './lbfgs.ts';
 export type { LbfgsOptions, LbfgsResult } from './lbfgs.ts';
 export { buildFeatures, featureNames, morphology, StandardScaler, MORPHOLOGY_FEATURES, FEATURE_GROUPS, featureOptionsFromGroups, featureGroupsName } from './features.ts';

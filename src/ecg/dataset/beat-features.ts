@@ -10,6 +10,8 @@
 //   dechazal  the 43 features of de Chazal et al. 2004 alone (dechazal.ts: RR intervals, QRS and T-wave
 //             durations and the P-wave flag from the delineator, both leads' QRS and T-wave samples);
 //             it needs the record's second lead
+//   mondejar  the 104 features of Mondéjar-Guerra et al. 2019 alone (mondejar.ts: RR and normalised RR,
+//             wavelet, HOS, uniform-LBP and morphology descriptors of MLII's beat window)
 // Every set but 'local' uses statistics of the whole record (offline; BeatStream takes 'local' only).
 import { removeBaseline } from '../dsp/baseline.ts';
 import { PATIENT_FEATURES, patientFeatures } from './patient.ts';
@@ -17,8 +19,9 @@ import { IRREGULARITY_FEATURES, irregularityFeatures } from './irregularity.ts';
 import { RHYTHM_FEATURES, rhythmFeatures } from './rhythm.ts';
 import { RR_FEATURES, rrFeatures } from './rr.ts';
 import { DECHAZAL_FEATURES } from './dechazal.ts';
+import { MONDEJAR_FEATURES } from './mondejar.ts';
 
-export const RR_SETS = ['local', 'patient', 'rhythm', 'irregular', 'dechazal'] as const;
+export const RR_SETS = ['local', 'patient', 'rhythm', 'irregular', 'dechazal', 'mondejar'] as const;
 export type RrSet = (typeof RR_SETS)[number];
 
 /** True for a known set name. */
@@ -30,6 +33,7 @@ export function isRrSet(v: unknown): v is RrSet {
 export function rrFeatureNames(rrSet: RrSet = 'local'): string[] {
   if (!isRrSet(rrSet)) throw new RangeError(`rrSet must be one of ${RR_SETS.map((s) => `'${s}'`).join(', ')}, got ${JSON.stringify(rrSet)}`);
   if (rrSet === 'dechazal') return DECHAZAL_FEATURES.slice();
+  if (rrSet === 'mondejar') return MONDEJAR_FEATURES.slice();
   return [...RR_FEATURES, ...(rrSet === 'local' ? [] : PATIENT_FEATURES), ...(rrSet === 'rhythm' ? RHYTHM_FEATURES : []), ...(rrSet === 'irregular' ? IRREGULARITY_FEATURES : [])];
 }
 
@@ -47,6 +51,8 @@ export function beatFeatureRows(rrSet: RrSet, signal: ArrayLike<number>, fs: num
   const names = rrFeatureNames(rrSet);
   if (rrSet === 'dechazal')
     throw new RangeError("the 'dechazal' beat features need the wave delineator and two leads: use dechazalRows (src/ecg/dataset/dechazal.ts), as recordBeats does; they are not in the inference entry");
+  if (rrSet === 'mondejar')
+    throw new RangeError("the 'mondejar' beat features are computed by mondejarRows (src/ecg/dataset/mondejar.ts), as recordBeats does; they are not in the inference entry");
   const local = rrFeatures(beats, fs);
   if (rrSet === 'local') return local;
   const R = RR_FEATURES.length, P = PATIENT_FEATURES.length, W = names.length, n = beats.length;

@@ -1,0 +1,199 @@
+// A binary C-support-vector classifier with the RBF kernel, solved by SMO as libsvm does (Chang & Lin 2011;
+// Fan, Chen & Lin 2005, second-order working-set selection). The dual:
+//   min_α ½ αᵀQα − Σα_i   subject to  Σ y_i α_i = 0,  0 ≤ α_i ≤ C_i,   Q_ij = y_i y_j K(x_i, x_j),
+//   K(x, z) = exp(−γ‖x − z‖²),
+// with a per-sample bound C_i (C times the class weight of its label, as libsvm's weighted C). Each step picks
+// i = argmax over I_up of −y_i ∇_i and j minimising the second-order decrease among I_low, updates α_i, α_j
+// analytically within their box and the gradient ∇ = Qα − 1 with two kernel rows; it stops when the maximal
+// violation m(α) − M(α) < tol. The bias is libsvm's ρ (mean of y_i ∇_i over free α_i, else the midpoint of
+// the bounds), and f(x) = Σ y_i α_i K(x_i, x) − ρ: positive for the +1 class.
+// Kernel rows are computed in float64 from float32 rows (‖x‖² + ‖z‖² − 2x·z) and kept in an LRU cache of a
+// bounded number of rows (cacheBytes). No shrinking: every step scans all n samples (O(n) per step besides
+// the rows), which is simple and exact; the training set sizes here (≤ 50k beats) keep that affordable.
+
+export interface SvmProblem {
+  /** n x d row-major features. */
+  x: Float32Array;
+  n: number;
+  d: number;
+  /** +1 / −1 per sample. */
+  y: Int8Array;
+  /** The upper bound of each α_i. */
+  c: Float64Array;
+}
+
+export interface SolveOptions {
+  gamma: number;
+  /** Stopping tolerance on the maximal KKT violation (libsvm's eps, default 1e-3). */
+  tol?: number;
+  /** Kernel-row cache budget in bytes (default 128 MiB). */
+  cacheBytes?: number;
+  /** Step limit (default 10,000,000, libsvm's); reaching it ends the solve with the current α. */
+  maxIter?: number;
+}
+
+export interface BinarySvm {
+  /** Indices (into the problem) of the support vectors (α_i > 0), ascending. */
+  support: Int32Array;
+  /** y_i α_i of each support vector. */
+  coef: Float64Array;
+  rho: number;
+  iterations: number;
+}
+
+const TAU = 1e-12;
+
+/** Squared norms of the n rows of x (d columns). */
+export function rowNorms(x: Float32Array, n: number, d: number): Float64Array {
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    let s = 0;
+    for (let f = 0, o = i * d; f < d; f++) s += x[o + f]! * x[o + f]!;
+    out[i] = s;
+  }
+  return out;
+}
+
+/** K(x_i, x_k) for every k into `out` (float64). */
+function kernelRow(p: SvmProblem, norms: Float64Array, gamma: number, i: number, out: Float64Array): void {
+  const { x, n, d } = p, o = i * d, ni = norms[i]!;
+  for (let k = 0; k < n; k++) {
+    let dot = 0;
+    for (let f = 0, q = k * d; f < d; f++) dot += x[o + f]! * x[q + f]!;
+    const d2 = ni + norms[k]! - 2 * dot;
+    out[k] = Math.exp(-gamma * (d2 > 0 ? d2 : 0));
+  }
+}
+
+/** An LRU cache of kernel rows. */
+class RowCache {
+  private rows = new Map<number, Float64Array>();
+  constructor(
+    private readonly make: (i: number, out: Float64Array) => void,
+    private readonly n: number,
+    private readonly capacity: number,
+  ) {}
+  get(i: number): Float64Array {
+    const hit = this.rows.get(i);
+    if (hit) {
+      this.rows.delete(i);
+      this.rows.set(i, hit);
+      return hit;
+    }
+    let buf: Float64Array;
+    if (this.rows.size >= this.capacity) {
+      const oldest = this.rows.keys().next().value as number;
+      buf = this.rows.get(oldest)!;
+      this.rows.delete(oldest);
+    } else buf = new Float64Array(this.n);
+    this.make(i, buf);
+    this.rows.set(i, buf);
+    return buf;
+  }
+}
+
+/** Solves the dual above and returns the support vectors, their coefficients and ρ. */
+export function solveBinarySvm(p: SvmProblem, opts: SolveOptions): BinarySvm {
+  const { n, y, c } = p;
+  const tol = opts.tol ?? 1e-3, maxIter = opts.maxIter ?? 10_000_000;
+  if (!(opts.gamma > 0)) throw new RangeError(`solveBinarySvm: gamma must be > 0, got ${opts.gamma}`);
+  if (y.length !== n || c.length !== n || p.x.length !== n * p.d) throw new RangeError(`solveBinarySvm: x, y and c disagree on the sample count (${n})`);
+  const norms = rowNorms(p.x, n, p.d);
+  const capacity = Math.max(2, Math.floor((opts.cacheBytes ?? 128 * 2 ** 20) / (8 * Math.max(1, n))));
+  const cache = new RowCache((i, out) => kernelRow(p, norms, opts.gamma, i, out), n, capacity);
+  const alpha = new Float64Array(n);
+  const G = new Float64Array(n).fill(-1);
+  const upper = (t: number) => alpha[t]! >= c[t]!;
+  const lower = (t: number) => alpha[t]! <= 0;
+  let iter = 0;
+  for (; iter < maxIter; iter++) {
+    // i: the maximal violator among I_up (y = +1 below its bound, y = −1 above 0).
+    let gmax = -Infinity, i = -1;
+    for (let t = 0; t < n; t++) {
+      if (y[t] === 1) {
+        if (!upper(t) && -G[t]! >= gmax) (gmax = -G[t]!), (i = t);
+      } else if (!lower(t) && G[t]! >= gmax) (gmax = G[t]!), (i = t);
+    }
+    if (i < 0) break;
+    const Ki = cache.get(i);
+    const yi = y[i]!;
+    let gmax2 = -Infinity, j = -1, best = Infinity;
+    for (let t = 0; t < n; t++) {
+      const Qit = yi * y[t]! * Ki[t]!;
+      if (y[t] === 1) {
+        if (lower(t)) continue;
+        const diff = gmax + G[t]!;
+        if (G[t]! >= gmax2) gmax2 = G[t]!;
+        if (diff > 0) {
+          const quad = 2 - 2 * yi * Qit;
+          const obj = -(diff * diff) / (quad > 0 ? quad : TAU);
+          if (obj <= best) (best = obj), (j = t);
+        }
+      } else {
+        if (upper(t)) continue;
+        const diff = gmax - G[t]!;
+        if (-G[t]! >= gmax2) gmax2 = -G[t]!;
+        if (diff > 0) {
+          const quad = 2 + 2 * yi * Qit;
+          const obj = -(diff * diff) / (quad > 0 ? quad : TAU);
+          if (obj <= best) (best = obj), (j = t);
+        }
+      }
+    }
+    if (gmax + gmax2 < tol || j < 0) break;
+    const Kj = cache.get(j);
+    const yj = y[j]!, Ci = c[i]!, Cj = c[j]!;
+    const Qij = yi * yj * Ki[j]!;
+    const ai = alpha[i]!, aj = alpha[j]!;
+    let ni: number, nj: number;
+    if (yi !== yj) {
+      const quad = 2 + 2 * Qij;
+      const delta = (-G[i]! - G[j]!) / (quad > 0 ? quad : TAU);
+      const diff = ai - aj;
+      ni = ai + delta;
+      nj = aj + delta;
+      if (diff > 0) {
+        if (nj < 0) (nj = 0), (ni = diff);
+      } else if (ni < 0) (ni = 0), (nj = -diff);
+      if (diff > Ci - Cj) {
+        if (ni > Ci) (ni = Ci), (nj = Ci - diff);
+      } else if (nj > Cj) (nj = Cj), (ni = Cj + diff);
+    } else {
+      const quad = 2 - 2 * Qij;
+      const delta = (G[i]! - G[j]!) / (quad > 0 ? quad : TAU);
+      const sum = ai + aj;
+      ni = ai - delta;
+      nj = aj + delta;
+      if (sum > Ci) {
+        if (ni > Ci) (ni = Ci), (nj = sum - Ci);
+      } else if (nj < 0) (nj = 0), (ni = sum);
+      if (sum > Cj) {
+        if (nj > Cj) (nj = Cj), (ni = sum - Cj);
+      } else if (ni < 0) (ni = 0), (nj = sum);
+    }
+    alpha[i] = ni;
+    alpha[j] = nj;
+    const di = (ni - ai) * yi, dj = (nj - aj) * yj;
+    // ∇_t += Q_ti Δα_i + Q_tj Δα_j, Q_tk = y_t y_k K_tk.
+    for (let t = 0; t < n; t++) G[t]! += y[t]! * (Ki[t]! * di + Kj[t]! * dj);
+  }
+  // ρ as libsvm's calculate_rho.
+  let ub = Infinity, lb = -Infinity, free = 0, sumFree = 0;
+  for (let t = 0; t < n; t++) {
+    const yG = y[t]! * G[t]!;
+    if (upper(t)) {
+      if (y[t] === -1) ub = Math.min(ub, yG);
+      else lb = Math.max(lb, yG);
+    } else if (lower(t)) {
+      if (y[t] === 1) ub = Math.min(ub, yG);
+      else lb = Math.max(lb, yG);
+    } else {
+      free++;
+      sumFree += yG;
+    }
+  }
+  const rho = free > 0 ? sumFree / free : (ub + lb) / 2;
+  const sv: number[] = [];
+  for (let t = 0; t < n; t++) if (alpha[t]! > 0) sv.push(t);
+  return { support: Int32Array.from(sv), coef: Float64Array.from(sv, (t) => y[t]! * alpha[t]!), rho, iterations: iter };
+}

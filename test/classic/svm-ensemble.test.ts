@@ -1,0 +1,119 @@
+// The RBF C-SVC solver (svm-rbf.ts) against scikit-learn's libsvm, and the Mondéjar-Guerra SVM ensemble
+// (svm-ensemble.ts): one-vs-one decision values equal libsvm's to the solvers' stopping tolerance
+// (fixtures: scripts/make-mondejar-fixtures.py, made once with Debian's python3-sklearn 1.2.1), the product
+// rule, the untrained Q class, groups, saving and bad input.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { readFileSync } from 'node:fs';
+import { initSync, matrix, createClassifier, encodeClassifier, decodeClassifier, SvmEnsemble } from '../../src/all.ts';
+import { solveBinarySvm, rowNorms } from '../../src/classic/svm-rbf.ts';
+import { MONDEJAR_FEATURES } from '../../src/ecg/dataset/mondejar.ts';
+import { blobs } from './helpers.ts';
+
+initSync();
+
+interface Case { d: number; K: number; C: number; weighted: boolean; x: number[]; y: number[]; test: number[]; decision: number[]; nSupport: number }
+const { cases } = JSON.parse(readFileSync(new URL('../fixtures/mondejar/svm.json', import.meta.url), 'utf8')) as { cases: Case[] };
+
+/** libsvm's one-vs-one decision values of our solver: pairs (a, b), a < b, +1 for a. */
+function ovoDecisions(c: Case): { decision: number[]; nSupport: number } {
+  const n = c.y.length, x = Float32Array.from(c.x), gamma = 1 / c.d;
+  const count = Array.from({ length: c.K }, (_, k) => c.y.filter((v) => v === k).length);
+  const support = new Set<number>();
+  const dec: number[][] = [];
+  for (let a = 0; a < c.K; a++)
+    for (let b = a + 1; b < c.K; b++) {
+      const rows = c.y.flatMap((v, i) => (v === a || v === b ? [i] : []));
+      const sub = new Float32Array(rows.length * c.d);
+      rows.forEach((r, k) => sub.set(x.subarray(r * c.d, (r + 1) * c.d), k * c.d));
+      const y = Int8Array.from(rows, (r) => (c.y[r] === a ? 1 : -1));
+      const cb = Float64Array.from(rows, (r) => c.C * (c.weighted ? n / count[c.y[r]!]! : 1));
+      const s = solveBinarySvm({ x: sub, n: rows.length, d: c.d, y, c: cb }, { gamma, tol: 1e-3 });
+      s.support.forEach((k) => support.add(rows[k]!));
+      const t = Float32Array.from(c.test), T = t.length / c.d;
+      dec.push(Array.from({ length: T }, (_, q) => {
+        let f = -s.rho;
+        s.support.forEach((k, j) => {
+          let d2 = 0;
+          for (let f2 = 0; f2 < c.d; f2++) d2 += (sub[k * c.d + f2]! - t[q * c.d + f2]!) ** 2;
+          f += s.coef[j]! * Math.exp(-gamma * d2);
+        });
+        return f;
+      }));
+    }
+  const T = c.test.length / c.d;
+  return { decision: Array.from({ length: T }, (_, q) => dec.map((p) => p[q]!)).flat(), nSupport: support.size };
+}
+
+test('one-vs-one decision values equal scikit-learn / libsvm on every fixture case (C 0.001 to 10, weighted and not)', () => {
+  for (const c of cases) {
+    const ours = ovoDecisions(c);
+    const scale = Math.max(...c.decision.map(Math.abs));
+    let worst = 0;
+    c.decision.forEach((v, i) => (worst = Math.max(worst, Math.abs(v - ours.decision[i]!))));
+    // Both solvers stop at a KKT violation below 1e-3; the decision values agree to a small fraction of that.
+    assert.ok(worst <= 2e-3 * Math.max(1, scale), `d ${c.d} K ${c.K} C ${c.C}: worst |Δf| ${worst} (scale ${scale})`);
+    assert.ok(Math.abs(ours.nSupport - c.nSupport) <= Math.max(2, 0.02 * c.nSupport), `support vectors: ${ours.nSupport} vs libsvm ${c.nSupport}`);
+  }
+});
+
+test('the solver meets the KKT conditions it stops on, and respects the box and the equality constraint', () => {
+  const { X, y } = blobs(30, 2, 3, 4);
+  const ys = Int8Array.from(y, (v) => (v === 0 ? 1 : -1));
+  const c = new Float64Array(y.length).fill(0.7);
+  const s = solveBinarySvm({ x: X.data, n: X.rows, d: X.cols, y: ys, c }, { gamma: 0.5, tol: 1e-6 });
+  let eq = 0;
+  s.support.forEach((k, j) => {
+    const a = s.coef[j]! * ys[k]!;
+    assert.ok(a > 0 && a <= 0.7 + 1e-12, `α ${a}`);
+    eq += s.coef[j]!;
+  });
+  assert.ok(Math.abs(eq) < 1e-9, `Σ y α = ${eq}`);
+  // Every sample on the right side of its margin unless its α is at the bound.
+  const norms = rowNorms(X.data, X.rows, X.cols);
+  for (let i = 0; i < X.rows; i++) {
+    let f = -s.rho;
+    s.support.forEach((k, j) => {
+      let dot = 0;
+      for (let q = 0; q < X.cols; q++) dot += X.data[i * X.cols + q]! * X.data[k * X.cols + q]!;
+      f += s.coef[j]! * Math.exp(-0.5 * Math.max(0, norms[i]! + norms[k]! - 2 * dot));
+    });
+    const j = Array.from(s.support).indexOf(i), alpha = j >= 0 ? s.coef[j]! * ys[i]! : 0;
+    if (alpha === 0) assert.ok(ys[i]! * f >= 1 - 1e-4, `sample ${i}: y f = ${ys[i]! * f} with α = 0`);
+    if (alpha >= 0.7) assert.ok(ys[i]! * f <= 1 + 1e-4, `sample ${i}: y f = ${ys[i]! * f} at the bound`);
+  }
+  assert.throws(() => solveBinarySvm({ x: X.data, n: X.rows, d: X.cols, y: ys, c }, { gamma: 0 }), /gamma must be > 0/);
+});
+
+test('the ensemble: groups from the column names, product rule, Q never trained nor predicted, saved and loaded exactly', () => {
+  // 104 columns named as the 'mondejar' set: the class is visible in the RR group and in the LBP group.
+  const n = 60, F = MONDEJAR_FEATURES.length, K = 5;
+  const data = new Float32Array(n * F), y = new Int32Array(n);
+  let seed = 1;
+  const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31) - 0.5;
+  for (let i = 0; i < n; i++) {
+    y[i] = i % K;
+    for (let j = 0; j < F; j++) data[i * F + j] = rnd() + (j === y[i]! % 8 || j === 41 + (y[i]! % 4) ? 3 : 0);
+  }
+  const X = matrix(data, n, F, MONDEJAR_FEATURES.map((f) => `rr.${f}`));
+  const m = createClassifier('mondejar2019', { C: 1 }).fit(X, y) as SvmEnsemble;
+  assert.equal(m.groups.map((g) => g.columns.length), [8, 23, 10, 59, 4]);
+  assert.is(m.trained, 4);
+  const proba = m.predictProba(X), pred = m.predict(X);
+  for (let i = 0; i < n; i++) {
+    assert.is(proba.data[i * K + 4], 0, 'Q has no score');
+    assert.ok(pred[i]! < 4);
+    if (y[i]! < 4) assert.is(pred[i], y[i], `row ${i}`);
+  }
+  const back = decodeClassifier(encodeClassifier(m), 'm.ecgc').model;
+  assert.is(back.kind, 'mondejar2019');
+  assert.equal(Array.from(back.predictProba!(X).data), Array.from(proba.data));
+  // Unnamed columns: one group of all; explicit groups must cover the matrix.
+  const plain = createClassifier('mondejar2019').fit(matrix(data, n, F), y) as SvmEnsemble;
+  assert.is(plain.groups.length, 1);
+  assert.throws(() => createClassifier('mondejar2019', { groups: [3, 4] }).fit(X, y), /cover 7 columns, the matrix has 104/);
+  assert.throws(() => createClassifier('mondejar2019', { groups: [0] }), /positive column counts/);
+  assert.throws(() => createClassifier('mondejar2019').fit(matrix(data.subarray(0, 4 * F), 4, F), Int32Array.from([0, 0, 2, 3]), { nClasses: 5 }), /class 1 has no training rows/);
+});
+
+test.run();
