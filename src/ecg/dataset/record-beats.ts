@@ -14,7 +14,6 @@ import type { LabelScheme } from './labels.ts';
 import { beatFeatureRows, rrFeatureNames, type RrSet } from './beat-features.ts';
 import { dechazalRows } from './dechazal.ts';
 import { mondejarRows } from './mondejar.ts';
-import { mondejarRows } from './mondejar.ts';
 import { centredWindows, kachueeBeats, type KachueeOptions } from './windows.ts';
 import { causalBeats } from './causal-window.ts';
 import { causalFeatureNames, causalFeatureRows } from './causal-features.ts';
@@ -123,8 +122,6 @@ export function recordBeats(rec: WfdbRecord, ann: Annotations, scheme: LabelSche
     ? causalFeatureRows(options.rrSet ?? 'local', rec.pSignal[featureLeads[0]!]!, fs, peaks)
     : options.rrSet === 'dechazal'
       ? dechazalRows(rec.pSignal[featureLeads[0]!]!, featureLeads[1] === undefined ? undefined : rec.pSignal[featureLeads[1]], fs, peaks)
-      : options.rrSet === 'mondejar'
-      ? mondejarRows(rec.pSignal[featureLeads[0]!]!, fs, peaks)
       : options.rrSet === 'mondejar'
       ? mondejarRows(rec.pSignal[featureLeads[0]!]!, fs, peaks)
       : beatFeatureRows(options.rrSet ?? 'local', rec.pSignal[featureLeads[0]!]!, fs, peaks);
