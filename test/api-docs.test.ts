@@ -107,7 +107,8 @@ test('every export of every public entry point has a doc comment', () => {
   assert.ok(entries.size >= 11, `${entries.size} entry points in package.json exports`);
   const config = ts.getParsedCommandLineOfConfigFile(join(root, 'tsconfig.json'), {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: (d) => { throw new Error(ts.flattenDiagnosticMessageText(d.messageText, ' ')); } });
   if (!config) throw new Error('tsconfig.json could not be read');
-  const program = ts.createProgram([...entries.values()], config.options);
+  // Resolving exports needs no type checking: leaving out the default libraries and @types keeps it fast.
+  const program = ts.createProgram([...entries.values()], { ...config.options, noLib: true, types: [] });
   const { missing, exports, documented } = undocumentedExports(program, entries, root);
   const allowed = new Set(NOT_YET_DOCUMENTED);
   const fail = missing.filter((u) => !allowed.has(u.key));
@@ -163,19 +164,6 @@ const NOT_YET_DOCUMENTED: readonly string[] = [
   'src/classic/tree.ts: randomForestSpec',
   'src/classic/types.ts: Classifier',
   'src/classic/types.ts: FitOptions',
-  'src/core/autograd.ts: GradOptions',
-  'src/core/autograd.ts: isGradEnabled',
-  'src/core/memory.ts: MemoryStats',
-  'src/core/memory.ts: memoryStats',
-  'src/core/random.ts: Rng',
-  'src/core/runtime.ts: BackendInfo',
-  'src/core/runtime.ts: BuildChoice',
-  'src/core/runtime.ts: InitOptions',
-  'src/core/runtime.ts: backendInfo',
-  'src/core/runtime.ts: isInitialised',
-  'src/core/settings.ts: SettingSpecs',
-  'src/core/tensor.ts: NestedArray',
-  'src/core/tensor.ts: Tensor',
   'src/ecg/dataset/batches.ts: Batch',
   'src/ecg/dataset/beat-features.ts: RR_SETS',
   'src/ecg/dataset/beat-features.ts: RrSet',

@@ -18,6 +18,10 @@ import { solveBinarySvm } from './svm-rbf.ts';
 import type { Classifier, FitOptions } from './types.ts';
 import { WasmMatrix, withProductNT } from './wasm.ts';
 
+/**
+ * Hyperparameters of SvmEnsemble (every one optional in its constructor; the constructor throws a RangeError
+ * for an invalid one).
+ */
 export interface SvmEnsembleParams {
   /** The box constraint before class weights (their C_value, default 0.001). */
   C: number;

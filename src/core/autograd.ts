@@ -40,6 +40,7 @@ export interface GradNode {
 
 let gradEnabled = true;
 
+/** True unless called inside noGrad(): whether ops currently record the autograd graph. */
 export function isGradEnabled(): boolean {
   return gradEnabled;
 }
@@ -190,6 +191,7 @@ export function gradients(
   return targets.map((t) => grads.get(t) ?? filledLike(t, 0));
 }
 
+/** Options of grad, valueAndGrad and gradients. */
 export interface GradOptions {
   /** Gradient of the output, when fn returns a non-scalar tensor. */
   gradOutput?: Tensor;

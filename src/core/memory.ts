@@ -208,6 +208,7 @@ export function tidy<T>(fn: () => T): T {
   return withScope('tidy()', fn);
 }
 
+/** A snapshot of the wasm heap, returned by memoryStats(). */
 export interface MemoryStats {
   /** Size of the wasm memory in bytes. */
   wasmBytes: number;
@@ -219,6 +220,10 @@ export interface MemoryStats {
   steps: number;
 }
 
+/**
+ * The wasm memory size, the bytes and blocks in use and the step count now; throws when ecgrad is not
+ * initialised.
+ */
 export function memoryStats(): MemoryStats {
   const s = backend().stats();
   return { wasmBytes: s.memoryBytes, liveBytes: s.inUse, liveBlocks: s.blocks, steps: stepCounter };

@@ -19,6 +19,11 @@ export interface RngState {
   spare: number | null;
 }
 
+/**
+ * A seeded pseudo-random generator (xoshiro128** seeded through splitmix32): the same 32-bit seed gives the
+ * same sequence in every runtime. The constructor throws a TypeError for a non-finite seed (fractions are
+ * floored); getState/setState save and restore it exactly.
+ */
 export class Rng {
   private a: number;
   private b: number;

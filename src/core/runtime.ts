@@ -15,8 +15,16 @@ import { compile, compileSync, isBuilds, type WasmBuilds, type WasmInput } from 
 import { kernelSource, registeredSet, type KernelSet, type KernelSource } from '../wasm/source.ts';
 
 export type { WasmBuilds, WasmInput } from '../wasm/input.ts';
+/**
+ * The kernel build to initialise: 'relaxed', 'simd', 'scalar', or 'auto' (the fastest that is supported and
+ * passes its self-test).
+ */
 export type BuildChoice = BuildName | 'auto';
 
+/**
+ * Options of initSync() and init(): the build, re-initialisation, and kernels given instead of the embedded
+ * ones.
+ */
 export interface InitOptions {
   /**
    * 'auto' (default): relaxed SIMD (full kernel set only), else SIMD, else scalar, the first that is
@@ -39,6 +47,7 @@ export interface InitOptions {
   wasm?: WasmInput | WasmBuilds;
 }
 
+/** What initSync()/init() selected, as returned by backendInfo(). */
 export interface BackendInfo {
   build: BuildName;
   /** 'full' (every kernel) or 'infer' (forward kernels only: 'ecgrad/infer' imported without 'ecgrad'). */
@@ -72,10 +81,15 @@ export function backend(): Backend {
   return current;
 }
 
+/** True once initSync() or init() has selected a backend. */
 export function isInitialised(): boolean {
   return current !== null;
 }
 
+/**
+ * The build, kernel set and fallback reason of the initialised backend (a copy). Throws when ecgrad is not
+ * initialised: call initSync() or await init() first.
+ */
 export function backendInfo(): BackendInfo {
   if (!info) throw new Error('ecgrad is not initialised: call initSync() (or await init()) first');
   return { ...info };

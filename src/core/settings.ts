@@ -25,6 +25,10 @@ export interface SettingSpec<T> {
   parse(text: string): T;
 }
 
+/**
+ * One SettingSpec per field of a settings object S (every field, optional or not): the table a library takes
+ * its defaults and checks from and the CLI its options.
+ */
 export type SettingSpecs<S> = { [K in keyof S]-?: SettingSpec<NonNullable<S[K]>> };
 
 /** An integer >= min. */

@@ -11,8 +11,15 @@ import * as sm from '../ops/softmax.ts';
 import * as sh from '../ops/shape-ops.ts';
 import { matmul } from '../ops/matmul.ts';
 
+/** A number or nested arrays of numbers, the input of tensor() (rows must be rectangular). */
 export type NestedArray = number | NestedArray[];
 
+/**
+ * A float32 tensor: a shape and a contiguous row-major buffer in wasm memory, with the autograd fields
+ * (requiresGrad, grad, node). Made by the creation functions (tensor, zeros, randn, ...), never by `new`; its
+ * methods (x.add(y), x.reshape(s), ...) call the ops of the same names. Memory is reclaimed by the rules of
+ * the Memory section of the README, not by dispose().
+ */
 export class Tensor {
   readonly shape: readonly number[];
   readonly size: number;
