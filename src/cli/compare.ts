@@ -4,14 +4,14 @@
 import { formatHelp, parseArgs, type OptionSpec, UsageError } from './args.ts';
 import type { Command } from './command.ts';
 import { jobSettings, preloadModules, reportSettings, trainingOptions } from './train.ts';
-import { checkModel, intOption } from './options.ts';
+import { checkModel, intOption, usage } from './options.ts';
 import { comparisonModelNames, modelSpec, modelNames } from '../models/index.ts';
 import { classicModelNames } from '../classic/index.ts';
 import { getProtocol } from '../ecg/dataset/protocols.ts';
 import { ensureData } from '../node/ensure-data.ts';
 import { loadDataset } from '../node/dataset.ts';
 import { defaultRunDir, prepareRunDir } from '../node/train/files.ts';
-import { isClassic, jobDatasetOptions, jobRecipe, type JobResult, type TrainJob } from '../node/train/job.ts';
+import { isClassic, jobDatasetOptions, jobRecipe, jobTag, type JobResult, type TrainJob } from '../node/train/job.ts';
 import { runPool, stopOnSignal, type JobOutcome } from '../node/train/pool.ts';
 import { readResult, readRunState, writeResult, writeRunState } from '../node/train/run-state.ts';
 import { checkpointFile } from '../node/train/job.ts';
@@ -27,6 +27,37 @@ import { assignShards, parseShard, runKey, type Shard, sourceIdentity, writeShar
 import type { JobSettings } from './train.ts';
 import { combinedExplanationMarkdown, explainModel, explainSettings, type ModelExplanation } from './explain.ts';
 import { metricsTable } from '../explain/report.ts';
+import { formatSpread, jobName, seedSummaries } from '../report/seeds.ts';
+import { TRAIN_SETTINGS } from '../train/settings.ts';
+
+/**
+ * Parses --seeds "0,1,2": distinct non-negative integers, at most 1,000; refused with --seed (say one or
+ * the other) and when empty.
+ */
+export function parseSeeds(text: string, seedGiven: boolean, command: string): number[] {
+  if (seedGiven) throw new UsageError(`${command}: give --seed n (one seed) or --seeds a,b,... (each job once per seed), not both`);
+  const parts = text.split(',').map((x) => x.trim());
+  if (!text.trim() || parts.some((x) => x === '')) throw new UsageError(`${command}: --seeds must be a comma-separated list of seeds, e.g. --seeds 0,1,2; got "${text}"`);
+  const seeds = parts.map((x) => {
+    if (!/^\d+$/.test(x)) throw new UsageError(`${command}: --seeds: "${x}" is not a non-negative integer; give seeds like --seeds 0,1,2`);
+    return usage(command, () => TRAIN_SETTINGS.seed.parse(x));
+  });
+  const dup = seeds.find((x, i) => seeds.indexOf(x) !== i);
+  if (dup !== undefined) throw new UsageError(`${command}: --seeds: seed ${dup} appears twice; give each seed once`);
+  if (seeds.length > 1000) throw new UsageError(`${command}: --seeds: ${seeds.length} seeds, at most 1000`);
+  return seeds;
+}
+
+/** One job of a run: a model, with a seed in a seeded run; `tag` names its row and files. */
+interface PlannedJob {
+  tag: string;
+  model: string;
+  seed?: number;
+}
+
+function plannedJobs(models: string[], seeds: number[] | undefined): PlannedJob[] {
+  return seeds ? models.flatMap((model) => seeds.map((seed) => ({ tag: jobName(model, seed), model, seed }))) : models.map((model) => ({ tag: model, model }));
+}
 
 /** Measured training time of a traditional classifier on the intra training split, ms per beat (bench/classic.ts). */
 const CLASSIC_COST: Record<string, number> = {
@@ -61,6 +92,14 @@ function explainRows(rows: ReportRow[], runDir: string, protocol: string, data: 
   return ['explain/explain.md'];
 }
 
+/** A seeded run's per-model summary on the terminal (mean ± sample sd [min, max] over the seeds). */
+export function printSeedSummary(report: RunReport): void {
+  for (const m of report.seedSummary ?? []) {
+    console.log(`${m.model} over seeds ${m.seeds.join(',')}${m.failedSeeds.length ? ` (failed: ${m.failedSeeds.join(',')})` : ''}: macro-F1 ${formatSpread(m.macroF1)}, accuracy ${formatSpread(m.accuracy)}`);
+  }
+  if (report.seedSummary?.length) console.log('(mean ± sample standard deviation [min, max])\n');
+}
+
 /** The models of `compare --quick` (npm start): FT-CNN and the CNN baseline. */
 export const QUICK_MODELS = ['ft-cnn', 'cnn'];
 /** Stand-ins while ft-cnn and cnn are not registered. */
@@ -91,14 +130,17 @@ export interface ComparisonParts {
   perModelSeconds: Record<string, number>;
   /** How the wall time was measured, for its note (e.g. "the longest of 2 shards"). */
   wallNote?: string;
+  /** compare --seeds: rows are per model and seed (jobNames), summarised per model. */
+  seeds?: number[];
 }
 
 /** The comparison's RunReport (the same for an unsharded run and for its merged shards, timings apart). */
 export function comparisonReport(p: ComparisonParts): RunReport {
   const { settings, models } = p;
   const notes = [...p.notes, ...p.failed.map((f) => `failed: ${f}`)];
-  const workers = Math.min(p.workers, models.length);
-  notes.push(`wall time ${p.wallSeconds.toFixed(1)} s for ${models.length} model(s) on ${workers} worker thread(s)${p.wallNote ? ` (${p.wallNote})` : ''}; per-model seconds: ${Object.entries(p.perModelSeconds).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+  const workers = Math.min(p.workers, models.length * (p.seeds?.length ?? 1));
+  const jobs = p.seeds ? `${models.length * p.seeds.length} jobs (${models.length} model(s) x ${p.seeds.length} seeds)` : `${models.length} model(s)`;
+  notes.push(`wall time ${p.wallSeconds.toFixed(1)} s for ${jobs} on ${workers} worker thread(s)${p.wallNote ? ` (${p.wallNote})` : ''}; per-model seconds: ${Object.entries(p.perModelSeconds).map(([k, v]) => `${k} ${v}`).join(', ')}`);
   if (settings.testBeats) notes.push(`evaluated on a stratified sample of ${p.beats.test} test beats, not the whole test split`);
   const report: RunReport = {
     tool: 'ecgrad', command: 'compare', createdAt: new Date().toISOString(), protocol: settings.protocol,
@@ -106,16 +148,21 @@ export function comparisonReport(p: ComparisonParts): RunReport {
     settings: { ...reportSettings(settings, Object.fromEntries(models.filter((m) => !isClassic(m)).map((m) => [m, jobRecipe({ ...settings, model: m })]))), perModelSeconds: p.perModelSeconds },
     wallSeconds: p.wallSeconds, workers, rows: p.rows, figures: [], notes,
   };
+  if (p.seeds) {
+    const { seed: _seed, ...rest } = report.settings;
+    report.settings = { seeds: p.seeds, ...rest };
+    report.seedSummary = seedSummaries(p.rows, models, p.seeds);
+  }
   report.notes.push(...collapseNotes(report.rows));
   return report;
 }
 
-/** The run's key (settings, models, ecgrad version and commit) and, for a shard, the models it runs. */
-function runPlan(shard: Shard | undefined, settings: JobSettings, models: string[]) {
+/** The run's key (settings, models, seeds, ecgrad version and commit) and, for a shard, the jobs it runs. */
+function runPlan(shard: Shard | undefined, settings: JobSettings, models: string[], seeds: number[] | undefined) {
   const id = sourceIdentity();
-  const key = runKey({ command: 'compare', settings, models, ...id });
-  const jobs = models.map((model) => ({ ...settings, model }));
-  const assigned = shard ? assignShards(jobs.map(estimatedCost), shard.count)[shard.index - 1]!.map((i) => models[i]!) : models;
+  const key = runKey({ command: 'compare', settings, models, ...(seeds ? { seeds } : {}), ...id });
+  const jobs = plannedJobs(models, seeds);
+  const assigned = shard ? assignShards(jobs.map((j) => estimatedCost({ ...settings, model: j.model })), shard.count)[shard.index - 1]!.map((i) => jobs[i]!) : jobs;
   return { ...id, key, assigned };
 }
 
@@ -126,6 +173,10 @@ const spec: Record<string, OptionSpec> = {
   },
   ...trainingOptions,
   workers: { type: 'string', description: 'worker threads training models concurrently', default: '2' },
+  seeds: {
+    type: 'string',
+    description: 'comma-separated seeds (e.g. 0,1,2): train every model once per seed and report each model\'s test metrics as mean ± sample standard deviation and min-max (instead of --seed)',
+  },
   shard: {
     type: 'string',
     description: 'i/n: run only shard i of n (a deterministic, cost-balanced share of the models) and write a shard folder; `ecgrad merge` joins the n folders into the report of the whole run',
@@ -143,7 +194,7 @@ export const compareCommand: Command = {
   async run(argv) {
     if (argv.includes('--help')) {
       console.log(formatHelp('compare', compareCommand.summary,
-        'ecgrad compare --protocol <intra|inter|arrhythminet> [--models a,b,...] [--quick] [--data <dir>] [--out <dir>] [--workers 2] [--shard i/n]', spec));
+        'ecgrad compare --protocol <intra|inter|arrhythminet> [--models a,b,...] [--quick] [--data <dir>] [--out <dir>] [--workers 2] [--seeds a,b,...] [--shard i/n]', spec));
       console.log(`\nneural models: ${modelNames().filter((m) => !m.startsWith('test-')).join(', ')}`);
       console.log(`traditional classifiers: ${classicModelNames().join(', ')}`);
       return 0;
@@ -164,6 +215,7 @@ export const compareCommand: Command = {
       models = d.models;
       if (d.note) notes.push(d.note);
     }
+    const seeds = o.seeds === undefined ? undefined : parseSeeds(String(o.seeds), argv.some((a) => a === '--seed' || a.startsWith('--seed=')), 'compare');
     let shard: Shard | undefined;
     try {
       shard = o.shard === undefined ? undefined : parseShard(String(o.shard), 'compare');
@@ -173,11 +225,12 @@ export const compareCommand: Command = {
     if (o.plan && !shard) throw new UsageError('compare: --plan needs --shard i/n');
     if (shard && o.explain) throw new UsageError('compare: --explain does not combine with --shard; run `ecgrad explain` on the merged run folder\'s model files');
     if (o.resume && !o.out) throw new UsageError('compare: --resume needs --out <the run folder to continue>');
-    const runInfo = runPlan(shard, settings, models);
+    const runInfo = runPlan(shard, settings, models, seeds);
     const plan = shard ? runInfo : undefined;
-    const run = runInfo.assigned;
+    const planned = new Map(runInfo.assigned.map((j) => [j.tag, j]));
+    const run = runInfo.assigned.map((j) => j.tag);
     if (plan && o.plan) {
-      console.log(JSON.stringify({ shard, runKey: plan.key, version: plan.version, commit: plan.commit, models: run, allModels: models }));
+      console.log(JSON.stringify({ shard, runKey: plan.key, version: plan.version, commit: plan.commit, models: run, allModels: models, ...(seeds ? { seeds } : {}) }));
       return 0;
     }
     const data = await ensureData(settings.protocol, o.data as string | undefined);
@@ -210,23 +263,27 @@ export const compareCommand: Command = {
         const loaded = loadDataset(settings.protocol, jobDatasetOptions({ ...settings, data }));
         reporter.message(`${settings.protocol}: ${loaded.dataset.y.length} beats ${loaded.fromCache ? 'from the cache' : 'built'} in ${loaded.seconds.toFixed(1)} s; ` +
           `training ${toRun.join(', ')} with ${Math.min(workers, toRun.length)} worker thread(s)`);
-        const jobs: TrainJob[] = toRun.map((model) => ({
-          ...settings, model, data, outDir: dir.path, resume: o.resume === true && !isClassic(model) && existsSync(checkpointFile(dir.path, model)),
-        }));
+        const jobs: TrainJob[] = toRun.map((tag) => {
+          const { model, seed } = planned.get(tag)!;
+          return {
+            ...settings, model, ...(seed === undefined ? {} : { seed, tag }), data, outDir: dir.path, resume: o.resume === true && !isClassic(model) && existsSync(checkpointFile(dir.path, tag)),
+          };
+        });
         // Longest job first (so two workers finish close together); the report keeps the given order.
         const order = jobs.map((j, i) => i).sort((a, b) => estimatedCost(jobs[b]!) - estimatedCost(jobs[a]!));
         done = await runPool(order.map((i) => jobs[i]!), {
           workers, onEvent: (e) => reporter.event(e), stop: signals.stop, preload: preloadModules(),
           onOutcome: (x) => {
             const d = x as JobOutcome<TrainJob, JobResult>;
-            if (d.ok) writeResult(dir.path, { runKey: runInfo.key, model: d.job.model, seconds: d.seconds, row: d.result.row, beats: d.result.beats });
+            if (d.ok) writeResult(dir.path, { runKey: runInfo.key, model: jobTag(d.job), seconds: d.seconds, row: d.result.row, beats: d.result.beats });
           },
         });
       }
       outcomes = run.map((m) => {
         const k = kept.get(m);
-        if (k) return { job: { ...settings, model: m, data, outDir: dir.path, resume: true }, seconds: k.seconds, ok: true as const, result: { row: k.row, beats: k.beats } };
-        return done.find((d) => d.job.model === m)!;
+        const { model, seed } = planned.get(m)!;
+        if (k) return { job: { ...settings, model, ...(seed === undefined ? {} : { seed, tag: m }), data, outDir: dir.path, resume: true }, seconds: k.seconds, ok: true as const, result: { row: k.row, beats: k.beats } };
+        return done.find((d) => jobTag(d.job) === m)!;
       });
     } catch (e) {
       reporter.close();
@@ -238,9 +295,9 @@ export const compareCommand: Command = {
     signals.dispose();
     const stoppedBy = signals.signal();
     if (stoppedBy) {
-      const finished = outcomes.filter((x) => x.ok).map((x) => x.job.model);
+      const finished = outcomes.filter((x) => x.ok).map((x) => jobTag(x.job));
       const stopped = outcomes.filter((x) => !x.ok && x.interrupted === 'stopped').map((x) => (x.ok ? '' : x.error));
-      const notStarted = outcomes.filter((x) => !x.ok && x.interrupted === 'not started').map((x) => x.job.model);
+      const notStarted = outcomes.filter((x) => !x.ok && x.interrupted === 'not started').map((x) => jobTag(x.job));
       console.log(`${stoppedBy}: the run in ${dir.path} stopped cleanly.`);
       if (finished.length) console.log(`  finished (kept): ${finished.join(', ')}`);
       for (const s of stopped) console.log(`  ${s}`);
@@ -257,13 +314,13 @@ export const compareCommand: Command = {
       if (out.ok) {
         rows.push({ ...out.result.row, notes: [out.result.row.notes, `wall time in its worker ${out.seconds.toFixed(1)} s`].filter(Boolean).join('; ') });
         beats = out.result.beats;
-      } else failed.push(`${out.job.model}: ${out.error}`);
+      } else failed.push(`${jobTag(out.job)}: ${out.error}`);
     }
-    const perModel = Object.fromEntries(outcomes.map((x) => [x.job.model, Number(x.seconds.toFixed(1))]));
+    const perModel = Object.fromEntries(outcomes.map((x) => [jobTag(x.job), Number(x.seconds.toFixed(1))]));
     if (plan) {
       writeShardFile(dir.path, {
         format: 'ecgrad-shard', formatVersion: 1, command: 'compare', runKey: plan.key, version: plan.version, commit: plan.commit,
-        shard: shard!, models, assigned: run, settings: settings as unknown as Record<string, unknown>, notes, workersOption: workers,
+        shard: shard!, models, assigned: run, ...(seeds ? { seeds } : {}), settings: settings as unknown as Record<string, unknown>, notes, workersOption: workers,
         rows, failed, beats, perModelSeconds: perModel, wallSeconds,
       });
       if (o.json) console.log(JSON.stringify({ run: dir.path, shard, runKey: plan.key, models: run, wallSeconds, perModelSeconds: perModel, rows: rows.map(({ history: _h, ...r }) => r), failed }, null, 2));
@@ -278,12 +335,13 @@ export const compareCommand: Command = {
       dir.discardIfEmpty();
       throw new Error(`every model failed:\n  ${failed.join('\n  ')}`);
     }
-    const report = comparisonReport({ settings, models, notes, rows, failed, beats: beats!, workers, wallSeconds, perModelSeconds: perModel });
+    const report = comparisonReport({ settings, models, notes, rows, failed, beats: beats!, workers, wallSeconds, perModelSeconds: perModel, seeds });
     const files = writeReport(dir.path, report);
     if (o.explain) files.push(...explainRows(rows, dir.path, settings.protocol, data, (m) => process.stderr.write(`${m}\n`)));
-    if (o.json) console.log(JSON.stringify({ run: dir.path, wallSeconds, perModelSeconds: perModel, rows: report.rows.map(({ history: _h, ...r }) => r), failed }, null, 2));
+    if (o.json) console.log(JSON.stringify({ run: dir.path, wallSeconds, perModelSeconds: perModel, rows: report.rows.map(({ history: _h, ...r }) => r), failed, ...(report.seedSummary ? { seedSummary: report.seedSummary } : {}) }, null, 2));
     else {
       console.log(`\n${comparisonTable(report)}\n`);
+      printSeedSummary(report);
       for (const n of report.notes) console.log(`- ${n}`);
       console.log(`run folder ${dir.path}: ${[...rows.map((r) => r.file!), ...files].join(', ')}`);
     }

@@ -9,7 +9,8 @@ import { copyFileSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync } 
 import { basename, dirname, join, resolve } from 'node:path';
 import { formatHelp, parseArgs, type OptionSpec, UsageError } from './args.ts';
 import type { Command } from './command.ts';
-import { comparisonReport } from './compare.ts';
+import { comparisonReport, printSeedSummary } from './compare.ts';
+import { jobNames } from '../report/seeds.ts';
 import type { JobSettings } from './train.ts';
 import { checkShardIndices, checkShardSet, readShardFile, ShardError } from '../node/train/shards.ts';
 import { CV_SHARD_FILE, readCvShardFile } from '../node/cv/shard-file.ts';
@@ -102,20 +103,21 @@ export const mergeCommand: Command = {
     }
     const first = shards[0]!.file;
     const models = first.models;
+    const jobs = jobNames(models, first.seeds);
     const rowOf = new Map<string, { row: ReportRow; dir: string }>();
     for (const s of shards) for (const r of s.file.rows) rowOf.set(r.name, { row: r, dir: s.dir });
     const failedOf = new Map<string, string>();
     for (const s of shards) for (const f of s.file.failed) failedOf.set(f.slice(0, f.indexOf(':')), f);
-    const rows = models.filter((m) => rowOf.has(m)).map((m) => rowOf.get(m)!.row);
-    const failed = models.filter((m) => failedOf.has(m)).map((m) => failedOf.get(m)!);
+    const rows = jobs.filter((m) => rowOf.has(m)).map((m) => rowOf.get(m)!.row);
+    const failed = jobs.filter((m) => failedOf.has(m)).map((m) => failedOf.get(m)!);
     const beats = shards.map((s) => s.file.beats).find((b) => b !== null);
     if (!rows.length || !beats) throw new UsageError(`merge: every model failed in every shard:\n  ${failed.join('\n  ')}`);
     const perModelSeconds: Record<string, number> = {};
-    for (const m of models) for (const s of shards) if (m in s.file.perModelSeconds) perModelSeconds[m] = s.file.perModelSeconds[m]!;
+    for (const m of jobs) for (const s of shards) if (m in s.file.perModelSeconds) perModelSeconds[m] = s.file.perModelSeconds[m]!;
     const report = comparisonReport({
       settings: first.settings as unknown as JobSettings, models, notes: first.notes, rows, failed, beats,
       workers: Math.max(...shards.map((s) => s.file.workersOption)), // the most worker threads a shard used
-      wallSeconds: Math.max(...shards.map((s) => s.file.wallSeconds)), perModelSeconds, wallNote: `the longest of ${shards.length} shards`,
+      wallSeconds: Math.max(...shards.map((s) => s.file.wallSeconds)), perModelSeconds, wallNote: `the longest of ${shards.length} shards`, seeds: first.seeds,
     });
     // Everything goes into a temporary folder first, renamed to --out at the end.
     let files: string[] = [];
@@ -126,6 +128,7 @@ export const mergeCommand: Command = {
     if (o.json) console.log(JSON.stringify({ run: out, rows: report.rows.map(({ history: _h, ...r }) => r), failed }, null, 2));
     else {
       console.log(`\n${comparisonTable(report)}\n`);
+      printSeedSummary(report);
       for (const n of report.notes) console.log(`- ${n}`);
       console.log(`merged ${shards.length} shard(s) of run ${first.runKey} into ${out}: ${[...rows.map((r) => r.file!).filter(Boolean), ...files].join(', ')}`);
     }

@@ -1,5 +1,6 @@
 // report.md and the terminal comparison table, from a RunReport (browser-safe strings).
 import type { ReportRow, RunReport } from './types.ts';
+import { formatSpread } from './seeds.ts';
 
 const pct = (v: number) => (100 * v).toFixed(2);
 
@@ -52,6 +53,12 @@ export function renderMarkdown(report: RunReport): string {
   for (const n of report.notes) out.push(`- ${n}`);
   if (report.notes.length) out.push('');
   out.push('## Results on the test split', '');
+  if (report.seedSummary) {
+    out.push('### Across seeds', '', 'Each model trained once per seed; mean ± sample standard deviation (n - 1) [min, max] over the seeds whose run finished. Per-seed rows follow.', '');
+    out.push(mdTable(['model', 'seeds', 'accuracy', 'macro-F1', 'weighted-F1'], report.seedSummary.map((m) => [
+      m.model, `${m.seeds.join(', ')}${m.failedSeeds.length ? ` (failed: ${m.failedSeeds.join(', ')})` : ''}`, formatSpread(m.accuracy), formatSpread(m.macroF1), formatSpread(m.weightedF1),
+    ]), [false, false, true, true, true]), '');
+  }
   const s = summary(report.rows, report.protocol);
   out.push(mdTable(s.head, s.body, s.right), '');
   const criterion = report.settings.select === 'sv-f1' ? 'the mean validation F1 of S and V' : 'the validation macro-F1';

@@ -3,6 +3,7 @@
 //   { name, kind: 'neural' | 'classic', params, sizeKB, trainSeconds, inferMsPerBeat, metrics }.
 import type { ClassMetrics } from '../metrics/classification.ts';
 import type { EpochRecord } from '../train/trainer.ts';
+import type { SeedSummary } from './seeds.ts';
 
 export interface RowMetrics {
   /** Beats evaluated (the test split unless the report says otherwise). */
@@ -54,4 +55,6 @@ export interface RunReport {
   /** SVG files of the run folder. */
   figures: string[];
   notes: string[];
+  /** A seeded run (`compare --seeds`): each model's test metrics across its seeds (rows are per model and seed). */
+  seedSummary?: SeedSummary[];
 }

@@ -11,6 +11,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ReportRow } from '../../report/types.ts';
+import { jobNames } from '../../report/seeds.ts';
 import { atomicWrite } from './files.ts';
 
 /** A shard of a run: index 1..count. */
@@ -76,7 +77,7 @@ export function sourceIdentity(): { version: string; commit: string } {
 }
 
 /** What identifies a run: shards merge only when their keys are equal. */
-export function runKey(parts: { command: string; settings: unknown; models: string[]; version: string; commit: string }): string {
+export function runKey(parts: { command: string; settings: unknown; models: string[]; seeds?: number[]; version: string; commit: string }): string {
   return createHash('sha256').update(JSON.stringify(parts)).digest('hex').slice(0, 16);
 }
 
@@ -89,9 +90,11 @@ export interface ShardFile {
   version: string;
   commit: string;
   shard: Shard;
-  /** Every model of the run, in report order, and the ones this shard ran. */
+  /** Every model of the run, in report order, and the jobs this shard ran (jobNames: the models, or `<model>.seed<k>` with seeds). */
   models: string[];
   assigned: string[];
+  /** compare --seeds: every job is a model and a seed. */
+  seeds?: number[];
   /** The run's job settings (as compare parsed them) and its notes before any result. */
   settings: Record<string, unknown>;
   notes: string[];
@@ -133,7 +136,9 @@ export function readShardFile(dir: string): ShardFile {
   const s = f.shard as Shard;
   if (!isObject(s) || !Number.isInteger(s.index) || !Number.isInteger(s.count) || s.index < 1 || s.index > s.count) bad('"shard" is not {index, count} with 1 <= index <= count');
   if (!isStrings(f.models) || !isStrings(f.assigned) || !isStrings(f.notes) || !isStrings(f.failed)) bad('"models", "assigned", "notes" or "failed" is not a list of strings');
-  if (!(f.assigned as string[]).every((m) => (f.models as string[]).includes(m))) bad('a model in "assigned" is not in "models"');
+  if (f.seeds !== undefined && (!Array.isArray(f.seeds) || !f.seeds.length || !f.seeds.every((x) => Number.isSafeInteger(x) && x >= 0) || new Set(f.seeds).size !== f.seeds.length)) bad('"seeds" is not a list of distinct non-negative integers');
+  const jobs = jobNames(f.models as string[], f.seeds as number[] | undefined);
+  if (!(f.assigned as string[]).every((m) => jobs.includes(m))) bad('a job in "assigned" is not a job of the run');
   if (!isObject(f.settings) || !isObject(f.perModelSeconds) || !Array.isArray(f.rows)) bad('"settings", "perModelSeconds" or "rows" is missing');
   for (const row of f.rows as unknown[]) {
     const r = row as Record<string, unknown>;
@@ -187,7 +192,7 @@ export function checkShardSet(shards: { dir: string; file: ShardFile }[]): { dir
     if (seen.has(m)) throw new ShardError(`merge: model ${m} was run by two shards; the shard folders are damaged`);
     seen.add(m);
   }
-  const lost = ordered[0]!.file.models.filter((m) => !seen.has(m));
+  const lost = jobNames(ordered[0]!.file.models, ordered[0]!.file.seeds).filter((m) => !seen.has(m));
   if (lost.length) throw new ShardError(`merge: no shard ran ${lost.join(', ')}; the shard folders are damaged`);
   return ordered;
 }
