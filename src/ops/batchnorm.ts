@@ -10,6 +10,10 @@ import { backend } from '../core/runtime.ts';
 import { fmt } from '../core/shape.ts';
 import { empty } from './creation.ts';
 
+/**
+ * Options of the batchNorm op (exported from the root as BatchNormFnOptions): affine weight and bias [C],
+ * running statistics and whether to use batch or running statistics.
+ */
 export interface BatchNormOptions {
   /** Running mean [C] (updated in place when training). */
   runningMean?: Tensor | null;

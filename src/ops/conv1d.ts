@@ -12,8 +12,16 @@ import { fmt } from '../core/shape.ts';
 import { ReduceOp } from '../wasm/opcodes.ts';
 import { empty, zeros } from './creation.ts';
 
+/**
+ * Zero padding of conv1d: a count on both sides, 'valid' (none) or 'same' (output length = input length;
+ * stride 1 only).
+ */
 export type Conv1dPadding = number | 'same' | 'valid';
 
+/**
+ * Options of conv1d: stride (default 1), padding (default 0), dilation (default 1) and groups (default 1;
+ * C_in and C_out must be multiples of it).
+ */
 export interface Conv1dOptions {
   stride?: number;
   /** Zero padding on both sides, 'valid' (0) or 'same' (stride 1 only; extra padding goes on the right). */

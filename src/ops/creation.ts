@@ -5,11 +5,13 @@ import { backend } from '../core/runtime.ts';
 import { Rng } from '../core/random.ts';
 import { checkShape, fmt, sizeOf, type Shape } from '../core/shape.ts';
 
+/** Options of the creation functions (tensor, zeros, ones, full, ...). */
 export interface CreateOptions {
   /** Track gradients for this leaf; such tensors are persistent (like parameters). */
   requiresGrad?: boolean;
 }
 
+/** Options of rand and randn: requiresGrad and a seed for this draw. */
 export interface RandomOptions extends CreateOptions {
   /** Seed of this draw; without it, the global generator (see manualSeed) is used. */
   seed?: number;
@@ -30,6 +32,10 @@ export function empty(shape: Shape, opts: CreateOptions = {}): Tensor {
   return t;
 }
 
+/**
+ * A tensor of `shape` filled with `value`. Throws a TypeError when value is not a number and a RangeError for
+ * an invalid shape.
+ */
 export function full(shape: Shape, value: number, opts: CreateOptions = {}): Tensor {
   if (typeof value !== 'number') throw new TypeError(`full: value must be a number, got ${typeof value}`);
   const t = empty(checkShape(shape, 'full'), opts);
@@ -37,18 +43,22 @@ export function full(shape: Shape, value: number, opts: CreateOptions = {}): Ten
   return t;
 }
 
+/** A tensor of `shape` filled with 0. */
 export function zeros(shape: Shape, opts: CreateOptions = {}): Tensor {
   return full(shape, 0, opts);
 }
 
+/** A tensor of `shape` filled with 1. */
 export function ones(shape: Shape, opts: CreateOptions = {}): Tensor {
   return full(shape, 1, opts);
 }
 
+/** A tensor of t's shape filled with 0 (no gradient tracking). */
 export function zerosLike(t: Tensor): Tensor {
   return full(t.shape, 0);
 }
 
+/** A tensor of t's shape filled with 1 (no gradient tracking). */
 export function onesLike(t: Tensor): Tensor {
   return full(t.shape, 1);
 }

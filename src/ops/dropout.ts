@@ -7,6 +7,7 @@ import { backend } from '../core/runtime.ts';
 import { Rng } from '../core/random.ts';
 import { empty } from './creation.ts';
 
+/** Options of the dropout op: whether it is active and the key of its mask. */
 export interface DropoutOptions {
   /** Active (default true); false returns the input unchanged. */
   training?: boolean;

@@ -75,6 +75,10 @@ function asTensor(v: Tensor | number, op: string): Tensor {
   return v;
 }
 
+/**
+ * a + b elementwise with NumPy broadcasting (b may be a number). Throws a TypeError for a non-Tensor operand
+ * and a RangeError when the shapes do not broadcast.
+ */
 export function add(a: Tensor, b: Tensor | number): Tensor {
   checkTensor(a, 'add');
   if (typeof b === 'number') return addScalar(a, b);
@@ -83,6 +87,10 @@ export function add(a: Tensor, b: Tensor | number): Tensor {
   return record(out, 'add', [a, b], (g, needs) => [needs[0] ? sumTo(g, a.shape) : null, needs[1] ? sumTo(g, b.shape) : null]);
 }
 
+/**
+ * a − b elementwise with NumPy broadcasting (b may be a number). Throws a TypeError for a non-Tensor operand
+ * and a RangeError when the shapes do not broadcast.
+ */
 export function sub(a: Tensor, b: Tensor | number): Tensor {
   checkTensor(a, 'sub');
   if (typeof b === 'number') return addScalar(a, -b);
@@ -94,6 +102,10 @@ export function sub(a: Tensor, b: Tensor | number): Tensor {
   ]);
 }
 
+/**
+ * a · b elementwise with NumPy broadcasting (b may be a number). Throws a TypeError for a non-Tensor operand
+ * and a RangeError when the shapes do not broadcast.
+ */
 export function mul(a: Tensor, b: Tensor | number): Tensor {
   checkTensor(a, 'mul');
   if (typeof b === 'number') return scale(a, b);
@@ -105,6 +117,11 @@ export function mul(a: Tensor, b: Tensor | number): Tensor {
   ]);
 }
 
+/**
+ * a / b elementwise with NumPy broadcasting (b may be a number; division by 0 gives IEEE ±Infinity or NaN).
+ * Throws a TypeError for a non-Tensor operand and a RangeError when the shapes do not broadcast or b is a
+ * non-finite number.
+ */
 export function div(a: Tensor, b: Tensor | number): Tensor {
   checkTensor(a, 'div');
   if (typeof b === 'number') {
@@ -153,10 +170,18 @@ function extreme(op: number, a: Tensor, b: Tensor, name: string): Tensor {
   });
 }
 
+/**
+ * The elementwise maximum of a and b with NumPy broadcasting. Gradient: to the larger operand; ties split it
+ * evenly.
+ */
 export function maximum(a: Tensor, b: Tensor): Tensor {
   return extreme(BinaryOp.MAX, a, b, 'maximum');
 }
 
+/**
+ * The elementwise minimum of a and b with NumPy broadcasting. Gradient: to the smaller operand; ties split it
+ * evenly.
+ */
 export function minimum(a: Tensor, b: Tensor): Tensor {
   return extreme(BinaryOp.MIN, a, b, 'minimum');
 }
@@ -188,28 +213,43 @@ function unaryOp(op: number, name: string, x: Tensor, p = 0): Tensor {
   return record(y, name, [x], (g) => [unaryGrad(op, x, y, g, p)]);
 }
 
+/** −x elementwise. */
 export function neg(x: Tensor): Tensor {
   checkTensor(x, 'neg');
   return record(scaleRaw(x, -1), 'neg', [x], (g) => [scaleRaw(g, -1)]);
 }
 
+/** |x| elementwise. Gradient sign(x)·dy (0 at 0). */
 export const abs = (x: Tensor) => unaryOp(UnaryOp.ABS, 'abs', x);
+/** ReLU: max(x, 0) elementwise; the gradient at 0 is 0. */
 export const relu = (x: Tensor) => unaryOp(UnaryOp.RELU, 'relu', x);
+/** The logistic function 1 / (1 + e^−x) elementwise. */
 export const sigmoid = (x: Tensor) => unaryOp(UnaryOp.SIGMOID, 'sigmoid', x);
 /** GELU, exact erf form: x·Φ(x) = 0.5·x·(1 + erf(x/√2)). */
 export const gelu = (x: Tensor) => unaryOp(UnaryOp.GELU, 'gelu', x);
+/** Hyperbolic tangent elementwise. */
 export const tanh = (x: Tensor) => unaryOp(UnaryOp.TANH, 'tanh', x);
+/** e^x elementwise. */
 export const exp = (x: Tensor) => unaryOp(UnaryOp.EXP, 'exp', x);
+/** Natural logarithm elementwise (−Infinity at 0, NaN for x < 0). */
 export const log = (x: Tensor) => unaryOp(UnaryOp.LOG, 'log', x);
+/** √x elementwise (NaN for x < 0). */
 export const sqrt = (x: Tensor) => unaryOp(UnaryOp.SQRT, 'sqrt', x);
+/** x² elementwise. */
 export const square = (x: Tensor) => unaryOp(UnaryOp.SQUARE, 'square', x);
+/** 1 / x elementwise (±Infinity at ±0). */
 export const reciprocal = (x: Tensor) => unaryOp(UnaryOp.RECIPROCAL, 'reciprocal', x);
 
+/**
+ * Leaky ReLU: x for x > 0, slope·x otherwise (slope default 0.01, a finite number; the gradient at 0 is the
+ * slope).
+ */
 export function leakyRelu(x: Tensor, slope = 0.01): Tensor {
   checkScalar(slope, 'leakyRelu', 'slope');
   return unaryOp(UnaryOp.LEAKY_RELU, 'leakyRelu', x, slope);
 }
 
+/** ELU: x for x > 0, alpha·(exp(x) − 1) otherwise (alpha default 1, a finite number). */
 export function elu(x: Tensor, alpha = 1): Tensor {
   checkScalar(alpha, 'elu', 'alpha');
   return unaryOp(UnaryOp.ELU, 'elu', x, alpha);

@@ -21,6 +21,12 @@ export function gemmRaw(
   k.gemm(transA ? 1 : 0, transB ? 1 : 0, M, N, K, 1, a, transA ? M : K, b, transB ? K : N, accumulate ? 1 : 0, c, N, work);
 }
 
+/**
+ * Matrix product on the SIMD GEMM: [..., M, K] @ [K, N] → [..., M, N], or batched [B, M, K] @ [B, K, N] → [B,
+ * M, N]; a 1-D left operand is a row vector and a 1-D right operand a column vector (that dimension is
+ * dropped from the result). Throws a TypeError for non-Tensors and a RangeError for 0-D operands or
+ * mismatched inner dimensions.
+ */
 export function matmul(a: Tensor, b: Tensor): Tensor {
   if (!(a instanceof Tensor) || !(b instanceof Tensor)) throw new TypeError('matmul: both operands must be Tensors');
   if (a.ndim === 0 || b.ndim === 0) throw new RangeError(`matmul: operands must have at least 1 dimension, got ${fmt(a.shape)} and ${fmt(b.shape)}`);

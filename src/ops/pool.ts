@@ -11,6 +11,7 @@ import { backend } from '../core/runtime.ts';
 import { fmt } from '../core/shape.ts';
 import { empty } from './creation.ts';
 
+/** Options of maxPool1d and avgPool1d: stride, padding and the name used in error messages. */
 export interface Pool1dOptions {
   /** Step between windows (default: the kernel size). */
   stride?: number;
@@ -20,6 +21,7 @@ export interface Pool1dOptions {
   name?: string;
 }
 
+/** Options of avgPool1d: those of maxPool1d and whether padding counts in the divisor. */
 export interface AvgPool1dOptions extends Pool1dOptions {
   /** Count padded positions in the divisor (default true, as PyTorch). */
   countIncludePad?: boolean;
@@ -55,6 +57,12 @@ export function poolGeometry(L: number, kernel: number, opts: Pool1dOptions, nam
 
 const outShape = (x: Tensor, Lout: number) => [...x.shape.slice(0, -1), Lout];
 
+/**
+ * Max pooling over the last axis of [B, C, L] (or [C, L]): windows of `kernel` every `stride` (default:
+ * kernel) with implicit `padding` (at most kernel/2); output length ⌊(L + 2·padding − kernel)/stride⌋ + 1.
+ * Ties go to the first maximum, which receives the gradient. Throws a RangeError naming the shape for an
+ * invalid input or geometry.
+ */
 export function maxPool1d(x: Tensor, kernel: number, opts: Pool1dOptions = {}): Tensor {
   const name = opts.name ?? 'maxPool1d';
   const [rows, L] = checkInput(x, name);
@@ -70,6 +78,11 @@ export function maxPool1d(x: Tensor, kernel: number, opts: Pool1dOptions = {}): 
   });
 }
 
+/**
+ * Average pooling over the last axis of [B, C, L] (or [C, L]): windows of `kernel` every `stride` (default:
+ * kernel) with implicit zero `padding` (at most kernel/2); output length ⌊(L + 2·padding − kernel)/stride⌋ +
+ * 1. Throws a RangeError naming the shape for an invalid input or geometry.
+ */
 export function avgPool1d(x: Tensor, kernel: number, opts: AvgPool1dOptions = {}): Tensor {
   const name = opts.name ?? 'avgPool1d';
   const [rows, L] = checkInput(x, name);
@@ -85,6 +98,11 @@ export function avgPool1d(x: Tensor, kernel: number, opts: AvgPool1dOptions = {}
   });
 }
 
+/**
+ * Average pooling of [B, C, L] (or [C, L]) to `outputSize` positions with PyTorch's AdaptiveAvgPool1d windows
+ * (size 1: the global average). Throws a RangeError for another rank, a length of 0 or an outputSize that is
+ * not a positive integer.
+ */
 export function adaptiveAvgPool1d(x: Tensor, outputSize: number, name = 'adaptiveAvgPool1d'): Tensor {
   const [rows, L] = checkInput(x, name);
   checkInt(outputSize, 1, 'output size', name);

@@ -28,6 +28,7 @@ import { ReduceOp } from '../wasm/opcodes.ts';
 import { empty, fromArray, zeros } from './creation.ts';
 import { gemmRaw } from './matmul.ts';
 
+/** The recurrent cell of the rnn op: 'lstm' or 'gru' (parameters named and laid out as PyTorch's). */
 export type RnnKind = 'lstm' | 'gru';
 
 /** The parameters of one direction of one layer (PyTorch names: weight_ih_l{l}[_reverse], ...). */
@@ -41,6 +42,10 @@ export interface RnnWeights {
   bhh: Tensor | null;
 }
 
+/**
+ * Options of the rnn op: hidden size, layers, direction, and whether to return every step or the final
+ * states.
+ */
 export interface RnnOpOptions {
   hiddenSize: number;
   numLayers: number;
@@ -51,6 +56,7 @@ export interface RnnOpOptions {
   name?: string;
 }
 
+/** What the rnn op returns: the output and the final hidden (and, for LSTM, cell) states. */
 export interface RnnResult {
   output: Tensor;
   /** [L·D, B, H] final hidden states (PyTorch h_n). */

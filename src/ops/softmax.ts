@@ -24,10 +24,18 @@ function run(x: Tensor, axis: number, log: boolean): Tensor {
   });
 }
 
+/**
+ * exp(x − max) / Σ exp(x − max) along `axis` (default the last, negative counts from the end). Throws a
+ * RangeError for an axis out of range.
+ */
 export function softmax(x: Tensor, axis = -1): Tensor {
   return run(x, axis, false);
 }
 
+/**
+ * log(softmax(x)) along `axis` (default the last, negative counts from the end), computed stably as x − max −
+ * log Σ exp(x − max). Throws a RangeError for an axis out of range.
+ */
 export function logSoftmax(x: Tensor, axis = -1): Tensor {
   return run(x, axis, true);
 }

@@ -4,6 +4,7 @@ import type { Tensor } from '../core/tensor.ts';
 import { backend } from '../core/runtime.ts';
 import { Optimizer, checkHyper, type Params } from './optimizer.ts';
 
+/** Hyperparameters of Adam and AdamW: lr, betas [β1, β2], eps and weightDecay. */
 export interface AdamOptions {
   lr?: number;
   betas?: [number, number];
@@ -11,6 +12,11 @@ export interface AdamOptions {
   weightDecay?: number;
 }
 
+/**
+ * Adam with bias correction, as torch.optim.Adam (weight decay added to the gradient; default lr 1e-3, betas
+ * [0.9, 0.999], eps 1e-8, no decay). One fused kernel per parameter; moments in persistent wasm memory. The
+ * constructor throws a RangeError for a hyperparameter out of range.
+ */
 export class Adam extends Optimizer {
   lr: number;
   readonly beta1: number;
@@ -56,6 +62,10 @@ export class Adam extends Optimizer {
   }
 }
 
+/**
+ * AdamW: Adam with decoupled weight decay (Loshchilov & Hutter), as torch.optim.AdamW (default weightDecay
+ * 0.01).
+ */
 export class AdamW extends Adam {
   constructor(params: Params, opts: AdamOptions = {}) {
     super(params, opts, true);

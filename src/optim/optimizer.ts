@@ -10,6 +10,10 @@ export interface ParamGroup {
   weightDecay?: number;
 }
 
+/**
+ * What an optimizer optimises: tensors (e.g. module.parameters()) or parameter groups with their own weight
+ * decay.
+ */
 export type Params = Iterable<Tensor> | ParamGroup[];
 
 /**
@@ -25,6 +29,11 @@ export interface OptimizerState {
   counters: Record<string, number[]>;
 }
 
+/**
+ * The base of the optimizers: holds the parameters (tensors or parameter groups with their own weight decay),
+ * zeroes their gradients, applies step() as fused in-place kernels, and saves and restores its state
+ * (stateDict / loadStateDict).
+ */
 export abstract class Optimizer {
   readonly params: Tensor[];
   /** Per-parameter weight decay overrides from parameter groups (undefined: the optimizer's own). */

@@ -6,6 +6,7 @@
 //   ReduceOnPlateau:  lr ← max(lr·factor, minLr) after `patience` epochs without improvement
 import type { Optimizer } from './optimizer.ts';
 
+/** A learning-rate schedule: sets its optimizer's lr on each step(). */
 export interface Scheduler {
   /** Advances one epoch; returns the new learning rate. */
   step(metric?: number): number;
@@ -17,6 +18,7 @@ function checkPositiveInt(name: string, field: string, v: number): void {
   if (!Number.isInteger(v) || v < 1) throw new RangeError(`${name}: ${field} must be a positive integer, got ${v}`);
 }
 
+/** Options of CosineAnnealing: the period, the floor etaMin (default 0), restarts and warm-up. */
 export interface CosineOptions {
   /** Epochs of one cosine period (the first period when restarting). */
   tMax: number;
@@ -29,6 +31,12 @@ export interface CosineOptions {
   warmupStartLr?: number;
 }
 
+/**
+ * Cosine learning-rate annealing, as torch's CosineAnnealingLR (SGDR warm restarts with `restarts`, an
+ * optional linear warm-up): lr = ηmin + (η0 − ηmin)·(1 + cos(π·Tcur/Ti))/2, η0 the optimizer's lr at
+ * construction. Call step() once per epoch. Throws a RangeError for a tMax, tMult or warmup that is not a
+ * valid integer.
+ */
 export class CosineAnnealing implements Scheduler {
   private epoch = 0;
   private readonly base: number;
@@ -67,6 +75,10 @@ export class CosineAnnealing implements Scheduler {
   }
 }
 
+/**
+ * Step decay, as torch's StepLR: lr = η0·γ^⌊epoch/stepSize⌋ (γ in (0, 1], default 0.1). Call step() once per
+ * epoch.
+ */
 export class StepDecay implements Scheduler {
   private epoch = 0;
   private readonly base: number;
@@ -87,6 +99,7 @@ export class StepDecay implements Scheduler {
   }
 }
 
+/** Options of ReduceOnPlateau (defaults as PyTorch's: mode 'min', factor 0.1). */
 export interface PlateauOptions {
   /** 'min' for a loss, 'max' for an accuracy. */
   mode?: 'min' | 'max';
@@ -98,6 +111,11 @@ export interface PlateauOptions {
   cooldown?: number;
 }
 
+/**
+ * Multiplies the learning rate by `factor` (never below minLr) after `patience` epochs without a relative
+ * improvement of the metric, then waits `cooldown` epochs, as torch's ReduceLROnPlateau. Call step(metric)
+ * once per epoch.
+ */
 export class ReduceOnPlateau implements Scheduler {
   private best: number;
   private bad = 0;

@@ -4,6 +4,10 @@ import type { Tensor } from '../core/tensor.ts';
 import { backend } from '../core/runtime.ts';
 import { Optimizer, checkHyper, type Params } from './optimizer.ts';
 
+/**
+ * Hyperparameters of SGD: lr (required), momentum, dampening, weightDecay (default 0) and nesterov (default
+ * false).
+ */
 export interface SGDOptions {
   lr: number;
   momentum?: number;
@@ -12,6 +16,11 @@ export interface SGDOptions {
   nesterov?: boolean;
 }
 
+/**
+ * Stochastic gradient descent with momentum, dampening, Nesterov momentum and (coupled) weight decay, exactly
+ * as torch.optim.SGD; one fused kernel per parameter. The constructor throws a RangeError for a
+ * hyperparameter out of range, or Nesterov without momentum > 0 and dampening 0.
+ */
 export class SGD extends Optimizer {
   lr: number;
   readonly momentum: number;
