@@ -10,6 +10,10 @@ import { fmt } from '../core/shape.ts';
 import { full } from '../ops/creation.ts';
 import { batchNorm } from '../ops/batchnorm.ts';
 
+/**
+ * Options of BatchNorm1d: eps (default 1e-5), momentum (default 0.1; null for a cumulative average), affine
+ * and trackRunningStats (default true).
+ */
 export interface BatchNormOptions {
   eps?: number;
   /** Default 0.1; null for a cumulative moving average. */
@@ -18,6 +22,12 @@ export interface BatchNormOptions {
   trackRunningStats?: boolean;
 }
 
+/**
+ * Batch normalisation over [B, C, L] or [B, C], as PyTorch's nn.BatchNorm1d: weight (γ) and bias (β) [C] when
+ * affine, running statistics as buffers when trackRunningStats. Training uses the batch mean and biased
+ * variance and updates the running statistics in place; eval uses the running statistics. The constructor
+ * throws a RangeError for a numFeatures that is not a positive integer.
+ */
 export class BatchNorm1d extends Module {
   readonly weight: Tensor | null;
   readonly bias: Tensor | null;

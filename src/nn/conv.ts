@@ -7,6 +7,10 @@ import { fmt } from '../core/shape.ts';
 import { checkConv1dOptions, conv1d, type Conv1dPadding } from '../ops/conv1d.ts';
 import { defaultBias, initWeight, layerRng, type InitName } from './init.ts';
 
+/**
+ * Options of Conv1d: stride, padding, dilation and groups (as conv1d), bias, and the seed and init of the
+ * weights.
+ */
 export interface Conv1dLayerOptions {
   stride?: number;
   /** A number (both sides), 'valid' (0) or 'same' (stride 1 only). Default 0. */
@@ -23,6 +27,12 @@ function positive(v: unknown, what: string, label: string): void {
   if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) throw new RangeError(`${label}: ${what} must be a positive integer, got ${String(v)}`);
 }
 
+/**
+ * 1-D convolution layer over [B, C_in, L] (PyTorch's nn.Conv1d layout): weight [C_out, C_in/groups, K], bias
+ * [C_out], PyTorch's default init (Kaiming uniform with a = √5). Output length ⌊(L + 2·padding − dilation·(K
+ * − 1) − 1)/stride⌋ + 1. The constructor throws a RangeError for invalid sizes or a groups that does not
+ * divide both channel counts.
+ */
 export class Conv1d extends Module {
   readonly weight: Tensor;
   readonly bias: Tensor | null;
@@ -58,6 +68,10 @@ export class Conv1d extends Module {
   }
 }
 
+/**
+ * Options of SeparableConv1d: the depthwise convolution's geometry and multiplier, the biases, and the seed
+ * and init.
+ */
 export interface SeparableConv1dOptions {
   stride?: number;
   padding?: Conv1dPadding;

@@ -12,6 +12,11 @@ export interface DropoutOptions {
   seed?: number;
 }
 
+/**
+ * Dropout as a layer: in training mode zeroes each element with probability p (default 0.5) and scales the
+ * rest by 1/(1 − p); in eval mode the identity. Its masks come from its own generator (seeded by `seed`, or
+ * drawn from the layer generator), so runs are reproducible. Throws a RangeError for p outside [0, 1).
+ */
 export class Dropout extends Module {
   private readonly rng: Rng;
   constructor(readonly p = 0.5, opts: DropoutOptions = {}) {

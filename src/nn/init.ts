@@ -56,6 +56,10 @@ export function xavierNormal(shape: number[], fanIn: number, fanOut: number, rng
   return normalInit(shape, gain * Math.sqrt(2 / Math.max(fanIn + fanOut, 1)), rng);
 }
 
+/**
+ * A weight initialisation by name: 'default' is PyTorch's (Kaiming uniform with a = √5); the others are the
+ * Kaiming (He) and Xavier (Glorot) uniform and normal formulas.
+ */
 export type InitName = 'default' | 'kaimingUniform' | 'kaimingNormal' | 'xavierUniform' | 'xavierNormal';
 
 /** Weight init by name; 'default' is PyTorch's (Kaiming uniform with a = sqrt(5)). */

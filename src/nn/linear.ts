@@ -6,12 +6,18 @@ import { fmt } from '../core/shape.ts';
 import { linear } from '../ops/matmul.ts';
 import { defaultBias, initWeight, layerRng, type InitName } from './init.ts';
 
+/** Options of Linear: bias (default true), and the seed and init of the weights. */
 export interface LinearOptions {
   bias?: boolean;
   seed?: number;
   init?: InitName;
 }
 
+/**
+ * Fully connected layer: y = x·Wᵀ + b over the last axis ([..., in] → [..., out]), weight [out, in], bias
+ * [out], PyTorch's default init. The constructor throws a RangeError for sizes that are not positive
+ * integers.
+ */
 export class Linear extends Module {
   readonly weight: Tensor;
   readonly bias: Tensor | null;

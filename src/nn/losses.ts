@@ -10,6 +10,10 @@ import { fmt } from '../core/shape.ts';
 import { fromArray } from '../ops/creation.ts';
 import { isBiasOrNorm } from '../optim/groups.ts';
 
+/**
+ * Integer class labels 0 .. C − 1, one per row of the logits: an Int32Array, a number array, or a tensor of
+ * them.
+ */
 export type Labels = Int32Array | readonly number[] | Tensor;
 
 function labelArray(labels: Labels, batch: number, classes: number, op: string): Int32Array {
@@ -43,6 +47,7 @@ function classVector(v: ArrayLike<number> | undefined, C: number, op: string, fi
   return out;
 }
 
+/** Options of crossEntropy: per-class weights and label smoothing. */
 export interface CrossEntropyOptions {
   /** Per-class weights (length C). */
   weight?: ArrayLike<number>;
@@ -69,6 +74,7 @@ export function crossEntropy(logits: Tensor, labels: Labels, opts: CrossEntropyO
   return logits.logSoftmax(-1).mul(fromArray(q, [B, C])).sum().neg();
 }
 
+/** Options of focalLoss: the focusing parameter γ and per-class α. */
 export interface FocalLossOptions {
   /** Focusing parameter γ ≥ 0 (2 in Lin et al. and in FT-CNN). */
   gamma?: number;
@@ -96,6 +102,10 @@ export function focalLoss(logits: Tensor, labels: Labels, opts: FocalLossOptions
   return perBeat.mul(fromArray(a, [B])).sum().neg();
 }
 
+/**
+ * Options of combinedLoss (the FT-CNN loss): the cross-entropy's class weights and smoothing, the focal γ and
+ * α, and the mix λ.
+ */
 export interface CombinedLossOptions {
   /** Class weights of the cross-entropy term (e.g. classWeights(...) of the training split). */
   weight?: ArrayLike<number>;

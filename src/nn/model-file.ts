@@ -16,6 +16,7 @@ import { withAllocationBudget } from '../core/memory.ts';
 const MAGIC = 'ECGRADM1';
 const VERSION = 1;
 
+/** One row of a model file's tensor table: name, shape, offset into the data (in floats) and kind. */
 export interface TensorEntry {
   name: string;
   shape: number[];
@@ -24,6 +25,10 @@ export interface TensorEntry {
   kind: 'param' | 'buffer';
 }
 
+/**
+ * The JSON header of an .ecgm file: format and version, the architecture and its config, metadata, and the
+ * tensor table.
+ */
 export interface ModelHeader {
   format: 'ecgrad-model';
   version: number;
@@ -34,12 +39,17 @@ export interface ModelHeader {
   dataFloats: number;
 }
 
+/** A decoded .ecgm file: its header and its tensors by name. */
 export interface DecodedModel {
   header: ModelHeader;
   /** Tensor values by name (copies, in table order). */
   tensors: Map<string, Float32Array>;
 }
 
+/**
+ * A model file (.ecgm) that cannot be read: bad magic, header, table, sizes or checksum, or weights that do
+ * not fit the model. The message names the file (`source`) and what is wrong.
+ */
 export class ModelFileError extends Error {
   constructor(source: string, message: string) {
     super(`model file ${source}: ${message}`);
@@ -49,6 +59,10 @@ export class ModelFileError extends Error {
 
 export { crc32 } from '../core/container.ts';
 
+/**
+ * What encodeModel stores beside the weights: the architecture name, its config (to rebuild it) and free
+ * metadata.
+ */
 export interface EncodeOptions {
   arch: string;
   config?: Record<string, unknown>;
@@ -146,6 +160,7 @@ export function registerArchitecture(arch: string, factory: Factory): void {
 /** Floats a model's construction may allocate beyond the values its file stores (init scratch, small tables). */
 export const BUILD_SLACK = 1 << 20;
 
+/** The names of the architectures registered for modelFromBytes (registerArchitecture), sorted. */
 export function architectures(): string[] {
   return [...registry.keys()].sort();
 }

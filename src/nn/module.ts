@@ -4,6 +4,11 @@
 import { Tensor } from '../core/tensor.ts';
 import { fmt, sameShape } from '../core/shape.ts';
 
+/**
+ * The base of every layer and model (PyTorch-familiar): named parameters, buffers and child modules in
+ * registration order, with dotted names ("features.0.weight"); parameters(), namedParameters(), stateDict() /
+ * loadStateDict(), train() / eval(). Subclasses implement forward().
+ */
 export abstract class Module {
   /** Training mode (dropout active, batch statistics in BatchNorm). */
   training = true;

@@ -4,6 +4,10 @@ import { Module } from './module.ts';
 import type { Tensor } from '../core/tensor.ts';
 import { adaptiveAvgPool1d, avgPool1d, globalAvgPool1d, globalMaxPool1d, maxPool1d, poolGeometry } from '../ops/pool.ts';
 
+/**
+ * Options of MaxPool1d and AvgPool1d: stride (default: the kernel size) and padding (default 0, at most
+ * kernelSize/2).
+ */
 export interface Pool1dLayerOptions {
   stride?: number;
   padding?: number;
@@ -14,6 +18,10 @@ function validate(name: string, kernel: number, opts: Pool1dLayerOptions): void 
   poolGeometry(Number.MAX_SAFE_INTEGER / 4, kernel, opts, name, []);
 }
 
+/**
+ * Max pooling layer over the last axis of [B, C, L] (see maxPool1d): kernelSize, stride (default kernelSize)
+ * and padding (default 0).
+ */
 export class MaxPool1d extends Module {
   readonly stride: number;
   readonly padding: number;
@@ -28,10 +36,17 @@ export class MaxPool1d extends Module {
   }
 }
 
+/**
+ * Options of AvgPool1d: those of MaxPool1d and whether padded positions count in the divisor (default true).
+ */
 export interface AvgPool1dLayerOptions extends Pool1dLayerOptions {
   countIncludePad?: boolean;
 }
 
+/**
+ * Average pooling layer over the last axis of [B, C, L] (see avgPool1d): kernelSize, stride (default
+ * kernelSize), padding and countIncludePad (default true).
+ */
 export class AvgPool1d extends Module {
   readonly stride: number;
   readonly padding: number;
@@ -62,11 +77,13 @@ export class AdaptiveAvgPool1d extends Module {
   }
 }
 
+/** Options of GlobalAvgPool1d and GlobalMaxPool1d. */
 export interface GlobalPoolOptions {
   /** Keep the pooled axis as size 1 ([B, C, 1], like AdaptiveAvgPool1d(1)). Default false ([B, C]). */
   keepDim?: boolean;
 }
 
+/** The mean over the length axis as a layer: [B, C, L] → [B, C] (or [B, C, 1] with keepDim). */
 export class GlobalAvgPool1d extends Module {
   readonly keepDim: boolean;
   constructor(opts: GlobalPoolOptions = {}) {
@@ -78,6 +95,7 @@ export class GlobalAvgPool1d extends Module {
   }
 }
 
+/** The maximum over the length axis as a layer: [B, C, L] → [B, C] (or [B, C, 1] with keepDim). */
 export class GlobalMaxPool1d extends Module {
   readonly keepDim: boolean;
   constructor(opts: GlobalPoolOptions = {}) {

@@ -16,6 +16,7 @@ import { BatchNorm1d } from './batchnorm.ts';
 import { Sequential } from './sequential.ts';
 import type { InitName } from './init.ts';
 
+/** Options of ResidualBlock1d: stride, dilation, BatchNorm, the projection rule, and the seed and init. */
 export interface ResidualBlockOptions {
   /** Stride of conv1 and the projection (default 1). */
   stride?: number;
@@ -30,6 +31,11 @@ export interface ResidualBlockOptions {
   init?: InitName;
 }
 
+/**
+ * The basic residual block of He et al. (2016) in 1-D: y = relu(bn2(conv2(relu(bn1(conv1(x))))) +
+ * shortcut(x)), the shortcut the identity or a 1x1 projection (with BatchNorm) when the shape changes.
+ * Convolutions are padded so a stride-1 block keeps the length (kernelSize must be odd).
+ */
 export class ResidualBlock1d extends Module {
   readonly conv1: Conv1d;
   readonly bn1: BatchNorm1d | null;

@@ -23,6 +23,10 @@ import { fmt } from '../core/shape.ts';
 import { rnn, type RnnKind, type RnnResult, type RnnWeights } from '../ops/rnn.ts';
 import { layerRng, uniformInit } from './init.ts';
 
+/**
+ * Options of LSTM and GRU: hidden size (required), layers, direction, biases, what forward() returns, and the
+ * seed.
+ */
 export interface RNNOptions {
   hiddenSize: number;
   /** Stacked layers (default 1). */

@@ -26,6 +26,10 @@ export const TORCH_BATCHNORM_BUFFERS: Readonly<Record<string, string>> = {
   runningMean: 'running_mean', runningVar: 'running_var', numBatchesTracked: 'num_batches_tracked',
 };
 
+/**
+ * One tensor of a module's state under both names, PyTorch's and ecgrad's, with the dtype PyTorch stores it
+ * in.
+ */
 export interface TorchStateEntry {
   /** The PyTorch state-dict name, e.g. "features.1.running_mean". */
   torch: string;
@@ -59,6 +63,10 @@ export function torchStateDict(model: Module): TorchStateEntry[] {
   return out;
 }
 
+/**
+ * Options of writing a module as safetensors: the architecture and config stored as metadata, more metadata
+ * and a name prefix.
+ */
 export interface ToSafetensorsOptions {
   /** Registered architecture name, stored as metadata "ecgrad.arch" (lets modelFromSafetensors rebuild it). */
   arch?: string;
@@ -84,6 +92,10 @@ export function modelToSafetensors(model: Module, opts: ToSafetensorsOptions = {
   return writeSafetensors(tensors, metadata);
 }
 
+/**
+ * Options of loading a safetensors state dict into a module: the name for errors, strictness and a name
+ * prefix.
+ */
 export interface LoadSafetensorsOptions {
   /** Names the file in errors (default "(bytes)"). */
   source?: string;

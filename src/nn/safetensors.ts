@@ -32,6 +32,7 @@ export interface SafeTensor {
   bytes: Uint8Array;
 }
 
+/** A decoded safetensors file: its tensors in header order and its "__metadata__" strings. */
 export interface SafetensorsFile {
   /** Tensors in the header's order. */
   tensors: Map<string, SafeTensor>;
@@ -46,6 +47,10 @@ export interface SafeTensorInput {
   data: Float32Array | Float64Array | Int32Array | BigInt64Array | Int8Array | Uint8Array | Int16Array | Uint16Array | Uint32Array | BigUint64Array;
 }
 
+/**
+ * A safetensors file that cannot be read or written (bad header length, JSON, dtype, offsets or sizes). The
+ * message names the file (`source`) and what is wrong.
+ */
 export class SafetensorsError extends Error {
   constructor(source: string, message: string) {
     super(`safetensors file ${source}: ${message}`);

@@ -2,6 +2,10 @@
 import { Module } from './module.ts';
 import type { Tensor } from '../core/tensor.ts';
 
+/**
+ * Layers applied in order: forward(x) runs each layer on the previous one's output. Children are named "0",
+ * "1", ... (as PyTorch's nn.Sequential).
+ */
 export class Sequential extends Module {
   readonly layers: Module[];
 
