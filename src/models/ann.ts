@@ -9,12 +9,18 @@ import type { Tensor } from '../core/tensor.ts';
 import type { ModelInput, ModelSpec } from './spec.ts';
 import { checkBeats, checkInput, joinRR } from './common.ts';
 
+/** Options of ANN: the hidden widths and the dropout probability (default 0.3). */
 export interface ANNOptions {
   /** Hidden layer widths (default [128, 64]). */
   hidden?: number[];
   dropout?: number;
 }
 
+/**
+ * The 'ann' model: a multilayer perceptron on the flattened beat [B, C·L] (plus the RR features), hidden
+ * widths 128 and 64 with ReLU and dropout 0.3 by default, logits [B, classes]. Throws a RangeError for an
+ * invalid ModelInput.
+ */
 export class ANN extends Module {
   readonly layers: Linear[] = [];
   readonly drops: Dropout[] = [];
@@ -42,6 +48,7 @@ export class ANN extends Module {
   }
 }
 
+/** The zoo entry of 'ann' (ANN with its defaults and training recipe). */
 export const annSpec: ModelSpec = {
   name: 'ann',
   description: 'MLP on the flattened beat: 187 → 128 → 64 → classes, ReLU + dropout 0.3',

@@ -24,22 +24,39 @@ import type { Tensor } from '../core/tensor.ts';
 import type { ModelInput, ModelSpec, TrainingRecipe } from './spec.ts';
 import { checkBeats, checkInput, joinRR } from './common.ts';
 
+/**
+ * The widths of an ArrhythmiNet: the stem's channels and [out channels, kernel, stride] per separable block.
+ */
 export interface ArrhythmiNetPlan {
   stem: number;
   /** [out channels, kernel, stride] per separable block. */
   blocks: [number, number, number][];
 }
 
+/**
+ * The layer plan of arrhythminet-v1: stem 32, six separable blocks 64 → 176 (302.18 KB of float32 weights at
+ * most, as Baig et al. state).
+ */
 export const ARRHYTHMINET_V1: ArrhythmiNetPlan = {
   stem: 32,
   blocks: [[64, 7, 1], [96, 7, 2], [104, 5, 1], [128, 5, 2], [128, 5, 1], [176, 3, 2]],
 };
 
+/**
+ * The layer plan of arrhythminet-v2: stem 24, six separable blocks 48 → 120 (157.76 KB at most, as Baig et
+ * al. state).
+ */
 export const ARRHYTHMINET_V2: ArrhythmiNetPlan = {
   stem: 24,
   blocks: [[48, 7, 1], [64, 7, 2], [64, 5, 1], [96, 5, 2], [96, 5, 1], [120, 3, 2]],
 };
 
+/**
+ * ArrhythmiNet (Baig et al. 2025), our design from its stated sizes: a MobileNet-style 1-D CNN, a stride-2
+ * stem then depthwise-separable blocks (conv BN ReLU), global average pooling, dropout 0.2 (plus the RR
+ * features) and a linear layer: [B, C, L] → logits [B, classes]. Throws a RangeError for an invalid
+ * ModelInput.
+ */
 export class ArrhythmiNet extends Module {
   readonly features: Sequential;
   readonly drop: Dropout;
@@ -75,6 +92,7 @@ export class ArrhythmiNet extends Module {
 
 const recipe: TrainingRecipe = { epochs: 30, batchSize: 128, lr: 2e-3, optimizer: 'adamw', weightDecay: 1e-4, schedule: 'cosine', loss: 'ce' };
 
+/** The zoo entry of 'arrhythminet-v1' (ArrhythmiNet with ARRHYTHMINET_V1). */
 export const arrhythminetV1Spec: ModelSpec = {
   name: 'arrhythminet-v1',
   description: 'ArrhythmiNet v1 (Baig et al. 2025): depthwise-separable 1-D CNN, stem 32 + 6 separable blocks 64→176, GAP (≤ 302.18 KB)',
@@ -84,6 +102,7 @@ export const arrhythminetV1Spec: ModelSpec = {
   budgetKB: 302.18,
 };
 
+/** The zoo entry of 'arrhythminet-v2' (ArrhythmiNet with ARRHYTHMINET_V2). */
 export const arrhythminetV2Spec: ModelSpec = {
   name: 'arrhythminet-v2',
   description: 'ArrhythmiNet v2 (Baig et al. 2025): depthwise-separable 1-D CNN, stem 24 + 6 separable blocks 48→120, GAP (≤ 157.76 KB)',

@@ -25,6 +25,11 @@ export function convBnRelu(cin: number, cout: number, k: number, seed: number, s
   ];
 }
 
+/**
+ * The 'cnn' baseline: four conv-BN-ReLU blocks (16-32-64-64 filters, kernels 7/5/5/3, max-pool 2 after the
+ * first three), adaptive average pool to 8 positions, dense 64 with dropout 0.3 (plus the RR features): [B,
+ * C, L] → logits [B, classes]. Throws a RangeError for an invalid ModelInput.
+ */
 export class CNN extends Module {
   readonly features: Sequential;
   readonly fc1: Linear;
@@ -55,6 +60,7 @@ export class CNN extends Module {
   }
 }
 
+/** The zoo entry of 'cnn' (CNN and its training recipe). */
 export const cnnSpec: ModelSpec = {
   name: 'cnn',
   description: 'plain CNN: 4 conv-BN-ReLU blocks (16-32-64-64, k 7/5/5/3, max-pool 2), adaptive pool 8, dense 64 head',

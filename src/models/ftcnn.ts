@@ -35,6 +35,12 @@ export function ftcnnKernels(fs: number): { qrs: [number, number]; p: [number, n
   };
 }
 
+/**
+ * FT-CNN (Abdullah et al. 2026), our design from the paper's description: three parallel first-layer branches
+ * with kernel sizes derived from input.fs and the QRS, P and T wave durations, three conv blocks, global
+ * average pooling and a dense 64 head (plus the RR features): [B, C, L] → logits [B, classes]. Throws a
+ * RangeError for an invalid ModelInput.
+ */
 export class FTCNN extends Module {
   readonly branches: Sequential[];
   readonly features: Sequential;
@@ -75,6 +81,10 @@ export class FTCNN extends Module {
   }
 }
 
+/**
+ * The zoo entry of 'ft-cnn' (FTCNN and its recipe: AdamW, cosine schedule, the combined cross-entropy + focal
+ * loss).
+ */
 export const ftcnnSpec: ModelSpec = {
   name: 'ft-cnn',
   description: 'FT-CNN (Abdullah et al. 2026): parallel QRS/P/T kernels from fs (13, 7 dil 2, 25 at 125 Hz), 3 conv blocks, GAP, dense 64',

@@ -22,6 +22,10 @@ import type { ModelInput, ModelSpec } from './spec.ts';
 import { checkBeats, checkInput, joinRR } from './common.ts';
 import { convBnRelu } from './cnn.ts';
 
+/**
+ * Options of RecurrentClassifier: hidden size (default 64), the convolutional front end, direction and
+ * readout.
+ */
 export interface RecurrentOptions {
   hiddenSize?: number;
   /** Two stride-2 conv-BN-ReLU layers before the recurrence (default true). */
@@ -31,6 +35,12 @@ export interface RecurrentOptions {
   readout?: 'pool' | 'last';
 }
 
+/**
+ * The 'lstm' and 'gru' models: by default two stride-2 conv-BN-ReLU layers shorten the beat 4x, a one-layer
+ * LSTM or GRU (64) runs over it, the mean and max of its hidden states over time (or the last state) feed a
+ * dense 32 head (plus the RR features): [B, C, L] → logits [B, classes]. Throws a RangeError for an invalid
+ * ModelInput.
+ */
 export class RecurrentClassifier extends Module {
   readonly frontEnd: Sequential | null;
   readonly rnn: LSTM | GRU;
@@ -75,6 +85,7 @@ export class RecurrentClassifier extends Module {
 
 const recipe = { epochs: 20, batchSize: 128, lr: 2e-3, optimizer: 'adam', weightDecay: 0, schedule: 'cosine', loss: 'ce' } as const;
 
+/** The zoo entry of 'lstm' (RecurrentClassifier with an LSTM). */
 export const lstmSpec: ModelSpec = {
   name: 'lstm',
   description: 'LSTM 64 on a 4x-shortened sequence (two stride-2 conv-BN-ReLU, 16-32 filters), mean+max over time, dense 32 head',
@@ -83,6 +94,7 @@ export const lstmSpec: ModelSpec = {
   trainCost: 0.39,
 };
 
+/** The zoo entry of 'gru' (RecurrentClassifier with a GRU). */
 export const gruSpec: ModelSpec = {
   name: 'gru',
   description: 'GRU 64 on a 4x-shortened sequence (two stride-2 conv-BN-ReLU, 16-32 filters), mean+max over time, dense 32 head',

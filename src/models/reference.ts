@@ -45,6 +45,11 @@ abstract class FeaturesThenHead extends Module {
   }
 }
 
+/**
+ * The StdCNN of the PyTorch baseline, layer for layer (its state-dict names and shapes): three conv-BN-ReLU
+ * blocks (32-64-128), adaptive average pooling and a dense 64 head with dropout 0.3. Input [B, 1, L], logits
+ * [B, classes] (default 5).
+ */
 export class StdCNN extends FeaturesThenHead {
   constructor({ seed = 0, classes = 5 }: ReferenceOptions = {}) {
     super(new Sequential(
@@ -56,6 +61,10 @@ export class StdCNN extends FeaturesThenHead {
   }
 }
 
+/**
+ * The DSCNN of the PyTorch baseline, layer for layer (its state-dict names and shapes): StdCNN with
+ * depthwise-separable second and third convolutions. Input [B, 1, L], logits [B, classes] (default 5).
+ */
 export class DSCNN extends FeaturesThenHead {
   constructor({ seed = 0, classes = 5 }: ReferenceOptions = {}) {
     super(new Sequential(
@@ -69,6 +78,10 @@ export class DSCNN extends FeaturesThenHead {
   }
 }
 
+/**
+ * The LSTMNet of the PyTorch baseline, layer for layer: an LSTM(1 → 64) over the beat as a sequence and a
+ * Linear(64, classes) on the last hidden state. Input [B, 1, L], logits [B, classes] (default 5).
+ */
 export class LSTMNet extends Module {
   readonly lstm: LSTM;
   readonly fc: Linear;
@@ -86,16 +99,19 @@ export class LSTMNet extends Module {
 }
 
 // In the zoo for the PyTorch agreement tests and the benchmark; `compare` trains them only when named.
+/** The zoo entry of 'std-cnn' (StdCNN); `compare` trains it only when named. */
 export const stdCnnSpec: ModelSpec = {
   name: 'std-cnn', description: 'StdCNN of the PyTorch baseline (3 conv blocks, 44k parameters)',
   build: (i) => new StdCNN({ seed: i.seed, classes: i.classes }), recipe: { ...DEFAULT_RECIPE }, inComparison: false,
 };
 
+/** The zoo entry of 'ds-cnn' (DSCNN); `compare` trains it only when named. */
 export const dsCnnSpec: ModelSpec = {
   name: 'ds-cnn', description: 'DSCNN of the PyTorch baseline (depthwise-separable, 20k parameters)',
   build: (i) => new DSCNN({ seed: i.seed, classes: i.classes }), recipe: { ...DEFAULT_RECIPE }, inComparison: false,
 };
 
+/** The zoo entry of 'lstm-net' (LSTMNet); `compare` trains it only when named. */
 export const lstmNetSpec: ModelSpec = {
   name: 'lstm-net', description: 'LSTMNet of the PyTorch baseline (LSTM 64 on the raw beat, 17k parameters)',
   build: (i) => new LSTMNet({ seed: i.seed, classes: i.classes }), recipe: { ...DEFAULT_RECIPE, epochs: 10 }, inComparison: false,

@@ -16,6 +16,7 @@ import { arrhythminetV1Spec, arrhythminetV2Spec } from './arrhythminet.ts';
 export type { ModelInput, ModelSpec, TrainingRecipe } from './spec.ts';
 export { DEFAULT_RECIPE } from './spec.ts';
 
+/** The zoo: every built-in model's ModelSpec (registerModel adds more). */
 export const MODEL_SPECS: readonly ModelSpec[] = [
   // The PyTorch baseline's models (agreement tests, benchmark); `compare` trains them only when named.
   stdCnnSpec, dsCnnSpec, lstmNetSpec,
@@ -57,6 +58,7 @@ export function modelSpec(name: string): ModelSpec {
   return models.get(name);
 }
 
+/** The names of every model in the zoo, those added by registerModel included. */
 export function modelNames(): string[] {
   return models.names();
 }

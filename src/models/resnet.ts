@@ -16,6 +16,10 @@ import type { Tensor } from '../core/tensor.ts';
 import type { ModelInput, ModelSpec } from './spec.ts';
 import { checkBeats, checkInput, joinRR } from './common.ts';
 
+/**
+ * Options of KachueeResNet: BatchNorm in the blocks, the number of blocks (default 5) and filters (default
+ * 32), and the weight init.
+ */
 export interface ResNetOptions {
   /** BatchNorm inside the residual blocks (default false, as Kachuee et al.). */
   batchNorm?: boolean;
@@ -28,6 +32,11 @@ export interface ResNetOptions {
 /** Length after one MaxPool1d(5, stride 2) without padding. */
 const pooled = (L: number) => Math.floor((L - 5) / 2) + 1;
 
+/**
+ * The residual CNN of Kachuee et al. (ICHI 2018): a conv stem, five residual blocks (32 filters, kernel 5,
+ * each followed by max-pool 5 / stride 2), and dense 32-32 layers (plus the RR features): [B, C, L] → logits
+ * [B, classes]. Throws a RangeError for an invalid ModelInput or a beat too short for the pools.
+ */
 export class KachueeResNet extends Module {
   readonly stem: Conv1d;
   readonly blocks: ResidualBlock1d[] = [];
@@ -65,6 +74,7 @@ export class KachueeResNet extends Module {
   }
 }
 
+/** The zoo entry of 'resnet' (KachueeResNet as in the paper). */
 export const resnetSpec: ModelSpec = {
   name: 'resnet',
   description: 'Kachuee et al. 2018: conv stem + 5 residual blocks (32 filters k5, max-pool 5/2), dense 32-32 (55k params)',

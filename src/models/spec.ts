@@ -4,6 +4,11 @@
 import type { Spec } from '../core/registry.ts';
 import type { Module } from '../nn/module.ts';
 
+/**
+ * The data a model is built for: beat length, leads, classes, RR features, sampling rate and the seed of its
+ * weights. Models take beats [B, channels, length] and, with rrFeatures > 0, the RR features [B, rrFeatures]
+ * as a second input.
+ */
 export interface ModelInput {
   /** Samples per beat window (e.g. 187). */
   length: number;
@@ -17,6 +22,10 @@ export interface ModelInput {
   seed: number;
 }
 
+/**
+ * How a model is trained by default: epochs, batch size, learning rate, optimizer, weight decay, schedule and
+ * loss.
+ */
 export interface TrainingRecipe {
   epochs: number;
   batchSize: number;
@@ -34,6 +43,10 @@ export interface TrainingRecipe {
   classWeightBeta?: number;
 }
 
+/**
+ * A zoo model: its name and description, how to build it from a ModelInput, and its recommended training
+ * recipe.
+ */
 export interface ModelSpec extends Spec {
   build(input: ModelInput): Module;
   recipe: TrainingRecipe;
@@ -48,6 +61,10 @@ export interface ModelSpec extends Spec {
   trainCost?: number;
 }
 
+/**
+ * The training recipe of models that state none: 20 epochs, batch 128, Adam at lr 1e-3, cosine schedule,
+ * cross-entropy.
+ */
 export const DEFAULT_RECIPE: TrainingRecipe = {
   epochs: 20, batchSize: 128, lr: 1e-3, optimizer: 'adam', weightDecay: 0, schedule: 'cosine', loss: 'ce',
 };
