@@ -3,6 +3,10 @@
 import { Rng } from '../../core/random.ts';
 import type { BeatDataset } from './dataset.ts';
 
+/**
+ * One mini-batch, copied into fresh buffers: beats x [batch, channels, length], RR features rr [batch,
+ * features], labels y and the dataset rows they came from.
+ */
 export interface Batch {
   x: Float32Array;
   rr: Float32Array;

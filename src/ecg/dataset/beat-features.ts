@@ -21,7 +21,14 @@ import { RR_FEATURES, rrFeatures } from './rr.ts';
 import { DECHAZAL_FEATURES } from './dechazal.ts';
 import { MONDEJAR_FEATURES } from './mondejar.ts';
 
+/**
+ * The named sets of per-beat features beside the signal window (BeatOptions.rrSet, CLI --rr-set): 'local' (6
+ * RR features), 'patient' (+ 9 patient-normalised ones), 'rhythm' (+ 8 rhythm ones), 'irregular' (+ 5
+ * RR-irregularity ones), 'dechazal' (de Chazal's 43; needs a second lead) and 'mondejar' (Mondéjar-Guerra's
+ * 104).
+ */
 export const RR_SETS = ['local', 'patient', 'rhythm', 'irregular', 'dechazal', 'mondejar'] as const;
+/** The name of a beat-feature set, one of RR_SETS. */
 export type RrSet = (typeof RR_SETS)[number];
 
 /** True for a known set name. */

@@ -6,6 +6,10 @@ import type { DatasetOptions } from './dataset.ts';
 import type { RecordLists } from './protocols.ts';
 import type { Leads } from './record-beats.ts';
 
+/**
+ * The dataset options a model file's metadata records when they differ from the defaults (beat-feature set,
+ * leads, record lists, the causal window), as datasetOptionsOf returns them.
+ */
 export type DatasetMetaOptions = { rrSet?: Exclude<RrSet, 'local'>; leads?: Leads; records?: RecordLists; window?: 'causal' };
 
 /** The window kinds a model file's metadata may name ('kachuee' is the default, written as nothing). */

@@ -6,6 +6,11 @@ import { getProtocol, type ProtocolName, type RecordLists } from './protocols.ts
 import { type BeatOptions, recordBeats } from './record-beats.ts';
 import type { Splits } from './split.ts';
 
+/**
+ * The beats of a protocol's records as flat arrays, with their split: windows x [beats, channels, length],
+ * beat features rr [beats, features], class indices y, and each beat's record, R-peak sample and symbol.
+ * Serialisable with serializeDataset.
+ */
 export interface BeatDataset {
   protocol: string;
   seed: number;
@@ -33,8 +38,16 @@ export interface BeatDataset {
   options: Omit<DatasetOptions, 'seed'>;
 }
 
+/**
+ * Gives a record and its reference annotations by record name (e.g. read from files by ecgrad/node or from
+ * bytes in a browser).
+ */
 export type RecordSource = (name: string) => { record: WfdbRecord; annotations: Annotations };
 
+/**
+ * Options of building a dataset: the beat options, the seed of the split and the inter protocol's record
+ * lists.
+ */
 export interface DatasetOptions extends BeatOptions {
   /** Seed of the split (default 0). */
   seed?: number;

@@ -5,6 +5,10 @@
 // training split only.
 import { Rng } from '../../core/random.ts';
 
+/**
+ * Options of classWeights: 'inverse' frequency (sklearn's balanced) or 'effective' number of samples (Cui et
+ * al. 2019) with its β.
+ */
 export interface ClassWeightOptions {
   method?: 'inverse' | 'effective';
   /** beta of the effective-number weights (default 0.999). */

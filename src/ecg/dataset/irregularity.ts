@@ -12,6 +12,10 @@
 // and for C = 10:
 //   preRR/ctxRR     the beat's previous interval / median(context)
 // Without context (records of fewer than 4 beats) the features are 0 (1 for preRR/ctxRR).
+/**
+ * The names of the 5 RR-irregularity features (the 'irregular' set adds them): how irregular the rhythm
+ * around a beat is, its own two intervals left out, over 10 and 30 intervals each side.
+ */
 export const IRREGULARITY_FEATURES: readonly string[] = ['irrMedianDiff', 'irrFraction', 'preRR/ctxRR', 'irrMedianDiff30', 'irrFraction30'];
 
 /** Intervals each side of the beat in the short and the long context. */

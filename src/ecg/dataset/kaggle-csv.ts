@@ -2,8 +2,13 @@
 // Fazeli 2018, from Kachuee et al. 2018): one beat per line, 187 amplitude values in [0, 1] followed by
 // the class label 0-4 (N, S, V, F, Q), comma-separated, no header line.
 
+/** The classes of the Kaggle heartbeat CSVs, by label 0-4: N, S, V, F, Q. */
 export const KAGGLE_CLASSES: readonly string[] = ['N', 'S', 'V', 'F', 'Q'];
 
+/**
+ * Beats read from a Kaggle heartbeat CSV: x [beats, 187] (values in [0, 1]), labels y (0-4) and the class
+ * names.
+ */
 export interface KaggleBeats {
   /** nBeats x 187 values. */
   x: Float32Array;

@@ -2,6 +2,10 @@
 // MIT-BIH beat symbols into five classes: N (N L R e j), S (A a J S), V (V E), F (F) and Q (/ f Q).
 // ArrhythmiNet uses five beat types directly: N, L, R, A, V. Other symbols are not part of a scheme.
 
+/**
+ * Maps MIT-BIH beat symbols to class indices; symbols outside the scheme map to −1 and are left out of
+ * datasets.
+ */
 export interface LabelScheme {
   name: string;
   classes: readonly string[];
@@ -16,6 +20,9 @@ function scheme(name: string, groups: Record<string, string[]>): LabelScheme {
   return { name, classes, classOf: (s) => map.get(s) ?? -1 };
 }
 
+/**
+ * The AAMI EC57 scheme: N (N L R e j), S (A a J S), V (V E), F (F) and Q (/ f Q); other symbols are left out.
+ */
 export const AAMI: LabelScheme = scheme('aami', {
   N: ['N', 'L', 'R', 'e', 'j'],
   S: ['A', 'a', 'J', 'S'],
@@ -24,6 +31,7 @@ export const AAMI: LabelScheme = scheme('aami', {
   Q: ['/', 'f', 'Q'],
 });
 
+/** The five beat types of ArrhythmiNet as classes: N, L, R, A, V; other symbols are left out. */
 export const ARRHYTHMINET: LabelScheme = scheme('arrhythminet', {
   N: ['N'],
   L: ['L'],

@@ -20,6 +20,10 @@
 // Beats whose window does not fit in the record take the neutral values (1, 1, 1, 0, 1, 1).
 import { removeBaseline } from '../dsp/baseline.ts';
 
+/**
+ * The names of the 9 patient-normalised beat features (the 'patient' set adds them to 'local'): RR intervals
+ * over the record's median RR, and the beat's similarity to the record's median beat.
+ */
 export const PATIENT_FEATURES: readonly string[] = [
   'preRR/recRR', 'postRR/recRR', 'localRR/recRR', 'pCorr', 'qrsCorr', 'tCorr', 'rmsDiff', 'amplitudeRatio', 'energyRatio',
 ];

@@ -11,12 +11,23 @@ import { MITDB_RECORDS } from '../mitdb.ts';
 import { AAMI, ARRHYTHMINET, type LabelScheme } from './labels.ts';
 import { recordSplit, type Splits, stratifiedSplit } from './split.ts';
 
+/**
+ * The 22 training records of de Chazal et al.'s (2004) inter-patient split of MIT-BIH (paced records left
+ * out).
+ */
 export const DS1: readonly string[] = ['101', '106', '108', '109', '112', '114', '115', '116', '118', '119', '122', '124', '201', '203', '205', '207', '208', '209', '215', '220', '223', '230'];
+/**
+ * The 22 test records of de Chazal et al.'s (2004) inter-patient split of MIT-BIH (paced records left out).
+ */
 export const DS2: readonly string[] = ['100', '103', '105', '111', '113', '117', '121', '123', '200', '202', '210', '212', '213', '214', '219', '221', '222', '228', '231', '232', '233', '234'];
 
 /** The protocols' names (a literal union, so a typo such as loadDataset('intar') does not compile). */
 export type ProtocolName = 'intra' | 'inter' | 'arrhythminet';
 
+/**
+ * An evaluation protocol: its records, label scheme and how it splits the beats into train, validation and
+ * test.
+ */
 export interface Protocol {
   name: ProtocolName;
   description: string;
@@ -49,6 +60,10 @@ export function interValidationRecords(seed: number, svfCounts?: ReadonlyMap<str
   return first!;
 }
 
+/**
+ * The evaluation protocols by name: 'intra' (all 48 records, AAMI classes, stratified 70/10/20 beat split),
+ * 'inter' (train on DS1, test on DS2: by patient) and 'arrhythminet' (all 48 records, beat types N/L/R/A/V).
+ */
 export const PROTOCOLS: Readonly<Record<Protocol['name'], Protocol>> = {
   intra: {
     name: 'intra',

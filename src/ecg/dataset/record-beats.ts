@@ -18,6 +18,10 @@ import { centredWindows, kachueeBeats, type KachueeOptions } from './windows.ts'
 import { causalBeats } from './causal-window.ts';
 import { causalFeatureNames, causalFeatureRows } from './causal-features.ts';
 
+/**
+ * How a record's beats become rows: the window, the sampling rate, the leads, the beat-feature set and where
+ * the R peaks come from.
+ */
 export interface BeatOptions {
   /**
    * 'kachuee' (default: 187 samples at 125 Hz from the R peak), 'causal' (187 samples at 125 Hz around
@@ -42,6 +46,10 @@ export interface BeatOptions {
   rrSet?: RrSet;
 }
 
+/**
+ * The beats of one record as rows: windows x [beats, channels, length], beat features, class indices, symbols
+ * and R-peak positions.
+ */
 export interface RecordBeats {
   /** nBeats x channels x length. */
   x: Float32Array;
@@ -93,6 +101,12 @@ export function leadIndices(rec: WfdbRecord, leads: Leads = 'mlii'): number[] {
   return out;
 }
 
+/**
+ * The beats of one record as dataset rows: the beats the scheme labels, their windows (Kachuee segments by
+ * default, or R-centred windows), beat features, labels and positions. R peaks come from the reference
+ * annotations or from Pan-Tompkins (detections take the label of the reference beat within 150 ms). Throws a
+ * RangeError when the record lacks a lead `leads` names.
+ */
 export function recordBeats(rec: WfdbRecord, ann: Annotations, scheme: LabelScheme, options: BeatOptions = {}): RecordBeats {
   const fs = rec.fs;
   const win = options.window ?? 'kachuee';

@@ -17,6 +17,10 @@
 import { removeBaseline } from '../dsp/baseline.ts';
 import { PATIENT_WINDOW } from './patient.ts';
 
+/**
+ * The names of the 8 rhythm features (the 'rhythm' set adds them to 'patient'): de Chazal's 5-minute and
+ * centred RR averages, RR intervals over them and over the record's mean RR, and the beat's P/QRS size ratio.
+ */
 export const RHYTHM_FEATURES: readonly string[] = [
   'avgRR', 'centredRR', 'preRR/avgRR', 'postRR/avgRR', 'centredRR/avgRR', 'preRR/recMeanRR', 'postRR/recMeanRR', 'pRatio',
 ];

@@ -4,6 +4,10 @@
 // et al. 2004, "pre-RR", "post-RR", "local avg RR"). The first beat takes its next RR as its previous
 // RR and the last beat its previous RR as its next, so every beat has features.
 
+/**
+ * The names of the 6 RR features of each beat (the 'local' set), in seconds or as ratios: previous, next and
+ * local average RR, previous/local, next/local and previous/next.
+ */
 export const RR_FEATURES: readonly string[] = ['preRR', 'postRR', 'localRR', 'preRR/localRR', 'postRR/localRR', 'preRR/postRR'];
 
 /** Features of every beat: a Float32Array of beats.length x 6 values. */

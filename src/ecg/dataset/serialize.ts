@@ -12,6 +12,10 @@ const MAGIC = 'ECGRADDS';
 const VERSION = 2;
 const ARRAYS = ['x', 'rr', 'y', 'record', 'sample', 'train', 'val', 'test'] as const;
 
+/**
+ * A dataset file that cannot be read (bad magic, header, sizes or checksum). The message names the file
+ * (`source`) and what is wrong.
+ */
 export class DatasetFileError extends Error {
   constructor(source: string, message: string) {
     super(`dataset file ${source}: ${message}`);
@@ -26,6 +30,10 @@ interface DatasetHeader extends Meta {
   lengths: number[];
 }
 
+/**
+ * A BeatDataset as bytes: an ecgrad container (magic "ECGRADDS", JSON header, the arrays, CRC-32);
+ * deserializeDataset reads it back.
+ */
 export function serializeDataset(ds: BeatDataset): Uint8Array {
   const arrays: (Float32Array | Int32Array)[] = [ds.x, ds.rr, ds.y, ds.record, ds.sample, ds.split.train, ds.split.val, ds.split.test];
   const header: DatasetHeader = {

@@ -2,6 +2,7 @@
 // keeps the class proportions) and by record (whole records per split, no patient in two splits).
 import { Rng } from '../../core/random.ts';
 
+/** Row indices of the training, validation and test parts of a dataset. */
 export interface Splits {
   train: Int32Array;
   val: Int32Array;

@@ -23,6 +23,10 @@ export function centredWindows(x: ArrayLike<number>, peaks: ArrayLike<number>, b
   return { windows, fits };
 }
 
+/**
+ * Options of the Kachuee et al. (2018) beat segmentation: output rate (125 Hz) and length (187 samples),
+ * normalisation window and segment length in median RR intervals.
+ */
 export interface KachueeOptions {
   /** Output rate in Hz (default 125). */
   fs?: number;

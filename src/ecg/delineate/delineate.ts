@@ -27,6 +27,10 @@ import { tWave, type TSettings } from './t-wave.ts';
 import { pWave, type PSettings } from './p-wave.ts';
 import { lowpassDerivative } from './slope.ts';
 
+/**
+ * Options of the wave delineator: the differentiators' cut-offs, the QRS search window and the QRS, P and T
+ * settings (each field defaults to QRS_DEFAULTS, P_DEFAULTS and T_DEFAULTS).
+ */
 export interface DelineateOptions {
   /** Low-pass cut-off of the QRS differentiator, Hz (40). */
   qrsCutoff?: number;
@@ -54,8 +58,11 @@ export interface Delineation {
   tOffset: Int32Array;
 }
 
+/** The default QRS settings of the delineator (seconds and ratios; see QrsSettings). */
 export const QRS_DEFAULTS: Readonly<QrsSettings> = { core: 0.08, significance: 0.1, gap: 0.025, adjacent: 0.04, adjacentGap: 0.02, noiseK: 4, kOn: 4, kOff: 2 };
+/** The default T-wave settings of the delineator (seconds and ratios; see TSettings). */
 export const T_DEFAULTS: Readonly<TSettings> = { start: 0.1, rrFraction: 0.6, maxEnd: 0.7, kOn: 2, kOff: 2, maxFlank: 0.25 };
+/** The default P-wave settings of the delineator (seconds and ratios; see PSettings). */
 export const P_DEFAULTS: Readonly<PSettings> = { before: 0.3, gap: 0.02, kOn: 2, kOff: 2, slopeRatio: 3, minAmplitude: 0.01, hfRatio: 4, minDuration: 0.04, maxDuration: 0.2 };
 
 /**

@@ -17,6 +17,10 @@
 //            and 16% of those in AF, against 69% and 6% with the slope ratio, in the same development run.)
 import { boundaryFrom, slopePeakFrom } from './slope.ts';
 
+/**
+ * How the delineator finds a P wave and its boundaries before a QRS: the search window, the boundary
+ * thresholds and the presence tests.
+ */
 export interface PSettings {
   /** Window start before the QRS onset, in seconds (0.3). */
   before: number;

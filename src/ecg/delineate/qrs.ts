@@ -13,6 +13,7 @@
 //      at the offset, where it mostly took up J-point wiggles and noise on MIT-BIH.)
 import { boundaryFrom, slopePeakFrom } from './slope.ts';
 
+/** How the delineator chains the QRS slopes around an R peak and places the onset and offset. */
 export interface QrsSettings {
   /** Half-width of the core-slope search around R, in seconds (0.08). */
   core: number;

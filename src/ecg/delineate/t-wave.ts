@@ -9,6 +9,7 @@
 //   onset   the same backward from the peak on the rising flank, not before the QRS offset
 import { boundaryFrom, slopePeakFrom } from './slope.ts';
 
+/** How the delineator finds the T wave after a QRS: the search window and the boundary thresholds. */
 export interface TSettings {
   /** The window starts this long after R, in seconds (0.1), and never before the QRS offset. */
   start: number;

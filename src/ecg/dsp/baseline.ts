@@ -3,6 +3,7 @@
 // section II-B. Window lengths are rounded to the nearest odd number of samples (73 and 217 at 360 Hz).
 import { medianFilter } from './median.ts';
 
+/** Options of removeBaseline: the two median filters' windows in seconds (0.2 and 0.6). */
 export interface BaselineOptions {
   /** First median window in seconds (default 0.2). */
   first?: number;

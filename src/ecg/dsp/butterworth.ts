@@ -23,6 +23,7 @@ const csqrt = (a: C): C => {
   return [re, a[1] < 0 ? -im : im];
 };
 
+/** The kind of Butterworth filter to design: 'lowpass', 'highpass' or 'bandpass'. */
 export type FilterType = 'lowpass' | 'highpass' | 'bandpass';
 
 /**

@@ -4,6 +4,7 @@
 // alias. Each phase's taps are normalised to sum to 1 (exact DC gain); samples beyond the ends repeat
 // the end values. Reference: Smith, "Digital Audio Resampling" (ccrma.stanford.edu/~jos/resample).
 
+/** Options of resample: the anti-aliasing cut-off and the windowed-sinc kernel's half-width. */
 export interface ResampleOptions {
   /** Cut-off as a fraction of min(fsIn, fsOut) / 2 (default 0.9). */
   rolloff?: number;

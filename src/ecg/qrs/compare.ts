@@ -3,6 +3,10 @@
 // (150 ms by default); each beat matches at most once, closest pairs first. Sensitivity
 // Se = TP / (TP + FN) and positive predictivity +P = TP / (TP + FP), in percent.
 
+/**
+ * The beat-by-beat comparison of test beats against reference beats (as ANSI/AAMI EC57 and WFDB's bxb):
+ * matches, misses, false detections, sensitivity and positive predictivity.
+ */
 export interface Comparison {
   /** Matched pairs. */
   tp: number;
@@ -20,6 +24,7 @@ export interface Comparison {
   testMatch: Int32Array;
 }
 
+/** Options of compareAnnotations: the sample range that takes part and intervals left out. */
 export interface CompareOptions {
   /** Only beats at sample >= from and < to take part (defaults: the whole record). */
   from?: number;

@@ -9,6 +9,10 @@
 // corrected for the band-pass filter's delay.
 import { butterworth, sosfiltZi, type Sos } from '../dsp/butterworth.ts';
 
+/**
+ * Options of the Pan-Tompkins detector: band-pass, integration window, refractory period, T-wave window and
+ * learning period.
+ */
 export interface PanTompkinsOptions {
   /** Band-pass edges in Hz (default 5 and 15) and Butterworth order (default 1). */
   low?: number;
@@ -40,6 +44,11 @@ interface Peak {
 
 const NONE: readonly number[] = Object.freeze([]);
 
+/**
+ * The Pan & Tompkins (1985) QRS detector, streaming: push samples one at a time (push) or in blocks
+ * (pushMany) and get the QRS positions it confirms (sample indices), at most `latency` samples late; flush()
+ * ends the signal. panTompkins() runs it over a whole signal.
+ */
 export class PanTompkins {
   readonly fs: number;
   /** The largest delay between a sample and the reporting of a QRS at that sample, in samples. */

@@ -2,6 +2,7 @@
 // set of codes that denote beats (WFDB isqrs). Reference: WFDB Programmer's Guide, "Annotation Codes".
 // Codes 15, 17 and 42-49 are unassigned; they read as "[15]" etc., as WFDB's annstr() prints them.
 
+/** One WFDB annotation code: its number, symbol (as in rdann), mnemonic name and description. */
 export interface AnnotationCode {
   code: number;
   symbol: string;
@@ -9,6 +10,7 @@ export interface AnnotationCode {
   description: string;
 }
 
+/** The standard WFDB annotation codes (ecgcodes.h) with their symbols, mnemonics and descriptions. */
 export const ANNOTATION_CODES: readonly AnnotationCode[] = [
   { code: 0, symbol: ' ', name: 'NOTQRS', description: 'not-QRS (not a real annotation)' },
   { code: 1, symbol: 'N', name: 'NORMAL', description: 'normal beat' },

@@ -41,6 +41,10 @@ export interface WfdbRecord {
   layout?: 'fixed' | 'variable';
 }
 
+/**
+ * Options of reading a WFDB record: checksum verification, which signals, and a bound on the samples a record
+ * may claim.
+ */
 export interface ReadRecordOptions {
   /** Verify each signal's 16-bit sum against the header checksum (default true). */
   verifyChecksums?: boolean;

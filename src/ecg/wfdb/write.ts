@@ -6,6 +6,10 @@ import { FORMAT_BITS, formatHeader, type Header, type SignalSpec } from './heade
 import { checksum16 } from './record.ts';
 import { encodeSamples, formatRange, INVALID_SAMPLE, WRITABLE_FORMATS } from './signal-formats.ts';
 
+/**
+ * A record to write as WFDB files: name, rate, digital or physical samples per signal, and the formats, gains
+ * and other header fields.
+ */
 export interface WriteRecordInput {
   recordName: string;
   fs: number;
@@ -25,6 +29,10 @@ export interface WriteRecordInput {
   baseDate?: string;
 }
 
+/**
+ * A record written as WFDB files: the header's text and parsed form, and the bytes of each signal file by
+ * name.
+ */
 export interface WrittenRecord {
   /** The text of `<recordName>.hea`. */
   header: string;
