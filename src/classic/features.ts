@@ -16,10 +16,19 @@ import type { BeatDataset } from '../ecg/dataset/dataset.ts';
 import { type Matrix, checkMatrix } from './matrix.ts';
 import { type ClassifierState, stateArray } from './format.ts';
 
+/**
+ * The names of the morphology features computed per channel of a beat window (extremes and their positions,
+ * valid length, mean, standard deviation, energy, QRS width, steepest slope); buildFeatures prefixes each
+ * with its channel.
+ */
 export const MORPHOLOGY_FEATURES: readonly string[] = [
   'max', 'min', 'argmax', 'argmin', 'validLength', 'mean', 'std', 'energy', 'qrsWidth', 'maxSlope',
 ];
 
+/**
+ * Which features buildFeatures puts in a classifier's matrix: the raw beat samples, the dataset's RR features
+ * and the morphology features (all on by default).
+ */
 export interface FeatureOptions {
   /** Raw beat samples of every channel (default true). */
   beat?: boolean;

@@ -19,6 +19,7 @@ const VERSION = 1;
 /** Class counts above this are refused: predictions allocate rows x classes. */
 const MAX_CLASSES = 65536;
 
+/** A typed array of a classifier's saved state (float32, float64, int32 or uint8), stored exactly. */
 export type StateArray = Float32Array | Float64Array | Int32Array | Uint8Array;
 export type DType = 'f32' | 'f64' | 'i32' | 'u8';
 
@@ -32,6 +33,9 @@ export interface ClassifierState {
   meta?: Record<string, unknown>;
 }
 
+/**
+ * One row of a classifier file's array table: name, dtype, length (elements) and byte offset into the data.
+ */
 export interface ArrayEntry {
   name: string;
   dtype: DType;
@@ -39,6 +43,10 @@ export interface ArrayEntry {
   offset: number;
 }
 
+/**
+ * The JSON header of an .ecgc file: format and version, the classifier's kind, classes, features,
+ * hyperparameters and metadata, and the array table.
+ */
 export interface ClassifierHeader {
   format: 'ecgrad-classifier';
   version: number;
@@ -51,6 +59,10 @@ export interface ClassifierHeader {
   dataBytes: number;
 }
 
+/**
+ * A classifier file (.ecgc) that cannot be read: bad magic, header, array table, sizes, checksum or state.
+ * The message names the file (`source`) and what is wrong.
+ */
 export class ClassifierFileError extends Error {
   constructor(source: string, message: string) {
     super(`classifier file ${source}: ${message}`);

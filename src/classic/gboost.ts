@@ -13,6 +13,7 @@ import { type TreeArrays, TreeBuilder, flatLeaf, flattenTrees, packTrees, unpack
 import type { Classifier, FitOptions } from './types.ts';
 import { classifierSpec } from './spec.ts';
 
+/** Hyperparameters of GradientBoosting (every one optional in its constructor). */
 export interface GradientBoostingParams {
   /** Boosting rounds (each adds one tree per class). Default 200. */
   nRounds: number;
@@ -42,6 +43,11 @@ export interface GradientBoostingParams {
 
 const HIST = 256 * 2; // per feature: (g, h) for up to 256 bins
 
+/**
+ * Gradient-boosted regression trees on the softmax loss, second order as XGBoost / LightGBM: each round fits
+ * one tree per class to the gradients and hessians on binned features; row and feature subsampling are
+ * seeded. The constructor throws a RangeError for an invalid hyperparameter.
+ */
 export class GradientBoosting implements Classifier {
   readonly kind = 'gboost';
   readonly params: GradientBoostingParams;
@@ -263,6 +269,7 @@ function growGradientTree(
   return { ...tb.finish(), bin: Int32Array.from(binOf) };
 }
 
+/** The registry entry of 'gboost' (GradientBoosting). */
 export const gboostSpec = classifierSpec({
   name: 'gboost', label: 'Gradient-boosted trees (softmax)', classifier: GradientBoosting,
   description: 'gradient-boosted regression trees on the softmax loss',

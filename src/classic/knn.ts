@@ -15,6 +15,7 @@ import type { Classifier, FitOptions } from './types.ts';
 import { classifierSpec } from './spec.ts';
 import { WasmMatrix, withProductNT } from './wasm.ts';
 
+/** Hyperparameters of KNearestNeighbors (every one optional in its constructor). */
 export interface KnnParams {
   /** Number of neighbours (default 5). */
   k: number;
@@ -24,6 +25,10 @@ export interface KnnParams {
   blockSize: number;
 }
 
+/**
+ * The k nearest training rows of each query row, with their distances, as KNearestNeighbors.kneighbors
+ * returns them.
+ */
 export interface Neighbours {
   /** Training-row indices, rows x k, nearest first (ties: lower index first). */
   indices: Int32Array;
@@ -32,6 +37,12 @@ export interface Neighbours {
   k: number;
 }
 
+/**
+ * k-nearest neighbours with an exact Euclidean search: query blocks against the training rows on the SIMD
+ * GEMM, then the candidates within the float32 error bound re-ranked by their float64 distance, so the result
+ * is the float64 brute-force answer (ties: lower training index). Votes uniform or by 1/distance. The
+ * constructor throws a RangeError for an invalid hyperparameter.
+ */
 export class KNearestNeighbors implements Classifier {
   readonly kind = 'knn';
   readonly params: KnnParams;
@@ -229,6 +240,7 @@ function rowNorms2(X: Matrix): Float64Array {
   return out;
 }
 
+/** The registry entry of 'knn' (KNearestNeighbors, k = 1 in comparisons). */
 export const knnSpec = classifierSpec({
   name: 'knn', label: 'k-nearest neighbours', classifier: KNearestNeighbors, defaults: { k: 1 },
   description: 'k-nearest neighbours in the standardised features (Euclidean), k = 1',

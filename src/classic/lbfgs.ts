@@ -1,6 +1,9 @@
 // Limited-memory BFGS (Nocedal & Wright, Algorithm 7.4 / 7.5) in float64 with a backtracking Armijo
 // line search, for smooth convex objectives (multinomial logistic regression).
 
+/**
+ * Options of lbfgs: iteration limit, gradient and function-decrease tolerances, and the memory of the update.
+ */
 export interface LbfgsOptions {
   /** Maximum iterations (default 500). */
   maxIter?: number;
@@ -12,6 +15,10 @@ export interface LbfgsOptions {
   memory?: number;
 }
 
+/**
+ * What lbfgs returns: the minimiser, its objective value, the iterations, whether a tolerance was met and the
+ * largest gradient component.
+ */
 export interface LbfgsResult {
   x: Float64Array;
   f: number;

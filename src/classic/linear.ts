@@ -36,6 +36,7 @@ function softmaxRowsInPlace(z: Float64Array, rows: number, K: number): void {
   }
 }
 
+/** Hyperparameters of LogisticRegression (every one optional in its constructor). */
 export interface LogisticRegressionParams {
   /** L2 penalty λ on the weights (not the biases): loss = mean cross-entropy + λ/2·‖W‖². Default 1e-4. */
   l2: number;
@@ -47,6 +48,10 @@ export interface LogisticRegressionParams {
   classWeight: 'none' | 'balanced';
 }
 
+/**
+ * Multinomial logistic regression with an L2 penalty on the weights, fitted by L-BFGS on the whole batch
+ * (scores and gradients on the SIMD GEMM). The constructor throws a RangeError for an invalid hyperparameter.
+ */
 export class LogisticRegression implements Classifier {
   readonly kind = 'logreg';
   readonly params: LogisticRegressionParams;
@@ -151,6 +156,7 @@ export class LogisticRegression implements Classifier {
   }
 }
 
+/** Hyperparameters of LinearSVM (every one optional in its constructor). */
 export interface LinearSvmParams {
   /** Hinge-loss weight C in ½‖w‖² + C·Σ max(0, 1 − yᵢ·f(xᵢ)) (default 0.1). */
   C: number;
@@ -165,6 +171,11 @@ export interface LinearSvmParams {
   seed: number;
 }
 
+/**
+ * One-vs-rest linear support vector machines with the hinge loss, fitted by dual coordinate descent (Hsieh et
+ * al. 2008, LIBLINEAR's L1-loss solver); the bias is a regularised constant feature. No probabilities. The
+ * constructor throws a RangeError for an invalid hyperparameter.
+ */
 export class LinearSVM implements Classifier {
   readonly kind = 'linear-svm';
   readonly params: LinearSvmParams;
@@ -271,11 +282,13 @@ export class LinearSVM implements Classifier {
   }
 }
 
+/** The registry entry of 'logreg' (LogisticRegression, l2 1e-4). */
 export const logregSpec = classifierSpec({
   name: 'logreg', label: 'Logistic regression (L2)', classifier: LogisticRegression, defaults: { l2: 1e-4 },
   description: 'multinomial logistic regression, L2 penalty, fitted by L-BFGS',
 });
 
+/** The registry entry of 'linear-svm' (LinearSVM). */
 export const linearSvmSpec = classifierSpec({
   name: 'linear-svm', label: 'Linear SVM (one-vs-rest, hinge)', classifier: LinearSVM,
   description: 'linear support vector machines, one per class against the rest, hinge loss',

@@ -2,6 +2,10 @@
 // features), plus input checks shared by every classifier. Errors name the classifier, the row and the
 // column (and the feature's name when the matrix carries names).
 
+/**
+ * The input of the classical classifiers: a row-major float32 matrix, rows = samples and cols = features,
+ * with optional feature names for error messages.
+ */
 export interface Matrix {
   /** Row-major values, rows x cols. */
   data: Float32Array;

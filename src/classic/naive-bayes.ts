@@ -5,11 +5,17 @@ import { type Matrix, argmaxRows, checkFit, checkPositive, checkPredict, require
 import type { Classifier, FitOptions } from './types.ts';
 import { classifierSpec } from './spec.ts';
 
+/** Hyperparameters of GaussianNaiveBayes (optional in its constructor). */
 export interface NaiveBayesParams {
   /** Added to every variance, as a fraction of the largest feature variance (default 1e-9). */
   varSmoothing: number;
 }
 
+/**
+ * Gaussian naive Bayes: per-class feature means and variances (float64), priors from the training
+ * frequencies, and a variance floor of varSmoothing × the largest feature variance (as scikit-learn). The
+ * constructor throws a RangeError for an invalid hyperparameter.
+ */
 export class GaussianNaiveBayes implements Classifier {
   readonly kind = 'naive-bayes';
   readonly params: NaiveBayesParams;
@@ -122,6 +128,7 @@ export class GaussianNaiveBayes implements Classifier {
   }
 }
 
+/** The registry entry of 'naive-bayes' (GaussianNaiveBayes, varSmoothing 1e-3). */
 export const naiveBayesSpec = classifierSpec({
   name: 'naive-bayes', label: 'Gaussian naive Bayes', classifier: GaussianNaiveBayes, defaults: { varSmoothing: 1e-3 },
   description: 'Gaussian naive Bayes, variances floored at 1e-3 x the largest feature variance',

@@ -11,6 +11,7 @@ import { createClassifier } from './registry.ts';
 
 type CvDataset = Pick<BeatDataset, 'x' | 'rr' | 'rrFeatures' | 'channels' | 'length' | 'fs' | 'y' | 'classes' | 'records' | 'record'>;
 
+/** Options of recordCrossValidation: hyperparameters, features and a per-fold callback. */
 export interface RecordCvOptions {
   params?: Record<string, unknown>;
   features?: FeatureOptions;
@@ -18,6 +19,10 @@ export interface RecordCvOptions {
   onFold?: (record: string, skipped: boolean) => void;
 }
 
+/**
+ * The pooled held-out predictions of a leave-one-record-out cross-validation: rows, true classes, held-out
+ * records, class probabilities, and the records whose fold was skipped.
+ */
 export interface RecordCvResult {
   /** Dataset rows in pooled order, their true class and held-out record. */
   rows: Int32Array;

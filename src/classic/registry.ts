@@ -23,6 +23,7 @@ export const CLASSIFIER_SPECS = [
   logregSpec, linearSvmSpec, knnSpec, naiveBayesSpec, decisionTreeSpec, randomForestSpec, gboostSpec, dechazal2004Spec, mondejar2019Spec,
 ] as const;
 
+/** The name of a built-in classical classifier (a name in CLASSIFIER_SPECS). */
 export type ClassicModelName = (typeof CLASSIFIER_SPECS)[number]['name'];
 /** A registry entry (the ClassifierSpec of spec.ts). */
 export type ClassicModelEntry = ClassifierSpec;
@@ -35,6 +36,7 @@ const classifiers = new Registry<ClassifierSpec>(CLASSIFIER_SPECS, {
 /** The classical classifiers by name. */
 export const classicModels = Object.fromEntries(CLASSIFIER_SPECS.map((s) => [s.name, s])) as Record<ClassicModelName, ClassicModelEntry>;
 
+/** The names of the built-in classical classifiers, in registry order. */
 export function classicModelNames(): ClassicModelName[] {
   return classifiers.names() as ClassicModelName[];
 }
@@ -48,6 +50,9 @@ export function createClassifier(name: string, params: Record<string, unknown> =
   return getEntry(name).create(params);
 }
 
+/**
+ * What encodeClassifier stores beside the fitted classifier: the feature standardisation and free metadata.
+ */
 export interface EncodeClassifierOptions {
   /** The feature standardisation to store with the model. */
   scaler?: StandardScaler;
@@ -86,6 +91,7 @@ export function decodeClassifier(bytes: Uint8Array, source = '(bytes)'): { model
   return scaler ? { model, scaler, meta: s.meta ?? {} } : { model, meta: s.meta ?? {} };
 }
 
+/** Accuracy, macro F1, per-class F1 and the confusion matrix of a classifier's predictions. */
 export interface ClassicScores {
   accuracy: number;
   /** Mean F1 over the classes present in yTrue or yPred. */
@@ -117,6 +123,10 @@ export function classicScores(yTrue: ArrayLike<number>, yPred: ArrayLike<number>
   };
 }
 
+/**
+ * Options of runClassic: hyperparameters, features, the splits to predict, probabilities and progress
+ * messages.
+ */
 export interface RunClassicOptions {
   /** Hyperparameters overriding the registry defaults. */
   params?: Record<string, unknown>;
@@ -134,6 +144,9 @@ export interface RunClassicOptions {
   rows?: { train?: Int32Array; val?: Int32Array; test?: Int32Array };
 }
 
+/**
+ * One predicted split of a runClassic: rows, predictions, optional probabilities, prediction time and scores.
+ */
 export interface ClassicSplitResult {
   /** Dataset row indices of the split. */
   rows: Int32Array;
@@ -146,6 +159,10 @@ export interface ClassicSplitResult {
   scores: ClassicScores;
 }
 
+/**
+ * What runClassic reports: the classifier and its hyperparameters, feature and training times, and each
+ * predicted split's result.
+ */
 export interface ClassicRun {
   name: string;
   label: string;

@@ -5,6 +5,10 @@ import type { Spec } from '../core/registry.ts';
 import type { ClassifierState } from './format.ts';
 import type { Classifier } from './types.ts';
 
+/**
+ * A registry entry of a classical classifier: its name, label and default hyperparameters, how to create one
+ * and how to rebuild a fitted one from its saved state.
+ */
 export interface ClassifierSpec<N extends string = string> extends Spec<N> {
   /** Human-readable name for tables. */
   readonly label: string;

@@ -236,6 +236,7 @@ export function unpackTrees(s: ClassifierState, outputs: number): TreeArrays[] {
   return trees;
 }
 
+/** Hyperparameters of DecisionTree (every one optional in its constructor). */
 export interface DecisionTreeParams {
   /** Maximum depth (0 = unlimited). Default 20. */
   maxDepth: number;
@@ -281,6 +282,10 @@ function probaOfTrees(trees: TreeArrays[], X: Matrix, K: number): Float32Array {
   return out;
 }
 
+/**
+ * One CART classification tree (Gini impurity, depth and leaf-size limits) grown on binned features;
+ * deterministic for a given seed. The constructor throws a RangeError for an invalid hyperparameter.
+ */
 export class DecisionTree implements Classifier {
   readonly kind = 'decision-tree';
   readonly params: DecisionTreeParams;
@@ -340,6 +345,7 @@ export class DecisionTree implements Classifier {
   }
 }
 
+/** Hyperparameters of RandomForest: those of DecisionTree and the number of trees and bootstrap. */
 export interface RandomForestParams extends DecisionTreeParams {
   /** Number of trees (default 100). */
   nTrees: number;
@@ -347,6 +353,10 @@ export interface RandomForestParams extends DecisionTreeParams {
   bootstrap: boolean;
 }
 
+/**
+ * A random forest: CART trees on bootstrap samples with features subsampled at every split, seeded. The
+ * constructor throws a RangeError for an invalid hyperparameter.
+ */
 export class RandomForest implements Classifier {
   readonly kind = 'random-forest';
   readonly params: RandomForestParams;
@@ -415,11 +425,13 @@ export class RandomForest implements Classifier {
   }
 }
 
+/** The registry entry of 'decision-tree' (DecisionTree, unlimited depth, at least 5 beats a leaf). */
 export const decisionTreeSpec = classifierSpec({
   name: 'decision-tree', label: 'Decision tree (CART, Gini)', classifier: DecisionTree, defaults: { maxDepth: 0, minSamplesLeaf: 5 },
   description: 'one CART tree (Gini impurity), unlimited depth, at least 5 beats a leaf',
 });
 
+/** The registry entry of 'random-forest' (RandomForest, 200 trees, 30 features tried per split). */
 export const randomForestSpec = classifierSpec({
   name: 'random-forest', label: 'Random forest', classifier: RandomForest, defaults: { nTrees: 200, maxFeatures: 30 },
   description: '200 CART trees on bootstrap samples, 30 features tried per split',

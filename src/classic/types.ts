@@ -2,11 +2,16 @@
 import type { ClassifierState } from './format.ts';
 import type { Matrix } from './matrix.ts';
 
+/** Options of Classifier.fit. */
 export interface FitOptions {
   /** Number of classes (default: max(y) + 1). Pass it when a class may be missing from y. */
   nClasses?: number;
 }
 
+/**
+ * The interface every classical classifier implements: fit on a Matrix and labels, predict class indices,
+ * optionally predict probabilities, and save its state.
+ */
 export interface Classifier {
   /** Registry / file name of the classifier ('logreg', 'knn', ...). */
   readonly kind: string;
