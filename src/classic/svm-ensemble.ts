@@ -5,6 +5,7 @@
 //     V, F; their code leaves Q out; rows of later classes are not trained on and never predicted);
 //   - per pair (a, b), a < b, a binary C-SVC (svm-rbf.ts) with +1 for a, RBF γ = 1 / (group size) (scikit-
 //     learn's gamma='auto'), bound C·w_c for a sample of class c, w_c = n / n_c (their class_weight);
+//     solved from α = 0 as libsvm (whose ρ, when no α is strictly free, depends on that path: see svm-rbf.ts);
 //   - scores: class a gets σ(f_ab(x)), class b gets σ(−f_ab(x)), summed over the pairs (their
 //     ovo_voting_exp); the groups' scores are multiplied (their product rule); the label is the argmax.
 // Groups: `groups` (column counts, in column order) when given; otherwise the five 'mondejar' groups when

@@ -7,9 +7,10 @@
 // analytically within their box and the gradient ∇ = Qα − 1 with two kernel rows; it stops when the maximal
 // violation m(α) − M(α) < tol. The bias is libsvm's ρ (mean of y_i ∇_i over free α_i, else the midpoint of
 // the bounds), and f(x) = Σ y_i α_i K(x_i, x) − ρ: positive for the +1 class.
-// Kernel rows are computed in float64 from float32 rows (‖x‖² + ‖z‖² − 2x·z) and kept in an LRU cache of a
-// bounded number of rows (cacheBytes). No shrinking: every step scans all n samples (O(n) per step besides
+// Kernel rows exp(−γ(‖x‖² + ‖z‖² − 2x·z)) are computed from float32 dot products (in JS for few features,
+// on the SIMD GEMM otherwise) and kept as float32 in an LRU cache of a bounded number of rows (cacheBytes). No shrinking: every step scans all n samples (O(n) per step besides
 // the rows), which is simple and exact; the training set sizes here (≤ 50k beats) keep that affordable.
+import { WasmMatrix, withProductNT } from './wasm.ts';
 
 export interface SvmProblem {
   /** n x d row-major features. */
@@ -30,6 +31,16 @@ export interface SolveOptions {
   cacheBytes?: number;
   /** Step limit (default 10,000,000, libsvm's); reaching it ends the solve with the current α. */
   maxIter?: number;
+  /**
+   * The starting point: 'zero' (α = 0, libsvm's) or 'bound' (α_i = C_i, feasible only when the bounds of
+   * the two classes sum to the same total, as with balanced class weights; otherwise 'zero' is used). With
+   * a small C nearly every sample ends at its bound, so 'bound' needs far fewer steps; its gradient costs
+   * one pass over the kernel matrix on the SIMD GEMM. Both reach the same optimal α (the dual is convex),
+   * but when no α is strictly between its bounds ρ is only fixed to an interval, and libsvm's value (the
+   * midpoint, or the yG of an α left a rounding error below its bound on its path) depends on the path:
+   * use 'zero' to reproduce libsvm.
+   */
+  start?: 'zero' | 'bound';
 }
 
 export interface BinarySvm {
@@ -42,6 +53,8 @@ export interface BinarySvm {
 }
 
 const TAU = 1e-12;
+/** From this many features on, kernel rows run on the SIMD GEMM (measured: below it the JS loop is as fast). */
+const GEMM_MIN_FEATURES = 16;
 
 /** Squared norms of the n rows of x (d columns). */
 export function rowNorms(x: Float32Array, n: number, d: number): Float64Array {
@@ -54,38 +67,83 @@ export function rowNorms(x: Float32Array, n: number, d: number): Float64Array {
   return out;
 }
 
-/** K(x_i, x_k) for every k into `out` (float64). */
-function kernelRow(p: SvmProblem, norms: Float64Array, gamma: number, i: number, out: Float64Array): void {
-  const { x, n, d } = p, o = i * d, ni = norms[i]!;
-  for (let k = 0; k < n; k++) {
-    let dot = 0;
-    for (let f = 0, q = k * d; f < d; f++) dot += x[o + f]! * x[q + f]!;
-    const d2 = ni + norms[k]! - 2 * dot;
+/** K(x_i, x_k) for every k into `out`, from the dot products x_i·x_k in `dots`. */
+function kernelFromDots(dots: ArrayLike<number>, norms: Float64Array, ni: number, gamma: number, out: Float32Array): void {
+  for (let k = 0; k < out.length; k++) {
+    const d2 = ni + norms[k]! - 2 * dots[k]!;
     out[k] = Math.exp(-gamma * (d2 > 0 ? d2 : 0));
+  }
+}
+
+/** Row i of the kernel matrix: in JS for few features, on the SIMD GEMM (one row against all) otherwise. */
+function kernelRowMaker(p: SvmProblem, norms: Float64Array, gamma: number): (i: number, out: Float32Array) => void {
+  const { x, n, d } = p;
+  if (d < GEMM_MIN_FEATURES || n < 256) {
+    const dots = new Float64Array(n);
+    return (i, out) => {
+      const o = i * d;
+      for (let k = 0; k < n; k++) {
+        let dot = 0;
+        for (let f = 0, q = k * d; f < d; f++) dot += x[o + f]! * x[q + f]!;
+        dots[k] = dot;
+      }
+      kernelFromDots(dots, norms, norms[i]!, gamma, out);
+    };
+  }
+  const X = new WasmMatrix({ data: x, rows: n, cols: d });
+  return (i, out) => withProductNT(x.subarray(i * d, (i + 1) * d), 1, X, (dots) => kernelFromDots(dots, norms, norms[i]!, gamma, out));
+}
+
+/** True when α = C satisfies Σ y_i α_i = 0 (to rounding). */
+function boundsBalance(y: Int8Array, c: Float64Array): boolean {
+  let pos = 0, neg = 0;
+  for (let t = 0; t < y.length; t++) if (y[t] === 1) pos += c[t]!; else neg += c[t]!;
+  return pos > 0 && Math.abs(pos - neg) <= 1e-9 * pos;
+}
+
+/** ∇ = Qα − 1 at α = C: ∇_i = y_i Σ_k K_ik y_k C_k − 1, by blocks of rows on the SIMD GEMM. */
+function boundGradient(p: SvmProblem, norms: Float64Array, gamma: number, G: Float64Array): void {
+  const { x, n, d, y, c } = p;
+  const X = new WasmMatrix({ data: x, rows: n, cols: d });
+  const v = Float64Array.from(c, (ck, k) => y[k]! * ck);
+  const block = 256;
+  for (let i0 = 0; i0 < n; i0 += block) {
+    const rows = Math.min(block, n - i0);
+    withProductNT(x.subarray(i0 * d, (i0 + rows) * d), rows, X, (dots) => {
+      for (let r = 0; r < rows; r++) {
+        const ni = norms[i0 + r]!, o = r * n;
+        let s = 0;
+        for (let k = 0; k < n; k++) {
+          const d2 = ni + norms[k]! - 2 * dots[o + k]!;
+          s += Math.exp(-gamma * (d2 > 0 ? d2 : 0)) * v[k]!;
+        }
+        G[i0 + r] = y[i0 + r]! * s - 1;
+      }
+    });
   }
 }
 
 /** An LRU cache of kernel rows. */
 class RowCache {
-  private rows = new Map<number, Float64Array>();
+  private rows = new Map<number, Float32Array>();
   constructor(
-    private readonly make: (i: number, out: Float64Array) => void,
+    private readonly make: (i: number, out: Float32Array) => void,
     private readonly n: number,
     private readonly capacity: number,
   ) {}
-  get(i: number): Float64Array {
+  get(i: number): Float32Array {
     const hit = this.rows.get(i);
     if (hit) {
       this.rows.delete(i);
       this.rows.set(i, hit);
       return hit;
     }
-    let buf: Float64Array;
+    let buf: Float32Array;
     if (this.rows.size >= this.capacity) {
       const oldest = this.rows.keys().next().value as number;
       buf = this.rows.get(oldest)!;
       this.rows.delete(oldest);
-    } else buf = new Float64Array(this.n);
+    } else buf = new Float32Array(this.n);
     this.make(i, buf);
     this.rows.set(i, buf);
     return buf;
@@ -99,42 +157,49 @@ export function solveBinarySvm(p: SvmProblem, opts: SolveOptions): BinarySvm {
   if (!(opts.gamma > 0)) throw new RangeError(`solveBinarySvm: gamma must be > 0, got ${opts.gamma}`);
   if (y.length !== n || c.length !== n || p.x.length !== n * p.d) throw new RangeError(`solveBinarySvm: x, y and c disagree on the sample count (${n})`);
   const norms = rowNorms(p.x, n, p.d);
-  const capacity = Math.max(2, Math.floor((opts.cacheBytes ?? 128 * 2 ** 20) / (8 * Math.max(1, n))));
-  const cache = new RowCache((i, out) => kernelRow(p, norms, opts.gamma, i, out), n, capacity);
+  const capacity = Math.max(2, Math.floor((opts.cacheBytes ?? 128 * 2 ** 20) / (4 * Math.max(1, n))));
+  const cache = new RowCache(kernelRowMaker(p, norms, opts.gamma), n, capacity);
   const alpha = new Float64Array(n);
   const G = new Float64Array(n).fill(-1);
-  const upper = (t: number) => alpha[t]! >= c[t]!;
-  const lower = (t: number) => alpha[t]! <= 0;
+  if (opts.start === 'bound' && boundsBalance(y, c)) {
+    alpha.set(c);
+    boundGradient(p, norms, opts.gamma, G);
+  }
+  // 0: α at 0, 1: free, 2: α at its bound C_i.
+  const status = new Uint8Array(n);
+  const setStatus = (t: number) => (status[t] = alpha[t]! >= c[t]! ? 2 : alpha[t]! <= 0 ? 0 : 1);
+  for (let t = 0; t < n; t++) setStatus(t);
+  const upper = (t: number) => status[t] === 2;
+  const lower = (t: number) => status[t] === 0;
   let iter = 0;
   for (; iter < maxIter; iter++) {
     // i: the maximal violator among I_up (y = +1 below its bound, y = −1 above 0).
     let gmax = -Infinity, i = -1;
     for (let t = 0; t < n; t++) {
       if (y[t] === 1) {
-        if (!upper(t) && -G[t]! >= gmax) (gmax = -G[t]!), (i = t);
-      } else if (!lower(t) && G[t]! >= gmax) (gmax = G[t]!), (i = t);
+        if (status[t] !== 2 && -G[t]! >= gmax) (gmax = -G[t]!), (i = t);
+      } else if (status[t] !== 0 && G[t]! >= gmax) (gmax = G[t]!), (i = t);
     }
     if (i < 0) break;
     const Ki = cache.get(i);
     const yi = y[i]!;
     let gmax2 = -Infinity, j = -1, best = Infinity;
     for (let t = 0; t < n; t++) {
-      const Qit = yi * y[t]! * Ki[t]!;
       if (y[t] === 1) {
-        if (lower(t)) continue;
+        if (status[t] === 0) continue;
         const diff = gmax + G[t]!;
         if (G[t]! >= gmax2) gmax2 = G[t]!;
         if (diff > 0) {
-          const quad = 2 - 2 * yi * Qit;
+          const quad = 2 - 2 * Ki[t]!;
           const obj = -(diff * diff) / (quad > 0 ? quad : TAU);
           if (obj <= best) (best = obj), (j = t);
         }
       } else {
-        if (upper(t)) continue;
+        if (status[t] === 2) continue;
         const diff = gmax - G[t]!;
         if (-G[t]! >= gmax2) gmax2 = -G[t]!;
         if (diff > 0) {
-          const quad = 2 + 2 * yi * Qit;
+          const quad = 2 - 2 * Ki[t]!;
           const obj = -(diff * diff) / (quad > 0 ? quad : TAU);
           if (obj <= best) (best = obj), (j = t);
         }
@@ -173,6 +238,8 @@ export function solveBinarySvm(p: SvmProblem, opts: SolveOptions): BinarySvm {
     }
     alpha[i] = ni;
     alpha[j] = nj;
+    setStatus(i);
+    setStatus(j);
     const di = (ni - ai) * yi, dj = (nj - aj) * yj;
     // ∇_t += Q_ti Δα_i + Q_tj Δα_j, Q_tk = y_t y_k K_tk.
     for (let t = 0; t < n; t++) G[t]! += y[t]! * (Ki[t]! * di + Kj[t]! * dj);

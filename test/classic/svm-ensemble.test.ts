@@ -16,7 +16,7 @@ interface Case { d: number; K: number; C: number; weighted: boolean; x: number[]
 const { cases } = JSON.parse(readFileSync(new URL('../fixtures/mondejar/svm.json', import.meta.url), 'utf8')) as { cases: Case[] };
 
 /** libsvm's one-vs-one decision values of our solver: pairs (a, b), a < b, +1 for a. */
-function ovoDecisions(c: Case): { decision: number[]; nSupport: number } {
+function ovoDecisions(c: Case, start: 'zero' | 'bound' = 'zero'): { decision: number[]; nSupport: number } {
   const n = c.y.length, x = Float32Array.from(c.x), gamma = 1 / c.d;
   const count = Array.from({ length: c.K }, (_, k) => c.y.filter((v) => v === k).length);
   const support = new Set<number>();
@@ -28,7 +28,7 @@ function ovoDecisions(c: Case): { decision: number[]; nSupport: number } {
       rows.forEach((r, k) => sub.set(x.subarray(r * c.d, (r + 1) * c.d), k * c.d));
       const y = Int8Array.from(rows, (r) => (c.y[r] === a ? 1 : -1));
       const cb = Float64Array.from(rows, (r) => c.C * (c.weighted ? n / count[c.y[r]!]! : 1));
-      const s = solveBinarySvm({ x: sub, n: rows.length, d: c.d, y, c: cb }, { gamma, tol: 1e-3 });
+      const s = solveBinarySvm({ x: sub, n: rows.length, d: c.d, y, c: cb }, { gamma, tol: 1e-3, start });
       s.support.forEach((k) => support.add(rows[k]!));
       const t = Float32Array.from(c.test), T = t.length / c.d;
       dec.push(Array.from({ length: T }, (_, q) => {
@@ -54,6 +54,16 @@ test('one-vs-one decision values equal scikit-learn / libsvm on every fixture ca
     // Both solvers stop at a KKT violation below 1e-3; the decision values agree to a small fraction of that.
     assert.ok(worst <= 2e-3 * Math.max(1, scale), `d ${c.d} K ${c.K} C ${c.C}: worst |Δf| ${worst} (scale ${scale})`);
     assert.ok(Math.abs(ours.nSupport - c.nSupport) <= Math.max(2, 0.02 * c.nSupport), `support vectors: ${ours.nSupport} vs libsvm ${c.nSupport}`);
+  }
+});
+
+test("started at the bound (α = C, balanced weights) the solver reaches libsvm's optimum too (with free α, so that ρ is fixed)", () => {
+  for (const c of cases.filter((k) => k.weighted && k.C >= 0.5)) {
+    const ours = ovoDecisions(c, 'bound');
+    const scale = Math.max(...c.decision.map(Math.abs));
+    let worst = 0;
+    c.decision.forEach((v, i) => (worst = Math.max(worst, Math.abs(v - ours.decision[i]!))));
+    assert.ok(worst <= 2e-3 * Math.max(1, scale), `d ${c.d} K ${c.K} C ${c.C}: worst |Δf| ${worst}`);
   }
 });
 
