@@ -10,9 +10,22 @@
 import { Rng } from '../core/random.ts';
 import { ExplainError } from './classifier.ts';
 
+/**
+ * A named baseline: 'zero' (all zeros), 'mean' (the mean training beat, given as meanBeat), 'blur' (the beat
+ * smoothed by a Gaussian of blurSigma samples per lead) or 'noise' (uniform noise between the beat's minimum
+ * and maximum, seeded per beat).
+ */
 export type BaselineKind = 'zero' | 'mean' | 'blur' | 'noise';
+/**
+ * A baseline ("absence of signal") for Integrated Gradients, KernelSHAP and the deletion / insertion curves:
+ * a named kind, or a Float32Array of one beat (used for every beat) or of n beats (one each).
+ */
 export type Baseline = BaselineKind | Float32Array;
 
+/**
+ * What the named baselines need: the mean beat for 'mean', the Gaussian σ for 'blur' and the seed for 'noise'
+ * (exported from ecgrad/explain as ExplainBaselineOptions).
+ */
 export interface BaselineOptions {
   /** Mean training beat (channels x length) for 'mean'. */
   meanBeat?: Float32Array;
@@ -22,6 +35,7 @@ export interface BaselineOptions {
   seed?: number;
 }
 
+/** The named baselines: 'zero', 'mean', 'blur' and 'noise'. */
 export const BASELINES: readonly BaselineKind[] = ['zero', 'mean', 'blur', 'noise'];
 
 /** Mean of the rows `rows` (all rows when omitted) of x (rows of `size` values). */

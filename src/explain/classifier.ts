@@ -12,8 +12,13 @@ import { tidy } from '../core/memory.ts';
 import { fromArray } from '../ops/creation.ts';
 import { argmax, forwardInBatches, inEvalMode, sliceBatches } from '../nn/forward.ts';
 
+/** What attributions explain: the class's 'logit' (default) or its softmax 'probability'. */
 export type ExplainedOutput = 'logit' | 'probability';
 
+/**
+ * Options of ExplainedModel: the beat shape the model takes (length is required), RR features, the explained
+ * output, the batch size and a name.
+ */
 export interface ExplainedModelOptions {
   /** Leads per beat (default 1). */
   channels?: number;
@@ -29,6 +34,10 @@ export interface ExplainedModelOptions {
   name?: string;
 }
 
+/**
+ * An explanation that cannot be computed as asked: beats of the wrong shape, an unknown method, layer, target
+ * or option value. The message says which and what was expected.
+ */
 export class ExplainError extends Error {
   constructor(message: string) {
     super(message);
@@ -36,6 +45,12 @@ export class ExplainError extends Error {
   }
 }
 
+/**
+ * The model under explanation: any Module taking beats [B, channels, length] (and rr [B, rrFeatures] when
+ * built with RR features) and returning logits [B, classes]. It checks the beats' shape before the model runs
+ * (an ExplainError otherwise), explains the logit or the softmax probability, and runs in eval mode, in
+ * batches, inside memory scopes, restoring each module's training flag.
+ */
 export class ExplainedModel {
   readonly channels: number;
   readonly length: number;

@@ -18,8 +18,16 @@ import type { Attribution } from './gradient.ts';
 import { type Baseline, type BaselineOptions, baselineFor } from './baselines.ts';
 import { trapezoidAuc } from './stats.ts';
 
+/**
+ * How the deletion / insertion curves replace removed samples: by the 'baseline''s values or by noisy
+ * 'linear' imputation (ROAD, Rong et al. 2022).
+ */
 export type Replacement = 'baseline' | 'linear';
 
+/**
+ * Options of faithfulness: RR features, curve resolution, how removed samples are replaced (baseline or noisy
+ * linear imputation), the baseline, noise and seed.
+ */
 export interface FaithfulnessOptions extends BaselineOptions {
   rr?: Float32Array | null;
   /** Points of each curve minus one (default 20: 5% steps). */
@@ -35,6 +43,10 @@ export interface FaithfulnessOptions extends BaselineOptions {
   seed?: number;
 }
 
+/**
+ * A deletion or insertion curve: the mean target probability at each removed fraction, its AUC, and each
+ * beat's AUC.
+ */
 export interface Curve {
   /** Mean target probability over beats at each fraction (steps + 1 points). */
   curve: number[];
@@ -43,6 +55,10 @@ export interface Curve {
   perBeat: Float32Array;
 }
 
+/**
+ * The deletion and insertion curves of an attribution (and of a random attribution, the control) at each
+ * removed fraction.
+ */
 export interface FaithfulnessResult {
   fractions: number[];
   replacement: Replacement;
@@ -130,6 +146,12 @@ function curves(clf: ExplainedModel, x: Float32Array, attr: Float32Array, target
   return { del: mk(delCurves, delAuc), ins: mk(insCurves, insAuc) };
 }
 
+/**
+ * Deletion and insertion curves (Petsiuk et al. 2018) of an attribution of beats x (n × channels × length):
+ * samples ranked by attribution, largest first, are removed (or restored) in steps, tracking the softmax
+ * probability of the explained class; a faithful attribution makes deletion fall fast (low AUC) and insertion
+ * rise fast (high AUC). Throws an ExplainError when the attribution does not fit x or an option is invalid.
+ */
 export function faithfulness(clf: ExplainedModel, x: Float32Array, attribution: Attribution, opts: FaithfulnessOptions = {}): FaithfulnessResult {
   const n = clf.check(x, opts.rr, 'faithfulness');
   if (attribution.values.length !== x.length || attribution.n !== n)

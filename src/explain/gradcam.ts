@@ -16,6 +16,10 @@ import { fromArray } from '../ops/creation.ts';
 import { type ExplainedModel, ExplainError, resolveTargets } from './classifier.ts';
 import { type Attribution, type CommonOptions, makeAttribution } from './gradient.ts';
 
+/**
+ * Options of gradCam: targets, RR features, the layer (default: the last convolution, or the residual block
+ * holding it) and the ReLU.
+ */
 export interface GradCamOptions extends CommonOptions {
   /** Layer name (dotted path of model.namedModules()); default: see above. */
   layer?: string;
@@ -75,6 +79,7 @@ export function upsampleLinear(map: ArrayLike<number>, L: number): Float32Array 
   return out;
 }
 
+/** A Grad-CAM attribution, upsampled to the beat, with the layer used and the map before upsampling. */
 export interface GradCamResult extends Attribution {
   layer: string;
   /** The map before upsampling (n x L'). */
@@ -82,6 +87,11 @@ export interface GradCamResult extends Attribution {
   coarseLength: number;
 }
 
+/**
+ * Grad-CAM in 1-D (Selvaraju et al. 2017): cam = ReLU(Σ_k α_k A_k) with α_k the mean over time of ∂y/∂A_k for
+ * a convolutional layer's activation A [C', L'], upsampled linearly to the beat length. Throws an
+ * ExplainError when the model has no such layer or `layer` names none.
+ */
 export function gradCam(clf: ExplainedModel, x: Float32Array, opts: GradCamOptions = {}): GradCamResult {
   const model = clf.model;
   const layerName = opts.layer ?? defaultCamLayer(model);

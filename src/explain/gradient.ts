@@ -20,6 +20,7 @@ export interface Attribution {
   baselineScores?: Float32Array;
 }
 
+/** Options every attribution method takes: the classes to explain and the RR features. */
 export interface CommonOptions {
   /** Class to explain: one for all beats, one per beat, or (default) each beat's predicted class. */
   targets?: number | ArrayLike<number>;
@@ -27,15 +28,28 @@ export interface CommonOptions {
   rr?: Float32Array | null;
 }
 
+/**
+ * Builds an Attribution of the explained model's beat shape from a method name, values (n × channels ×
+ * length), targets and extra fields; for new attribution methods.
+ */
 export function makeAttribution(clf: ExplainedModel, method: string, values: Float32Array, targets: Int32Array, extra: Partial<Attribution> = {}): Attribution {
   return { method, values, n: targets.length, channels: clf.channels, length: clf.length, targets, ...extra };
 }
 
+/**
+ * Options of saliency: targets, RR features and the variant (signed gradient, absolute gradient or gradient ×
+ * input).
+ */
 export interface GradientOptions extends CommonOptions {
   /** 'gradient' (signed), 'saliency' (absolute gradient) or 'gradient-x-input'. Default 'saliency'. */
   variant?: 'gradient' | 'saliency' | 'gradient-x-input';
 }
 
+/**
+ * Gradient attributions of beats x (n × channels × length): the gradient of the explained output with respect
+ * to each input sample, its absolute value (default) or gradient × input. Throws an ExplainError for a wrong
+ * beat shape or an unknown variant.
+ */
 export function saliency(clf: ExplainedModel, x: Float32Array, opts: GradientOptions = {}): Attribution {
   const targets = resolveTargets(clf, x, opts.rr, opts.targets);
   const variant = opts.variant ?? 'saliency';
@@ -46,6 +60,7 @@ export function saliency(clf: ExplainedModel, x: Float32Array, opts: GradientOpt
   return makeAttribution(clf, variant, grads, targets, { scores });
 }
 
+/** Options of smoothGrad: noisy copies per beat, noise level, what is averaged, and the seed. */
 export interface SmoothGradOptions extends CommonOptions {
   /** Noisy copies per beat (default 25). */
   samples?: number;
@@ -56,6 +71,10 @@ export interface SmoothGradOptions extends CommonOptions {
   seed?: number;
 }
 
+/**
+ * SmoothGrad (Smilkov et al. 2017): gradients averaged over `samples` noisy copies of each beat (Gaussian
+ * noise of noiseLevel × the beat's range), seeded. Throws an ExplainError for a wrong beat shape or option.
+ */
 export function smoothGrad(clf: ExplainedModel, x: Float32Array, opts: SmoothGradOptions = {}): Attribution {
   const targets = resolveTargets(clf, x, opts.rr, opts.targets);
   const n = targets.length, S = clf.beatSize;

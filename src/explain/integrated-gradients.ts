@@ -7,7 +7,12 @@ import { type ExplainedModel, ExplainError, resolveTargets } from './classifier.
 import { type Attribution, type CommonOptions, makeAttribution } from './gradient.ts';
 import { type Baseline, type BaselineOptions, baselineFor } from './baselines.ts';
 
+/**
+ * How integratedGradients approximates the path integral: left, right, midpoint or trapezoid Riemann sums, or
+ * Gauss-Legendre (default).
+ */
 export type QuadratureRule = 'riemann-left' | 'riemann-right' | 'riemann-midpoint' | 'riemann-trapezoid' | 'gauss-legendre';
+/** The quadrature rules integratedGradients accepts. */
 export const QUADRATURE_RULES: readonly QuadratureRule[] = ['riemann-left', 'riemann-right', 'riemann-midpoint', 'riemann-trapezoid', 'gauss-legendre'];
 
 /** Nodes and weights on [0, 1] (weights sum to 1). The trapezoid rule uses steps + 1 nodes. */
@@ -57,6 +62,10 @@ export function gaussLegendre(n: number): { alphas: Float64Array; weights: Float
   return { alphas, weights };
 }
 
+/**
+ * Options of integratedGradients: targets, RR features, the number of intervals, the quadrature rule and the
+ * baseline.
+ */
 export interface IntegratedGradientsOptions extends CommonOptions, BaselineOptions {
   /** Number of intervals (default 32). */
   steps?: number;
@@ -66,6 +75,12 @@ export interface IntegratedGradientsOptions extends CommonOptions, BaselineOptio
   baseline?: Baseline;
 }
 
+/**
+ * Integrated Gradients (Sundararajan et al. 2017) of beats x (n × channels × length): (x − b) times the mean
+ * gradient along the straight path from the baseline b to x, by quadrature. The completeness gap |Σ IG −
+ * (f(x) − f(b))| of each beat is returned as `delta`. Throws an ExplainError for a wrong beat shape or
+ * option.
+ */
 export function integratedGradients(clf: ExplainedModel, x: Float32Array, opts: IntegratedGradientsOptions = {}): Attribution {
   const targets = resolveTargets(clf, x, opts.rr, opts.targets);
   const n = targets.length, S = clf.beatSize;

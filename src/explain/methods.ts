@@ -22,6 +22,7 @@ export const METHOD_SPECS = [
   saliencySpec, gradientSpec, gradientXInputSpec, smoothGradSpec, integratedGradientsSpec, gradientShapSpec, kernelShapSpec, gradCamSpec, randomSpec,
 ] as const;
 
+/** The name of an attribution method (a name in METHOD_SPECS). */
 export type MethodName = (typeof METHOD_SPECS)[number]['name'];
 
 const methods = new Registry<MethodSpec>(METHOD_SPECS, {
@@ -29,10 +30,13 @@ const methods = new Registry<MethodSpec>(METHOD_SPECS, {
   unknown: (name, valid) => new ExplainError(`unknown method "${name}"; choose one of ${valid.join(', ')}`),
 });
 
+/** The names of the attribution methods, in METHOD_SPECS order. */
 export const METHODS: readonly MethodName[] = METHOD_SPECS.map((s) => s.name);
 
+/** A one-line description of each attribution method, by name. */
 export const METHOD_DESCRIPTIONS = Object.fromEntries(METHOD_SPECS.map((s) => [s.name, s.description])) as Record<MethodName, string>;
 
+/** True when `name` names an attribution method (narrows a run-time string to MethodName). */
 export function isMethod(name: string): name is MethodName {
   return methods.has(name);
 }

@@ -13,9 +13,12 @@
 // of the window is seen to concentrate there.
 import { ExplainError } from './classifier.ts';
 
+/** A wave region of a beat window: the QRS (R ± 50 ms), the T wave, the P waves, or everything else. */
 export type Region = 'qrs' | 'p' | 't' | 'other';
+/** The wave regions of physiology: 'qrs', 'p', 't' and 'other'. */
 export const REGIONS: readonly Region[] = ['qrs', 'p', 't', 'other'];
 
+/** Where the beat sits in its window: sampling rate, the R peak's sample index and the window length. */
 export interface BeatGeometry {
   /** Sampling rate of the windows (Hz). */
   fs: number;
@@ -40,6 +43,7 @@ export function regionMask(g: BeatGeometry, rrPrev: number, rrNext: number): Uin
   return mask;
 }
 
+/** A share (0 to 1) for each wave region. */
 export interface RegionShares {
   qrs: number;
   p: number;
@@ -47,6 +51,10 @@ export interface RegionShares {
   other: number;
 }
 
+/**
+ * The attribution share of each wave region for one class, and the share of the window's samples in each
+ * (chance level).
+ */
 export interface PhysiologyRow {
   className: string;
   beats: number;
@@ -56,6 +64,10 @@ export interface PhysiologyRow {
   chance: RegionShares;
 }
 
+/**
+ * What physiology needs beside the attributions: the beats' geometry and leads, their previous and next RR
+ * intervals (columns 0 and 1 of rr, seconds), and their classes.
+ */
 export interface PhysiologyInput extends BeatGeometry {
   channels: number;
   /** RR features per beat (n x R); columns 0 and 1 are the previous and next RR in seconds (ecgrad's datasets). */

@@ -10,9 +10,14 @@ import { robustness, type RobustnessResult } from './robustness.ts';
 import { physiology, type BeatGeometry, type PhysiologyRow } from './physiology.ts';
 import { finiteMean } from './stats.ts';
 
+/** An evaluation metric of evaluateMethod: 'faithfulness', 'sanity', 'robustness' or 'physiology'. */
 export type MetricName = 'faithfulness' | 'sanity' | 'robustness' | 'physiology';
+/**
+ * The evaluation metrics evaluateMethod computes by default: faithfulness, sanity, robustness and physiology.
+ */
 export const METRICS: readonly MetricName[] = ['faithfulness', 'sanity', 'robustness', 'physiology'];
 
+/** The beats an evaluation explains: beats, RR features, true labels, class names and their geometry. */
 export interface EvaluationInput {
   /** Beats (n x channels x length), their RR features (n x R, R ≥ 2 for physiology), true labels, class names. */
   x: Float32Array;
@@ -23,6 +28,10 @@ export interface EvaluationInput {
   geometry: BeatGeometry;
 }
 
+/**
+ * Options of evaluateMethod: the method's options, which metrics, curve resolution, robustness samples and
+ * the seed.
+ */
 export interface EvaluationOptions {
   methodOptions?: MethodOptions;
   metrics?: readonly MetricName[];
@@ -42,6 +51,10 @@ interface CurveSummary {
   insertionCurve: number[];
 }
 
+/**
+ * The evaluation of one attribution method on one model: beats, time, completeness gap, and the faithfulness,
+ * sanity, robustness and physiology results asked for.
+ */
 export interface MethodReport {
   method: string;
   beats: number;

@@ -9,6 +9,10 @@ import { Rng } from '../core/random.ts';
 import { ExplainError } from './classifier.ts';
 import { finiteMean, meanAbsSpearman } from './stats.ts';
 
+/**
+ * Options of robustness: the perturbation radius and count of max-sensitivity, the SNRs of the noise
+ * correlation, and the seed.
+ */
 export interface RobustnessOptions {
   /** Radius of the uniform perturbation (default 0.02). */
   radius?: number;
@@ -19,6 +23,10 @@ export interface RobustnessOptions {
   seed?: number;
 }
 
+/**
+ * Max-sensitivity (mean and per beat) and the mean Spearman correlation of clean and noisy attributions at
+ * each SNR.
+ */
 export interface RobustnessResult {
   maxSensitivity: number;
   maxSensitivityPerBeat: Float32Array;

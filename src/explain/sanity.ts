@@ -17,6 +17,10 @@ import type { Tensor } from '../core/tensor.ts';
 import { ExplainedModel, ExplainError } from './classifier.ts';
 import { meanAbsSpearman } from './stats.ts';
 
+/**
+ * One step of cascading randomisation: the layer randomised, how many so far, and the Spearman correlation
+ * with the original explanation.
+ */
 export interface SanityStep {
   /** Layer randomised at this step ('' for the original model). */
   layer: string;
@@ -27,6 +31,10 @@ export interface SanityStep {
   perBeat: Float32Array;
 }
 
+/**
+ * Options of cascadingRandomization: the seed, a function building a copy of the model to randomise, and the
+ * most layers to randomise.
+ */
 export interface SanityOptions {
   seed?: number;
   /** Build a copy of the model to randomise (its parameter names must match). */

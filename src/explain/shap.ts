@@ -20,6 +20,10 @@ import { type Attribution, type CommonOptions, makeAttribution } from './gradien
 import { type Baseline, type BaselineOptions, baselineFor } from './baselines.ts';
 import { completenessDelta } from './integrated-gradients.ts';
 
+/**
+ * Options of gradientShap: targets, RR features, the background beats (required), draws per beat, noise and
+ * seed.
+ */
 export interface GradientShapOptions extends CommonOptions {
   /** Background beats (k x channels x length), e.g. a random sample of training beats. Required. */
   background: Float32Array;
@@ -30,6 +34,11 @@ export interface GradientShapOptions extends CommonOptions {
   seed?: number;
 }
 
+/**
+ * GradientSHAP (expected gradients): the mean over random background beats b and points on the path from b to
+ * x of (x − b) × the gradient, seeded. Throws an ExplainError for a wrong beat shape, a background that is
+ * not whole beats, or an invalid option.
+ */
 export function gradientShap(clf: ExplainedModel, x: Float32Array, opts: GradientShapOptions): Attribution {
   const targets = resolveTargets(clf, x, opts.rr, opts.targets);
   const n = targets.length, S = clf.beatSize;
@@ -73,6 +82,7 @@ export function gradientShap(clf: ExplainedModel, x: Float32Array, opts: Gradien
  */
 export type PredictFn = (x: Float32Array, beat: Int32Array) => Float32Array;
 
+/** Options of kernelShap: the beat shape, targets, segments, coalitions per beat, the baseline and seed. */
 export interface KernelShapOptions extends BaselineOptions {
   channels?: number;
   length: number;
@@ -87,6 +97,10 @@ export interface KernelShapOptions extends BaselineOptions {
   seed?: number;
 }
 
+/**
+ * A KernelSHAP attribution: each sample gets its segment's Shapley value; also the values per segment and the
+ * segment starts.
+ */
 export interface KernelShapResult extends Attribution {
   /** Shapley value of each segment (n x M). */
   segmentValues: Float32Array;
@@ -174,6 +188,11 @@ function coalitions(M: number, samples: number, rng: Rng): { z: Uint8Array[]; w:
   return { z, w };
 }
 
+/**
+ * KernelSHAP (Lundberg & Lee 2017) over contiguous segments of each beat: a weighted linear regression on
+ * `samples` coalitions (segments kept or replaced by the baseline) through a predict function, so it works
+ * for any classifier, classical ones included. Throws an ExplainError for a wrong beat shape or option.
+ */
 export function kernelShap(predict: PredictFn, x: Float32Array, opts: KernelShapOptions): KernelShapResult {
   if (typeof predict !== 'function') throw new ExplainError('kernel-shap: predict must be a function (beats, beatIndex) => outputs');
   const C = opts.channels ?? 1, L = opts.length, S = C * L;

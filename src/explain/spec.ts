@@ -23,6 +23,10 @@ export interface MethodOptions extends CommonOptions, BaselineOptions {
   seed?: number;
 }
 
+/**
+ * A registry entry of an attribution method (METHOD_SPECS): its name and description, how it attributes, and
+ * when it cannot explain a model.
+ */
 export interface MethodSpec<N extends string = string> extends Spec<N> {
   /** Attributions of beats x (n x channels x length). */
   attribute(clf: ExplainedModel, x: Float32Array, opts: MethodOptions): Attribution;

@@ -11,6 +11,10 @@ import { escapeXml, niceTicks, num, svgDocument } from '../svg/primitives.ts';
 
 export { escapeXml, niceTicks } from '../svg/primitives.ts';
 
+/**
+ * A beat and its attribution to draw: signal and attribution (channels × length), sampling rate and R-peak
+ * sample for the time axis, unit, labels and colouring.
+ */
 export interface BeatPanel {
   /** Beat values, channels x length. */
   signal: Float32Array;
@@ -162,6 +166,7 @@ export function beatSvg(p: BeatPanel, opts: { width?: number; height?: number } 
   return document(w, h + 40, beatPanel({ ...p, scale }, 0, 0, w, h) + legend(w - 170, h + 8, scale || 1));
 }
 
+/** The mean beat and mean attribution of one class's beats, for classAverageSvg. */
 export interface ClassAverage {
   className: string;
   beats: number;
@@ -206,11 +211,13 @@ export function classAverageSvg(avgs: ClassAverage[], geom: { fs: number; rIndex
   return document(w, h + 40, body + legend(w - 170, h + 8, 1));
 }
 
+/** One method's attribution of a beat in methodGridSvg. */
 export interface GridCell {
   method: string;
   attribution: Float32Array;
 }
 
+/** One beat of methodGridSvg with its label and each method's attribution. */
 export interface GridRow {
   signal: Float32Array;
   label: string;
