@@ -15,7 +15,9 @@
 // WINO_G{K}: G [α][K] row-major f32 (filter transform U = G·w; weight gradient dW_k = Σ_i G[i][k]·P_i).
 // winoIn63 / winoOut63 / winoDy63 / WINO_G63: the same for F(6, 3) with tiles of 6 (tile t reads src[6t + k],
 //   26 floats readable; winoOut63 writes y[6t + j] for 6t + j < n, n <= 24; winoDy63 reads src[6t .. 6t+6)).
-// Partial output groups go through WINO_TMP (96 bytes).
+// Partial output groups go through WINO_TMP (96 bytes; each instance's own in the threads build: tls, assembly/threads.ts).
+import { tls } from './threads';
+
 const WINO_TMP: usize = memory.data(96, 16);
 
 export const WINO_G3: usize = memory.data<f32>([0.25, 0.0, 0.0, 0.16666666666666666, 0.16666666666666666, 0.16666666666666666, 0.16666666666666666, -0.16666666666666666, 0.16666666666666666, 0.041666666666666664, 0.08333333333333333, 0.16666666666666666, 0.041666666666666664, -0.08333333333333333, 0.16666666666666666, 0.0, 0.0, 1.0], 16);
@@ -87,8 +89,8 @@ export const WINO_G3: usize = memory.data<f32>([0.25, 0.0, 0.0, 0.16666666666666
     if (n >= 16) {
       v128.store(y, r0); v128.store(y, r1, 16); v128.store(y, r2, 32); v128.store(y, r3, 48);
     } else {
-      v128.store(WINO_TMP, r0); v128.store(WINO_TMP, r1, 16); v128.store(WINO_TMP, r2, 32); v128.store(WINO_TMP, r3, 48);
-      memory.copy(y, WINO_TMP, <usize>n << 2);
+      v128.store(tls(WINO_TMP), r0); v128.store(tls(WINO_TMP), r1, 16); v128.store(tls(WINO_TMP), r2, 32); v128.store(tls(WINO_TMP), r3, 48);
+      memory.copy(y, tls(WINO_TMP), <usize>n << 2);
     }
   } else {
     for (let t = 0; t < 4; t++) {
@@ -230,8 +232,8 @@ export const WINO_G5: usize = memory.data<f32>([0.25, 0.0, 0.0, 0.0, 0.0, 0.0555
     if (n >= 16) {
       v128.store(y, r0); v128.store(y, r1, 16); v128.store(y, r2, 32); v128.store(y, r3, 48);
     } else {
-      v128.store(WINO_TMP, r0); v128.store(WINO_TMP, r1, 16); v128.store(WINO_TMP, r2, 32); v128.store(WINO_TMP, r3, 48);
-      memory.copy(y, WINO_TMP, <usize>n << 2);
+      v128.store(tls(WINO_TMP), r0); v128.store(tls(WINO_TMP), r1, 16); v128.store(tls(WINO_TMP), r2, 32); v128.store(tls(WINO_TMP), r3, 48);
+      memory.copy(y, tls(WINO_TMP), <usize>n << 2);
     }
   } else {
     for (let t = 0; t < 4; t++) {
@@ -390,9 +392,9 @@ export const WINO_G63: usize = memory.data<f32>([0.25, 0.0, 0.0, 0.0555555555555
     if (n >= 24) {
       v128.store(y, r0); v128.store(y, v1, 16); v128.store(y, v2, 32); v128.store(y, r2, 48); v128.store(y, v4, 64); v128.store(y, v5, 80);
     } else {
-      v128.store(WINO_TMP, r0); v128.store(WINO_TMP, v1, 16); v128.store(WINO_TMP, v2, 32);
-      v128.store(WINO_TMP, r2, 48); v128.store(WINO_TMP, v4, 64); v128.store(WINO_TMP, v5, 80);
-      memory.copy(y, WINO_TMP, <usize>n << 2);
+      v128.store(tls(WINO_TMP), r0); v128.store(tls(WINO_TMP), v1, 16); v128.store(tls(WINO_TMP), v2, 32);
+      v128.store(tls(WINO_TMP), r2, 48); v128.store(tls(WINO_TMP), v4, 64); v128.store(tls(WINO_TMP), v5, 80);
+      memory.copy(y, tls(WINO_TMP), <usize>n << 2);
     }
   } else {
     for (let t = 0; t < 4; t++) {

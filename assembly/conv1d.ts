@@ -52,6 +52,7 @@
 import { gemm, gemmWorkSize, gemmPackASize, gemmPackA, gemmPrepackedA } from './gemm';
 import { dot } from './reduce';
 import { madd } from './fma';
+import { tls } from './threads';
 import {
   WINO_G3, WINO_G5, WINO_G63, winoIn3, winoIn5, winoIn63, winoOut3, winoOut5, winoOut63, winoDy3, winoDy5, winoDy63,
 } from './conv1d-winograd';
@@ -281,34 +282,34 @@ function tapsRow(dy: usize, Lout: i32, x: usize, L: i32, K: i32, d: i32, pad: i3
         if (nk > 3) c3 = madd(g, v128.load(p + 3 * dB), c3);
         if (nk > 4) c4 = madd(g, v128.load(p + 4 * dB), c4);
       }
-      v128.store(TAPV, c0); v128.store(TAPV, c1, 16); v128.store(TAPV, c2, 32); v128.store(TAPV, c3, 48); v128.store(TAPV, c4, 64);
+      v128.store(tls(TAPV), c0); v128.store(tls(TAPV), c1, 16); v128.store(tls(TAPV), c2, 32); v128.store(tls(TAPV), c3, 48); v128.store(tls(TAPV), c4, 64);
     } else {
-      memory.fill(TAPV, 0, 80);
+      memory.fill(tls(TAPV), 0, 80);
       for (let l = A; l < Bq; l += 4) {
         for (let j = 0; j < 4; j++) {
           const g = load<f32>(at(dy, l + j));
           const p = at(xo, l + j);
           for (let kk = 0; kk < nk; kk++) {
-            const q = at(TAPV, kk * 4 + j);
+            const q = at(tls(TAPV), kk * 4 + j);
             store<f32>(q, load<f32>(q) + g * load<f32>(p + <usize>kk * dB));
           }
         }
       }
     }
     for (let kk = 0; kk < nk; kk++) {
-      const v = at(TAPV, kk * 4);
-      store<f32>(at(TAPS, k0 + kk), (load<f32>(v) + load<f32>(v, 4)) + (load<f32>(v, 8) + load<f32>(v, 12)));
+      const v = at(tls(TAPV), kk * 4);
+      store<f32>(at(tls(TAPS), k0 + kk), (load<f32>(v) + load<f32>(v, 4)) + (load<f32>(v, 8) + load<f32>(v, 12)));
     }
   }
   // TAPSUM[k] += interior + the remaining l of the tap in increasing order
   for (let k = 0; k < K; k++) {
     const off = k * d - pad;
-    let s = load<f32>(at(TAPS, k));
+    let s = load<f32>(at(tls(TAPS), k));
     const lo = imin(loL(off, 1), Lout);
     const hi = imax(hiL(off, 1, L, Lout), lo);
     for (let l = lo; l < imin(A, hi); l++) s += load<f32>(at(dy, l)) * load<f32>(at(x, l + off));
     for (let l = imax(Bq, lo); l < hi; l++) s += load<f32>(at(dy, l)) * load<f32>(at(x, l + off));
-    const t = at(TAPSUM, k);
+    const t = at(tls(TAPSUM), k);
     store<f32>(t, load<f32>(t) + s);
   }
 }
@@ -513,20 +514,30 @@ export function conv1dBackwardWeight(
   B: i32, Cin: i32, L: i32, Cout: i32, K: i32, stride: i32, pad: i32, dil: i32, groups: i32, Lout: i32,
   scratch: usize,
 ): void {
+  const wino = B > 0 && Cin / groups > 1 && useWinograd(Cin, Cout, K, stride, dil, groups, B * Lout);
+  weightRows(x, dy, dw, B, Cin, L, Cout, K, stride, pad, dil, groups, Lout, scratch, 0, Cout, wino);
+}
+
+/** conv1dBackwardWeight for the rows o0 <= o < o1 of dw (each row's sums exactly as in the whole pass). */
+function weightRows(
+  x: usize, dy: usize, dw: usize,
+  B: i32, Cin: i32, L: i32, Cout: i32, K: i32, stride: i32, pad: i32, dil: i32, groups: i32, Lout: i32,
+  scratch: usize, o0: i32, o1: i32, wino: bool,
+): void {
   const Cg = Cin / groups, Og = Cout / groups;
   const xs = <usize>(Cin * L) << 2, ys = <usize>(Cout * Lout) << 2;
   if (Cg == 1) {
     if (stride == 1 && K <= MAXTAPS) {
-      for (let o = 0; o < Cout; o++) {
+      for (let o = o0; o < o1; o++) {
         const i = o / Og;
-        for (let k = 0; k < K; k++) store<f32>(at(TAPSUM, k), 0);
+        for (let k = 0; k < K; k++) store<f32>(at(tls(TAPSUM), k), 0);
         for (let b = 0; b < B; b++)
           tapsRow(at(dy + <usize>b * ys, o * Lout), Lout, x + <usize>b * xs + (<usize>(i * L) << 2), L, K, dil, pad);
-        for (let k = 0; k < K; k++) store<f32>(at(dw, o * K + k), load<f32>(at(TAPSUM, k)));
+        for (let k = 0; k < K; k++) store<f32>(at(dw, o * K + k), load<f32>(at(tls(TAPSUM), k)));
       }
       return;
     }
-    for (let o = 0; o < Cout; o++) {
+    for (let o = o0; o < o1; o++) {
       const i = o / Og;
       for (let k = 0; k < K; k++) {
         const off = k * dil - pad;
@@ -549,14 +560,14 @@ export function conv1dBackwardWeight(
     }
     return;
   }
-  if (B > 0 && useWinograd(Cin, Cout, K, stride, dil, groups, B * Lout)) {
-    winoWeight(x, dy, dw, B, Cin, L, Cout, Lout, K, pad, scratch);
+  if (wino) {
+    winoWeight(x, dy, dw, B, Cin, L, Cout, Lout, K, pad, scratch, o0, o1);
     return;
   }
   const pw = isPointwise(K, stride, pad);
   const CK = Cg * K;
   if (B == 0) {
-    memory.fill(dw, 0, <usize>(Cout * CK) << 2);
+    if (o1 > o0) memory.fill(at(dw, o0 * CK), 0, <usize>((o1 - o0) * CK) << 2);
     return;
   }
   const col = scratch;
@@ -565,15 +576,68 @@ export function conv1dBackwardWeight(
     const xb = x + <usize>b * xs, dyb = dy + <usize>b * ys;
     const beta: f32 = b == 0 ? 0 : 1;
     for (let g = 0; g < groups; g++) {
-      const xg = at(xb, g * Cg * L), dyg = at(dyb, g * Og * Lout), dwg = at(dw, g * Og * CK);
+      // the rows of this group within [o0, o1)
+      const r0 = imax(o0, g * Og), r1 = imin(o1, g * Og + Og);
+      if (r0 >= r1) continue;
+      const xg = at(xb, g * Cg * L), dyg = at(dyb, r0 * Lout), dwg = at(dw, r0 * CK);
       if (pw) {
-        gemm(0, 1, Og, Cg, L, 1, dyg, L, xg, L, beta, dwg, Cg, work);
+        gemm(0, 1, r1 - r0, Cg, L, 1, dyg, L, xg, L, beta, dwg, Cg, work);
       } else {
         im2col(xg, L, Cg, K, stride, pad, dil, Lout, col);
-        gemm(0, 1, Og, CK, Lout, 1, dyg, Lout, col, Lout, beta, dwg, CK, work);
+        gemm(0, 1, r1 - r0, CK, Lout, 1, dyg, Lout, col, Lout, beta, dwg, CK, work);
       }
     }
   }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Range entry points for the kernel thread pool (src/wasm/threaded.ts, docs/kernels.md "Threads"): one
+// part of a pass, so that instances sharing one memory compute disjoint outputs of the same call. `wino`
+// is the path of the whole call (conv1dWinogradChoice on the full shape, on the calling instance), forced
+// here so that a part never changes path because its batch is smaller. Each output element is computed
+// by the code and in the summation order of the whole pass, so results are bit-identical for any split:
+//   forward, backward data: samples [b0, b1) (a sample's outputs do not depend on the batch: Winograd's
+//     chunks only regroup GEMM columns, and the GEMM's depth, the channels, is the same);
+//   backward weight: output channels [o0, o1) (rows of dw; the sum over samples keeps its order).
+
+/** 1 when a pass with `columns` output columns (B·Lout forward and weight, B·L backward data) takes Winograd. */
+export function conv1dWinogradChoice(Cin: i32, Cout: i32, K: i32, stride: i32, dil: i32, groups: i32, columns: i32): i32 {
+  return Cin / groups > 1 && useWinograd(Cin, Cout, K, stride, dil, groups, columns) ? 1 : 0;
+}
+
+/** conv1dForward of samples [b0, b1) (scratch: conv1dScratchSize for b1 - b0 samples) on the path `wino`. */
+export function conv1dForwardRange(
+  x: usize, w: usize, bias: usize, y: usize,
+  Cin: i32, L: i32, Cout: i32, K: i32, stride: i32, pad: i32, dil: i32, groups: i32, Lout: i32,
+  scratch: usize, b0: i32, b1: i32, wino: i32,
+): void {
+  const saved = winogradMode;
+  winogradMode = wino ? 2 : 0;
+  const xs = <usize>(Cin * L) << 2, ys = <usize>(Cout * Lout) << 2;
+  conv1dForward(x + <usize>b0 * xs, w, bias, y + <usize>b0 * ys, b1 - b0, Cin, L, Cout, K, stride, pad, dil, groups, Lout, scratch);
+  winogradMode = saved;
+}
+
+/** conv1dBackwardData of samples [b0, b1) (scratch: conv1dScratchSize for b1 - b0 samples) on the path `wino`. */
+export function conv1dBackwardDataRange(
+  dy: usize, w: usize, dx: usize,
+  Cin: i32, L: i32, Cout: i32, K: i32, stride: i32, pad: i32, dil: i32, groups: i32, Lout: i32,
+  scratch: usize, b0: i32, b1: i32, wino: i32,
+): void {
+  const saved = winogradMode;
+  winogradMode = wino ? 2 : 0;
+  const xs = <usize>(Cin * L) << 2, ys = <usize>(Cout * Lout) << 2;
+  conv1dBackwardData(dy + <usize>b0 * ys, w, dx + <usize>b0 * xs, b1 - b0, Cin, L, Cout, K, stride, pad, dil, groups, Lout, scratch);
+  winogradMode = saved;
+}
+
+/** conv1dBackwardWeight of the rows [o0, o1) of dw (scratch: conv1dScratchSize for all B samples) on the path `wino`. */
+export function conv1dBackwardWeightRange(
+  x: usize, dy: usize, dw: usize,
+  B: i32, Cin: i32, L: i32, Cout: i32, K: i32, stride: i32, pad: i32, dil: i32, groups: i32, Lout: i32,
+  scratch: usize, o0: i32, o1: i32, wino: i32,
+): void {
+  weightRows(x, dy, dw, B, Cin, L, Cout, K, stride, pad, dil, groups, Lout, scratch, o0, o1, wino != 0 && B > 0);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -794,9 +858,10 @@ function winoWeightScratch(C: i32, O: i32, K: i32, Lout: i32, B: i32): i32 {
 /**
  * Weight gradient by Winograd F(K, 4) (the same points): per tile of 4 outputs, dy_tile (4 values) is the
  * filter and the α inputs under the tile the data: P_i [O, C] = Σ_tiles (A·dy_tile)_i (Bᵀ·d_tile)_iᵀ, one
- * NT GEMM per point with depth = all tiles of the batch, then dw[o, c, k] = Σ_i G[i][k]·P_i[o][c].
+ * NT GEMM per point with depth = all tiles of the batch, then dw[o, c, k] = Σ_i G[i][k]·P_i[o][c]; for the rows
+ * o0 <= o < o1 of dw only (the input transform is computed whole, the dy transform for those rows).
  */
-function winoWeight(x: usize, dy: usize, dw: usize, B: i32, C: i32, L: i32, O: i32, Lout: i32, K: i32, pad: i32, scratch: usize): void {
+function winoWeight(x: usize, dy: usize, dw: usize, B: i32, C: i32, L: i32, O: i32, Lout: i32, K: i32, pad: i32, scratch: usize, o0: i32, o1: i32): void {
   const a = wa(K), m = wm(K);
   const Tq = wTq(Lout, K);
   const nb = imax(1, imin(B, WCHUNK / Tq));
@@ -814,7 +879,7 @@ function winoWeight(x: usize, dy: usize, dw: usize, B: i32, C: i32, L: i32, O: i
     const dstep = <usize>(O * N) << 2;
     for (let bb = 0; bb < nbc; bb++) {
       const dyb = dy + (<usize>((b0 + bb) * O * Lout) << 2);
-      for (let o = 0; o < O; o++) {
+      for (let o = o0; o < o1; o++) {
         memory.copy(dyp, at(dyb, o * Lout), <usize>Lout << 2);
         memory.fill(at(dyp, Lout), 0, <usize>(Tq * m + 8 - Lout) << 2);
         const drow = at(D, o * N + bb * Tq);
@@ -827,14 +892,14 @@ function winoWeight(x: usize, dy: usize, dw: usize, B: i32, C: i32, L: i32, O: i
     }
     const beta: f32 = b0 == 0 ? 0 : 1;
     for (let i = 0; i < a; i++)
-      gemm(0, 1, O, C, N, 1, at(D, i * O * N), N, at(X, i * C * N), N, beta, at(P, i * O * C), C, work);
+      gemm(0, 1, o1 - o0, C, N, 1, at(D, i * O * N + o0 * N), N, at(X, i * C * N), N, beta, at(P, i * O * C + o0 * C), C, work);
   }
   // dw[oc, k] = ((0 + G[0][k]·P_0[oc]) + G[1][k]·P_1[oc]) + ... in increasing i (SIMD: four oc per f32x4)
   const G = wG(K);
-  const OC = O * C;
-  let oc = 0;
+  const OC = O * C, oc1 = o1 * C;
+  let oc = o0 * C;
   if (ASC_FEATURE_SIMD) {
-    for (; oc + 4 <= OC; oc += 4) {
+    for (; oc + 4 <= oc1; oc += 4) {
       const d = at(dw, oc * K);
       for (let k = 0; k < K; k++) {
         let acc = f32x4.splat(0);
@@ -846,7 +911,7 @@ function winoWeight(x: usize, dy: usize, dw: usize, B: i32, C: i32, L: i32, O: i
       }
     }
   }
-  for (; oc < OC; oc++)
+  for (; oc < oc1; oc++)
     for (let k = 0; k < K; k++) {
       let s: f32 = 0;
       for (let i = 0; i < a; i++) s += load<f32>(at(G, i * K + k)) * load<f32>(at(P, i * OC + oc));

@@ -13,3 +13,4 @@ export * from './batchnorm';
 export * from './pool';
 export * from './dropout';
 export * from './int8';
+export { threadScratch } from './threads';

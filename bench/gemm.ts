@@ -14,21 +14,32 @@
 //                              relaxed vs SIMD only, interleaved: each round times 40 ms of calls on each build
 //                              (alternating which goes first), best and median round per build; on a shared
 //                              machine the ratio is steadier than from benny's back-to-back cases
+//   npm run bench -- --threads [n] [--interleave 64,256] [--rounds 40]
+//                              kernel threads (src/wasm/threaded.ts): the best build (relaxed, else SIMD) on 1 and n
+//                              threads (default: the cores), interleaved rounds as above, best and median
+// The tables also carry a "threads" column: the best build on the threads build with a pool of as many
+// threads as the machine has cores (ECGRAD_THREADS overrides), its calls split above the pool's threshold.
 import * as b from 'benny';
+import { availableParallelism } from 'node:os';
 import { setFlagsFromString } from 'node:v8';
 import '../src/wasm/relaxed-kernels.ts';
+import '../src/node/kernel-threads.ts';
 import { instantiateSync, relaxedSimdSupported, type Backend, type BuildName } from '../src/wasm/backend.ts';
+import { instantiateThreaded } from '../src/wasm/threaded-backend.ts';
 
 if (!relaxedSimdSupported()) setFlagsFromString('--experimental-wasm-relaxed-simd');
 const relaxed = relaxedSimdSupported();
+const best: BuildName = relaxed ? 'relaxed' : 'simd';
+const ti = process.argv.indexOf('--threads');
+const threadCount = ti >= 0 && /^\d+$/.test(process.argv[ti + 1] ?? '') ? Number(process.argv[ti + 1]) : Number(process.env.ECGRAD_THREADS) || availableParallelism();
 
 const json = process.argv.includes('--json');
 // benny reports progress through console.log: keep stdout clean for the JSON.
 if (json) console.log = (...args: unknown[]) => console.error(...args);
 
 const SIZES = [64, 128, 256, 512] as const;
-type Impl = BuildName | 'naive';
-const IMPLS: Impl[] = [...(relaxed ? ['relaxed' as const] : []), 'simd', 'scalar', 'naive'];
+type Impl = BuildName | 'naive' | 'threads';
+const IMPLS: Impl[] = [...(threadCount > 1 ? ['threads' as const] : []), ...(relaxed ? ['relaxed' as const] : []), 'simd', 'scalar', 'naive'];
 
 interface Shape {
   label: string;
@@ -51,8 +62,9 @@ const SHAPES: Shape[] = [
   { label: 'conv3 im2col [64,60*5] x [300,64*187]', tA: 0, tB: 0, M: 64, N: 64 * 187, K: 300 },
 ];
 
-const backends: Partial<Record<BuildName, Backend>> = {};
-const backend = (build: BuildName) => (backends[build] ??= instantiateSync(build));
+const backends: Partial<Record<BuildName | 'threads', Backend>> = {};
+const backend = (build: BuildName | 'threads') =>
+  (backends[build] ??= build === 'threads' ? instantiateThreaded(best, threadCount) : instantiateSync(build));
 
 function random(n: number, seed: number): Float32Array {
   const out = new Float32Array(n);
@@ -161,8 +173,41 @@ function interleave(shapes: Shape[], rounds: number): void {
   }
 }
 
+/** The best build on 1 and `threadCount` threads, interleaved rounds of 40 ms each. */
+function interleaveThreads(shapes: Shape[], rounds: number): void {
+  const fmtR = (a: number, b: number) => `${(a / b).toFixed(2)}x`;
+  console.log(`GEMM ${best} build, 1 vs ${threadCount} kernel threads, interleaved (${rounds} rounds of 40 ms each), node ${process.version}, ${new Date().toISOString().slice(0, 10)}`);
+  console.log(`| shape | ${threadCount} threads best | 1 thread best | ratio | ${threadCount} threads median | 1 thread median | ratio |`);
+  console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
+  for (const s of shapes) {
+    const flops = 2 * s.M * s.N * s.K;
+    const calls = { threads: makeCall('threads', s), one: makeCall(best, s) };
+    const rates: Record<'threads' | 'one', number[]> = { threads: [], one: [] };
+    for (let r = 0; r < rounds; r++)
+      for (const k of r % 2 ? (['one', 'threads'] as const) : (['threads', 'one'] as const)) {
+        let reps = 0;
+        const t0 = performance.now();
+        let t = t0;
+        for (; t - t0 < 40; t = performance.now(), reps++) calls[k]();
+        rates[k].push((flops * reps) / ((t - t0) / 1000) / 1e9);
+      }
+    const top = (v: number[]) => Math.max(...v);
+    const med = (v: number[]) => [...v].sort((a, b) => a - b)[v.length >> 1]!;
+    const [tb, ob, tm, om] = [top(rates.threads), top(rates.one), med(rates.threads), med(rates.one)];
+    const name = s.label === `${s.M}` ? `${s.M}³` : `${s.label} ${s.M}x${s.N}x${s.K}${s.tA ? ' tA' : ''}${s.tB ? ' tB' : ''}`;
+    console.log(`| ${name} | ${fmt(tb)} | ${fmt(ob)} | ${fmtR(tb, ob)} | ${fmt(tm)} | ${fmt(om)} | ${fmtR(tm, om)} |`);
+  }
+}
+
 async function main(): Promise<void> {
   const il = process.argv.indexOf('--interleave');
+  if (ti >= 0) {
+    const ri = process.argv.indexOf('--rounds');
+    const what = il >= 0 ? process.argv[il + 1] ?? '256' : '64,128,256,512';
+    const square = (n: number): Shape => ({ label: `${n}`, tA: 0, tB: 0, M: n, N: n, K: n });
+    interleaveThreads(what === 'shapes' ? SHAPES : what.split(',').map((n) => square(Number(n))), ri >= 0 ? Number(process.argv[ri + 1]) : 40);
+    return;
+  }
   if (il >= 0) {
     const ri = process.argv.indexOf('--rounds');
     const what = process.argv[il + 1] ?? '256';
@@ -170,7 +215,7 @@ async function main(): Promise<void> {
     interleave(what === 'shapes' ? SHAPES : what.split(',').map((n) => square(Number(n))), ri >= 0 ? Number(process.argv[ri + 1]) : 40);
     return;
   }
-  const square: Record<Impl, Record<string, Result>> = { relaxed: {}, simd: {}, scalar: {}, naive: {} };
+  const square: Record<Impl, Record<string, Result>> = { threads: {}, relaxed: {}, simd: {}, scalar: {}, naive: {} };
   for (const n of SIZES) {
     const res = await measure(`gemm ${n}x${n}x${n}`, { label: `${n}`, tA: 0, tB: 0, M: n, N: n, K: n }, IMPLS, 2.5);
     for (const impl of IMPLS) square[impl][n] = res[impl]!;
@@ -193,25 +238,28 @@ async function main(): Promise<void> {
   lines.push('GFLOP/s = 2*M*N*K / time per call, fastest benny sample (median sample in parentheses)');
   lines.push('');
   if (!relaxed) lines.push('(no relaxed column: this runtime does not compile relaxed SIMD)');
+  const th = threadCount > 1;
+  if (th) lines.push(`threads: the ${best} build split over ${threadCount} kernel threads (src/wasm/threaded.ts); the other columns one thread`);
+  const tx = (r: Record<string, Result>) => (th ? ` ${fmt(r.threads!.gflops)} (${fmt(r.threads!.median)}) |` : '');
   const rx = (r: Record<string, Result>) => (relaxed ? ` ${fmt(r.relaxed!.gflops)} (${fmt(r.relaxed!.median)}) |` : '');
   const rxRatio = (r: Record<string, Result>) => (relaxed ? ` ${(r.relaxed!.gflops / r.simd!.gflops).toFixed(2)}x |` : '');
-  lines.push(`| n |${relaxed ? ' relaxed |' : ''} simd | scalar | naive JS | simd / naive |${relaxed ? ' relaxed / simd |' : ''}`);
-  lines.push(`| ---: |${relaxed ? ' ---: |' : ''} ---: | ---: | ---: | ---: |${relaxed ? ' ---: |' : ''}`);
+  lines.push(`| n |${th ? ` ${threadCount} threads |` : ''}${relaxed ? ' relaxed |' : ''} simd | scalar | naive JS | simd / naive |${relaxed ? ' relaxed / simd |' : ''}`);
+  lines.push(`| ---: |${th ? ' ---: |' : ''}${relaxed ? ' ---: |' : ''} ---: | ---: | ---: | ---: |${relaxed ? ' ---: |' : ''}`);
   for (const n of SIZES) {
     const r = (i: Impl) => square[i][n]!;
-    const row: Record<string, Result> = { relaxed: r('relaxed'), simd: r('simd') };
+    const row: Record<string, Result> = { threads: r('threads'), relaxed: r('relaxed'), simd: r('simd') };
     lines.push(
-      `| ${n} |${rx(row)} ${fmt(r('simd').gflops)} (${fmt(r('simd').median)}) | ${fmt(r('scalar').gflops)} (${fmt(r('scalar').median)}) | ` +
+      `| ${n} |${tx(row)}${rx(row)} ${fmt(r('simd').gflops)} (${fmt(r('simd').median)}) | ${fmt(r('scalar').gflops)} (${fmt(r('scalar').median)}) | ` +
         `${fmt(r('naive').gflops)} (${fmt(r('naive').median)}) | ${(r('simd').gflops / r('naive').gflops).toFixed(0)}x |${rxRatio(row)}`,
     );
   }
   lines.push('');
-  lines.push(`| shape (M x N x K) | |${relaxed ? ' relaxed |' : ''} simd | scalar | naive JS |${relaxed ? ' relaxed / simd |' : ''}`);
-  lines.push(`| --- | --- |${relaxed ? ' ---: |' : ''} ---: | ---: | ---: |${relaxed ? ' ---: |' : ''}`);
+  lines.push(`| shape (M x N x K) | |${th ? ` ${threadCount} threads |` : ''}${relaxed ? ' relaxed |' : ''} simd | scalar | naive JS |${relaxed ? ' relaxed / simd |' : ''}`);
+  lines.push(`| --- | --- |${th ? ' ---: |' : ''}${relaxed ? ' ---: |' : ''} ---: | ---: | ---: |${relaxed ? ' ---: |' : ''}`);
   for (const s of SHAPES) {
     const r = shapes[s.label]!;
     lines.push(
-      `| ${s.label} | ${s.M}x${s.N}x${s.K}${s.tA ? ' tA' : ''}${s.tB ? ' tB' : ''} |${rx(r)} ${fmt(r.simd!.gflops)} (${fmt(r.simd!.median)}) | ` +
+      `| ${s.label} | ${s.M}x${s.N}x${s.K}${s.tA ? ' tA' : ''}${s.tB ? ' tB' : ''} |${tx(r)}${rx(r)} ${fmt(r.simd!.gflops)} (${fmt(r.simd!.median)}) | ` +
         `${fmt(r.scalar!.gflops)} (${fmt(r.scalar!.median)}) | ${fmt(r.naive!.gflops)} (${fmt(r.naive!.median)}) |${rxRatio(r)}`,
     );
   }

@@ -1,5 +1,6 @@
 // The `ecgrad` command line: dispatches `ecgrad <command> [options]` to src/cli/commands/*.
 import '../wasm/relaxed-kernels.ts'; // the CLI trains and explains; relaxed-SIMD build included (src/wasm/source.ts)
+import '../node/kernel-threads.ts'; // kernel threads on all cores (src/wasm/kernel-pool.ts; compare shares them out)
 import { UsageError } from './args.ts';
 import { commands } from './commands.ts';
 

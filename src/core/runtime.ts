@@ -12,6 +12,8 @@ import {
   type BuildName,
 } from '../wasm/backend.ts';
 import { compile, compileSync, isBuilds, type WasmBuilds, type WasmInput } from '../wasm/input.ts';
+import { threadsUnavailable, workerFactory } from '../wasm/kernel-pool.ts';
+import { instantiateThreaded } from '../wasm/threaded-backend.ts';
 import { kernelSource, registeredSet, type KernelSet, type KernelSource } from '../wasm/source.ts';
 
 export type { WasmBuilds, WasmInput } from '../wasm/input.ts';
@@ -45,6 +47,15 @@ export interface InitOptions {
    * `ecgrad/wasm/ecgrad.{relaxed,simd,scalar}.wasm` for 'ecgrad' (the full kernels).
    */
   wasm?: WasmInput | WasmBuilds;
+  /**
+   * Kernel threads, the calling thread included (docs/kernels.md "Threads"): 'auto' (default) is the
+   * registered thread factory's default (ecgrad/node: the machine's cores, or ECGRAD_THREADS), at most
+   * 8; 1 runs every kernel on the calling thread. More than one needs SharedArrayBuffer, a thread that
+   * may block (Node, workers; not a browser's main thread), ecgrad/node imported (its worker factory)
+   * and the SIMD or relaxed build; elsewhere one thread runs and backendInfo().threadsReason says why.
+   * Results are bit-identical for any thread count.
+   */
+  threads?: number | 'auto';
 }
 
 /** What initSync()/init() selected, as returned by backendInfo(). */
@@ -66,6 +77,13 @@ export interface BackendInfo {
    * until the backend is replaced (init with force); step and scope tensors are freed as everywhere.
    */
   gcFreesTensors: boolean;
+  /** Kernel threads in use, the calling thread included (1: every kernel runs on the calling thread). */
+  threads: number;
+  /**
+   * Why fewer kernel threads run than asked for: a count above 1, or 'auto' where a thread factory is
+   * registered (ecgrad/node). Under 'auto' without one (the lean root, ecgrad/all, browsers) the default is 1.
+   */
+  threadsReason?: string;
 }
 
 let current: Backend | null = null;
@@ -108,7 +126,8 @@ function alreadyDone(opts: InitOptions, source?: KernelSource): BackendInfo | nu
   return backendInfo();
 }
 
-function install(b: Backend, fallbackReason: string | undefined, wasm: BackendInfo['wasm']): BackendInfo {
+function install(b: Backend, fallbackReason: string | undefined, wasm: BackendInfo['wasm'], threadsReason?: string): BackendInfo {
+  if (current !== b) current?.pool?.close();
   current = b;
   argsPtr = b.alloc(256);
   workPtr = 0;
@@ -117,6 +136,7 @@ function install(b: Backend, fallbackReason: string | undefined, wasm: BackendIn
   info = {
     build: b.build, kernels: b.kernels, simdSupported: b.build !== 'scalar' || (source !== null && simdSupported(source)),
     ...(fallbackReason ? { fallbackReason } : {}), wasm, gcFreesTensors: typeof FinalizationRegistry === 'function',
+    threads: b.pool?.size ?? 1, ...(threadsReason ? { threadsReason } : {}),
   };
   return backendInfo();
 }
@@ -235,17 +255,51 @@ function autoOrder(source: KernelSource): { order: BuildName[]; reason?: string 
   return { order: ['relaxed', 'simd', 'scalar'] };
 }
 
+const MAX_AUTO_THREADS = 8;
+
+/**
+ * The backend with kernel threads when they are asked for and can run: the threads build of `b`'s build
+ * with a pool (src/wasm/threaded-backend.ts), after its self-test; otherwise `b` and why not.
+ */
+function withThreads(b: Backend, opts: InitOptions): { b: Backend; reason?: string } {
+  const want = opts.threads ?? 'auto';
+  if (want !== 'auto' && !(Number.isInteger(want) && want >= 1))
+    throw new TypeError(`ecgrad: initSync({ threads }) takes a whole number >= 1 or 'auto' (got ${String(want)})`);
+  const f = workerFactory();
+  const n = want === 'auto' ? Math.min(f?.defaultThreads ?? 1, MAX_AUTO_THREADS) : want;
+  if (n <= 1) return { b };
+  const why = threadsUnavailable() ?? (b.kernels !== 'full' ? 'kernel threads need the full kernel set' : null) ??
+    (b.build === 'scalar' ? 'kernel threads need the SIMD or relaxed-SIMD build (the scalar build runs)' : null);
+  if (why) return { b, reason: `one kernel thread: ${why}` };
+  try {
+    const t = instantiateThreaded(b.build, n);
+    const failure = selfTest(t);
+    if (failure) {
+      t.pool?.close();
+      throw new Error(`the ${b.build} threads build failed its self-test: ${failure}`);
+    }
+    return { b: t };
+  } catch (e) {
+    return { b, reason: `one kernel thread: ${(e as Error).message}` };
+  }
+}
+
+function installEmbedded(b: Backend, reason: string | undefined, opts: InitOptions): BackendInfo {
+  const t = withThreads(b, opts);
+  return install(t.b, reason, 'embedded', t.reason);
+}
+
 /** @internal initSync() with a given kernel set instead of the registered one (tests compare the sets). */
 export function initSyncFrom(source: KernelSource, opts: InitOptions = {}): BackendInfo {
   const done = alreadyDone(opts, source);
   if (done) return done;
   const want = opts.build ?? 'auto';
-  if (want !== 'auto') return install(checked(instantiateSync(want, source)), undefined, 'embedded');
+  if (want !== 'auto') return installEmbedded(checked(instantiateSync(want, source)), undefined, opts);
   const { order, reason: skipped } = autoOrder(source);
   let reason = skipped;
   for (const [i, build] of order.entries())
     try {
-      return install(checked(instantiateSync(build, source)), reason, 'embedded');
+      return installEmbedded(checked(instantiateSync(build, source)), reason, opts);
     } catch (e) {
       if (i === order.length - 1) throw e;
       reason = (e as Error).message;
@@ -258,12 +312,12 @@ export async function initFrom(source: KernelSource, opts: InitOptions = {}): Pr
   const done = alreadyDone(opts, source);
   if (done) return done;
   const want = opts.build ?? 'auto';
-  if (want !== 'auto') return install(checked(await instantiate(want, source)), undefined, 'embedded');
+  if (want !== 'auto') return installEmbedded(checked(await instantiate(want, source)), undefined, opts);
   const { order, reason: skipped } = autoOrder(source);
   let reason = skipped;
   for (const [i, build] of order.entries())
     try {
-      return install(checked(await instantiate(build, source)), reason, 'embedded');
+      return installEmbedded(checked(await instantiate(build, source)), reason, opts);
     } catch (e) {
       if (i === order.length - 1) throw e;
       reason = (e as Error).message;

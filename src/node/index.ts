@@ -2,6 +2,7 @@
 // QRS evaluation over records, dataset loading with the on-disk cache, and database download.
 // The full kernel builds (training jobs; src/wasm/source.ts).
 import '../wasm/relaxed-kernels.ts'; // the full kernel set with its relaxed-SIMD build (src/wasm/source.ts)
+import './kernel-threads.ts'; // the threads builds and the worker_threads factory of the kernel thread pool
 export { rdheader, rdrecord, rdann, wrsamp, wrann } from './wfdb-files.ts';
 export { resolveDataDir } from './data-path.ts';
 export { evaluateQrs, type QrsEvaluation, type QrsScore, type QrsEvalOptions } from './qrs-eval.ts';

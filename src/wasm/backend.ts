@@ -15,7 +15,7 @@ import { BinaryOp } from './opcodes.ts';
 export type BuildName = 'relaxed' | 'simd' | 'scalar';
 
 /** The embedded bytes: lowercase hex (scripts/build-wasm.mjs says why not base64). */
-function decodeHex(hex: string): Uint8Array {
+export function decodeHex(hex: string): Uint8Array {
   const bytes = new Uint8Array(hex.length >>> 1);
   const nibble = (c: number) => (c > 96 ? c - 87 : c - 48);
   for (let i = 0; i < bytes.length; i++) bytes[i] = (nibble(hex.charCodeAt(2 * i)) << 4) | nibble(hex.charCodeAt(2 * i + 1));
@@ -36,7 +36,7 @@ export function wasmBytes(build: BuildName, source: KernelSource = kernelSource(
   return (cache[build] ??= decodeHex(hex));
 }
 
-const imports = {
+export const imports = {
   env: {
     abort(_msg: number, _file: number, line: number, col: number) {
       throw new Error(`ecgrad kernel aborted at ${line}:${col}`);
@@ -49,6 +49,8 @@ export class Backend {
   private buffer: ArrayBuffer | null = null;
   private f32view = new Float32Array(0);
   private i32view = new Int32Array(0);
+  /** The kernel thread pool splitting this backend's large calls (null: one thread; src/wasm/threaded-backend.ts). */
+  pool: { readonly size: number; close(): void } | null = null;
 
   constructor(
     readonly build: BuildName,

@@ -69,6 +69,22 @@ export interface Kernels {
     x: number, dy: number, dw: number, B: number, Cin: number, L: number, Cout: number, K: number,
     stride: number, pad: number, dil: number, groups: number, Lout: number, scratch: number,
   ): void;
+  // the kernel thread pool's parts (src/wasm/threaded.ts): samples [b0, b1) / rows [o0, o1) of one pass
+  conv1dWinogradChoice(Cin: number, Cout: number, K: number, stride: number, dil: number, groups: number, columns: number): number;
+  conv1dForwardRange(
+    x: number, w: number, bias: number, y: number, Cin: number, L: number, Cout: number, K: number, stride: number,
+    pad: number, dil: number, groups: number, Lout: number, scratch: number, b0: number, b1: number, wino: number,
+  ): void;
+  conv1dBackwardDataRange(
+    dy: number, w: number, dx: number, Cin: number, L: number, Cout: number, K: number, stride: number,
+    pad: number, dil: number, groups: number, Lout: number, scratch: number, b0: number, b1: number, wino: number,
+  ): void;
+  conv1dBackwardWeightRange(
+    x: number, dy: number, dw: number, B: number, Cin: number, L: number, Cout: number, K: number, stride: number,
+    pad: number, dil: number, groups: number, Lout: number, scratch: number, o0: number, o1: number, wino: number,
+  ): void;
+  /** This instance's private static scratch (threads build; assembly/threads.ts). */
+  threadScratch(block: number): void;
   // rnn.ts (one direction of one LSTM/GRU layer; the time loop runs inside the call; [F, T, Bp] layout)
   rnnScratchSize(H: number, I: number, Bp: number, gates: number): number;
   rnnTranspose(n: number, rows: number, cols: number, src: number, lds: number, sstep: number, dst: number, ldd: number, dstep: number): void;
@@ -134,6 +150,8 @@ export const KERNELS: Record<KernelName, 'forward' | 'training'> = {
   sgdStep: 'training', adamStep: 'training',
   conv1dScratchSize: 'forward', conv1dSetWinograd: 'forward', conv1dForward: 'forward', conv1dWeightCacheSize: 'forward',
   conv1dForwardCached: 'forward', conv1dBackwardData: 'training', conv1dBackwardWeight: 'training',
+  conv1dWinogradChoice: 'training', conv1dForwardRange: 'training', conv1dBackwardDataRange: 'training',
+  conv1dBackwardWeightRange: 'training', threadScratch: 'training',
   rnnScratchSize: 'forward', rnnTranspose: 'forward', lstmSeqForward: 'forward', lstmSeqBackward: 'training',
   gruSeqForward: 'forward', gruSeqBackward: 'training',
   batchNormForward: 'forward', batchNormBackward: 'training',

@@ -7,6 +7,9 @@
 //                              explanations, node helpers, the CLI).
 //   src/wasm/infer-kernels.ts  registers the inference builds (assembly/infer.ts: forward kernels only).
 //                              Imported by src/infer/index.ts ('ecgrad/infer').
+//   src/wasm/threads-kernels.ts adds the full set's threads builds (SIMD and relaxed SIMD on imported shared
+//                              memory, for the kernel thread pool, src/wasm/threaded.ts): imported by
+//                              src/node/kernel-threads.ts (ecgrad/node, the CLI).
 //   src/wasm/relaxed-kernels.ts adds the full set's relaxed-SIMD build (f32x4.relaxed_madd; 33 KB gzip,
 //                              so not in the lean root): imported by src/all.ts ('ecgrad/all'), src/node
 //                              ('ecgrad/node', the training workers) and the CLI.
@@ -44,6 +47,24 @@ export function setKernelSource(source: KernelSource): void {
 export function setRelaxedBuild(hex: string): void {
   relaxedFull = hex;
   if (registered?.set === 'full' && registered.relaxed === undefined) registered = { ...registered, relaxed: hex };
+}
+
+/** The full set's threads builds (shared memory; src/wasm/threads-kernels.ts), hex. */
+export interface ThreadsBuilds {
+  readonly relaxed: string;
+  readonly simd: string;
+}
+
+let threadsFull: ThreadsBuilds | null = null;
+
+/** Registers the full set's threads builds (src/wasm/threads-kernels.ts; the kernel thread pool). */
+export function setThreadsBuilds(builds: ThreadsBuilds): void {
+  threadsFull = builds;
+}
+
+/** The threads builds, when registered and the full set is the one in use. */
+export function threadsBuilds(): ThreadsBuilds | null {
+  return registered?.set === 'full' ? threadsFull : null;
 }
 
 /** Which set is registered (null: none yet). */

@@ -158,8 +158,8 @@ if ('skip' in found) {
     for (const [k, r] of Object.entries(results)) assert.is(r.error, undefined, `${k}: ${r.error}`);
     for (const svc of ['new', 'old']) {
       const gc = svc === 'new';
-      assert.equal(results[`${svc} auto`]!.info, { build: 'simd', kernels: 'infer', simdSupported: true, wasm: 'provided', gcFreesTensors: gc });
-      assert.equal(results[gc ? 'new scalar' : 'old scalar sync']!.info, { build: 'scalar', kernels: 'infer', simdSupported: true, wasm: 'provided', gcFreesTensors: gc });
+      assert.equal(results[`${svc} auto`]!.info, { build: 'simd', kernels: 'infer', simdSupported: true, wasm: 'provided', gcFreesTensors: gc, threads: 1 });
+      assert.equal(results[gc ? 'new scalar' : 'old scalar sync']!.info, { build: 'scalar', kernels: 'infer', simdSupported: true, wasm: 'provided', gcFreesTensors: gc, threads: 1 });
       assert.is(results[`${svc} auto`]!.globals.FinalizationRegistry, gc ? 'function' : 'undefined');
     }
   });

@@ -48,14 +48,14 @@ const select = child('select', true);
 test('with relaxed SIMD: auto picks the relaxed build; simd, relaxed and given modules are chosen as asked', () => {
   const out = JSON.parse(select.stats.result as string);
   assert.is(select.stats.relaxedSimdSupported, true);
-  assert.equal(out.auto, { build: 'relaxed', kernels: 'full', simdSupported: true, wasm: 'embedded', gcFreesTensors: true });
+  assert.equal(out.auto, { build: 'relaxed', kernels: 'full', simdSupported: true, wasm: 'embedded', gcFreesTensors: true, threads: 1 });
   assert.is(out.forcedSimd.build, 'simd');
   assert.is(out.forcedRelaxed, '(no error)');
   assert.is(out.forcedRelaxedInfo.build, 'relaxed');
-  for (const k of ['givenAll', 'givenAllAsync']) assert.equal(out[k], { build: 'relaxed', kernels: 'full', simdSupported: true, wasm: 'provided', gcFreesTensors: true }, k);
+  for (const k of ['givenAll', 'givenAllAsync']) assert.equal(out[k], { build: 'relaxed', kernels: 'full', simdSupported: true, wasm: 'provided', gcFreesTensors: true, threads: 1 }, k);
   assert.is(out.givenRelaxedOnly, '(no error)');
   // the inference set embeds no relaxed build (size budget): auto takes SIMD without a fallback reason
-  assert.equal(out.inferAuto, { build: 'simd', kernels: 'infer', simdSupported: true, wasm: 'embedded', gcFreesTensors: true });
+  assert.equal(out.inferAuto, { build: 'simd', kernels: 'infer', simdSupported: true, wasm: 'embedded', gcFreesTensors: true, threads: 1 });
   assert.match(out.inferForcedRelaxed, /inference kernel set has no relaxed build registered: pass it as .*ecgrad-infer\.relaxed\.wasm/);
   assert.is(out.sum, 5);
 });
@@ -73,26 +73,26 @@ test('without relaxed SIMD: auto falls back to SIMD and says why; forcing relaxe
     assert.match(out[k].fallbackReason, /relaxed/, k);
   }
   assert.match(out.givenRelaxedOnly, /does not support WebAssembly relaxed SIMD/);
-  assert.equal(out.inferAuto, { build: 'simd', kernels: 'infer', simdSupported: true, wasm: 'embedded', gcFreesTensors: true });
+  assert.equal(out.inferAuto, { build: 'simd', kernels: 'infer', simdSupported: true, wasm: 'embedded', gcFreesTensors: true, threads: 1 });
   assert.is(out.sum, 5);
   // v8.setFlagsFromString('--experimental-wasm-relaxed-simd') before init (docs/kernels.md)
-  assert.equal(out.afterFlag, { build: 'relaxed', kernels: 'full', simdSupported: true, wasm: 'embedded', gcFreesTensors: true });
+  assert.equal(out.afterFlag, { build: 'relaxed', kernels: 'full', simdSupported: true, wasm: 'embedded', gcFreesTensors: true, threads: 1 });
 });
 
 test("the lean root 'ecgrad' alone: no relaxed build registered (bundle size), so SIMD without a fallback reason; the file given is chosen", () => {
   const r = child('lean', true);
   const out = JSON.parse(r.stats.result as string);
-  assert.equal(out.auto, { build: 'simd', kernels: 'full', simdSupported: true, wasm: 'embedded', gcFreesTensors: true });
+  assert.equal(out.auto, { build: 'simd', kernels: 'full', simdSupported: true, wasm: 'embedded', gcFreesTensors: true, threads: 1 });
   assert.match(out.forcedRelaxed, /full kernel set has no relaxed build registered: import 'ecgrad\/all' or 'ecgrad\/node'.*ecgrad\.relaxed\.wasm/);
-  assert.equal(out.given, { build: 'relaxed', kernels: 'full', simdSupported: true, wasm: 'provided', gcFreesTensors: true });
+  assert.equal(out.given, { build: 'relaxed', kernels: 'full', simdSupported: true, wasm: 'provided', gcFreesTensors: true, threads: 1 });
 });
 
 test('ecgrad/infer alone: SIMD embedded; the relaxed inference file given as a module is chosen', () => {
   const r = child('infer', true);
   const out = JSON.parse(r.stats.result as string);
-  assert.equal(out.auto, { build: 'simd', kernels: 'infer', simdSupported: true, wasm: 'embedded', gcFreesTensors: true });
+  assert.equal(out.auto, { build: 'simd', kernels: 'infer', simdSupported: true, wasm: 'embedded', gcFreesTensors: true, threads: 1 });
   assert.match(out.forcedRelaxed, /has no relaxed build registered/);
-  assert.equal(out.given, { build: 'relaxed', kernels: 'infer', simdSupported: true, wasm: 'provided', gcFreesTensors: true });
+  assert.equal(out.given, { build: 'relaxed', kernels: 'infer', simdSupported: true, wasm: 'provided', gcFreesTensors: true, threads: 1 });
 });
 
 test('the ecgrad CLI (bin/ecgrad.js) enables relaxed SIMD for itself unless ECGRAD_RELAXED_SIMD=0', () => {

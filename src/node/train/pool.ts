@@ -1,6 +1,7 @@
 // Trains independent models concurrently in worker_threads: `workers` threads (default 2, one per core
 // of a 2-core machine), each initialising ecgrad itself and taking the next job from the queue when it
 // finishes one. Resolves with each job's result (or its error) and wall-clock seconds per job.
+import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { TrainEvent } from '../../train/trainer.ts';
 import type { JobResult, TrainJob } from './job.ts';
@@ -27,16 +28,23 @@ export type JobOutcome<J = TrainJob, R = JobResult> = { job: J; seconds: number 
 );
 
 /** The worker: worker.js next to this file, or worker.ts started through tsx's loader when running from source. */
-function spawnWorker(preload: string[], stop: Int32Array | undefined): Worker {
+function spawnWorker(preload: string[], stop: Int32Array | undefined, kernelThreads: number): Worker {
   const fromSource = import.meta.url.endsWith('.ts');
   const entry = new URL(fromSource ? './worker.ts' : './worker.js', import.meta.url).href;
-  if (!fromSource) return new Worker(new URL(entry), { workerData: { preload, stop } });
+  if (!fromSource) return new Worker(new URL(entry), { workerData: { preload, stop, kernelThreads } });
   // A worker's entry cannot be a .ts file even under `node --import tsx`: start a tiny bootstrap that
   // registers tsx in the worker, then imports the entry.
   const tsx = import.meta.resolve('tsx/esm/api');
   const boot = `const { workerData } = require('node:worker_threads');
 import(workerData.tsx).then((m) => { m.register(); return import(workerData.entry); }).catch((e) => { setImmediate(() => { throw e; }); });`;
-  return new Worker(boot, { eval: true, workerData: { entry, tsx, preload, stop } });
+  return new Worker(boot, { eval: true, workerData: { entry, tsx, preload, stop, kernelThreads } });
+}
+
+/** Kernel threads for each of `workers` training workers: the cores (or ECGRAD_THREADS) shared out, at least 1. */
+export function kernelThreadsPerWorker(workers: number): number {
+  const env = Number(process.env.ECGRAD_THREADS);
+  const cores = Number.isInteger(env) && env >= 1 ? env : availableParallelism();
+  return Math.max(1, Math.floor(cores / workers));
 }
 
 /**
@@ -66,11 +74,13 @@ export function stopOnSignal(say: (message: string) => void): { stop: Int32Array
 
 export async function runPool<J = TrainJob, R = JobResult>(jobs: J[], opts: PoolOptions = {}): Promise<JobOutcome<J, R>[]> {
   const n = Math.max(1, Math.min(opts.workers ?? 2, jobs.length));
+  // kernel threads per worker (src/wasm/kernel-pool.ts): workers x kernel threads <= cores, never more
+  const kernelThreads = kernelThreadsPerWorker(n);
   const outcomes: JobOutcome<J, R>[] = new Array(jobs.length);
   let next = 0;
   let workerError = '';
   const runWorker = () => new Promise<void>((resolve) => {
-    const w = spawnWorker(opts.preload ?? [], opts.stop);
+    const w = spawnWorker(opts.preload ?? [], opts.stop, kernelThreads);
     let current = -1, started = 0, settled = false;
     const finish = () => {
       if (settled) return;

@@ -1,0 +1,181 @@
+// The kernel thread pool (src/wasm/kernel-pool.ts, threaded.ts): the threads build split over 2 and 3
+// threads gives the same bytes as the single-thread SIMD build for GEMM (every transpose, thin and edge
+// shapes, beta = 1) and for the three convolution passes on every path (Winograd, im2col, pointwise,
+// grouped, depthwise, strided), with every call split (threshold 0); training steps give the same model
+// file bytes with 1 and 2 threads; one thread runs, and says why, where threads cannot; an idle pool does
+// not keep Node alive. Children: test/kernels/threads-child.ts.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import '../../src/node/kernel-threads.ts';
+import { instantiateSync, type Backend } from '../../src/wasm/backend.ts';
+import { instantiateThreaded } from '../../src/wasm/threaded-backend.ts';
+import { splitRange } from '../../src/wasm/threaded.ts';
+import { threadsUnavailable } from '../../src/wasm/kernel-pool.ts';
+import { Rng } from '../../src/core/random.ts';
+import { projectRoot } from '../ecg/helpers.ts';
+
+const single = instantiateSync('simd');
+const two = instantiateThreaded('simd', 2, 0);
+const three = instantiateThreaded('simd', 3, 0);
+
+function randomArray(n: number, seed: number): Float32Array {
+  const r = new Rng(seed);
+  return Float32Array.from({ length: n }, () => r.normal());
+}
+
+/** Runs `fn(pointers)` on backend b with the inputs copied in; returns the bytes of output `out` (its initial contents given). */
+function run(b: Backend, inputs: Float32Array[], out: number, scratchBytes: number, fn: (p: number[], scratch: number) => void): Uint8Array {
+  const ptrs = inputs.map((a) => b.alloc(a.length * 4));
+  inputs.forEach((a, i) => b.f32(ptrs[i]!, a.length).set(a));
+  const scratch = b.alloc(scratchBytes);
+  fn(ptrs, scratch);
+  const bytes = new Uint8Array(b.f32(ptrs[out]!, inputs[out]!.length).slice().buffer);
+  for (const p of ptrs) b.free(p);
+  b.free(scratch);
+  return bytes;
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array, what: string): void {
+  assert.is(a.length, b.length, what);
+  const i = a.findIndex((v, j) => v !== b[j]);
+  if (i >= 0) assert.unreachable(`${what}: float ${i >> 2} differs`);
+}
+
+test('splitRange covers [0, n) in contiguous parts, each a multiple of the unit but the last', () => {
+  for (const [n, parts, unit] of [[10, 2, 1], [37, 3, 8], [5, 4, 4], [1, 2, 1], [256, 2, 8], [7, 8, 1]] as const) {
+    const r = splitRange(n, parts, unit);
+    assert.ok(r.length <= parts && r.length >= 1);
+    assert.is(r[0]![0], 0);
+    assert.is(r.at(-1)![1], n);
+    r.forEach(([s, e], i) => {
+      assert.ok(e > s, `[${s}, ${e})`);
+      if (i > 0) assert.is(s, r[i - 1]![1]);
+      if (i < r.length - 1) assert.is(e % unit, 0);
+    });
+  }
+});
+
+test('the pools started their workers', () => {
+  assert.is(two.pool?.size, 2);
+  assert.is(three.pool?.size, 3);
+});
+
+const GEMMS: [number, number, number, number, number, number][] = [
+  // M, N, K, transA, transB, beta
+  [64, 64, 64, 0, 0, 0], [256, 256, 256, 0, 0, 0], [1, 300, 64, 0, 0, 0], [300, 2, 70, 0, 0, 1], [5, 37, 600, 1, 0, 0],
+  [130, 70, 33, 0, 1, 1], [70, 130, 33, 1, 1, 0], [3, 2, 5, 0, 0, 0], [33, 1030, 17, 0, 1, 1], [1030, 9, 40, 1, 0, 0],
+];
+for (const [M, N, K, tA, tB, beta] of GEMMS)
+  test(`gemm ${M}x${N}x${K} tA=${tA} tB=${tB} beta=${beta}: 2 and 3 threads give the single thread's bytes`, () => {
+    const A = randomArray(M * K, 1), B = randomArray(K * N, 2), C = randomArray(M * N, 3);
+    const lda = tA ? M : K, ldb = tB ? K : N;
+    const go = (b: Backend) =>
+      run(b, [A, B, C], 2, b.k.gemmWorkSize(M, N, K), ([pa, pb, pc], w) => b.k.gemm(tA, tB, M, N, K, 0.5, pa!, lda, pb!, ldb, beta, pc!, N, w));
+    const ref = go(single);
+    sameBytes(go(two), ref, '2 threads');
+    sameBytes(go(three), ref, '3 threads');
+  });
+
+// B, Cin, L, Cout, K, stride, pad, dil, groups: Winograd (k5, k3), im2col (below Winograd's columns,
+// strided, grouped, dilated), pointwise, depthwise, channel multiplier with stride, Cin = 1
+const CONVS: [number, number, number, number, number, number, number, number, number][] = [
+  [16, 32, 93, 64, 5, 1, 2, 1, 1], [12, 64, 46, 32, 3, 1, 1, 1, 1], [8, 64, 46, 32, 3, 1, 1, 1, 1], [6, 8, 50, 12, 3, 2, 1, 1, 1],
+  [5, 8, 40, 12, 3, 1, 2, 2, 2], [7, 16, 30, 24, 1, 1, 0, 1, 1], [9, 16, 60, 16, 5, 1, 2, 1, 16], [4, 8, 33, 16, 3, 2, 1, 1, 8],
+  [10, 1, 187, 32, 5, 1, 2, 1, 1], [3, 24, 20, 20, 5, 1, 2, 1, 1],
+];
+for (const wmode of [1, 0, 2])
+  for (const [B, Cin, L, Cout, K, s, pad, dil, groups] of CONVS) {
+    const Lout = Math.floor((L + 2 * pad - dil * (K - 1) - 1) / s) + 1;
+    const shape = `[${B},${Cin},${L}] -> ${Cout} k${K} s${s} p${pad} d${dil} g${groups}`;
+    test(`conv1d ${shape}, Winograd mode ${wmode}: forward and both backward passes, 2 and 3 threads = 1 thread`, () => {
+      const x = randomArray(B * Cin * L, 4), w = randomArray((Cout * Cin * K) / groups, 5), bias = randomArray(Cout, 6);
+      const y = new Float32Array(B * Cout * Lout), dy = randomArray(B * Cout * Lout, 7);
+      const dx = new Float32Array(B * Cin * L), dw = new Float32Array(w.length);
+      const dims = [Cin, L, Cout, K, s, pad, dil, groups, Lout] as const;
+      for (const b of [single, two, three]) b.k.conv1dSetWinograd(wmode);
+      const size = (b: Backend) => b.k.conv1dScratchSize(B, ...dims);
+      const passes = {
+        forward: (b: Backend) => run(b, [x, w, bias, y], 3, size(b), ([px, pw, pb, py], sc) => b.k.conv1dForward(px!, pw!, pb!, py!, B, ...dims, sc)),
+        'backward data': (b: Backend) => run(b, [dy, w, dx], 2, size(b), ([pdy, pw, pdx], sc) => b.k.conv1dBackwardData(pdy!, pw!, pdx!, B, ...dims, sc)),
+        'backward weight': (b: Backend) => run(b, [x, dy, dw], 2, size(b), ([px, pdy, pdw], sc) => b.k.conv1dBackwardWeight(px!, pdy!, pdw!, B, ...dims, sc)),
+      };
+      try {
+        for (const [name, pass] of Object.entries(passes)) {
+          const ref = pass(single);
+          sameBytes(pass(two), ref, `${name}, 2 threads`);
+          sameBytes(pass(three), ref, `${name}, 3 threads`);
+        }
+      } finally {
+        for (const b of [single, two, three]) b.k.conv1dSetWinograd(1);
+      }
+    });
+  }
+
+interface ChildResult {
+  info?: { threads: number; threadsReason?: string; build: string };
+  error?: string;
+  [k: string]: unknown;
+}
+
+function child(mode: string, threads: number, timeout = 120_000): ChildResult & { status: number | null } {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', join(projectRoot, 'test', 'kernels', 'threads-child.ts'), mode, String(threads)], {
+    cwd: projectRoot, encoding: 'utf8', timeout, env: { ...process.env, ECGRAD_THREADS: '' },
+  });
+  const line = r.stdout.split('\n').find((l) => l.startsWith('THREADS_RESULT '));
+  if (!line) throw new Error(`child (${mode}) failed (status ${r.status}, signal ${r.signal}): ${r.stderr.slice(0, 3000)}`);
+  return { ...(JSON.parse(line.slice('THREADS_RESULT '.length)) as ChildResult), status: r.status };
+}
+
+test('training steps (StdCNN, DSCNN) write the same model file bytes with 1 and 2 kernel threads', () => {
+  const one = child('train', 1), twoT = child('train', 2);
+  assert.is(one.error, undefined, one.error);
+  assert.is(twoT.error, undefined, twoT.error);
+  assert.is(one.info!.threads, 1);
+  assert.is(twoT.info!.threads, 2, twoT.info!.threadsReason);
+  assert.is(typeof one.std, 'string');
+  assert.is(twoT.std, one.std);
+  assert.is(twoT.ds, one.ds);
+});
+
+test('an idle pool does not keep Node alive: the process ends by itself after a split GEMM', () => {
+  const r = child('exit', 2, 60_000);
+  assert.is(r.error, undefined, r.error);
+  assert.is(r.status, 0);
+  assert.is(r.info!.threads, 2, r.info!.threadsReason);
+  assert.ok(Number.isFinite(r.sum as number));
+});
+
+test('without SharedArrayBuffer one thread runs and backendInfo says why', () => {
+  const r = child('nosab', 2);
+  assert.is(r.error, undefined, r.error);
+  assert.is(r.info!.threads, 1);
+  assert.match(r.info!.threadsReason ?? '', /SharedArrayBuffer is not available/);
+});
+
+test("the lean root (no ecgrad/node: no thread factory) runs one thread and says how to get more", () => {
+  const r = child('lean', 2);
+  assert.is(r.error, undefined, r.error);
+  assert.is(r.info!.threads, 1);
+  assert.match(r.info!.threadsReason ?? '', /import 'ecgrad\/node'/);
+});
+
+test('threadsUnavailable names the missing piece', () => {
+  assert.is(threadsUnavailable(), null);
+  const g = globalThis as { SharedArrayBuffer?: unknown };
+  const saved = g.SharedArrayBuffer;
+  delete g.SharedArrayBuffer;
+  try {
+    assert.match(threadsUnavailable() ?? '', /SharedArrayBuffer/);
+  } finally {
+    g.SharedArrayBuffer = saved;
+  }
+});
+
+test.after(() => {
+  two.pool?.close();
+  three.pool?.close();
+});
+
+test.run();
