@@ -15,6 +15,7 @@
 
 /** ONNX TensorProto.DataType values used here. */
 export const OnnxType = { FLOAT: 1, UINT8: 2, INT8: 3, INT32: 6, INT64: 7 } as const;
+/** An ONNX tensor element type code (a value of OnnxType: FLOAT, INT8, INT64, ...). */
 export type OnnxElemType = (typeof OnnxType)[keyof typeof OnnxType];
 
 /** AttributeProto.AttributeType values. */
@@ -102,6 +103,7 @@ export function leFloat32(v: Float32Array): Uint8Array {
 /** An attribute value: number (INT when an integer and `float` is not asked), number[] (INTS), string, or tagged forms. */
 export type OnnxAttr = number | number[] | string | { float: number } | { floats: number[] };
 
+/** One ONNX graph node: its operator, input and output value names, node name and attributes. */
 export interface OnnxNode {
   op: string;
   inputs: string[];
@@ -110,6 +112,7 @@ export interface OnnxNode {
   attrs: Record<string, OnnxAttr>;
 }
 
+/** An ONNX initializer: name, dimensions, element type and little-endian raw bytes. */
 export interface OnnxTensor {
   name: string;
   dims: number[];
@@ -118,6 +121,7 @@ export interface OnnxTensor {
   raw: Uint8Array;
 }
 
+/** A graph input or output of an ONNX model: name, element type and dimensions (fixed or named). */
 export interface OnnxValueInfo {
   name: string;
   type: OnnxElemType;
@@ -125,6 +129,10 @@ export interface OnnxValueInfo {
   dims: (number | string)[];
 }
 
+/**
+ * An ONNX model as encodeOnnxModel writes it: IR version, opset, producer, one graph's nodes, initializers,
+ * inputs and outputs.
+ */
 export interface OnnxModel {
   irVersion: number;
   opset: number;

@@ -46,9 +46,15 @@ import { decodeQuantizedModel, isQuantizedModelFile, quantizedModelFromBytes } f
 import { modelFromBytes } from '../nn/model-file.ts';
 import { encodeOnnxModel, leFloat32, OnnxType, type OnnxAttr, type OnnxNode, type OnnxTensor, type OnnxValueInfo } from './onnx-proto.ts';
 
+/** The ONNX operator set exported models use (13). */
 export const ONNX_OPSET = 13;
+/** The ONNX IR version of exported models (7). */
 export const ONNX_IR_VERSION = 7;
 
+/**
+ * A model that cannot be exported to ONNX: a layer or option without an ONNX equivalent here, or an input
+ * shape that does not fit. The message names it.
+ */
 export class OnnxExportError extends Error {
   constructor(message: string) {
     super(message);
@@ -56,6 +62,10 @@ export class OnnxExportError extends Error {
   }
 }
 
+/**
+ * Options of exportOnnx: the input shape, an int8 plan to export as QDQ and how its quantisers are written,
+ * and the outputs.
+ */
 export interface OnnxExportOptions {
   /** The beat input the graph takes: x [batch, channels, length], and rr [batch, rrFeatures] when > 0. */
   input: { channels: number; length: number; rrFeatures?: number };

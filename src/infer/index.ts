@@ -46,6 +46,10 @@ export interface ClassifierInfo {
   parameters: number;
 }
 
+/**
+ * What a classifier returns for a batch of beats: the predicted class of each beat and the softmax
+ * probabilities [beats, classes].
+ */
 export interface Classification {
   /** Predicted class index per beat. */
   pred: Int32Array;

@@ -8,6 +8,11 @@
 // Clipping a rare outlier trades a large error on it for a finer step everywhere else; taking the max
 // alone (i = 100) is one of the candidates, so the choice is never worse than max calibration on the sample.
 
+/**
+ * Calibration of one quantised layer's input: keeps the exact max |x| and a strided sample of |x| over
+ * forward calls, and picks the clip (among 100 fractions of the max) that minimises the mean squared error of
+ * symmetric 8-bit quantisation on the sample.
+ */
 export class RangeObserver {
   max = 0;
   private samples: number[] = [];

@@ -17,6 +17,7 @@ import { firstNonFinite, isJsonObject, packContainer, unpackContainer } from '..
 import type { Module } from '../nn/module.ts';
 import { applyQuantization, dequantize, type QuantLayer, type QuantPlan } from './quantize.ts';
 
+/** The first 8 bytes of a quantised model file (.ecgq): "ECGRADQ1". */
 export const QUANT_MAGIC = 'ECGRADQ1';
 const VERSION = 1;
 
@@ -27,6 +28,10 @@ interface QTensorEntry {
   offset: number;
 }
 
+/**
+ * The JSON header of an .ecgq file: format and version, the architecture, its config and metadata, the
+ * quantisation plan's layers and the tensor table.
+ */
 export interface QuantizedHeader {
   format: 'ecgrad-quantized-model';
   version: number;
@@ -79,6 +84,7 @@ export function encodeQuantizedModel(model: Module, plan: QuantPlan, opts: { arc
   });
 }
 
+/** True when the bytes start with the .ecgq magic (tells a quantised model file from an .ecgm). */
 export function isQuantizedModelFile(bytes: Uint8Array): boolean {
   return bytes.length >= 8 && String.fromCharCode(...bytes.subarray(0, 8)) === QUANT_MAGIC;
 }

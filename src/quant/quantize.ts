@@ -30,8 +30,16 @@ import { fromArray } from '../ops/creation.ts';
 import { RangeObserver, quantizeRows } from './calibrate.ts';
 import { conv1dInt8, Int8Weights, linearInt8 } from './int8-ops.ts';
 
+/**
+ * How a quantised layer runs: 'int8' (int8 weights and activations: dense convolutions and Linear layers) or
+ * 'weight-only' (int8 weights dequantised to float32: grouped and depthwise convolutions).
+ */
 export type QuantCompute = 'int8' | 'weight-only';
 
+/**
+ * One quantised layer of a plan: its module path and kind, int8 weights per output row with their scales, the
+ * input scale (int8 layers) and the folded bias.
+ */
 export interface QuantLayer {
   /** Module path, e.g. "features.0". Its weight is `${name}.weight`. */
   name: string;
@@ -51,6 +59,10 @@ export interface QuantLayer {
   foldedBias?: Float32Array;
 }
 
+/**
+ * The int8 quantisation of a model (symmetric, per output channel): its layers and the number of calibration
+ * beats, as quantizeModel makes it and the .ecgq file stores it.
+ */
 export interface QuantPlan {
   scheme: 'int8-symmetric-per-channel';
   layers: QuantLayer[];

@@ -25,6 +25,10 @@ export interface BeatClassifier {
   classify(x: Float32Array, rr?: Float32Array | null): { pred: Int32Array; probs: Float32Array };
 }
 
+/**
+ * One classified beat of a BeatStream: its number, R-peak sample and time, predicted class and probabilities,
+ * the window and RR features fed to the model.
+ */
 export interface StreamBeat {
   /** Beat number in the stream (0, 1, ...), in detection order. */
   index: number;
@@ -45,6 +49,10 @@ export interface StreamBeat {
   emittedAt: number;
 }
 
+/**
+ * Options of BeatStream: the input rate (required), detector options, the Kachuee block handling and length,
+ * and a callback for emitted beats.
+ */
 export interface BeatStreamOptions {
   /** Sampling rate of the input in Hz. */
   fs: number;
@@ -72,6 +80,11 @@ function median(a: number[]): number {
   return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
 }
 
+/**
+ * Streaming beat classification: push raw samples in chunks of any size and get classified beats as soon as
+ * they can be formed (Pan-Tompkins, resampling to the model's rate, the window the model file names, the
+ * classifier); end() flushes the last ones. On a whole record it gives the beats classifyRecordBatch gives.
+ */
 export class BeatStream {
   readonly fs: number;
   private readonly fsOut: number;
@@ -312,6 +325,10 @@ export class BeatStream {
   }
 }
 
+/**
+ * What classifyRecordBatch returns for a whole record: R peaks (input rate), predicted classes,
+ * probabilities, and the windows and RR features the model saw.
+ */
 export interface BatchResult {
   /** R peaks (input rate). */
   sample: Int32Array;
