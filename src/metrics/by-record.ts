@@ -5,6 +5,7 @@
 // 232 holds three quarters of DS2's S beats, so the S figures are also given without it).
 import { aamiGross, classificationReport } from './classification.ts';
 
+/** One record's beats by class name: beats found (predicted as their class), totals and false positives. */
 export interface RecordCounts {
   record: string;
   beats: number;

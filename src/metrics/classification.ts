@@ -4,6 +4,7 @@
 // zero_division=0; a class with no true beats has recall 0 and is left out of nothing (it is reported
 // with support 0).
 
+/** The metrics of one class: support, precision (+P), recall (Se), specificity and F1. */
 export interface ClassMetrics {
   support: number;
   precision: number;
@@ -12,6 +13,10 @@ export interface ClassMetrics {
   f1: number;
 }
 
+/**
+ * Classification metrics from true and predicted classes: the confusion matrix, accuracy, macro and
+ * support-weighted F1, and each class's metrics.
+ */
 export interface ClassificationReport {
   classes: string[];
   /** confusion[t][p]: beats of true class t predicted as p. */
@@ -23,6 +28,10 @@ export interface ClassificationReport {
   perClass: Record<string, ClassMetrics>;
 }
 
+/**
+ * The confusion matrix m[true][predicted] of class indices 0 .. classes − 1. Throws a RangeError when the
+ * lengths differ or an index is not an integer in range.
+ */
 export function confusionMatrix(yTrue: ArrayLike<number>, yPred: ArrayLike<number>, classes: number): number[][] {
   if (yTrue.length !== yPred.length)
     throw new RangeError(`confusionMatrix: ${yTrue.length} true labels but ${yPred.length} predictions`);
@@ -41,6 +50,10 @@ export function classificationReport(yTrue: ArrayLike<number>, yPred: ArrayLike<
   return reportFromConfusion(confusionMatrix(yTrue, yPred, classes.length), classes);
 }
 
+/**
+ * The ClassificationReport of a confusion matrix (rows: true class, columns: predicted). A class with no
+ * predictions has precision and F1 0 (scikit-learn's zero_division = 0).
+ */
 export function reportFromConfusion(confusion: number[][], classes: string[]): ClassificationReport {
   const C = classes.length;
   const n = confusion.reduce((s, r) => s + r.reduce((a, b) => a + b, 0), 0);

@@ -32,11 +32,19 @@ function mdTable(head: string[], body: string[][], right: boolean[] = []): strin
   return [`| ${head.join(' | ')} |`, `| ${head.map((_, i) => (right[i] ? '---:' : '---')).join(' | ')} |`, ...body.map((r) => `| ${r.join(' | ')} |`)].join('\n');
 }
 
+/**
+ * The comparison of a run report's models as a plain-text table, one row per model: kind, parameters, size,
+ * training and inference time, accuracy, macro and weighted F1 (and S, V Se / +P for the inter protocol).
+ */
 export function comparisonTable(report: RunReport): string {
   const s = summary(report.rows, report.protocol);
   return textTable(s.head, s.body, s.right);
 }
 
+/**
+ * A run report as a Markdown document: settings and recipes, beats, the comparison table, the figures it
+ * names, and per model its per-class metrics and confusion matrix.
+ */
 export function renderMarkdown(report: RunReport): string {
   const out: string[] = [];
   out.push(`# ecgrad ${report.command}: ${report.protocol} protocol`, '');

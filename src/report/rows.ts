@@ -6,6 +6,10 @@ import { aamiGross, type ClassificationReport } from '../metrics/classification.
 import type { ReportRow, RowMetrics } from './types.ts';
 import { collapsedClass, collapseWarning } from '../metrics/collapse.ts';
 
+/**
+ * The metrics of a report row from a classification report (the AAMI gross Se / +P added for the inter
+ * protocol).
+ */
 export function rowMetrics(report: ClassificationReport, protocol?: string): RowMetrics {
   return {
     n: report.n, accuracy: report.accuracy, macroF1: report.macroF1, weightedF1: report.weightedF1, classes: report.classes,
@@ -13,12 +17,14 @@ export function rowMetrics(report: ClassificationReport, protocol?: string): Row
   };
 }
 
+/** What reportRow takes: a row's fields, its classification report and the protocol. */
 export interface RowInput extends Omit<ReportRow, 'metrics'> {
   report: ClassificationReport;
   /** The protocol (inter adds the AAMI gross Se / +P). */
   protocol?: string;
 }
 
+/** A report row from a model's figures and its classification report (metrics derived by rowMetrics). */
 export function reportRow(input: RowInput): ReportRow {
   const { report, protocol, ...rest } = input;
   return { ...rest, metrics: rowMetrics(report, protocol) };

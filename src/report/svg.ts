@@ -15,6 +15,10 @@ function doc(w: number, h: number, body: string[]): string {
   return svgDocument(w, h, `${body.join('\n')}\n`);
 }
 
+/**
+ * A confusion matrix as an SVG document: rows true classes, columns predicted, each cell's count and share of
+ * its row.
+ */
 export function confusionSvg(classes: string[], confusion: number[][], title: string): string {
   const C = classes.length, cell = 64, left = 90, top = 70;
   const w = left + C * cell + 30, h = top + C * cell + 60;
@@ -111,11 +115,19 @@ function logRange(values: number[]): Axis {
   return { min: 10 ** Math.floor(Math.log10(lo)), max: 10 ** Math.ceil(Math.log10(hi * 1.0001)), log: true };
 }
 
+/**
+ * One model's training history for curvesSvg: per epoch, training and validation loss and validation
+ * macro-F1.
+ */
 export interface CurveSeries {
   name: string;
   history: { epoch: number; trainLoss: number; valLoss: number; valMacroF1: number }[];
 }
 
+/**
+ * Training curves as an SVG document: loss (training solid, validation dashed) and validation macro-F1
+ * against the epoch, one colour per model.
+ */
 export function curvesSvg(series: CurveSeries[], title = 'Training curves'): string {
   const W = 900, H = 380;
   const maxEpoch = Math.max(1, ...series.flatMap((s) => s.history.map((h) => h.epoch)));
@@ -141,6 +153,7 @@ export function curvesSvg(series: CurveSeries[], title = 'Training curves'): str
   return doc(W, H, body);
 }
 
+/** One model in tradeoffSvg: name, kind, size in KB, training seconds and test accuracy. */
 export interface TradeoffPoint {
   name: string;
   kind: 'neural' | 'classic';
@@ -149,6 +162,10 @@ export interface TradeoffPoint {
   accuracy: number;
 }
 
+/**
+ * Test accuracy against model size and against training time (log scales) as an SVG document, one point per
+ * model.
+ */
 export function tradeoffSvg(points: TradeoffPoint[], title = 'Test accuracy against model size and training time'): string {
   const W = 900, H = 390;
   const ya = range(points.map((p) => 100 * p.accuracy), 0.15);

@@ -5,6 +5,10 @@ import type { ClassMetrics } from '../metrics/classification.ts';
 import type { EpochRecord } from '../train/trainer.ts';
 import type { SeedSummary } from './seeds.ts';
 
+/**
+ * The test metrics of a report row: beats, accuracy, F1s, per-class metrics, the confusion matrix and (inter
+ * protocol) AAMI gross Se / +P.
+ */
 export interface RowMetrics {
   /** Beats evaluated (the test split unless the report says otherwise). */
   n: number;
@@ -19,6 +23,10 @@ export interface RowMetrics {
   aami?: Record<string, { se: number; ppv: number }>;
 }
 
+/**
+ * One model of a run report: kind, parameters, size, training and inference time, metrics, and (neural
+ * models) its history.
+ */
 export interface ReportRow {
   name: string;
   kind: 'neural' | 'classic';
@@ -39,6 +47,10 @@ export interface ReportRow {
   notes?: string;
 }
 
+/**
+ * The report of a compare or train run (report.json): command, protocol, classes, beats per split, settings,
+ * time and one row per model.
+ */
 export interface RunReport {
   tool: 'ecgrad';
   command: string;

@@ -12,6 +12,10 @@ import { predict } from './evaluate.ts';
 import { personalize, type PersonalizeOptions, type PersonalizeReport } from './personalize.ts';
 import { datasetBeats, splitAtMinutes } from './wearer.ts';
 
+/**
+ * A record's dataset rows split at the labelled minutes: the personalisation rows and the test rows after
+ * them.
+ */
 export interface AdaptiveRows {
   record: string;
   /** Dataset rows of the record's first minutes (personalisation) and of the rest (test). */
@@ -31,6 +35,10 @@ export function adaptiveRows(ds: BeatDataset, records: readonly string[], minute
   });
 }
 
+/**
+ * Scores of one model over the protocol's test beats: beats, accuracy, AAMI gross Se / +P per class and the
+ * confusion matrix.
+ */
 export interface AdaptiveScores {
   beats: number;
   accuracy: number;
@@ -38,6 +46,10 @@ export interface AdaptiveScores {
   confusion: number[][];
 }
 
+/**
+ * One record of the patient-adaptive protocol: its personalisation and test beats, the time taken, and the
+ * global and personalised models' counts on its test beats.
+ */
 export interface AdaptiveRecord {
   record: string;
   personalBeats: number;
@@ -52,6 +64,10 @@ export interface AdaptiveRecord {
   report?: Omit<PersonalizeReport, 'options'>;
 }
 
+/**
+ * The patient-adaptive protocol's result: per record, the AAMI gross scores of the global and personalised
+ * models over all test periods, and every test beat's true class and both predictions.
+ */
 export interface AdaptiveResult {
   classes: string[];
   minutes: number;
@@ -110,6 +126,10 @@ export function adaptiveResult(ds: BeatDataset, parts: RecordPredictions[], minu
   return { classes: ds.classes.slice(), minutes, records, global: scores(y, g, ds.classes), personalized: scores(y, q, ds.classes), y, predGlobal: g, predPersonal: q, record: rec, names };
 }
 
+/**
+ * Options of runAdaptive: the labelled minutes per record, the records' rate, personalisation options, replay
+ * rows and a per-record callback.
+ */
 export interface AdaptiveOptions {
   /** Labelled minutes at the start of each record (default 5). */
   minutes?: number;

@@ -12,6 +12,10 @@ import { firstNonFinite, packContainer, unpackContainer } from '../core/containe
 const MAGIC = 'ECGRADC1';
 const VERSION = 1;
 
+/**
+ * A training checkpoint (.ckpt) that cannot be read or does not fit the run being resumed. The message names
+ * the file (`source`) and what is wrong.
+ */
 export class CheckpointError extends Error {
   constructor(source: string, message: string) {
     super(`checkpoint ${source}: ${message}`);
@@ -49,6 +53,10 @@ export function encodeCheckpoint(header: Record<string, unknown>, arrays: Map<st
   });
 }
 
+/**
+ * A decoded checkpoint: its JSON header (position, history, generator states, counters) and its float32
+ * arrays by name.
+ */
 export interface DecodedCheckpoint {
   header: Record<string, unknown>;
   arrays: Map<string, Float32Array>;

@@ -7,12 +7,19 @@ import type { BeatDataset } from '../ecg/dataset/dataset.ts';
 import { batches } from '../ecg/dataset/batches.ts';
 import { classificationReport, aamiGross, type ClassificationReport } from '../metrics/classification.ts';
 
+/**
+ * Options of predict and evaluate: the batch size and whether the RR features are the model's second input.
+ */
 export interface PredictOptions {
   batchSize?: number;
   /** Feed the RR features as the model's second input. */
   useRR?: boolean;
 }
 
+/**
+ * The predictions of a model on dataset rows: predicted and true classes, mean unweighted cross-entropy and
+ * forward-pass seconds.
+ */
 export interface Predictions {
   /** Predicted class per row (in the order of `rows`). */
   pred: Int32Array;
@@ -52,6 +59,10 @@ export function predict(model: Module, ds: BeatDataset, rows: Int32Array, opts: 
   return { pred, y, loss: rows.length ? lossSum / rows.length : NaN, seconds };
 }
 
+/**
+ * The evaluation of a model on dataset rows: the classification report, the AAMI gross Se / +P (inter
+ * protocol), mean loss, inference time per beat and predictions.
+ */
 export interface Evaluation {
   report: ClassificationReport;
   /** AAMI gross Se / +P per class (inter protocol only). */
@@ -64,6 +75,10 @@ export interface Evaluation {
   pred: Int32Array;
 }
 
+/**
+ * Evaluates a model on the given rows of a dataset (batched forward passes in eval mode): classification
+ * report, loss, inference time per beat, predictions, and the AAMI gross statistics for the inter protocol.
+ */
 export function evaluate(model: Module, ds: BeatDataset, rows: Int32Array, opts: PredictOptions = {}): Evaluation {
   const p = predict(model, ds, rows, opts);
   const report = classificationReport(p.y, p.pred, ds.classes);

@@ -41,6 +41,10 @@ import { initSeed } from '../nn/init.ts';
 import '../models/index.ts';
 import { mixSeed } from './seeds.ts';
 
+/**
+ * personalize() cannot run as asked: an invalid option, beats that do not fit the model, or a model file it
+ * cannot rebuild. The message says which.
+ */
 export class PersonalizeError extends Error {
   constructor(message: string) {
     super(`personalize: ${message}`);
@@ -58,8 +62,16 @@ export interface LabelledBeats {
   y: Int32Array | readonly number[] | readonly string[];
 }
 
+/**
+ * What personalize() trains: 'last' (the output Linear layer), 'head' (every Linear layer) or 'all' (every
+ * parameter; default).
+ */
 export type PersonalizeLayers = 'last' | 'head' | 'all';
 
+/**
+ * Options of personalize(): seed, layers, steps, batch size, learning rate, the L2-SP coefficient, replay
+ * beats and the other regularisation settings (defaults in PERSONALIZE_DEFAULTS).
+ */
 export interface PersonalizeOptions {
   /** Seed of the beat order and dropout (default 0). */
   seed?: number;
@@ -94,6 +106,10 @@ export const PERSONALIZE_DEFAULTS = {
 
 export type ResolvedPersonalizeOptions = typeof PERSONALIZE_DEFAULTS;
 
+/**
+ * What personalize() did: beats used per class, classes absent from them, replay beats, the trained tensors,
+ * steps and the loss at the start and end.
+ */
 export interface PersonalizeReport {
   /** Wearer beats used, and per class name. */
   beats: number;
@@ -112,6 +128,9 @@ export interface PersonalizeReport {
   options: ResolvedPersonalizeOptions;
 }
 
+/**
+ * What personalize() returns: the personalised copy (eval mode), its .ecgm bytes and header, and the report.
+ */
 export interface PersonalizeResult {
   /** The personalised copy, in eval mode. */
   model: Module;

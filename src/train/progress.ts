@@ -2,6 +2,7 @@
 // per event for logs. The Node reporter (src/node/train/reporter.ts) decides where they go.
 import type { TrainEvent } from './trainer.ts';
 
+/** A duration in seconds as a short string: "42s", "3m07s", "2h05m" ("?" when not finite). */
 export function formatDuration(seconds: number): string {
   if (!Number.isFinite(seconds)) return '?';
   const s = Math.max(0, Math.round(seconds));

@@ -18,6 +18,7 @@ export function quickNote(): string {
   return `a --quick smoke run (${QUICK.trainBeats} training and ${QUICK.valBeats} validation beats, at most ${QUICK.epochs} epochs): it checks that the pipeline works; its figures are not results`;
 }
 
+/** The data-side settings of a run: protocol, beat features, subsets, leads, window and record lists. */
 export interface DataSettings {
   /** A protocol of PROTOCOLS (intra, inter, arrhythminet). */
   protocol: ProtocolName;
@@ -69,6 +70,10 @@ const LEADS: SettingSpec<Leads> = {
   },
 };
 
+/**
+ * The data-side settings of train, compare and cv (protocol, beat features, subsets, leads, window, record
+ * lists), one SettingSpec each: the CLI derives its options, defaults and messages from them.
+ */
 export const DATA_SETTINGS: SettingSpecs<DataSettings> = {
   protocol: choiceSetting('protocol', `one of ${Object.keys(PROTOCOLS).join(', ')}`, Object.keys(PROTOCOLS) as ProtocolName[], 'intra'),
   rr: booleanSetting('rr', 'feed the RR-interval features beside the beat (6 values; 15 with --rr-set patient, 23 with rhythm, 20 with irregular)'),
@@ -83,8 +88,10 @@ export const DATA_SETTINGS: SettingSpecs<DataSettings> = {
   testRecords: recordListSetting('test-records', 'inter protocol: the records to test on (default DS2)'),
 };
 
+/** The settings of a run: training and data settings together. */
 export type RunSettings = TrainSettings & DataSettings;
 
+/** Every setting of a run: DATA_SETTINGS and TRAIN_SETTINGS. */
 export const RUN_SETTINGS: SettingSpecs<RunSettings> = { ...DATA_SETTINGS, ...TRAIN_SETTINGS };
 
 /** Complete, checked run settings: defaults filled in, --rr implied by a feature set, sv-f1 only with S and V. */

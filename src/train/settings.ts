@@ -10,6 +10,10 @@ export { SettingError, resolveSettings, type SettingSpec, type SettingSpecs } fr
 /** The validation score that picks the best epoch. */
 export type SelectScore = 'macro-f1' | 'sv-f1';
 
+/**
+ * The settings of a training run: seed, overrides of the model's recipe, early stopping, clipping, best-epoch
+ * selection, checkpoint interval and validation batch size.
+ */
 export interface TrainSettings {
   /** Seed of the weights, the batch order and dropout. */
   seed: number;
@@ -32,6 +36,10 @@ export interface TrainSettings {
 
 export const SELECT_SCORES: readonly SelectScore[] = ['macro-f1', 'sv-f1'];
 
+/**
+ * The training settings, one SettingSpec each (flag, description, default, check): train(), the CLI's options
+ * and their error messages all come from this table.
+ */
 export const TRAIN_SETTINGS: SettingSpecs<TrainSettings> = {
   seed: intSetting('seed', "seed of the weights, batch order and dropout (the split is the protocol's, seed 0)", 0, 0),
   epochs: intSetting('epochs', "number of epochs (default: the model's recipe; 4 with --quick)", 1),
@@ -45,6 +53,10 @@ export const TRAIN_SETTINGS: SettingSpecs<TrainSettings> = {
   evalBatchSize: intSetting('eval-batch-size', 'batch size of the validation passes', 1, 256),
 };
 
+/**
+ * The training settings with defaults filled in and every given value checked (a SettingError names the
+ * setting and the value otherwise).
+ */
 export function trainSettings(given: Partial<TrainSettings> = {}): TrainSettings {
   return resolveSettings(TRAIN_SETTINGS, given);
 }

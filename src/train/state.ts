@@ -35,6 +35,7 @@ export interface Position {
   step: number;
 }
 
+/** The best epoch so far (1-based) and its validation macro-F1 and selection score. */
 export interface BestEpoch {
   epoch: number;
   macroF1: number;
@@ -83,6 +84,11 @@ export function copyWeights(model: Module): Map<string, Float32Array> {
   return new Map([...model.stateDict()].map(([k, t]) => [k, t.data()]));
 }
 
+/**
+ * Everything a training run needs to resume bit for bit: model, module generators, optimizer and schedule,
+ * position (epoch, batch, step), running epoch loss, history, best epoch and weights, early-stopping count.
+ * toCheckpoint() and restore() are exact inverses.
+ */
 export class TrainState {
   readonly model: Module;
   readonly optimizer: Optimizer;

@@ -14,6 +14,10 @@ import { classWeights } from '../ecg/dataset/imbalance.ts';
 import type { TrainState } from './state.ts';
 import { mixSeed } from './seeds.ts';
 
+/**
+ * Training diverged: the loss or the gradient norm is NaN or infinite at the given epoch and step. Thrown
+ * before the weights change; the message suggests a lower learning rate or clipping.
+ */
 export class DivergedError extends Error {
   constructor(message: string, readonly epoch: number, readonly step: number) {
     super(message);
@@ -21,6 +25,7 @@ export class DivergedError extends Error {
   }
 }
 
+/** A training loss: logits [B, classes] and the batch's labels to a scalar tensor. */
 export type LossFunction = (logits: Tensor, y: Int32Array) => Tensor;
 
 /** The recipe's loss, with effective-number class weights counted on the training rows ('weighted-ce', 'combined'). */
@@ -29,6 +34,10 @@ export function recipeLoss(recipe: TrainingRecipe, ds: BeatDataset, trainRows: I
   return recipe.loss === 'combined' ? (logits, y) => combinedLoss(logits, y, { weight }) : (logits, y) => crossEntropy(logits, y, { weight });
 }
 
+/**
+ * What trainStep needs beside the state and the batch: the dataset, whether the RR features are fed, the
+ * loss, seed, clipping and message context.
+ */
 export interface StepContext {
   ds: BeatDataset;
   /** Feed batch.rr as the model's second input. */

@@ -3,6 +3,11 @@
 // them when a class has fewer), returned sorted.
 import { Rng } from '../core/random.ts';
 
+/**
+ * A seeded random sample of about `size` of `rows` keeping the class proportions of y, with at least
+ * minPerClass rows of every class present (all of a smaller class), sorted; all rows when size ≥ rows.length.
+ * Throws a RangeError for a size that is not a positive integer.
+ */
 export function stratifiedSubset(y: Int32Array, rows: Int32Array, size: number, seed: number, minPerClass = 20): Int32Array {
   if (!(Number.isInteger(size) && size > 0)) throw new RangeError(`stratifiedSubset: size must be a positive integer, got ${size}`);
   if (size >= rows.length) return Int32Array.from(rows);

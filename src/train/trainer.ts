@@ -39,12 +39,20 @@ export { mixSeed } from './seeds.ts';
  */
 export type TrainConfig = { model: string; input: ModelInput; recipe: TrainingRecipe } & Partial<TrainSettings>;
 
+/**
+ * The data of a training run: the dataset, its training and validation rows, or a stream of training beats
+ * (out of core).
+ */
 export interface TrainData {
   dataset: BeatDataset;
   trainRows: Int32Array;
   valRows: Int32Array;
 }
 
+/**
+ * A progress event of train(): start, batch, checkpoint, epoch, early stop and done, each with the figures of
+ * that moment.
+ */
 export type TrainEvent =
   | { type: 'start'; model: string; epochs: number; batches: number; trainBeats: number; valBeats: number; params: number; resumedAt: { epoch: number; batch: number } | null }
   | { type: 'batch'; model: string; epoch: number; epochs: number; batch: number; batches: number; loss: number; samplesPerSec: number; etaSeconds: number }
@@ -53,6 +61,10 @@ export type TrainEvent =
   | { type: 'early-stop'; model: string; epoch: number; patience: number; bestEpoch: number }
   | { type: 'done'; model: string; epochsRun: number; bestEpoch: number; bestValMacroF1: number; trainSeconds: number };
 
+/**
+ * How train() talks to its caller: progress events, the best model file and checkpoints as bytes, and a stop
+ * request.
+ */
 export interface TrainHooks {
   onEvent?(e: TrainEvent): void;
   /** Receives the best model file (.ecgm bytes) whenever validation macro-F1 improves. */
@@ -74,6 +86,10 @@ export class TrainInterrupted extends Error {
   }
 }
 
+/**
+ * What train() returns: the model with its best validation weights, the history, best epoch and score, epochs
+ * run, early stop, time and steps.
+ */
 export interface TrainResult {
   /** The model with the best validation weights loaded. */
   model: Module;
