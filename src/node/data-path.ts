@@ -3,6 +3,10 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 
+/**
+ * The MIT-BIH folder to read, as an absolute path: `explicit` when given, else $ECGRAD_DATA, else
+ * ../shared/data/mitdb when it exists, else ./data/mitdb (which need not exist).
+ */
 export function resolveDataDir(explicit?: string): string {
   if (explicit) return resolve(explicit);
   const env = process.env.ECGRAD_DATA;

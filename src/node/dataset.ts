@@ -13,6 +13,10 @@ import { rdann, rdheader, rdrecord } from './wfdb-files.ts';
 
 const CACHE_VERSION = 4; // bump whenever what a cached dataset holds (splits included) changes
 
+/**
+ * Options of loadDataset: the dataset options, the database folder, and the cache folder and whether to use
+ * it.
+ */
 export interface LoadDatasetOptions extends DatasetOptions {
   /** Database folder (default: resolveDataDir()). */
   data?: string;
@@ -22,6 +26,10 @@ export interface LoadDatasetOptions extends DatasetOptions {
   cache?: boolean;
 }
 
+/**
+ * What loadDataset returns: the dataset, whether it came from the cache, the seconds taken and the cache
+ * file.
+ */
 export interface LoadedDataset {
   dataset: BeatDataset;
   fromCache: boolean;
@@ -30,6 +38,7 @@ export interface LoadedDataset {
   cachePath: string | undefined;
 }
 
+/** The dataset cache folder: $ECGRAD_CACHE when set, else .cache/ecgrad (absolute paths). */
 export function defaultCacheDir(): string {
   return process.env.ECGRAD_CACHE ? resolve(process.env.ECGRAD_CACHE) : resolve('.cache/ecgrad');
 }
@@ -68,6 +77,11 @@ export function datasetCachePath(protocolName: ProtocolName, options: LoadDatase
   return join(cacheDir ? resolve(cacheDir) : defaultCacheDir(), `${protocol.name}-${key}.bin`);
 }
 
+/**
+ * Builds a protocol's beat dataset from the WFDB files in the data folder (resolveDataDir), or reads it from
+ * the on-disk cache when a file for the same protocol and options is there (and writes it after building). A
+ * damaged cache file is rebuilt (with a warning); a record file that cannot be read throws.
+ */
 export function loadDataset(protocolName: ProtocolName, options: LoadDatasetOptions = {}): LoadedDataset {
   const t0 = performance.now();
   const { data, cacheDir: _dir, cache = true, ...dsOptions } = options;

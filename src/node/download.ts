@@ -21,6 +21,10 @@ import { get as httpGet, type ClientRequest, type IncomingMessage } from 'node:h
 import { get as httpsGet } from 'node:https';
 import { basename, dirname, join, resolve } from 'node:path';
 
+/**
+ * Options of downloadDatabase: database, output folder, base URL, which records, progress messages, and the
+ * timeouts, rate floor, retries and size bound of each file.
+ */
 export interface DownloadOptions {
   /** PhysioNet database name (default "mitdb"). */
   db?: string;
@@ -56,6 +60,10 @@ export interface DownloadOptions {
   maxBytes?: number | ((file: string) => number | undefined);
 }
 
+/**
+ * What downloadDatabase did: the files already present, fetched, fetched again after a wrong hash, and
+ * completed by resuming.
+ */
 export interface DownloadReport {
   out: string;
   /** Files already present and verified. */
@@ -394,6 +402,11 @@ function capOf(options: DownloadOptions, file: string): { cap: number; note: str
   return { cap: defaultMaxBytes(file), note: 'If the file really is that large, set $ECGRAD_DOWNLOAD_MAX_MB (or the maxBytes option) above its size in MiB; else check --base-url.' };
 }
 
+/**
+ * Downloads a PhysioNet database (default MIT-BIH, "mitdb") into a folder, verifying every file against the
+ * database's SHA256SUMS: files already present and verified are kept, partial downloads resume, stalled or
+ * failed transfers are retried. Throws a DownloadError naming the file or URL and what went wrong.
+ */
 export async function downloadDatabase(options: DownloadOptions = {}): Promise<DownloadReport> {
   const db = options.db ?? 'mitdb';
   const base = (options.baseUrl ?? `https://physionet.org/files/${db}/1.0.0/`).replace(/\/?$/, '/');

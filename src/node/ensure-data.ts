@@ -9,6 +9,10 @@ import { downloadDatabase } from './download.ts';
 import { getProtocol, type ProtocolName } from '../ecg/dataset/protocols.ts';
 import { bar } from '../train/progress.ts';
 
+/**
+ * The data folder lacks files of a protocol's records; the message lists them and says how to download the
+ * database or point --data at it.
+ */
 export class MissingDataError extends Error {}
 
 /** Files of each record that a protocol reads (header, signals, reference annotations). */
@@ -27,6 +31,11 @@ export interface EnsureDataOptions {
   baseUrl?: string;
 }
 
+/**
+ * The data folder of a protocol, checked to hold every record file: when the default ./data/mitdb holds none
+ * of them it downloads MIT-BIH into it (about 100 MB, progress on stderr) unless download is false. Throws a
+ * MissingDataError listing the missing files otherwise.
+ */
 export async function ensureData(protocol: ProtocolName, explicit?: string, opts: EnsureDataOptions = {}): Promise<string> {
   const dir = resolveDataDir(explicit);
   const records = getProtocol(protocol).records;

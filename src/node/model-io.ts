@@ -8,6 +8,10 @@ import {
 } from '../nn/model-file.ts';
 import { loadModelBytes } from '../quant/load.ts';
 
+/**
+ * Writes a model as an .ecgm file (encodeModel) at `path`, atomically (a temporary file renamed into place),
+ * creating the folder.
+ */
 export function saveModel(path: string, model: Module, opts: EncodeOptions): void {
   writeFileAtomic(path, encodeModel(model, opts), 'saveModel');
 }

@@ -7,6 +7,7 @@ import { panTompkins, type PanTompkinsOptions } from '../ecg/qrs/pan-tompkins.ts
 import { isBeatSymbol } from '../ecg/wfdb/annotation-codes.ts';
 import { rdann, rdrecord } from './wfdb-files.ts';
 
+/** QRS detection scores: reference beats, matches, misses, false detections, Se and +P in percent. */
 export interface QrsScore {
   beats: number;
   tp: number;
@@ -17,6 +18,7 @@ export interface QrsScore {
   ppv: number;
 }
 
+/** Pan-Tompkins against the reference beats: gross and per-record scores. */
 export interface QrsEvaluation {
   gross: QrsScore;
   records: Record<string, QrsScore>;
@@ -25,6 +27,10 @@ export interface QrsEvaluation {
   seconds: number;
 }
 
+/**
+ * Options of evaluateQrs: the detector's options, the signal, the matching window and whether VF episodes are
+ * left out.
+ */
 export interface QrsEvalOptions extends PanTompkinsOptions {
   /** Leave ventricular flutter/fibrillation episodes out (default true). */
   excludeVf?: boolean;
@@ -36,6 +42,11 @@ export interface QrsEvalOptions extends PanTompkinsOptions {
 
 const pct = (a: number, b: number) => (b ? Math.round((10000 * a) / b) / 100 : 100);
 
+/**
+ * Runs Pan-Tompkins on each record in the folder and compares its detections with the reference beat
+ * annotations (.atr) within a 150 ms window (ANSI/AAMI EC57), leaving ventricular flutter episodes out by
+ * default: gross and per-record Se and +P.
+ */
 export function evaluateQrs(dataDir: string, records: readonly string[], options: QrsEvalOptions = {}): QrsEvaluation {
   const t0 = performance.now();
   const excludeVf = options.excludeVf ?? true;

@@ -4,6 +4,10 @@
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, renameSync, rmdirSync, rmSync, writeSync, readdirSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 
+/**
+ * Writes a file atomically: a temporary file in the same folder, fsync, then a rename, so a kill never leaves
+ * a half-written file under the final name. Throws an Error naming the path and the system error.
+ */
 export function atomicWrite(path: string, data: Uint8Array | string): void {
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${Math.floor(Math.random() * 1e9)}.tmp`);
   const bytes = typeof data === 'string' ? new TextEncoder().encode(data) : data;
@@ -28,6 +32,7 @@ function stamp(d = new Date()): string {
   return `${d.getFullYear()}${p(d.getMonth() + 1)}${p(d.getDate())}-${p(d.getHours())}${p(d.getMinutes())}${p(d.getSeconds())}`;
 }
 
+/** The default run folder of a command: runs/<yyyymmdd-hhmmss>-<command> (local time, absolute path). */
 export function defaultRunDir(command: string): string {
   return resolve('runs', `${stamp()}-${command}`);
 }

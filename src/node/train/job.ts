@@ -32,6 +32,7 @@ export type TrainJob = { model: string; data: string; outDir: string; resume: bo
 /** A job's name in its run: `tag` (e.g. `std-cnn.seed1` in a seeded compare), else the model; it names the row and the files. */
 export const jobTag = (job: Pick<TrainJob, 'model' | 'tag'>): string => job.tag ?? job.model;
 
+/** What a training job returns: its report row, beats per split, recipe, classes and training result. */
 export interface JobResult {
   row: ReportRow;
   beats: { train: number; val: number; test: number };
@@ -115,6 +116,12 @@ export interface JobInject {
   shouldStop?: () => boolean;
 }
 
+/**
+ * Runs one training job as `ecgrad train` and each worker of `ecgrad compare` do: loads the protocol's
+ * dataset (cached), picks the rows, trains with the model's recipe (best model and checkpoint written
+ * atomically into the run folder; resumes with job.resume), evaluates the selected weights on the test split,
+ * and returns the report row. Classical classifiers are fitted instead.
+ */
 export function runTrainJob(given: TrainJob, onEvent: (e: TrainEvent) => void = () => {}, inject: JobInject = {}): JobResult {
   if (isClassic(given.model)) return runClassicJob(given, inject);
   const job = { ...given, ...runSettings(given) };

@@ -6,6 +6,10 @@ import { Worker } from 'node:worker_threads';
 import type { TrainEvent } from '../../train/trainer.ts';
 import type { JobResult, TrainJob } from './job.ts';
 
+/**
+ * Options of runPool: worker count, progress events, modules each worker preloads, a shared stop flag and an
+ * outcome callback.
+ */
 export interface PoolOptions {
   workers?: number;
   onEvent?(e: TrainEvent): void;
@@ -72,6 +76,10 @@ export function stopOnSignal(say: (message: string) => void): { stop: Int32Array
   };
 }
 
+/**
+ * Runs independent jobs in worker threads (default 2), each worker taking the next job when it finishes one;
+ * resolves with each job's result or error and its wall-clock seconds, in job order.
+ */
 export async function runPool<J = TrainJob, R = JobResult>(jobs: J[], opts: PoolOptions = {}): Promise<JobOutcome<J, R>[]> {
   const n = Math.max(1, Math.min(opts.workers ?? 2, jobs.length));
   // kernel threads per worker (src/wasm/kernel-pool.ts): workers x kernel threads <= cores, never more

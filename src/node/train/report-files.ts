@@ -6,6 +6,10 @@ import { confusionSvg, curvesSvg, tradeoffSvg } from '../../report/svg.ts';
 import { renderMarkdown } from '../../report/markdown.ts';
 import { atomicWrite } from './files.ts';
 
+/**
+ * Writes a run report into its folder: a confusion-matrix SVG per model, curves.svg and tradeoff.svg,
+ * report.json and report.md (atomically); returns the file names written.
+ */
 export function writeReport(dir: string, report: RunReport): string[] {
   const figures: string[] = [];
   const put = (name: string, svg: string) => {

@@ -5,6 +5,7 @@
 import type { TrainEvent } from '../../train/trainer.ts';
 import { epochLine, jsonLine, progressLine, shortStatus, formatDuration } from '../../train/progress.ts';
 
+/** Where training progress goes: events, messages, and closing the status line. */
 export interface Reporter {
   event(e: TrainEvent | { type: string; model?: string; [k: string]: unknown }): void;
   /** Prints a message above the status line (or as a JSON line {type: "message"}). */
@@ -21,6 +22,10 @@ export interface ReporterOptions {
   quiet?: boolean;
 }
 
+/**
+ * A progress reporter on a stream (default stderr): one redrawn status line on a terminal, JSON lines
+ * otherwise; `quiet` reports nothing.
+ */
 export function createReporter(opts: ReporterOptions = {}): Reporter {
   const stream = opts.stream ?? process.stderr;
   const tty = opts.tty ?? Boolean(stream.isTTY);
