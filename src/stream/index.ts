@@ -1,12 +1,19 @@
 // Streaming beat classification: raw samples in (chunks of any size), classified beats out as soon as
 // they can be formed. The pipeline is the batch one, run incrementally:
 //   Pan-Tompkins (PanTompkins.push) -> polyphase resampling to the model's rate (StreamResampler)
-//   -> Kachuee windows (10 s min-max normalisation blocks, 1.2 x the block's median RR, zero-padded)
-//   -> RR features (a beat's are final once the next beat is detected) -> the classifier.
-// A beat is emitted when its 10 s normalisation block is complete (a detection past the block's end,
-// or end()), so its signal delay is up to ~10 s plus the detector's; compute per beat is a forward pass.
+//   -> the window the model file names (meta.window):
+//      Kachuee (default; 10 s min-max normalisation blocks, 1.2 x the block's median RR, zero-padded),
+//        with the local RR features (a beat's are final once the next beat is detected); or
+//      causal (src/ecg/dataset/causal-window.ts: R-centred, 0.24 s look-ahead, normalised over the past
+//        10 s), with the causal RR features (causal-rr.ts: final when the beat is detected)
+//   -> the classifier.
+// Kachuee: a beat is emitted when its 10 s normalisation block is complete (a detection past the block's
+// end, or end()), so its signal delay is up to ~10 s plus the detector's. Causal: a beat is emitted as
+// soon as it is detected and its window's last sample has arrived (~0.4 s after its R peak: the
+// detector's delay). Compute per beat is a forward pass.
 // On a whole record, push(...)+end() gives the same beats, windows, RR features and classes as
-// classifyRecordBatch (detect in batch, kachueeBeats, rrFeatures, classify in batch); the one exception
+// classifyRecordBatch (detect in batch, kachueeBeats or causalBeats, the RR features, classify in batch).
+// Causal windows are equal by construction (one function cuts both). The one exception, Kachuee only,
 // is a 10 s block holding a single beat, whose segment length the batch construction takes from the
 // median RR of the whole record: with singleBeatBlocks 'causal' (default) the stream uses the median of
 // the RR intervals seen so far, with 'defer' it holds such beats until end() and is then exact.
@@ -15,6 +22,9 @@ import { resampleIndex } from '../ecg/dsp/resample.ts';
 import { kachueeBeats } from '../ecg/dataset/windows.ts';
 import { rrFeatures, RR_FEATURES } from '../ecg/dataset/rr.ts';
 import { beatFeatureRows, rrFeatureNames, rrSetOfWidth, RR_SETS } from '../ecg/dataset/beat-features.ts';
+import { causalBeats, causalWindow, causalWindowSpec, type CausalWindowSpec } from '../ecg/dataset/causal-window.ts';
+import { CAUSAL_RR_FEATURES, causalRrFeatures, causalRrRow } from '../ecg/dataset/causal-rr.ts';
+import { WINDOW_KINDS } from '../ecg/dataset/dataset-meta.ts';
 import { SampleBuffer, StreamResampler } from './resampler.ts';
 
 export { SampleBuffer, StreamResampler } from './resampler.ts';
@@ -23,6 +33,15 @@ export { SampleBuffer, StreamResampler } from './resampler.ts';
 export interface BeatClassifier {
   info: { length: number; channels: number; fs: number; rrFeatures: number; classes: string[] };
   classify(x: Float32Array, rr?: Float32Array | null): { pred: Int32Array; probs: Float32Array };
+  /** The model file's header: its meta.window names the window construction ('kachuee' when absent). */
+  header?: { meta: Record<string, unknown> };
+}
+
+/** The window construction a classifier's model file names; a kind this version cannot build is an error. */
+export function windowKindOf(classifier: BeatClassifier, who = 'BeatStream'): 'kachuee' | 'causal' {
+  const w = classifier.header?.meta?.window ?? 'kachuee';
+  if (w === 'kachuee' || w === 'causal') return w;
+  throw new RangeError(`${who}: the model file names the window ${JSON.stringify(w)}, which this version cannot build (known: ${WINDOW_KINDS.join(', ')}); it needs a newer ecgrad`);
 }
 
 /**
@@ -43,7 +62,7 @@ export interface StreamBeat {
   probs: Float32Array;
   /** The window fed to the model (length samples at the model's rate). */
   window: Float32Array;
-  /** The RR features fed to the model (6 values; zeros for a model without RR input). */
+  /** The RR features fed to the model (6 values: rr.ts's, or causal-rr.ts's for a causal model; zeros for a lone beat). */
   rr: Float32Array;
   /** Input samples received when the beat was emitted (emittedAt - sample = signal delay). */
   emittedAt: number;
@@ -56,11 +75,11 @@ export interface StreamBeat {
 export interface BeatStreamOptions {
   /** Sampling rate of the input in Hz. */
   fs: number;
-  /** How to cut a 10 s block holding one beat (see the file comment); default 'causal'. */
+  /** Kachuee windows: how to cut a 10 s block holding one beat (see the file comment); default 'causal'. */
   singleBeatBlocks?: 'causal' | 'defer';
   /** Detector options (the batch pipeline must use the same). */
   detector?: PanTompkinsOptions;
-  /** Normalisation block length in seconds (default 10, as in the Kachuee construction). */
+  /** Kachuee windows: normalisation block length in seconds (default 10, as in the Kachuee construction). */
   blockSeconds?: number;
   /** Called with each batch of beats as they are emitted (push() and end() also return them). */
   onBeats?: (beats: StreamBeat[]) => void;
@@ -111,6 +130,9 @@ export class BeatStream {
   private rrCount = 0;
   private readonly rrLocal = 10;
   private deferred: Pending[] = [];
+  /** The window construction (from the model file), and the causal window's layout. */
+  readonly window: 'kachuee' | 'causal';
+  private readonly causal: CausalWindowSpec | null;
 
   constructor(
     readonly classifier: BeatClassifier,
@@ -119,6 +141,9 @@ export class BeatStream {
     const { info } = classifier;
     if (info.channels !== 1)
       throw new RangeError(`BeatStream: the model takes ${info.channels} leads; streaming supports single-lead models only`);
+    this.window = windowKindOf(classifier);
+    if (this.window === 'causal' && info.rrFeatures > CAUSAL_RR_FEATURES.length)
+      throw new RangeError(`BeatStream: the causal model takes ${info.rrFeatures} beat features; the causal window has the ${CAUSAL_RR_FEATURES.length} causal RR features`);
     if (info.rrFeatures > RR_FEATURES.length)
       throw new RangeError(`BeatStream: the model takes ${info.rrFeatures} beat features (the ${rrSetOfWidth(info.rrFeatures) ?? 'unknown'} set, computed over a whole record); streaming computes the ${RR_FEATURES.length} local RR features only: classify whole records with classifyRecordBatch`);
     if (!(options.fs > 0)) throw new RangeError(`BeatStream: fs must be a positive number of Hz, got ${options.fs}`);
@@ -130,6 +155,7 @@ export class BeatStream {
     this.resampler = new StreamResampler(this.fs, this.fsOut);
     this.mode = options.singleBeatBlocks ?? 'causal';
     this.onBeats = options.onBeats;
+    this.causal = this.window === 'causal' ? causalWindowSpec(this.fsOut, this.len) : null;
   }
 
   /** Samples received so far. */
@@ -168,13 +194,21 @@ export class BeatStream {
     this.peaks.push(s);
     const p = resampleIndex(s, this.fs, this.fsOut);
     this.pOut.push(p);
-    this.pending.push({ index, sample: s, p, window: null, rr: null });
+    const beat: Pending = { index, sample: s, p, window: null, rr: null };
+    if (this.causal) {
+      beat.rr = new Float32Array(CAUSAL_RR_FEATURES.length); // from this beat and the earlier ones only
+      causalRrRow(this.peaks, index, this.fs, beat.rr);
+    }
+    this.pending.push(beat);
   }
 
   private advance(final: boolean): StreamBeat[] {
-    this.rrFeaturesUpTo(final);
-    this.cutBlocks(final);
-    if (final && this.deferredBlocks.length) this.recutDeferred();
+    if (this.causal) this.cutCausal(final);
+    else {
+      this.rrFeaturesUpTo(final);
+      this.cutBlocks(final);
+      if (final && this.deferredBlocks.length) this.recutDeferred();
+    }
     // Emit beats in order once both their window and RR features are ready.
     const ready: Pending[] = [];
     while (this.pending.length) {
@@ -189,9 +223,30 @@ export class BeatStream {
       ready.sort((a, b) => a.index - b.index);
     }
     const beats = this.classifyBeats(ready);
-    this.y.trim(this.w0);
+    this.y.trim(this.causal ? this.causalKeep() : this.w0);
     if (beats.length && this.onBeats) this.onBeats(beats);
     return beats;
+  }
+
+  /** Cuts the causal window of every pending beat whose last sample has arrived (every one at the end). */
+  private cutCausal(final: boolean): void {
+    const spec = this.causal!, n = this.y.length;
+    for (const b of this.pending) {
+      if (b.window) continue;
+      if (!final && b.p + spec.after > n) break; // beats come in order: the later ones are not ready either
+      const e = Math.min(b.p + spec.after, n), from = Math.max(0, e - spec.norm);
+      b.window = new Float32Array(this.len);
+      causalWindow(this.y.view(from, e), from, n, b.p, spec, b.window);
+    }
+  }
+
+  /** The first model-rate sample a causal window may still need: that of the first pending beat, or of any beat yet to be detected. */
+  private causalKeep(): number {
+    const spec = this.causal!;
+    // A QRS is reported at most detector.latency input samples after it (PanTompkins.latency).
+    const future = resampleIndex(Math.max(0, this.received - this.detector.latency), this.fs, this.fsOut);
+    const first = this.pending.length ? Math.min(this.pending[0]!.p, future) : future;
+    return Math.max(0, first - spec.before - spec.norm);
   }
 
   private rrFeaturesUpTo(final: boolean): void {
@@ -346,6 +401,19 @@ export interface BatchResult {
 export function classifyRecordBatch(classifier: BeatClassifier, signal: ArrayLike<number>, fs: number, detector?: PanTompkinsOptions): BatchResult {
   const { info } = classifier;
   const peaks = panTompkins(signal, fs, detector);
+  if (windowKindOf(classifier, 'classifyRecordBatch') === 'causal') {
+    const R = CAUSAL_RR_FEATURES.length;
+    if (info.rrFeatures > R) throw new RangeError(`classifyRecordBatch: the causal model takes ${info.rrFeatures} beat features; the causal window has the ${R} causal RR features`);
+    const x = causalBeats(signal, fs, peaks, { fs: info.fs, length: info.length });
+    const rrAll = causalRrFeatures(peaks, fs);
+    let rr: Float32Array | null = null;
+    if (info.rrFeatures > 0) {
+      rr = new Float32Array(peaks.length * info.rrFeatures);
+      for (let i = 0; i < peaks.length; i++) rr.set(rrAll.subarray(i * R, i * R + info.rrFeatures), i * info.rrFeatures);
+    }
+    const { pred, probs } = peaks.length ? classifier.classify(x, rr) : { pred: new Int32Array(0), probs: new Float32Array(0) };
+    return { sample: peaks, pred, probs, x, rr: rrAll };
+  }
   const x = kachueeBeats(signal, fs, peaks, { fs: info.fs, length: info.length });
   const rrAll = rrFeatures(peaks, fs);
   const R = RR_FEATURES.length, set = rrSetOfWidth(info.rrFeatures);
