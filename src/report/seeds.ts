@@ -2,25 +2,9 @@
 // as mean, sample standard deviation (n - 1 in the denominator; null for a single seed) and min-max.
 // Rows of a seeded run are named by jobName (`<model>.seed<k>`); a seed whose job failed is left out
 // of its model's summary and counted in `failedSeeds`.
-import type { ReportRow } from './types.ts';
+import type { ReportRow, SeedSummary, Spread } from './types.ts';
 
-/** Mean, sample standard deviation (null with one value), min and max of a metric over the seeds. */
-export interface Spread {
-  mean: number;
-  sd: number | null;
-  min: number;
-  max: number;
-}
-
-export interface SeedSummary {
-  model: string;
-  /** The seeds whose job finished, in the run's order. */
-  seeds: number[];
-  failedSeeds: number[];
-  accuracy: Spread;
-  macroF1: Spread;
-  weightedF1: Spread;
-}
+export type { SeedSummary, Spread } from './types.ts';
 
 /** The name of one job of a run: the model, or `<model>.seed<k>` in a seeded run. */
 export function jobName(model: string, seed?: number): string {

@@ -3,7 +3,6 @@
 //   { name, kind: 'neural' | 'classic', params, sizeKB, trainSeconds, inferMsPerBeat, metrics }.
 import type { ClassMetrics } from '../metrics/classification.ts';
 import type { EpochRecord } from '../train/trainer.ts';
-import type { SeedSummary } from './seeds.ts';
 
 /**
  * The test metrics of a report row: beats, accuracy, F1s, per-class metrics, the confusion matrix and (inter
@@ -69,4 +68,22 @@ export interface RunReport {
   notes: string[];
   /** A seeded run (`compare --seeds`): each model's test metrics across its seeds (rows are per model and seed). */
   seedSummary?: SeedSummary[];
+}
+
+/** Mean, sample standard deviation (null with one value), min and max of a metric over the seeds. */
+export interface Spread {
+  mean: number;
+  sd: number | null;
+  min: number;
+  max: number;
+}
+
+export interface SeedSummary {
+  model: string;
+  /** The seeds whose job finished, in the run's order. */
+  seeds: number[];
+  failedSeeds: number[];
+  accuracy: Spread;
+  macroF1: Spread;
+  weightedF1: Spread;
 }
