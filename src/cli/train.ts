@@ -21,6 +21,7 @@ import { comparisonTable } from '../report/markdown.ts';
 import type { RunReport } from '../report/types.ts';
 import { collapseNotes } from '../report/rows.ts';
 import { existsSync } from 'node:fs';
+import { DiskDatasetError, openDiskDataset } from '../node/disk-dataset.ts';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
@@ -65,14 +66,18 @@ const spec: Record<string, OptionSpec> = {
   model: { type: 'string', description: 'model to train (see the list below)' },
   ...trainingOptions,
   resume: { type: 'boolean', description: 'continue the interrupted run in --out from its last checkpoint' },
+  dataset: { type: 'string', description: 'train from a chunked on-disk dataset (the folder `ecgrad dataset --out` wrote): the training split streams in shuffled batches with bounded memory; protocol and beat options come from the folder' },
 };
+
+/** Options that choose or subset the beats, which the folder of --dataset fixes. */
+const FIXED_BY_DATASET = ['data', 'leads', 'rr-set', 'window', 'train-records', 'test-records', 'train-beats', 'quick'];
 
 export const trainCommand: Command = {
   summary: 'train one model on a protocol (validation-based model selection, resumable checkpoints, report)',
   async run(argv) {
     if (argv.includes('--help')) {
       console.log(formatHelp('train', trainCommand.summary,
-        'ecgrad train --model <name> --protocol <intra|inter|arrhythminet> [--data <dir>] [--epochs n] [--batch-size n] [--seed n] [--rr] [--out <run dir>] [--resume] [--json]', spec));
+        'ecgrad train --model <name> (--protocol <intra|inter|arrhythminet> [--data <dir>] | --dataset <dir>) [--epochs n] [--batch-size n] [--seed n] [--rr] [--out <run dir>] [--resume] [--json]', spec));
       console.log(`\nmodels:\n${modelNames().map((m) => `  ${m.padEnd(18)}${modelSpec(m).description}`).join('\n')}`);
       console.log('\nOutputs: <out>/<model>.ecgm (best validation weights), <model>.ckpt (resumable), report.md, report.json, confusion-<model>.svg, curves.svg, tradeoff.svg.');
       return 0;
@@ -81,9 +86,25 @@ export const trainCommand: Command = {
     if (positionals.length) throw new UsageError(`train: unexpected argument "${positionals[0]}"`);
     if (!o.model) throw new UsageError(`train: --model is required; valid models: ${modelNames().join(', ')}`);
     const model = checkModel(String(o.model), 'train');
+    let diskDataset: string | undefined;
+    if (o.dataset !== undefined) {
+      diskDataset = resolve(String(o.dataset));
+      const given = (flag: string) => argv.some((a) => a === `--${flag}` || a.startsWith(`--${flag}=`));
+      const fixed = FIXED_BY_DATASET.filter(given);
+      if (fixed.length) throw new UsageError(`train: --dataset fixes the beats; drop --${fixed.join(', --')} (write another dataset with ecgrad dataset --out to change them)`);
+      let protocol: string;
+      try {
+        protocol = openDiskDataset(diskDataset).manifest.protocol;
+      } catch (e) {
+        if (e instanceof DiskDatasetError) throw new UsageError(`train --dataset: ${e.message}`);
+        throw e;
+      }
+      if (given('protocol') && o.protocol !== protocol) throw new UsageError(`train: --protocol ${o.protocol}, but the dataset ${diskDataset} is of the ${protocol} protocol; drop --protocol`);
+      o.protocol = protocol;
+    }
     const settings = jobSettings(o, 'train');
     if (o.resume && !o.out) throw new UsageError('train: --resume needs --out <run dir> (the folder of the interrupted run)');
-    const data = await ensureData(settings.protocol, o.data as string | undefined);
+    const data = diskDataset ?? await ensureData(settings.protocol, o.data as string | undefined);
     let dir;
     if (o.resume) {
       const ck = checkpointFile(resolve(String(o.out)), model);
@@ -98,7 +119,7 @@ export const trainCommand: Command = {
     // stops the run after its current batch, with a checkpoint (`--resume` continues it).
     const signals = stopOnSignal((m) => reporter.message(m));
     try {
-      const [out] = await runPool<TrainJob, JobResult>([{ ...settings, model, data, outDir: dir.path, resume: o.resume === true }], {
+      const [out] = await runPool<TrainJob, JobResult>([{ ...settings, model, data, outDir: dir.path, resume: o.resume === true, ...(diskDataset ? { diskDataset } : {}) }], {
         workers: 1, onEvent: (e) => reporter.event(e), stop: signals.stop, preload: preloadModules(),
       });
       if (!out!.ok) {

@@ -10,7 +10,7 @@ import { clipGradNorm } from '../optim/clip.ts';
 import type { TrainingRecipe } from '../models/index.ts';
 import type { BeatDataset } from '../ecg/dataset/dataset.ts';
 import type { Batch } from '../ecg/dataset/batches.ts';
-import { classWeights } from '../ecg/dataset/imbalance.ts';
+import { classWeights, classWeightsFromCounts } from '../ecg/dataset/imbalance.ts';
 import type { TrainState } from './state.ts';
 import { mixSeed } from './seeds.ts';
 
@@ -29,8 +29,10 @@ export class DivergedError extends Error {
 export type LossFunction = (logits: Tensor, y: Int32Array) => Tensor;
 
 /** The recipe's loss, with effective-number class weights counted on the training rows ('weighted-ce', 'combined'). */
-export function recipeLoss(recipe: TrainingRecipe, ds: BeatDataset, trainRows: Int32Array): LossFunction {
-  const weight = recipe.loss === 'ce' ? undefined : classWeights(ds.y, ds.classes.length, { method: 'effective', beta: recipe.classWeightBeta ?? 0.9999 }, trainRows);
+export function recipeLoss(recipe: TrainingRecipe, ds: BeatDataset, trainRows: Int32Array, classCounts?: number[]): LossFunction {
+  const how = { method: 'effective', beta: recipe.classWeightBeta ?? 0.9999 } as const;
+  // classCounts: the training beats of each class, when they are not rows of ds (a TrainStream).
+  const weight = recipe.loss === 'ce' ? undefined : classCounts ? classWeightsFromCounts(classCounts, how) : classWeights(ds.y, ds.classes.length, how, trainRows);
   return recipe.loss === 'combined' ? (logits, y) => combinedLoss(logits, y, { weight }) : (logits, y) => crossEntropy(logits, y, { weight });
 }
 

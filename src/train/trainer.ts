@@ -17,7 +17,7 @@ import type { Module } from '../nn/module.ts';
 import { encodeModel } from '../nn/model-file.ts';
 import { modelSpec, type ModelInput, type TrainingRecipe } from '../models/index.ts';
 import type { BeatDataset } from '../ecg/dataset/dataset.ts';
-import { batches } from '../ecg/dataset/batches.ts';
+import { batches, type Batch } from '../ecg/dataset/batches.ts';
 import { datasetMeta } from '../ecg/dataset/dataset-meta.ts';
 import { evaluate } from './evaluate.ts';
 import { trainSettings, withOverrides, type TrainSettings } from './settings.ts';
@@ -47,6 +47,19 @@ export interface TrainData {
   dataset: BeatDataset;
   trainRows: Int32Array;
   valRows: Int32Array;
+  /** Out-of-core training: the training beats come from this stream, not from trainRows of dataset (src/node/disk-dataset.ts). */
+  trainStream?: TrainStream;
+}
+
+/** The training split as a seeded stream of batches, for data that is not in memory. */
+export interface TrainStream {
+  beats: number;
+  /** Training beats of each class (class weights). */
+  classCounts: number[];
+  /** Identifies the training beats (checkpoints resume only on the same stream). */
+  key: string;
+  /** An epoch's batches in the order `seed` gives (the same seed, the same batches), without its first `skip` beats. */
+  epoch(seed: number, batchSize: number, skip: number): Iterable<Batch>;
 }
 
 /**
@@ -110,7 +123,7 @@ function checkRun(config: TrainConfig, recipe: TrainingRecipe, data: TrainData, 
   const { dataset: ds, trainRows, valRows } = data;
   const { input } = config;
   modelSpec(config.model);
-  if (trainRows.length === 0) throw new RangeError('train: the training split is empty');
+  if ((data.trainStream?.beats ?? trainRows.length) === 0) throw new RangeError('train: the training split is empty');
   if (valRows.length === 0) throw new RangeError('train: the validation split is empty');
   if (!(Number.isInteger(recipe.epochs) && recipe.epochs > 0)) throw new RangeError(`train: epochs must be a positive integer, got ${recipe.epochs}`);
   if (!(Number.isInteger(recipe.batchSize) && recipe.batchSize > 0)) throw new RangeError(`train: batch size must be a positive integer, got ${recipe.batchSize}`);
@@ -125,7 +138,7 @@ function checkRun(config: TrainConfig, recipe: TrainingRecipe, data: TrainData, 
 function fingerprintOf(config: TrainConfig, recipe: TrainingRecipe, data: TrainData, s: TrainSettings): Record<string, unknown> {
   return {
     model: config.model, input: config.input, recipe, seed: s.seed, patience: s.patience, clipNorm: s.clipNorm ?? null,
-    protocol: data.dataset.protocol, classes: data.dataset.classes, trainRows: hashRows(data.trainRows), valRows: hashRows(data.valRows),
+    protocol: data.dataset.protocol, classes: data.dataset.classes, trainRows: data.trainStream ? data.trainStream.key : hashRows(data.trainRows), valRows: hashRows(data.valRows),
     ...(s.select !== 'macro-f1' ? { select: s.select } : {}),
   };
 }
@@ -156,10 +169,11 @@ export function train(config: TrainConfig, data: TrainData, hooks: TrainHooks = 
   const fingerprint = fingerprintOf(config, recipe, data, s);
   const state = new TrainState(name, config.input, recipe);
   const params = state.model.parameterCount();
-  const lossFn = recipeLoss(recipe, ds, trainRows);
+  const stream = data.trainStream;
+  const lossFn = recipeLoss(recipe, ds, trainRows, stream?.classCounts);
   if (resume) state.restore(resume, fingerprint);
 
-  const n = trainRows.length, bs = recipe.batchSize, nb = Math.ceil(n / bs);
+  const n = stream ? stream.beats : trainRows.length, bs = recipe.batchSize, nb = Math.ceil(n / bs);
   const clock = new RunClock(state, recipe.epochs * n);
   let lastCheckpoint: Position | null = resume ? state.position : null;
   const describe = (p: Position) => (p.batch === 0 ? `end of epoch ${p.epoch}` : `epoch ${p.epoch + 1}, batch ${p.batch}`);
@@ -177,8 +191,11 @@ export function train(config: TrainConfig, data: TrainData, hooks: TrainHooks = 
   while (!state.finished) {
     const e = state.position.epoch;
     clock.startEpoch();
-    const order = new Rng(mixSeed(s.seed, e, 0xe90c)).shuffle(Int32Array.from(trainRows)) as Int32Array;
-    for (const batch of batches(ds, order.subarray(state.position.batch * bs), bs, null)) {
+    const epochSeed = mixSeed(s.seed, e, 0xe90c);
+    const epochBatches = stream
+      ? stream.epoch(epochSeed, bs, state.position.batch * bs)
+      : batches(ds, (new Rng(epochSeed).shuffle(Int32Array.from(trainRows)) as Int32Array).subarray(state.position.batch * bs), bs, null);
+    for (const batch of epochBatches) {
       trainStep(state, batch, step);
       const { batch: b, step: global } = state.position;
       const rate = clock.samples(batch.y.length);

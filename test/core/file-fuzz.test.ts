@@ -20,6 +20,7 @@ import { ClassifierFileError } from '../../src/classic/format.ts';
 import { matrix } from '../../src/classic/matrix.ts';
 import { CheckpointError, decodeCheckpoint, encodeCheckpoint } from '../../src/train/checkpoint.ts';
 import { DatasetFileError, deserializeDataset, serializeDataset } from '../../src/ecg/dataset/serialize.ts';
+import { decodeChunk, decodeManifest, DiskDatasetError, encodeChunk, encodeManifest } from '../../src/ecg/dataset/disk-format.ts';
 import { randn } from '../../src/ops/creation.ts';
 import { blobs } from '../classic/helpers.ts';
 import { fuzzContainer, headerOf, withCrc, withHeader } from '../helpers/fuzz.ts';
@@ -88,6 +89,24 @@ test('dataset files: every mutant decodes or is refused with a DatasetFileError 
   const { refused, memory } = fuzzContainer(bytes, deserializeDataset, DatasetFileError, { seed: 5, align: 4 });
   assert.ok(refused > 150, `${refused} refused`);
   console.log(`  dataset: ${refused} refused, largest memory growth of one decode ${(memory / 2 ** 20).toFixed(2)} MiB`);
+});
+
+test('disk datasets (manifest.ecgd, chunk .ecgb): every mutant decodes or is refused with a DiskDatasetError naming the file', () => {
+  const split = (beats: number, chunks: number[]) => ({ beats, classCounts: [beats - 1, 1], chunks });
+  const manifest = encodeManifest({
+    format: 'ecgrad-disk-dataset', version: 1, protocol: 'intra', seed: 0, classes: ['N', 'S'], channels: 1, length: 3, fs: 125, rrFeatures: ['pre'], records: ['100', '101'],
+    meta: { leads: 'both' }, chunkBeats: 4, orderSeed: 0, splits: { train: split(6, [4, 2]), val: split(2, [2]), test: split(2, [2]) },
+  });
+  assert.equal(decodeManifest(manifest, 'm').options, { leads: 'both' });
+  const m = fuzzContainer(manifest, decodeManifest, DiskDatasetError, { seed: 6, align: 4 });
+  const expect = { split: 'train' as const, index: 0, beats: 4, channels: 1, length: 3, rrFeatures: 1, classes: 2, records: 2 };
+  const chunk = encodeChunk(expect, {
+    x: Float32Array.from({ length: 12 }, (_, i) => i / 10), rr: Float32Array.from([1, 2, 3, 4]), y: Int32Array.from([0, 1, 0, 0]), record: Int32Array.from([0, 0, 1, 1]), sample: Int32Array.from([5, 6, 7, 8]),
+  });
+  assert.equal(Array.from(decodeChunk(chunk, 'c', expect).sample), [5, 6, 7, 8]);
+  const c = fuzzContainer(chunk, (b, source) => decodeChunk(b, source, expect), DiskDatasetError, { seed: 7, align: 4 });
+  assert.ok(m.refused > 150 && c.refused > 150, `${m.refused} and ${c.refused} refused`);
+  console.log(`  disk dataset: manifest ${m.refused}, chunk ${c.refused} refused; largest memory growth of one decode ${(Math.max(m.memory, c.memory) / 2 ** 20).toFixed(2)} MiB`);
 });
 
 test('model files refuse what a valid CRC cannot: NaN or infinite weights, a missing config or meta, an unknown tensor kind', () => {

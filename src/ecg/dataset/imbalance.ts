@@ -20,6 +20,13 @@ export function classWeights(y: Int32Array, nClasses: number, options: ClassWeig
   const counts = new Float64Array(nClasses);
   if (rows) for (const i of rows) counts[y[i]!]!++;
   else for (const c of y) counts[c]!++;
+  return classWeightsFromCounts(counts, options);
+}
+
+/** Weights per class from the beats of each class (counts[c]); absent classes get weight 0. */
+export function classWeightsFromCounts(given: ArrayLike<number>, options: ClassWeightOptions = {}): Float32Array {
+  const counts = Float64Array.from(given);
+  const nClasses = counts.length;
   const total = counts.reduce((a, b) => a + b, 0);
   const present = counts.filter((c) => c > 0).length;
   const w = new Float32Array(nClasses);

@@ -19,6 +19,8 @@ import { reportRow } from '../../report/rows.ts';
 import { classicModelNames, encodeClassifier, featureGroupsName, runClassic } from '../../classic/index.ts';
 import { classificationReport } from '../../metrics/classification.ts';
 import { atomicWrite } from './files.ts';
+import { openDiskDataset } from '../disk-dataset.ts';
+import type { TrainStream } from '../../train/trainer.ts';
 
 export { QUICK };
 
@@ -27,7 +29,7 @@ export { QUICK };
  * src/classic/settings.ts; missing ones take their defaults). `data` is the database folder and `outDir`
  * the run folder, both already checked; `resume` continues from the run folder's checkpoint.
  */
-export type TrainJob = { model: string; data: string; outDir: string; resume: boolean; tag?: string } & Partial<RunSettings> & ClassicSettings;
+export type TrainJob = { model: string; data: string; outDir: string; resume: boolean; tag?: string; diskDataset?: string } & Partial<RunSettings> & ClassicSettings;
 
 /** A job's name in its run: `tag` (e.g. `std-cnn.seed1` in a seeded compare), else the model; it names the row and the files. */
 export const jobTag = (job: Pick<TrainJob, 'model' | 'tag'>): string => job.tag ?? job.model;
@@ -133,7 +135,14 @@ export function runTrainJob(given: TrainJob, onEvent: (e: TrainEvent) => void = 
     if (!existsSync(ckptPath)) throw new Error(`--resume: there is no checkpoint ${ckptPath} to resume (train without --resume to start afresh)`);
     resume = new Uint8Array(readFileSync(ckptPath));
   }
-  const ds = inject.dataset ?? loadDataset(job.protocol, jobDatasetOptions(job)).dataset;
+  // diskDataset: the training split streams from the folder `ecgrad dataset --out` wrote; validation and test are loaded.
+  let trainStream: TrainStream | undefined, ds: BeatDataset;
+  if (job.diskDataset) {
+    if (job.trainBeats || job.quick) throw new Error('--dataset streams the whole training split of the folder: --train-beats and --quick do not apply (write a smaller dataset instead)');
+    const disk = openDiskDataset(job.diskDataset);
+    trainStream = disk.trainStream();
+    ds = disk.evalDataset();
+  } else ds = inject.dataset ?? loadDataset(job.protocol, jobDatasetOptions(job)).dataset;
   const { trainRows, valRows, testRows } = jobRows(job, ds);
   const recipe = jobRecipe(job);
   const input: ModelInput = {
@@ -143,7 +152,7 @@ export function runTrainJob(given: TrainJob, onEvent: (e: TrainEvent) => void = 
   const emit = tag === job.model ? onEvent : (e: TrainEvent) => onEvent({ ...e, model: tag });
   const result = train(
     { ...trainSettings(job), epochs: undefined, batchSize: undefined, lr: undefined, model: job.model, input, recipe },
-    { dataset: ds, trainRows, valRows },
+    { dataset: ds, trainRows, valRows, ...(trainStream ? { trainStream } : {}) },
     { onEvent: emit, writeBest: (b) => atomicWrite(file, b), writeCheckpoint: (b) => atomicWrite(ckptPath, b), shouldStop: inject.shouldStop },
     resume,
   );
@@ -167,5 +176,5 @@ export function runTrainJob(given: TrainJob, onEvent: (e: TrainEvent) => void = 
     file: `${tag}.ecgm`,
   };
   void model;
-  return { row, beats: { train: trainRows.length, val: valRows.length, test: testRows.length }, recipe, classes: ds.classes, train: rest };
+  return { row, beats: { train: trainStream ? trainStream.beats : trainRows.length, val: valRows.length, test: testRows.length }, recipe, classes: ds.classes, train: rest };
 }
