@@ -5,8 +5,12 @@
 //   npm run bench:train              human-readable table
 //   npm run bench:train -- --json    {"std_train_b64": {"samples_per_s": ..., "pytorch_samples_per_s": ..., "ratio": ...}, ...}
 //   options: --no-torch (skip PyTorch), --only std,ds,lstm,infer, --short-warmup (only PyTorch's warm-up call
-//   counts), --profile (time per kernel in a StdCNN step and in inference; with --only std,ds,infer)
+//   counts), --profile (time per kernel in a StdCNN step and in inference; with --only std,ds,infer),
+//   --threads [n] [--rounds r]: ecgrad on 1 and n kernel threads (default n: the cores; src/wasm/threaded.ts),
+//   interleaved: r rounds (default 3), each re-initialising ecgrad for 1 then n threads (n then 1 in odd
+//   rounds) and timing a fresh model; each figure is the median over the rounds of the per-round medians
 import { execFileSync } from 'node:child_process';
+import { availableParallelism } from 'node:os';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
@@ -123,14 +127,39 @@ if (args.includes('--profile')) {
   }
   process.exit(0);
 }
-if (want('std')) record('std_train_b64', time(64, trainStep(new StdCNN({ seed: 0 }), 64, 187), 10, 15, 5));
-if (want('ds')) record('ds_train_b64', time(64, trainStep(new DSCNN({ seed: 0 }), 64, 187), 10, 15, 5));
-if (want('lstm')) record('lstm_train_b64', time(64, trainStep(new LSTMNet({ seed: 0 }), 64, 187), 3, 10, 2));
-if (want('infer')) {
-  const m = new StdCNN({ seed: 0 });
-  record('std_infer_b1', time(1, inferStep(m, 1, 187), 50, 15, 50));
-  record('std_infer_b256', time(256, inferStep(m, 256, 187), 5, 15, 3));
-}
+const threadsAt = args.indexOf('--threads');
+const threadsN = threadsAt < 0 ? 1 : Number(args[threadsAt + 1]) || availableParallelism();
+/** The workloads: key, batch, a fresh timed step, warm-up calls, repetitions, calls per repetition. */
+const WORKLOADS: [string, string, number, () => () => void, number, number, number][] = [
+  ['std', 'std_train_b64', 64, () => trainStep(new StdCNN({ seed: 0 }), 64, 187), 10, 15, 5],
+  ['ds', 'ds_train_b64', 64, () => trainStep(new DSCNN({ seed: 0 }), 64, 187), 10, 15, 5],
+  ['lstm', 'lstm_train_b64', 64, () => trainStep(new LSTMNet({ seed: 0 }), 64, 187), 3, 10, 2],
+  ['infer', 'std_infer_b1', 1, () => inferStep(new StdCNN({ seed: 0 }), 1, 187), 50, 15, 50],
+  ['infer', 'std_infer_b256', 256, () => inferStep(new StdCNN({ seed: 0 }), 256, 187), 5, 15, 3],
+];
+if (threadsN > 1) {
+  // 1 vs n kernel threads, interleaved rounds (see the header)
+  await import('../src/node/kernel-threads.ts');
+  const ri = args.indexOf('--rounds');
+  const rounds = ri >= 0 ? Number(args[ri + 1]) : 3;
+  const counts = [1, threadsN];
+  log(`kernel threads 1 vs ${threadsN}, ${rounds} interleaved rounds, load average ${(await import('node:os')).loadavg().map((v) => v.toFixed(2)).join(' ')}`);
+  for (const [w, key, batch, make, warm, reps, inner] of WORKLOADS) {
+    if (!want(w)) continue;
+    const per: Record<number, ReturnType<typeof time>[]> = { 1: [], [threadsN]: [] };
+    for (let r = 0; r < rounds; r++)
+      for (const t of r % 2 ? [...counts].reverse() : counts) {
+        const info = initSync({ force: true, threads: t });
+        if (info.threads !== t) throw new Error(`asked for ${t} kernel threads, got ${info.threads}: ${info.threadsReason}`);
+        per[t]!.push(time(batch, make(), warm, reps, inner));
+      }
+    const mid = (v: ReturnType<typeof time>[]) => ({ samplesPerS: median(v.map((x) => x.samplesPerS)), min: Math.min(...v.map((x) => x.min)), max: Math.max(...v.map((x) => x.max)) });
+    record(key, mid(per[1]!));
+    record(`${key}_t${threadsN}`, mid(per[threadsN]!));
+    log(`${''.padEnd(16)} ${threadsN} threads / 1 thread: ${(median(per[threadsN]!.map((x) => x.samplesPerS)) / median(per[1]!.map((x) => x.samplesPerS))).toFixed(2)}x`);
+  }
+} else
+  for (const [w, key, batch, make, warm, reps, inner] of WORKLOADS) if (want(w)) record(key, time(batch, make(), warm, reps, inner));
 
 // PyTorch, same machine, same run, one thread.
 // ../shared/baselines next to the repository, searched upwards (a git worktree may sit deeper, e.g. wt/<name>)

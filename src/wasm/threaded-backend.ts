@@ -12,9 +12,9 @@ const MAX_PAGES = 65536;
 /**
  * The `build` ('relaxed' or 'simd') of the threads builds with `threads` kernel threads (the calling one
  * included). Throws when the build is not registered or a worker does not start (initSync then keeps the
- * single-thread backend and says why). `minMacs`: the split threshold (tests: 0).
+ * single-thread backend and says why). `splitAll`: split every call, whatever its size (tests).
  */
-export function instantiateThreaded(build: BuildName, threads: number, minMacs?: number): Backend {
+export function instantiateThreaded(build: BuildName, threads: number, splitAll = false): Backend {
   const hex = threadsBuilds();
   if (!hex || build === 'scalar') throw new Error(`no threads build for the ${build} build is registered`);
   const mod = new WebAssembly.Module(decodeHex(build === 'relaxed' ? hex.relaxed : hex.simd) as BufferSource);
@@ -24,7 +24,7 @@ export function instantiateThreaded(build: BuildName, threads: number, minMacs?:
   const b = new Backend(build, k, 'full');
   const main = instance.exports as unknown as Record<string, (...a: number[]) => unknown>;
   const pool = new KernelPool(mod, memory, threads - 1, k.heapBase(), (n) => b.alloc(n), (p) => b.free(p), THREADED_KERNELS, main);
-  threadKernels(k, pool, minMacs);
+  threadKernels(k, pool, splitAll);
   b.pool = pool;
   return b;
 }

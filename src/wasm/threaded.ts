@@ -8,19 +8,24 @@
 //   conv1dForward,       samples (conv1dForwardRange / conv1dBackwardDataRange), on the path (Winograd or
 //   conv1dBackwardData   not) that the whole batch takes (conv1dWinogradChoice);
 //   conv1dBackwardWeight output channels, not samples (conv1dBackwardWeightRange): each dw row keeps its sum
-//                        over the batch in the same order.
-// Small calls stay on the calling thread: below MIN_MACS multiply-adds the wake-up and wait of a worker
-// (tens of microseconds) cost more than the part saves.
+//                        over the batch in the same order;
+//   unary, unaryBackward contiguous ranges whose starts are multiples of 16 elements: the loops run SIMD
+//                        groups from the start and a scalar tail at the end, so every element keeps its
+//                        group position and only the last part has the tail.
+// Small calls stay on the calling thread: below MIN_MACS multiply-adds (MIN_ELEMENTS elements for the
+// elementwise ops) the wake-up and wait of a worker (tens of microseconds) cost more than the part saves.
 // Parts get their own scratch (KernelPool.scratch): the caller's `work` / `scratch` is sized for the
 // whole call, and the single-thread kernel is what the calling thread runs below the threshold.
 import type { KernelPool } from './kernel-pool.ts';
 import type { Kernels } from './kernels.ts';
 
 /** The kernel entry points the workers run. */
-export const THREADED_KERNELS = ['gemm', 'conv1dForwardRange', 'conv1dBackwardDataRange', 'conv1dBackwardWeightRange'];
+export const THREADED_KERNELS = ['gemm', 'conv1dForwardRange', 'conv1dBackwardDataRange', 'conv1dBackwardWeightRange', 'unary', 'unaryBackward'];
 
-/** Multiply-adds below which a call runs on one thread (see the header; measured, docs/kernels.md). */
+/** Multiply-adds below which a call runs on one thread (see the header; docs/kernels.md). */
 export const MIN_MACS = 1 << 19;
+/** Elements below which an elementwise call runs on one thread. */
+export const MIN_ELEMENTS = 1 << 17;
 
 /** [start, end) of `parts` near-equal ranges of `n`, each a multiple of `unit` but the last. */
 export function splitRange(n: number, parts: number, unit: number): [number, number][] {
@@ -41,11 +46,15 @@ function partsFor(pool: KernelPool, macs: number, n: number, minMacs: number): n
 }
 
 /**
- * Replaces k's GEMM and convolution passes by their split versions (the raw exports stay the calling
- * thread's part). `minMacs` is the threshold (tests pass 0 to split every call).
+ * Replaces k's GEMM, convolution passes and unary ops by their split versions (the raw exports stay the
+ * calling thread's part). `splitAll`: no thresholds, every call is split (tests of the partitions).
  */
-export function threadKernels(k: Kernels, pool: KernelPool, minMacs = MIN_MACS): void {
-  const raw = { gemm: k.gemm, fwd: k.conv1dForward, bwdData: k.conv1dBackwardData, bwdWeight: k.conv1dBackwardWeight };
+export function threadKernels(k: Kernels, pool: KernelPool, splitAll = false): void {
+  const minMacs = splitAll ? 0 : MIN_MACS, minElements = splitAll ? 0 : MIN_ELEMENTS;
+  const raw = {
+    gemm: k.gemm, fwd: k.conv1dForward, bwdData: k.conv1dBackwardData, bwdWeight: k.conv1dBackwardWeight,
+    unary: k.unary, unaryBackward: k.unaryBackward,
+  };
   const ws = k.gemmWorkSize, cs = k.conv1dScratchSize;
 
   k.gemm = (tA, tB, M, N, K, alpha, a, lda, b, ldb, beta, c, ldc, work) => {
@@ -88,5 +97,17 @@ export function threadKernels(k: Kernels, pool: KernelPool, minMacs = MIN_MACS):
     pool.run('conv1dBackwardWeightRange', splitRange(Cout, n, 1).map(([s, e], i) => [
       x, dy, dw, B, Cin, L, Cout, K, stride, pad, dil, groups, Lout, pool.scratch(i, bytes), s, e, wino,
     ]));
+  };
+
+  k.unary = (op, x, out, n, p) => {
+    const parts = partsFor(pool, n, Math.ceil(n / 16), minElements);
+    if (parts < 2) return raw.unary(op, x, out, n, p);
+    pool.run('unary', splitRange(n, parts, 16).map(([s, e]) => [op, x + 4 * s, out + 4 * s, e - s, p]));
+  };
+
+  k.unaryBackward = (op, x, y, dy, dx, n, p) => {
+    const parts = partsFor(pool, n, Math.ceil(n / 16), minElements);
+    if (parts < 2) return raw.unaryBackward(op, x, y, dy, dx, n, p);
+    pool.run('unaryBackward', splitRange(n, parts, 16).map(([s, e]) => [op, x + 4 * s, y + 4 * s, dy + 4 * s, dx + 4 * s, e - s, p]));
   };
 }

@@ -1,9 +1,9 @@
 // The kernel thread pool (src/wasm/kernel-pool.ts, threaded.ts): the threads build split over 2 and 3
 // threads gives the same bytes as the single-thread SIMD build for GEMM (every transpose, thin and edge
 // shapes, beta = 1) and for the three convolution passes on every path (Winograd, im2col, pointwise,
-// grouped, depthwise, strided), with every call split (threshold 0); training steps give the same model
-// file bytes with 1 and 2 threads; one thread runs, and says why, where threads cannot; an idle pool does
-// not keep Node alive. Children: test/kernels/threads-child.ts.
+// grouped, depthwise, strided) and for every unary op and its backward, with every call split (no
+// thresholds); training steps give the same model file bytes with 1 and 2 threads; one thread runs, and
+// says why, where threads cannot; an idle pool does not keep Node alive. Children: threads-child.ts.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
@@ -14,11 +14,12 @@ import { instantiateThreaded } from '../../src/wasm/threaded-backend.ts';
 import { splitRange } from '../../src/wasm/threaded.ts';
 import { threadsUnavailable } from '../../src/wasm/kernel-pool.ts';
 import { Rng } from '../../src/core/random.ts';
+import { UnaryOp } from '../../src/wasm/opcodes.ts';
 import { projectRoot } from '../ecg/helpers.ts';
 
 const single = instantiateSync('simd');
-const two = instantiateThreaded('simd', 2, 0);
-const three = instantiateThreaded('simd', 3, 0);
+const two = instantiateThreaded('simd', 2, true);
+const three = instantiateThreaded('simd', 3, true);
 
 function randomArray(n: number, seed: number): Float32Array {
   const r = new Rng(seed);
@@ -112,6 +113,21 @@ for (const wmode of [1, 0, 2])
       }
     });
   }
+
+// U_* codes of assembly/elementwise.ts through src/wasm/opcodes.ts
+for (const [name, op] of Object.entries(UnaryOp).filter(([, v]) => typeof v === 'number') as [string, number][])
+  test(`unary ${name} and its backward over 100,003 elements: 2 and 3 threads = 1 thread`, () => {
+    const n = 100_003;
+    const x = randomArray(n, 8).map((v) => (op === UnaryOp.LOG || op === UnaryOp.SQRT ? Math.abs(v) + 0.1 : v));
+    const y = new Float32Array(n), dy = randomArray(n, 9), dx = new Float32Array(n);
+    const fwd = (b: Backend) => run(b, [x, y], 1, 0, ([px, py]) => b.k.unary(op, px!, py!, n, 1.5));
+    const bwd = (b: Backend) => run(b, [x, x, dy, dx], 3, 0, ([px, py, pdy, pdx]) => b.k.unaryBackward(op, px!, py!, pdy!, pdx!, n, 1.5));
+    for (const pass of [fwd, bwd]) {
+      const ref = pass(single);
+      sameBytes(pass(two), ref, `${pass === fwd ? 'forward' : 'backward'}, 2 threads`);
+      sameBytes(pass(three), ref, `${pass === fwd ? 'forward' : 'backward'}, 3 threads`);
+    }
+  });
 
 interface ChildResult {
   info?: { threads: number; threadsReason?: string; build: string };
