@@ -4,6 +4,12 @@
 // QRS, beat datasets), ecgrad/models (the zoo), ecgrad/train (training, evaluation, metrics, reports,
 // personalisation), ecgrad/classic, ecgrad/explain, ecgrad/quant, ecgrad/export; ecgrad/all is all of
 // them in one (src/all.ts); ecgrad/infer and ecgrad/node as before.
+/**
+ * The lean root: float32 tensors in wasm memory with SIMD kernels, autograd, the differentiable ops,
+ * optimizers, layers, losses and model files (.ecgm, safetensors).
+ *
+ * @module ecgrad
+ */
 // The full kernel builds (every kernel; src/wasm/source.ts), registered before anything can init.
 import './wasm/full-kernels.ts';
 export { initSync, init, backendInfo, isInitialised } from './core/runtime.ts';

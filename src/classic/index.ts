@@ -1,6 +1,12 @@
 // Classical classifiers (browser-safe): logistic regression, linear SVM, kNN, Gaussian naive Bayes,
 // CART decision tree, random forest, gradient-boosted trees, de Chazal's discriminant, the RBF-SVM ensemble of Mondéjar-Guerra; beat features; the ".ecgc" file format;
 // the registry and runClassic for comparisons with the neural models. See docs/classic.md.
+/**
+ * Classical classifiers, their beat features, the .ecgc file and runClassic for comparisons with the
+ * neural models.
+ *
+ * @module ecgrad/classic
+ */
 export { matrix, matrixFromRows, takeRows } from './matrix.ts';
 export type { Matrix } from './matrix.ts';
 export type { Classifier, FitOptions } from './types.ts';

@@ -1,6 +1,12 @@
 // ecgrad/train: training, evaluation, cross-validation folds and reports, the metrics (classification
 // report, AAMI gross statistics), run reports, and personalisation (fine-tune a copy of a model on one
 // wearer's beats; the patient-adaptive protocol). Browser-safe; file and worker helpers are in ecgrad/node.
+/**
+ * Training, evaluation, cross-validation folds, metrics, run reports, personalisation and the patient-
+ * adaptive protocol.
+ *
+ * @module ecgrad/train
+ */
 export * from '../train/index.ts';
 export * from '../metrics/index.ts';
 export * from '../report/index.ts';

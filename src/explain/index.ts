@@ -1,4 +1,9 @@
 // Explanations of ecgrad models (browser-safe): attribution methods, their evaluation, SVG figures.
+/**
+ * Explanations of ecgrad models: attribution methods, their evaluation and SVG figures.
+ *
+ * @module ecgrad/explain
+ */
 export { ExplainedModel, ExplainError, resolveTargets } from './classifier.ts';
 export type { ExplainedModelOptions, ExplainedOutput } from './classifier.ts';
 export { saliency, smoothGrad, makeAttribution } from './gradient.ts';

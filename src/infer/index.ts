@@ -5,6 +5,11 @@
 // classic classifier or node: module (`npm run size` bundles it and checks that).
 // The inference kernel builds (forward kernels only), unless something imported with this entry
 // registers the full ones (src/wasm/source.ts).
+/**
+ * Inference only, under 100 KB gzip: model files, the ECG front end and streaming classification.
+ *
+ * @module ecgrad/infer
+ */
 import '../wasm/infer-kernels.ts';
 import { forwardInBatches, forwardOf, sliceBatches, softmaxRows } from '../nn/forward.ts';
 import { decodeModel, ModelFileError, type ModelHeader } from '../nn/model-file.ts';

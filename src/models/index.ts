@@ -1,4 +1,9 @@
 // The model zoo: the list of architectures and their lookup by name (registry.ts), one file per architecture.
+/**
+ * The model zoo: the architectures, their specs and recipes, and lookup by name.
+ *
+ * @module ecgrad/models
+ */
 export { registerModel, getModel, modelSpec, type ModelName, type ZooModelName, type RegisteredModels, modelNames, comparisonModelNames, DEFAULT_RECIPE, MODEL_SPECS } from './registry.ts';
 export type { ModelSpec, ModelInput, TrainingRecipe } from './registry.ts';
 export { StdCNN, DSCNN, LSTMNet, stdCnnSpec, dsCnnSpec, lstmNetSpec } from './reference.ts';

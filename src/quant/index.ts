@@ -1,4 +1,9 @@
 // Post-training int8 quantisation (docs/quantization.md).
+/**
+ * Post-training int8 quantisation and the .ecgq file.
+ *
+ * @module ecgrad/quant
+ */
 export { quantizeModel, applyQuantization, dequantize, quantisableLayers, foldableBatchNorms, foldBatchNorm } from './quantize.ts';
 export type { QuantPlan, QuantLayer, QuantCompute } from './quantize.ts';
 export { encodeQuantizedModel, decodeQuantizedModel, quantizedModelFromBytes, isQuantizedModelFile, QUANT_MAGIC } from './quant-file.ts';
