@@ -3,13 +3,13 @@
 // and the streaming classifier. Its import graph holds the tensor core, the layers' forward code (run
 // under noGrad) and the model zoo's architectures; it holds no optimizer, trainer, CLI, explanation,
 // classic classifier or node: module (`npm run size` bundles it and checks that).
-// The inference kernel builds (forward kernels only), unless something imported with this entry
-// registers the full ones (src/wasm/source.ts).
 /**
  * Inference only, under 100 KB gzip: model files, the ECG front end and streaming classification.
  *
  * @module ecgrad/infer
  */
+// The inference kernel builds (forward kernels only), unless something imported with this entry
+// registers the full ones (src/wasm/source.ts).
 import '../wasm/infer-kernels.ts';
 import { forwardInBatches, forwardOf, sliceBatches, softmaxRows } from '../nn/forward.ts';
 import { decodeModel, ModelFileError, type ModelHeader } from '../nn/model-file.ts';

@@ -1,12 +1,12 @@
 // Node-only ECG helpers: reading and writing WFDB files in a folder, the data folder resolution,
 // QRS evaluation over records, dataset loading with the on-disk cache, and database download.
-// The full kernel builds (training jobs; src/wasm/source.ts).
 /**
  * Node-only helpers: WFDB files in folders, the data folder, the dataset cache, downloads, QRS evaluation
  * and training jobs.
  *
  * @module ecgrad/node
  */
+// The full kernel builds (training jobs; src/wasm/source.ts).
 import '../wasm/relaxed-kernels.ts'; // the full kernel set with its relaxed-SIMD build (src/wasm/source.ts)
 import './kernel-threads.ts'; // the threads builds and the worker_threads factory of the kernel thread pool
 export { rdheader, rdrecord, rdann, wrsamp, wrann } from './wfdb-files.ts';
