@@ -1,6 +1,7 @@
 // The demo page: sends files to the worker and draws what comes back. It never computes anything heavy
 // itself. ?build=scalar (or simd) forces a kernel build.
-import type { FromWorker, ModelSummary, ToWorker } from './protocol.ts';
+import type { FromWorker, Learned, ModelSummary, ToWorker } from './protocol.ts';
+import type { ClassCounts, Figures } from './learn.ts';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const statusEl = $('status'), errorEl = $('error'), notesEl = $('notes');
@@ -11,6 +12,10 @@ const VIEW_SECONDS = 10;
 
 let model: ModelSummary | null = null;
 let rec: Extract<FromWorker, { type: 'record' }> | null = null;
+/** The loaded model's classes of the record's beats (rec.cls shows the personalised ones after learning). */
+let globalCls: Int32Array | null = null;
+let downloadUrl = '';
+const learnButton = $<HTMLButtonElement>('learn'), learnBar = $<HTMLProgressElement>('learn-progress');
 let selected = -1;
 let busyTimer = 0;
 
@@ -25,6 +30,24 @@ function showError(text: string): void {
   errorEl.textContent = text;
   errorEl.style.display = text ? 'block' : 'none';
 }
+/** The "learn this wearer" control: enabled with no reason, disabled showing why. */
+function learnState(why: string | null): void {
+  learnButton.disabled = why !== null;
+  const el = $('learn-why');
+  el.textContent = why === null ? '' : `Unavailable: ${why}.`;
+  el.dataset.reason = why ?? '';
+}
+function resetLearn(): void {
+  learnBar.value = 0;
+  $('learn-text').textContent = '';
+  $('learn-figures').innerHTML = '';
+  $('learn-result').textContent = '';
+  const a = $<HTMLAnchorElement>('learn-download');
+  a.hidden = true;
+  if (downloadUrl) URL.revokeObjectURL(downloadUrl);
+  downloadUrl = '';
+}
+
 function busy(text: string): void {
   showError('');
   setStatus(text, 'busy');
@@ -55,7 +78,10 @@ worker.onmessage = (ev: MessageEvent<FromWorker>) => {
   } else if (m.type === 'model') {
     model = m.model;
     rec = null;
+    globalCls = null;
     selected = -1;
+    resetLearn();
+    learnState('classify a record (with its .atr annotations) first');
     $('model').textContent = `${m.model.name}: ${m.model.arch}, ${m.model.length} samples at ${m.model.fs} Hz${m.model.rrFeatures ? ' + RR features' : ''}, classes ${m.model.classes.join(' ')} (${m.model.parameters} parameters)${m.note ? ` — ${m.note}` : ''}`;
     $('model').dataset.classes = m.model.classes.join(',');
     $('legend').innerHTML = m.model.classes.map((c, i) => `<span><i style="background:${PALETTE[i % PALETTE.length]}"></i>${escapeHtml(c)}</span>`).join('');
@@ -65,7 +91,10 @@ worker.onmessage = (ev: MessageEvent<FromWorker>) => {
     setStatus(`Classifying… ${Math.round((100 * m.done) / m.total)}%`, 'busy');
   } else if (m.type === 'record') {
     rec = m;
+    globalCls = m.cls.slice();
     selected = -1;
+    resetLearn();
+    learnState(m.learnBlocked);
     const seconds = m.signal.length / m.fs;
     scroll.max = String(Math.max(0, Math.floor(seconds - VIEW_SECONDS)));
     scroll.value = '0';
@@ -77,15 +106,53 @@ worker.onmessage = (ev: MessageEvent<FromWorker>) => {
     result.textContent = JSON.stringify({ record: m.name, fs: m.fs, beats: m.sample.length, counts: m.counts, samples: Array.from(m.sample), classes: Array.from(m.cls) });
     setStatus(`${m.name}: ${m.sample.length} beats in ${seconds.toFixed(0)} s of ${m.lead} at ${m.fs} Hz. Click a beat to see why.`, 'done');
     draw();
+  } else if (m.type === 'learn-progress') {
+    learnBar.value = (100 * m.step) / m.steps;
+    $('learn-text').textContent = `step ${m.step} / ${m.steps}, loss ${m.loss.toFixed(3)}`;
+    setStatus(`Learning this wearer… ${Math.round((100 * m.step) / m.steps)}%`, 'busy');
+  } else if (m.type === 'learned') {
+    showLearned(m);
   } else if (m.type === 'explain') {
     setStatus(`Beat ${m.index}: ${m.label} (${m.method === 'ig' ? 'Integrated Gradients' : 'Grad-CAM'}).`, 'explained');
     $('beat-title').textContent = `#${m.index}: predicted ${m.label}`;
     drawBeat(m.window, m.values, PALETTE[m.cls % PALETTE.length]!);
   } else if (m.type === 'error') {
-    showError(`${({ model: 'Model', record: 'Record', synthetic: 'Synthetic signal', explain: 'Attribution', init: 'Start-up' } as Record<string, string>)[m.stage] ?? m.stage}: ${m.message}`);
+    showError(`${({ model: 'Model', record: 'Record', synthetic: 'Synthetic signal', explain: 'Attribution', learn: 'Learn this wearer', init: 'Start-up' } as Record<string, string>)[m.stage] ?? m.stage}: ${m.message}`);
     setStatus('Error (see above).', 'error');
+    if (m.stage === 'learn') learnState(null);
   }
 };
+
+const pct = (a: number, b: number) => (b ? `${((100 * a) / b).toFixed(1)}% (${a}/${b})` : '—');
+const seP = (c: ClassCounts | undefined) => (c ? `<td>${pct(c.tp, c.support)}</td><td>${pct(c.tp, c.predicted)}</td>` : '<td>—</td><td>—</td>');
+
+function showLearned(m: Learned): void {
+  if (!rec || !globalCls || !model) return;
+  rec.cls.set(globalCls);
+  rec.cls.set(m.cls, m.from);
+  const rows = (name: string, f: Figures, changed: string) =>
+    `<tr><td style="text-align:left">${name}</td><td>${f.beats}</td><td>${pct(f.agree, f.beats)}</td>${seP(f.perClass.S)}${seP(f.perClass.V)}<td>${changed}</td></tr>`;
+  $('learn-figures').innerHTML =
+    `<tr><th></th><th colspan="6" style="text-align:left">beats after minute ${m.minutes} (${rec.sample.length - m.from}), against the annotations</th></tr>` +
+    '<tr><th>model</th><th>annotated</th><th>agreement</th><th>S Se</th><th>S +P</th><th>V Se</th><th>V +P</th><th>labels changed</th></tr>' +
+    rows('global', m.before, '') + rows('personalised', m.after, String(m.changed));
+  const counts = Object.entries(m.counts).map(([c, n]) => `${c} ${n}`).join(', ');
+  $('learn-text').textContent = `learned from ${m.learnLabels.length} beats (${counts}${m.absentClasses.length ? `; kept from the global model: ${m.absentClasses.join(' ')}` : ''}), ${m.steps} steps in ${m.seconds.toFixed(1)} s, loss ${m.lossFirst.toFixed(3)} → ${m.lossLast.toFixed(3)}`;
+  if (downloadUrl) URL.revokeObjectURL(downloadUrl);
+  downloadUrl = URL.createObjectURL(new Blob([m.bytes], { type: 'application/octet-stream' }));
+  const a = $<HTMLAnchorElement>('learn-download');
+  a.href = downloadUrl;
+  a.download = `${rec.name.replace(/[^\w.-]+/g, '_')}-personalised.ecgm`;
+  a.hidden = false;
+  $('learn-result').textContent = JSON.stringify({
+    minutes: m.minutes, from: m.from, learnSamples: Array.from(m.learnSamples), learnLabels: Array.from(m.learnLabels),
+    classes: Array.from(m.cls), before: m.before, after: m.after, changed: m.changed, steps: m.steps, seconds: m.seconds, options: m.options,
+  });
+  learnBar.value = 100;
+  learnState(null);
+  setStatus(`${rec.name}: personalised on the first ${m.minutes} min; ${m.changed} of the ${rec.sample.length - m.from} beats after it changed label.`, 'learned');
+  draw();
+}
 
 function escapeHtml(s: string): string {
   return s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
@@ -176,6 +243,13 @@ $<HTMLInputElement>('record-files').addEventListener('change', async (ev) => {
   busy(`Reading ${list.map((f) => f.name).join(', ')}…`);
   const files = await Promise.all(list.map(async (f) => ({ name: f.name, bytes: await f.arrayBuffer() })));
   send({ type: 'record', files }, files.map((f) => f.bytes));
+});
+learnButton.addEventListener('click', () => {
+  const minutes = Number($<HTMLInputElement>('learn-minutes').value), steps = Number($<HTMLInputElement>('learn-steps').value);
+  resetLearn();
+  learnButton.disabled = true;
+  busy(`Learning this wearer: the first ${minutes} minutes, ${steps} steps…`);
+  send({ type: 'learn', minutes, steps });
 });
 $('synthetic').addEventListener('click', () => {
   busy('Generating and classifying the synthetic signal…');

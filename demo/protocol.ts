@@ -1,11 +1,43 @@
 // Messages between the demo page and its worker.
+import type { Figures } from './learn.ts';
 
 export type ToWorker =
   | { type: 'init'; build: 'auto' | 'simd' | 'scalar' }
   | { type: 'model'; bytes: ArrayBuffer; name: string }
   | { type: 'record'; files: { name: string; bytes: ArrayBuffer }[] }
   | { type: 'synthetic' }
-  | { type: 'explain'; index: number; method: 'gradcam' | 'ig' };
+  | { type: 'explain'; index: number; method: 'gradcam' | 'ig' }
+  /** Personalise the loaded model on the annotated beats of the first `minutes`, then re-classify the rest. */
+  | { type: 'learn'; minutes: number; steps: number };
+
+/** What the "learn this wearer" step did (the 'learned' message). */
+export interface Learned {
+  minutes: number;
+  /** Index of the first beat after the cut: beats from it on were re-classified. */
+  from: number;
+  /** The personalised model's classes of beats from..end. */
+  cls: Int32Array;
+  /** The beats learned from (R peaks at the record's rate) and their labels (class indices). */
+  learnSamples: Int32Array;
+  learnLabels: Int32Array;
+  /** From personalize()'s report. */
+  counts: Record<string, number>;
+  absentClasses: string[];
+  steps: number;
+  trainedParams: number;
+  lossFirst: number;
+  lossLast: number;
+  seconds: number;
+  /** The configuration used (PERSONALIZE_DEFAULTS with the chosen steps; no replay beats). */
+  options: Record<string, unknown>;
+  /** The part after the cut, against the annotations: the global model's labels, then the personalised ones. */
+  before: Figures;
+  after: Figures;
+  /** Beats after the cut whose label changed. */
+  changed: number;
+  /** The personalised model file (.ecgm). */
+  bytes: ArrayBuffer;
+}
 
 export interface ModelSummary {
   name: string;
@@ -36,6 +68,12 @@ export type FromWorker =
       counts: Record<string, number>;
       notes: string[];
       msPerBeat: { p50: number; p99: number };
+      /** Reference beat annotations read with the record (0 without an annotation file). */
+      annotated: number;
+      /** Why "learn this wearer" cannot run on this record and model, or null when it can. */
+      learnBlocked: string | null;
     }
+  | { type: 'learn-progress'; step: number; steps: number; loss: number }
+  | ({ type: 'learned' } & Learned)
   | { type: 'explain'; index: number; method: string; window: Float32Array; values: Float32Array; cls: number; label: string }
   | { type: 'error'; stage: string; message: string };

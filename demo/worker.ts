@@ -1,22 +1,37 @@
 // The demo's worker: everything runs here (WFDB parsing, QRS detection, resampling, windowing,
-// classification, attributions), so the page never blocks. Each request answers with a result or an
-// { type: 'error' } message naming the stage and what is wrong. It runs on the full kernel set, not
-// ecgrad/infer's forward-only one: src/explain (Grad-CAM, IG need backward kernels) registers it.
-import { init, backendInfo, loadClassifier, Classifier, parseHeader, readRecord, BeatStream, WfdbError, type WfdbRecord } from '../src/infer/index.ts';
+// classification, attributions, personalisation), so the page never blocks. Each request answers with a
+// result or an { type: 'error' } message naming the stage and what is wrong. It runs on the full kernel
+// set, not ecgrad/infer's forward-only one: src/explain (Grad-CAM, IG need backward kernels) registers it.
+// "Learn this wearer" fine-tunes a copy of the loaded model with personalize() (docs/personalize.md's
+// declared configuration, seed 0, without replay beats: the global training set is not in the page) on
+// the detected beats of the first minutes, labelled by the record's annotations (demo/learn.ts), posting
+// each step, then re-classifies the beats after the cut with the copy.
+import { init, backendInfo, loadClassifier, Classifier, parseHeader, readRecord, parseAnnotations, isQuantizedModelFile, BeatStream, WfdbError, type WfdbRecord, type Annotations } from '../src/infer/index.ts';
 import { getModel } from '../src/models/registry.ts';
 import { ExplainedModel } from '../src/explain/classifier.ts';
 import { gradCam, convLayers } from '../src/explain/gradcam.ts';
 import { integratedGradients } from '../src/explain/integrated-gradients.ts';
+import { personalize, type PersonalizeSource } from '../src/train/personalize.ts';
 import { syntheticEcg } from './synthetic.ts';
-import type { FromWorker, ModelSummary, ToWorker } from './protocol.ts';
+import { annotatedLabels, cutIndex, figures, schemeOf } from './learn.ts';
+import type { FromWorker, Learned, ModelSummary, ToWorker } from './protocol.ts';
 
 /** QRS detection (5-15 Hz band) needs the signal well above 30 Hz. */
 const MIN_FS = 60;
 const MAX_SAMPLES = 24 * 3600 * 500;
 
 let clf: Classifier | null = null;
+/** The loaded model file (null for the built-in model), the source personalize() copies. */
+let modelBytes: Uint8Array | null = null;
 let summary: ModelSummary | null = null;
-let beats: { window: Float32Array; rr: Float32Array; cls: number }[] = [];
+let beats: { window: Float32Array; rr: Float32Array; cls: number; sample: number }[] = [];
+/** Of the classified record: its rate, and the annotation label of each beat (-1: none), or null without annotations. */
+let recFs = 0;
+let labels: Int32Array | null = null;
+/** Why "learn this wearer" cannot run on the classified record (learnBlocked), or null. */
+let blocked: string | null = 'classify a record first';
+/** After "learn this wearer": the personalised copy, and its classes of beats from..end (for attributions). */
+let personal: { clf: Classifier; from: number; cls: Int32Array } | null = null;
 
 const post = (m: FromWorker, transfer: Transferable[] = []) => (self as unknown as Worker).postMessage(m, transfer);
 
@@ -54,7 +69,20 @@ function percentile(a: number[], q: number): number {
   return s[Math.min(s.length - 1, Math.floor(q * s.length))]!;
 }
 
-function classify(name: string, signal: Float32Array, fs: number, lead: string, notes: string[]): void {
+/** Why the loaded model cannot learn from this record's beats, or null. */
+function learnBlocked(ann: Annotations | null, what: string): string | null {
+  if (!clf || !summary) return 'no model is loaded';
+  if (modelBytes && isQuantizedModelFile(modelBytes)) return 'the model is int8-quantised (.ecgq), which cannot be trained: load the float .ecgm';
+  if (!ann)
+    return what === 'synthetic'
+      ? 'the synthetic signal has no annotations: load a record with its annotation file (.atr); this demo has no way to confirm beats by hand'
+      : 'the record was loaded without its reference annotations: pick its .atr file together with the .hea and .dat (this demo has no way to confirm beats by hand)';
+  if (!schemeOf(summary.classes)) return `the model's classes (${summary.classes.join(' ')}) are not a label scheme the annotations map to (AAMI N S V F Q, or N L R A V)`;
+  if (labels && !labels.some((c) => c >= 0)) return 'no detected beat matches an annotated beat (within 150 ms)';
+  return null;
+}
+
+function classify(name: string, signal: Float32Array, fs: number, lead: string, notes: string[], ann: Annotations | null = null): void {
   if (!clf || !summary) throw new Error('no model is loaded');
   if (!(fs >= MIN_FS))
     throw new Error(`the record is sampled at ${fs} Hz; QRS detection (5-15 Hz band-pass) needs at least ${MIN_FS} Hz, and resampling cannot restore what the recording lacks`);
@@ -97,15 +125,78 @@ function classify(name: string, signal: Float32Array, fs: number, lead: string, 
     probs.set(b.probs, i * C);
     counts[b.label] = (counts[b.label] ?? 0) + 1;
   });
-  beats = out.map((b) => ({ window: b.window, rr: b.rr, cls: b.cls }));
+  beats = out.map((b) => ({ window: b.window, rr: b.rr, cls: b.cls, sample: b.sample }));
+  recFs = fs;
+  personal = null;
+  const scheme = ann ? schemeOf(summary.classes) : null;
+  labels = ann && scheme ? annotatedLabels(sample, fs, ann, scheme) : null;
   if (!out.length) notes.push('no QRS complex was detected');
+  const annotated = ann ? ann.symbol.filter((s) => AAMI_BEAT.test(s)).length : 0;
+  if (ann) notes.push(`${annotated} annotated beats (${ann.recordName}.atr)`);
+  blocked = learnBlocked(ann, name.startsWith('synthetic') ? 'synthetic' : 'record');
   post(
-    { type: 'record', name, fs, lead, signal: x, sample, cls, probs, counts, notes, msPerBeat: { p50: percentile(perBeat, 0.5), p99: percentile(perBeat, 0.99) } },
+    {
+      type: 'record', name, fs, lead, signal: x, sample, cls, probs, counts, notes, msPerBeat: { p50: percentile(perBeat, 0.5), p99: percentile(perBeat, 0.99) },
+      annotated, learnBlocked: blocked,
+    },
     [x.buffer, sample.buffer, cls.buffer, probs.buffer],
   );
 }
 
-function readWfdb(files: { name: string; bytes: ArrayBuffer }[]): { rec: WfdbRecord; name: string } {
+/** Beat symbols of the AAMI classes (for the count of annotated beats shown). */
+const AAMI_BEAT = /^[NLRejAaJSVEF/fQ]$/;
+
+/** Fine-tunes a copy of the model on the annotated beats before minute `minutes`, re-classifies the rest. */
+function learn(minutes: number, steps: number): void {
+  if (!clf || !summary) throw new Error('no model is loaded');
+  if (!(Number.isFinite(minutes) && minutes > 0)) throw new Error(`minutes must be a positive number, got ${minutes}`);
+  if (!(Number.isInteger(steps) && steps >= 1 && steps <= 10_000)) throw new Error(`steps must be a whole number from 1 to 10000, got ${steps}`);
+  if (!beats.length) throw new Error('classify a record first');
+  if (blocked || !labels) throw new Error(blocked ?? 'the record has no annotations');
+  const y = labels;
+  const sample = Int32Array.from(beats, (b) => b.sample);
+  const from = cutIndex(sample, recFs, minutes);
+  const total = (beats[beats.length - 1]!.sample / recFs / 60).toFixed(1);
+  if (from === beats.length) throw new Error(`no beat after minute ${minutes} (the last beat is at minute ${total}): choose fewer minutes`);
+  const rows: number[] = [];
+  for (let i = 0; i < from; i++) if (y[i]! >= 0) rows.push(i);
+  const { length: L } = summary;
+  const cfgR = (clf.header.config as { rrFeatures?: unknown }).rrFeatures;
+  const R = Number.isInteger(cfgR) ? (cfgR as number) : 0;
+  const gather = (idx: ArrayLike<number>) => {
+    const x = new Float32Array(idx.length * L), rr = new Float32Array(idx.length * R);
+    for (let k = 0; k < idx.length; k++) {
+      const b = beats[idx[k]!]!;
+      x.set(b.window, k * L);
+      if (R > 0) rr.set(b.rr.subarray(0, R), k * R);
+    }
+    return { x, rr };
+  };
+  const learnSet = gather(rows);
+  const source: PersonalizeSource = modelBytes ?? { model: clf.model, header: clf.header };
+  const p = personalize(source, { ...learnSet, rr: R > 0 ? learnSet.rr : null, y: Int32Array.from(rows, (i) => y[i]!) }, {
+    seed: 0, steps,
+    onProgress: (s) => post({ type: 'learn-progress', step: s.step, steps: s.steps, loss: s.loss }),
+  });
+  const copy = loadClassifier(p.bytes, 'personalised model');
+  const restIdx = Array.from({ length: beats.length - from }, (_, k) => from + k);
+  const rest = gather(restIdx);
+  const cls = copy.classify(rest.x, copy.info.rrFeatures ? rest.rr : null).pred;
+  const yRest = y.slice(from), before = Int32Array.from(restIdx, (i) => beats[i]!.cls);
+  let changed = 0;
+  for (let k = 0; k < cls.length; k++) if (cls[k] !== before[k]) changed++;
+  personal = { clf: copy, from, cls };
+  const bytes = p.bytes.slice().buffer;
+  const out: Learned = {
+    minutes, from, cls: cls.slice(), learnSamples: Int32Array.from(rows, (i) => beats[i]!.sample), learnLabels: Int32Array.from(rows, (i) => y[i]!),
+    counts: p.report.counts, absentClasses: p.report.absentClasses, steps: p.report.steps, trainedParams: p.report.trainedParams,
+    lossFirst: p.report.lossFirst, lossLast: p.report.lossLast, seconds: p.report.seconds, options: { ...p.report.options, replayBeats: p.report.replayBeats },
+    before: figures(yRest, before, summary.classes), after: figures(yRest, cls, summary.classes), changed, bytes,
+  };
+  post({ type: 'learned', ...out }, [out.cls.buffer, out.learnSamples.buffer, out.learnLabels.buffer, bytes]);
+}
+
+function readWfdb(files: { name: string; bytes: ArrayBuffer }[]): { rec: WfdbRecord; name: string; ann: Annotations | null } {
   const heads = files.filter((f) => f.name.toLowerCase().endsWith('.hea'));
   if (heads.length !== 1)
     throw new WfdbError(heads.length ? `pick one record at a time (got ${heads.map((h) => h.name).join(', ')})` : 'pick the record\'s header (.hea) together with its signal file(s) (.dat)');
@@ -124,23 +215,33 @@ function readWfdb(files: { name: string; bytes: ArrayBuffer }[]): { rec: WfdbRec
     return b;
   });
   if (rec.nSig < 1 || rec.sigLen < 1) throw new WfdbError(`${head.name} describes no samples`);
-  return { rec, name: header.recordName };
+  // The reference annotations (<record>.atr), when picked too: the labels "learn this wearer" learns from.
+  const atrs = files.filter((f) => f.name.toLowerCase().endsWith('.atr'));
+  const atr = atrs.find((f) => f.name === `${header.recordName}.atr`);
+  if (atrs.length && !atr)
+    throw new WfdbError(`the annotation file ${atrs.map((f) => f.name).join(', ')} is not record ${header.recordName}'s (${header.recordName}.atr): pick the record's own`);
+  const ann = atr ? parseAnnotations(new Uint8Array(atr.bytes), atr.name, header.recordName, 'atr', { fs: rec.fs }) : null;
+  return { rec, name: header.recordName, ann };
 }
 
 function explain(index: number, method: 'gradcam' | 'ig'): void {
   if (!clf || !summary) throw new Error('no model is loaded');
   const b = beats[index];
   if (!b) throw new Error(`no beat ${index} (classify a record first)`);
-  const em = ExplainedModel.fromConfig(clf.model, clf.header.config);
+  // Beats the personalised copy re-classified are explained with the copy.
+  const mine = personal && index >= personal.from ? personal : null;
+  const c = mine ? mine.clf : clf;
+  const target = mine ? mine.cls[index - mine.from]! : b.cls;
+  const em = ExplainedModel.fromConfig(c.model, c.header.config);
   const rr = summary.rrFeatures ? b.rr.subarray(0, summary.rrFeatures) : null;
   let values: Float32Array;
   if (method === 'gradcam') {
-    if (!convLayers(clf.model).length) throw new Error(`${summary.arch} has no convolutional layer for Grad-CAM; use Integrated Gradients`);
-    values = gradCam(em, b.window, { rr, targets: b.cls }).values;
+    if (!convLayers(c.model).length) throw new Error(`${summary.arch} has no convolutional layer for Grad-CAM; use Integrated Gradients`);
+    values = gradCam(em, b.window, { rr, targets: target }).values;
   } else {
-    values = integratedGradients(em, b.window, { rr, targets: b.cls, steps: 32 }).values;
+    values = integratedGradients(em, b.window, { rr, targets: target, steps: 32 }).values;
   }
-  post({ type: 'explain', index, method, window: b.window, values, cls: b.cls, label: summary.classes[b.cls] ?? String(b.cls) });
+  post({ type: 'explain', index, method, window: b.window, values, cls: target, label: `${summary.classes[target] ?? String(target)}${mine ? ' (personalised)' : ''}` });
 }
 
 let ready: Promise<void> | null = null;
@@ -154,6 +255,7 @@ self.onmessage = async (ev: MessageEvent<ToWorker>) => {
       await ready;
       const info = backendInfo();
       clf = builtInModel();
+      modelBytes = null;
       summary = summarise(clf, 'built-in (untrained)', false);
       post({ type: 'ready', build: info.build, simdSupported: info.simdSupported, ...(info.fallbackReason ? { fallbackReason: info.fallbackReason } : {}) });
       post({ type: 'model', model: summary, note: 'untrained demo model (random weights): load a trained .ecgm (or int8 .ecgq) for meaningful classes' });
@@ -162,24 +264,31 @@ self.onmessage = async (ev: MessageEvent<ToWorker>) => {
     if (!ready) throw new Error('the worker is not initialised');
     await ready;
     if (m.type === 'model') {
-      const c = loadClassifier(new Uint8Array(m.bytes), m.name);
+      const bytes = new Uint8Array(m.bytes);
+      const c = loadClassifier(bytes, m.name);
       checkModel(c, m.name);
       clf = c;
+      modelBytes = bytes;
       summary = summarise(c, m.name, true);
       beats = [];
+      labels = null;
+      personal = null;
+      blocked = 'classify a record first';
       post({ type: 'model', model: summary });
     } else if (m.type === 'record') {
-      const { rec, name } = readWfdb(m.files);
+      const { rec, name, ann } = readWfdb(m.files);
       const m2 = rec.sigName.indexOf('MLII');
       const lead = m2 >= 0 ? m2 : 0;
       const notes = m2 >= 0 ? [] : [`no MLII lead: using ${rec.sigName[0]}`];
       if (rec.sampsPerFrame[lead] !== 1) throw new WfdbError(`lead ${rec.sigName[lead]} has ${rec.sampsPerFrame[lead]} samples per frame; the demo reads one`);
-      classify(name, rec.pSignal[lead]!, rec.fs, rec.sigName[lead]!, notes);
+      classify(name, rec.pSignal[lead]!, rec.fs, rec.sigName[lead]!, notes, ann);
     } else if (m.type === 'synthetic') {
       const s = syntheticEcg();
       classify('synthetic (60 s)', s.signal, s.fs, 'synthetic', []);
     } else if (m.type === 'explain') {
       explain(m.index, m.method);
+    } else if (m.type === 'learn') {
+      learn(m.minutes, m.steps);
     } else {
       throw new Error(`unknown request ${JSON.stringify(stage)}`);
     }
