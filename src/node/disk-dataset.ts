@@ -13,6 +13,7 @@
 // as the trainer validates on them every epoch.
 import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
+import * as zlib from 'node:zlib';
 import { Rng } from '../core/random.ts';
 import type { BeatDataset } from '../ecg/dataset/dataset.ts';
 import type { Batch } from '../ecg/dataset/batches.ts';
@@ -25,6 +26,9 @@ import { mixSeed } from '../train/seeds.ts';
 import { atomicWrite } from './train/files.ts';
 
 export { DiskDatasetError } from '../ecg/dataset/disk-format.ts';
+
+/** Node's native CRC-32 (zlib.crc32, Node >= 20.15), 7x the JavaScript table loop on 60 MB; undefined before it. */
+const nativeCrc32 = (zlib as { crc32?: (data: Uint8Array) => number }).crc32;
 
 export interface WriteOptions {
   /** Beats per chunk (default 4096: 3.1 MiB for the default 187-sample window). */
@@ -133,7 +137,7 @@ export function openDiskDataset(dir: string): DiskDataset {
     }
     return decodeChunk(buffer.subarray(0, size), file, {
       split, index, beats, channels: m.channels, length: m.length, rrFeatures: m.rrFeatures.length, classes: m.classes.length, records: m.records.length,
-    });
+    }, nativeCrc32);
   };
   return {
     dir: root, manifest, readChunk,

@@ -113,6 +113,10 @@ test('refused by name: no manifest, a missing chunk, a chunk of another dataset,
   refused(() => b.readChunk('train', 3), /train-000003\.ecgb: the chunk is missing/);
   writeFileSync(join(broken, chunkFile('train', 3)), readFileSync(join(other, chunkFile('train', 3))));
   refused(() => collect(b.trainStream().epoch(1, 64, 0)), /train-000003\.ecgb: header field "beats" is 32, but the manifest says 64/);
+  const flipped = readFileSync(join(dir, chunkFile('train', 1)));
+  flipped[flipped.length - 100]! ^= 4;
+  writeFileSync(join(broken, chunkFile('train', 1)), flipped);
+  refused(() => b.readChunk('train', 1), /train-000001\.ecgb: checksum mismatch/);
   refused(() => writeDiskDataset(broken, ds), /exists and is not empty/);
   writeFileSync(join(broken, MANIFEST_FILE), 'not a manifest');
   refused(() => openDiskDataset(broken), /manifest\.ecgd: .*truncated|not an ecgrad/);
