@@ -5,7 +5,8 @@
 //      Kachuee (default; 10 s min-max normalisation blocks, 1.2 x the block's median RR, zero-padded),
 //        with the local RR features (a beat's are final once the next beat is detected); or
 //      causal (src/ecg/dataset/causal-window.ts: R-centred, 0.24 s look-ahead, normalised over the past
-//        10 s), with the causal RR features (causal-rr.ts: final when the beat is detected)
+//        10 s), with the causal RR features (causal-rr.ts: final when the beat is detected) and, for a
+//        model on the causal 'patient' set, the running patient-relative features (causal-patient.ts)
 //   -> the classifier.
 // Kachuee: a beat is emitted when its 10 s normalisation block is complete (a detection past the block's
 // end, or end()), so its signal delay is up to ~10 s plus the detector's. Causal: a beat is emitted as
@@ -24,6 +25,8 @@ import { rrFeatures, RR_FEATURES } from '../ecg/dataset/rr.ts';
 import { beatFeatureRows, rrFeatureNames, rrSetOfWidth, RR_SETS } from '../ecg/dataset/beat-features.ts';
 import { causalBeats, causalWindow, causalWindowSpec, type CausalWindowSpec } from '../ecg/dataset/causal-window.ts';
 import { CAUSAL_RR_FEATURES, causalRrFeatures, causalRrRow } from '../ecg/dataset/causal-rr.ts';
+import { CausalPatient } from '../ecg/dataset/causal-patient.ts';
+import { causalFeatureNames, causalFeatureRows, causalSetOfWidth, CAUSAL_RR_SETS } from '../ecg/dataset/causal-features.ts';
 import { WINDOW_KINDS } from '../ecg/dataset/dataset-meta.ts';
 import { SampleBuffer, StreamResampler } from './resampler.ts';
 
@@ -62,7 +65,7 @@ export interface StreamBeat {
   probs: Float32Array;
   /** The window fed to the model (length samples at the model's rate). */
   window: Float32Array;
-  /** The RR features fed to the model (6 values: rr.ts's, or causal-rr.ts's for a causal model; zeros for a lone beat). */
+  /** The RR features fed to the model (6 values: rr.ts's, or causal-rr.ts's for a causal model, 15 with the causal patient features; zeros for a lone beat). */
   rr: Float32Array;
   /** Input samples received when the beat was emitted (emittedAt - sample = signal delay). */
   emittedAt: number;
@@ -133,6 +136,8 @@ export class BeatStream {
   /** The window construction (from the model file), and the causal window's layout. */
   readonly window: 'kachuee' | 'causal';
   private readonly causal: CausalWindowSpec | null;
+  /** The running patient-relative estimates of a causal 'patient' model. */
+  private readonly patient: CausalPatient | null = null;
 
   constructor(
     readonly classifier: BeatClassifier,
@@ -142,9 +147,8 @@ export class BeatStream {
     if (info.channels !== 1)
       throw new RangeError(`BeatStream: the model takes ${info.channels} leads; streaming supports single-lead models only`);
     this.window = windowKindOf(classifier);
-    if (this.window === 'causal' && info.rrFeatures > CAUSAL_RR_FEATURES.length)
-      throw new RangeError(`BeatStream: the causal model takes ${info.rrFeatures} beat features; the causal window has the ${CAUSAL_RR_FEATURES.length} causal RR features`);
-    if (info.rrFeatures > RR_FEATURES.length)
+    if (this.window === 'causal') causalWidthCheck(info.rrFeatures, 'BeatStream');
+    else if (info.rrFeatures > RR_FEATURES.length)
       throw new RangeError(`BeatStream: the model takes ${info.rrFeatures} beat features (the ${rrSetOfWidth(info.rrFeatures) ?? 'unknown'} set, computed over a whole record); streaming computes the ${RR_FEATURES.length} local RR features only: classify whole records with classifyRecordBatch`);
     if (!(options.fs > 0)) throw new RangeError(`BeatStream: fs must be a positive number of Hz, got ${options.fs}`);
     this.fs = options.fs;
@@ -156,6 +160,7 @@ export class BeatStream {
     this.mode = options.singleBeatBlocks ?? 'causal';
     this.onBeats = options.onBeats;
     this.causal = this.window === 'causal' ? causalWindowSpec(this.fsOut, this.len) : null;
+    if (this.causal && info.rrFeatures > CAUSAL_RR_FEATURES.length) this.patient = new CausalPatient(this.causal, this.fsOut);
   }
 
   /** Samples received so far. */
@@ -195,7 +200,7 @@ export class BeatStream {
     const p = resampleIndex(s, this.fs, this.fsOut);
     this.pOut.push(p);
     const beat: Pending = { index, sample: s, p, window: null, rr: null };
-    if (this.causal) {
+    if (this.causal && !this.patient) {
       beat.rr = new Float32Array(CAUSAL_RR_FEATURES.length); // from this beat and the earlier ones only
       causalRrRow(this.peaks, index, this.fs, beat.rr);
     }
@@ -237,6 +242,13 @@ export class BeatStream {
       const e = Math.min(b.p + spec.after, n), from = Math.max(0, e - spec.norm);
       b.window = new Float32Array(this.len);
       causalWindow(this.y.view(from, e), from, n, b.p, spec, b.window);
+      if (this.patient) {
+        // The patient-relative estimates take the beats in order, each with its window.
+        const R = CAUSAL_RR_FEATURES.length;
+        b.rr = new Float32Array(this.classifier.info.rrFeatures);
+        causalRrRow(this.peaks, b.index, this.fs, b.rr);
+        this.patient.next(b.window, b.rr, b.rr, R);
+      }
     }
   }
 
@@ -380,6 +392,12 @@ export class BeatStream {
   }
 }
 
+/** A causal model's beat-feature width must be a causal set's (6: local, 15: patient). */
+function causalWidthCheck(width: number, who: string): void {
+  if (width > CAUSAL_RR_FEATURES.length && causalSetOfWidth(width) === undefined)
+    throw new RangeError(`${who}: the causal model takes ${width} beat features; the causal window has the sets ${CAUSAL_RR_SETS.map((s) => `${causalFeatureNames(s).length} (${s})`).join(', ')}`);
+}
+
 /**
  * What classifyRecordBatch returns for a whole record: R peaks (input rate), predicted classes,
  * probabilities, and the windows and RR features the model saw.
@@ -389,7 +407,7 @@ export interface BatchResult {
   sample: Int32Array;
   pred: Int32Array;
   probs: Float32Array;
-  /** beats x length windows and beats x 6 RR features. */
+  /** beats x length windows and beats x 6 RR features (a causal 'patient' model: the 15 features fed). */
   x: Float32Array;
   rr: Float32Array;
 }
@@ -403,8 +421,14 @@ export function classifyRecordBatch(classifier: BeatClassifier, signal: ArrayLik
   const peaks = panTompkins(signal, fs, detector);
   if (windowKindOf(classifier, 'classifyRecordBatch') === 'causal') {
     const R = CAUSAL_RR_FEATURES.length;
-    if (info.rrFeatures > R) throw new RangeError(`classifyRecordBatch: the causal model takes ${info.rrFeatures} beat features; the causal window has the ${R} causal RR features`);
+    causalWidthCheck(info.rrFeatures, 'classifyRecordBatch');
     const x = causalBeats(signal, fs, peaks, { fs: info.fs, length: info.length });
+    if (info.rrFeatures > R) {
+      // the causal patient set (the 187-sample 125 Hz window it is defined on)
+      const rr = causalFeatureRows('patient', signal, fs, peaks);
+      const { pred, probs } = peaks.length ? classifier.classify(x, rr) : { pred: new Int32Array(0), probs: new Float32Array(0) };
+      return { sample: peaks, pred, probs, x, rr };
+    }
     const rrAll = causalRrFeatures(peaks, fs);
     let rr: Float32Array | null = null;
     if (info.rrFeatures > 0) {

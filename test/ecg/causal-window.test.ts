@@ -6,7 +6,8 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { causalBeats, causalWindow, causalWindowSpec } from '../../src/ecg/dataset/causal-window.ts';
 import { CAUSAL_RR_FEATURES, causalRrFeatures } from '../../src/ecg/dataset/causal-rr.ts';
-import { causalFeatureNames } from '../../src/ecg/dataset/causal-features.ts';
+import { causalFeatureNames, causalFeatureRows } from '../../src/ecg/dataset/causal-features.ts';
+import { CAUSAL_PATIENT_FEATURES } from '../../src/ecg/dataset/causal-patient.ts';
 import { recordBeats } from '../../src/ecg/dataset/record-beats.ts';
 import { datasetMeta, datasetOptionsOf } from '../../src/ecg/dataset/dataset-meta.ts';
 import { AAMI } from '../../src/ecg/dataset/labels.ts';
@@ -154,6 +155,32 @@ test('recordBeats with window "causal": 187 samples at 125 Hz, every beat kept, 
   assert.is(w[157], Math.max(...w));
   assert.is(w[57], Math.max(...w));
   assert.ok(w[107]! < 0.5 * w[157]!);
+});
+
+test('causal patient features: RR over the recent median, the wide beat unlike the recent median beat, past only', () => {
+  const { record, ann } = syntheticRecord();
+  const x = record.pSignal[0]!, fs = 360;
+  const b = recordBeats(record, ann, AAMI, { window: 'causal', rrSet: 'patient' });
+  assert.equal(b.rrFeatures, [...CAUSAL_RR_FEATURES, ...CAUSAL_PATIENT_FEATURES]);
+  assert.is(b.rr.length, ann.sample.length * 15);
+  const col = (f: Float32Array, k: number, name: string) => f[k * 15 + 6 + CAUSAL_PATIENT_FEATURES.indexOf(name)]!;
+  // The first beat is its own template; regular beats match the recent median beat; beat 20 (wide, inverted) does not.
+  assert.equal(Array.from(b.rr.subarray(6, 15)), [1, 1, 1, 1, 1, 1, 0, 1, 1]);
+  assert.ok(Math.abs(col(b.rr, 10, 'preRR/recRR') - 1) < 1e-6);
+  for (const name of ['qrsCorr', 'stCorr']) assert.ok(col(b.rr, 19, name) > 0.99, `${name} ${col(b.rr, 19, name)}`);
+  assert.ok(col(b.rr, 19, 'rmsDiff') < 0.05, `rmsDiff ${col(b.rr, 19, 'rmsDiff')}`);
+  assert.ok(col(b.rr, 20, 'qrsCorr') < 0, `wide beat qrsCorr ${col(b.rr, 20, 'qrsCorr')}`);
+  assert.ok(col(b.rr, 20, 'rmsDiff') > 1, `wide beat rmsDiff ${col(b.rr, 20, 'rmsDiff')}`);
+  for (const v of b.rr) assert.ok(Number.isFinite(v));
+  // Causal: a different signal and other beats after beat 25's window leave beats 0..25 unchanged (at
+  // 360 Hz the window's last sample needs input up to the resampler's half-width, 52 samples, later).
+  const rows = causalFeatureRows('patient', x, fs, ann.sample);
+  const y = x.slice();
+  const cut = ann.sample[25]! + Math.ceil(0.232 * fs) + 53;
+  for (let i = cut; i < y.length; i++) y[i] = Math.sin(i);
+  const other = causalFeatureRows('patient', y, fs, [...Array.from(ann.sample.subarray(0, 26)), cut + 500, cut + 900]);
+  assert.equal(Array.from(other.subarray(0, 26 * 15)), Array.from(rows.subarray(0, 26 * 15)));
+  assert.not.equal(Array.from(other.subarray(26 * 15, 27 * 15)), Array.from(rows.subarray(26 * 15, 27 * 15)));
 });
 
 test('refusals: whole-record feature sets with the causal window, unknown window kinds in model files', () => {

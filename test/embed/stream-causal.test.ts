@@ -122,12 +122,55 @@ test('one sample at a time equals one chunk; a synthetic stream with a pause', (
   assert.ok(resumed.length > 3 && resumed.every((b) => b.emittedAt - b.sample < fs), 'after the pause');
 });
 
-test('refusals: a window kind the stream cannot build, more beat features than the causal window has', () => {
+test('a causal patient model (15 features) streams: record 208 (first 5 min) equals the batch pipeline and the offline dataset', () => {
+  const patient = loadClassifier(modelBytes({ window: 'causal', rrSet: 'patient' }, 15));
+  const rec = readMitdb('208');
+  const fs = rec.fs, sig = mlii(rec).subarray(0, 300 * fs);
+  const stream = new BeatStream(patient, { fs });
+  const beats: StreamBeat[] = [];
+  for (let p = 0, i = 0; p < sig.length; i++) {
+    const c = ((i * 7919) % 300) + 1;
+    beats.push(...stream.push(sig.subarray(p, p + c)));
+    p += c;
+  }
+  const before = beats.length;
+  beats.push(...stream.end());
+  assert.ok(before > 300 && beats.length - before < 3, `${before} beats before end(), ${beats.length - before} at it`);
+  const batch = classifyRecordBatch(patient, sig, fs);
+  assert.is(beats.length, batch.sample.length);
+  let differ = 0;
+  beats.forEach((b, i) => {
+    assert.is(b.rr.length, 15);
+    for (let j = 0; j < 15; j++) if (b.rr[j] !== batch.rr[i * 15 + j]) differ++;
+    for (let j = 0; j < 187; j++) if (b.window[j] !== batch.x[i * 187 + j]) differ++;
+    if (b.cls !== batch.pred[i]) differ++;
+  });
+  assert.is(differ, 0, 'features, windows and classes equal');
+  const ann = parseAnnotations(new Uint8Array(readFileSync(join(mitdbDir(), '208.atr'))));
+  const short = { ...rec, sigLen: sig.length, pSignal: rec.pSignal.map((x) => x.subarray(0, sig.length)) };
+  const keep = ann.sample.findIndex((s) => s >= sig.length);
+  const ds = recordBeats(short, { ...ann, sample: ann.sample.subarray(0, keep), symbol: ann.symbol.slice(0, keep) }, AAMI, { window: 'causal', rrSet: 'patient', peaks: 'detected' });
+  const bySample = new Map(beats.map((b) => [b.sample, b]));
+  let rows = 0;
+  for (let k = 0; k < ds.y.length; k++) {
+    const b = bySample.get(ds.sample[k]!)!;
+    for (let j = 0; j < 15; j++) if (b.rr[j] !== ds.rr[k * 15 + j]) rows++;
+  }
+  assert.ok(ds.y.length > 300);
+  assert.is(rows, 0, 'dataset features equal the streamed ones');
+});
+
+test('refusals: a window kind the stream cannot build, a beat-feature width no causal set has', () => {
   const odd = loadClassifier(modelBytes({ window: 'centred' }));
   assert.throws(() => new BeatStream(odd, { fs: 360 }), /BeatStream: the model file names the window "centred", which this version cannot build \(known: kachuee, causal\)/);
   assert.throws(() => classifyRecordBatch(odd, new Float32Array(3600), 360), /classifyRecordBatch: the model file names the window "centred"/);
-  const wide = loadClassifier(modelBytes({ window: 'causal' }, 15));
-  assert.throws(() => new BeatStream(wide, { fs: 360 }), /the causal model takes 15 beat features; the causal window has the 6 causal RR features/);
+  for (const width of [9, 20]) {
+    const wide = loadClassifier(modelBytes({ window: 'causal' }, width));
+    assert.throws(() => new BeatStream(wide, { fs: 360 }), new RegExp(`the causal model takes ${width} beat features; the causal window has the sets 6 \\(local\\), 15 \\(patient\\)`));
+    assert.throws(() => classifyRecordBatch(wide, new Float32Array(3600), 360), /classifyRecordBatch: the causal model takes/);
+  }
+  // A Kachuee model on the whole-record patient features still cannot stream.
+  assert.throws(() => new BeatStream(loadClassifier(modelBytes({ rrSet: 'patient' }, 15)), { fs: 360 }), /15 beat features .* classifyRecordBatch/);
 });
 
 test.run();

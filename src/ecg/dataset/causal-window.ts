@@ -14,7 +14,8 @@
 // and w = 0 when hi = lo (a flat signal). Every w[j] lies in [0, 1], as in the Kachuee window, whose
 // range is that of the 10 s block holding the beat. Warm-up: in the first 10 s the range is that of the
 // signal so far (at least the window itself). Nothing later than y[p + A - 1] is read: changing the
-// signal after it leaves the window unchanged (test/ecg/causal-window.test.ts).
+// signal after it leaves the window unchanged (test/ecg/causal-window.test.ts). At a record's own rate
+// the resampler reads its filter's half-width further (52 samples, 0.144 s, from 360 to 125 Hz).
 //
 // One function, causalWindow, cuts every window, offline (causalBeats: the dataset's windows) and online
 // (BeatStream, src/stream/, as soon as p + A samples have arrived), so the two give the same windows bit
