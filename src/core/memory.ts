@@ -1,16 +1,24 @@
 // Who owns which bytes of wasm memory, so users never call dispose.
 //
 // Every tensor's data is a Storage block in wasm memory, owned by one of:
-// - a step generation (the default for op results and created tensors). The root keeps two: `current`
-//   and `previous`. At the end of each root-level backward() (or endStep()) the previous generation is
-//   freed and current becomes previous. So a tensor stays valid through the training step after the
-//   one that made it; a training loop reaches a steady state where memory stops growing.
+// - a step generation (the default for op results and created tensors outside any scope). The root keeps
+//   two: `current` and `previous`. At the end of each root-level backward() (or endStep()) the previous
+//   generation is freed and current becomes previous. Using a tensor (any read of its memory: an op
+//   input, data(), item()) while it is in the previous generation moves it into the current one, so a
+//   tensor stays valid while it is used at least once a step (an input or constant made before a
+//   training loop, as in PyTorch) and is freed at the second step end after its last use; a training
+//   loop reaches a steady state where memory stops growing. A created tensor (tensor, fromArray, zeros,
+//   randn, ...) that nothing has read when its generation is freed is the user's, not a step's: it
+//   becomes persistent (below) instead, where a FinalizationRegistry exists.
 // - a scope (noGrad(fn), grad(fn, ...), tidy(fn)): freed when fn returns, except the tensors fn
 //   returns, which move to the enclosing owner.
-// - nobody (persistent): parameters, tensors created with requiresGrad, their .grad, optimizer state and
-//   anything .keep()'d. Freed by a FinalizationRegistry when the JS object is garbage-collected; where
-//   the runtime has none (workerd with an older compatibility date), never: they stay until the backend
-//   is replaced (initSync/init with force), while step and scope tensors are freed as everywhere.
+// - nobody (persistent): parameters, tensors created with requiresGrad, their .grad, optimizer state,
+//   anything .keep()'d and the unread created tensors above. Freed by a FinalizationRegistry when the JS
+//   object is garbage-collected; where the runtime has none (workerd with an older compatibility date),
+//   never: they stay until the backend is replaced (initSync/init with force), while step and scope
+//   tensors are freed as everywhere (and unread created tensors with their generation).
+// Finalizers run between tasks, never inside a synchronous loop, which is why step tensors are freed by
+// the generations and not left to the garbage collector.
 // Reading a freed tensor throws an error that says how to keep it; it never reads reused memory.
 import type { Backend } from '../wasm/backend.ts';
 import { backend } from './runtime.ts';
@@ -18,11 +26,14 @@ import { backend } from './runtime.ts';
 export class Scope {
   readonly items: Storage[] = [];
   released = false;
-  constructor(readonly label: string) {}
+  /** `root`: a step generation (its unread created tensors are parked, not freed). */
+  constructor(readonly label: string, readonly root = false) {}
 }
 
 export class Storage {
   alive = true;
+  /** Set by the creation functions, cleared by the first read: a created tensor nothing has used yet. */
+  fresh = false;
   constructor(
     readonly backend: Backend,
     readonly ptr: number,
@@ -42,8 +53,8 @@ const finalizer = typeof FinalizationRegistry === 'function'
   : null;
 
 let stepCounter = 0;
-let rootCurrent = new Scope('step 0');
-let rootPrevious = new Scope('initial');
+let rootCurrent = new Scope('step 0', true);
+let rootPrevious = new Scope('initial', true);
 const stack: Scope[] = [];
 let warnedBytes = 0;
 
@@ -108,17 +119,37 @@ function maybeWarn(b: Backend): void {
   }
 }
 
+/**
+ * Checks that the storage is valid (throws an error naming the problem if not) and records the use:
+ * a storage of the previous step generation moves into the current one, and a created tensor is no
+ * longer unread. Every read of a tensor's memory (Tensor.ptr) comes through here.
+ */
+export function useStorage(s: Storage, what: string): void {
+  if (!s.alive || s.backend !== backend()) checkAlive(s, what);
+  s.fresh = false;
+  if (s.owner === rootPrevious) {
+    s.owner = rootCurrent;
+    rootCurrent.items.push(s);
+  }
+}
+
 /** Throws if the storage has been freed (or belongs to a replaced backend). */
 export function checkAlive(s: Storage, what: string): void {
   if (s.alive && s.backend === backend()) return;
   if (s.backend !== backend())
     throw new Error(`${what}: this tensor belongs to a previous initialisation of ecgrad (initSync with force); recreate it`);
-  const owner = s.owner?.label ?? 'a scope';
+  if (s.owner?.root)
+    throw new Error(
+      `${what}: this tensor's memory was released (it was created or last used in ${s.owner.label}, and nothing ` +
+        'used it in the step after). A tensor made outside noGrad/grad/tidy stays valid while it is used at least once ' +
+        'a step, and is freed at the second step end (a top-level backward() or endStep()) after its last use. ' +
+        'Call .keep() on tensors you use less often (it then lives until garbage-collected), or read them with ' +
+        '.toArray() while they are valid.',
+    );
   throw new Error(
-    `${what}: this tensor's memory was released (it was created in ${owner}). Intermediate tensors live until ` +
-      'the end of the backward() after the one that follows them, and tensors made inside noGrad/grad/tidy ' +
-      'are released when that function returns unless returned from it. Call .keep() on tensors you want ' +
-      'to retain, or read them with .toArray() while they are valid.',
+    `${what}: this tensor's memory was released (it was created in ${s.owner?.label ?? 'a scope'}, and tensors made ` +
+      'inside noGrad/grad/tidy are released when that function returns unless returned from it). Call .keep() on ' +
+      'tensors you want to retain, or read them with .toArray() while they are valid.',
   );
 }
 
@@ -133,6 +164,10 @@ function release(scope: Scope): void {
   scope.released = true;
   for (const s of scope.items) {
     if (s.owner !== scope || !s.alive) continue;
+    if (scope.root && s.fresh && finalizer) {
+      persist(s); // an unread created tensor: the user's (made outside a step), freed once dropped
+      continue;
+    }
     s.alive = false;
     if (s.backend.allocator.isLive(s.ptr)) s.backend.free(s.ptr);
   }
@@ -153,7 +188,7 @@ export function endStep(): void {
   release(rootPrevious);
   rootPrevious = rootCurrent;
   stepCounter++;
-  rootCurrent = new Scope(`step ${stepCounter}`);
+  rootCurrent = new Scope(`step ${stepCounter}`, true);
 }
 
 /** Collects the storages of tensors reachable from a return value (tensor, array, plain object; 3 levels). */

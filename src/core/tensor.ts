@@ -2,7 +2,7 @@
 // autograd fields. Tensors are ordinary JS objects: memory is reclaimed by the rules in memory.ts, never
 // by a dispose() call. Methods delegate to the op functions in src/ops/.
 import { backend } from './runtime.ts';
-import { allocStorage, checkAlive, persist, type Storage } from './memory.ts';
+import { allocStorage, persist, useStorage, type Storage } from './memory.ts';
 import { backward as runBackward, type GradNode } from './autograd.ts';
 import { fmt, sizeOf, type Shape } from './shape.ts';
 import * as ew from '../ops/elementwise.ts';
@@ -45,9 +45,9 @@ export class Tensor {
     return this.shape.length;
   }
 
-  /** Byte offset of the data in wasm memory (checks that the tensor is still valid). */
+  /** Byte offset of the data in wasm memory (checks that the tensor is still valid and records the use). */
   get ptr(): number {
-    checkAlive(this.storage, 'tensor');
+    useStorage(this.storage, 'tensor');
     return this.storage.ptr;
   }
 
@@ -102,7 +102,11 @@ export class Tensor {
     return backend().f32(this.ptr, 1)[0]!;
   }
 
-  /** Keeps this tensor (and its gradient) alive until garbage-collected, beyond its step or scope. */
+  /**
+   * Keeps this tensor (and its gradient) alive until garbage-collected, beyond its scope or steps: for a
+   * tensor made inside noGrad/grad/tidy that you keep without returning it, or one you leave unused for
+   * a whole step and use again later (tensors used at least once a step need no keep()).
+   */
   keep(): this {
     persist(this.storage);
     if (this.grad) this.grad.keep();

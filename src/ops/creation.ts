@@ -40,6 +40,7 @@ export function full(shape: Shape, value: number, opts: CreateOptions = {}): Ten
   if (typeof value !== 'number') throw new TypeError(`full: value must be a number, got ${typeof value}`);
   const t = empty(checkShape(shape, 'full'), opts);
   if (t.size) backend().k.fill(t.ptr, t.size, value);
+  t.storage.fresh = true; // unread so far: see memory.ts
   return t;
 }
 
@@ -106,6 +107,7 @@ export function fromArray(data: ArrayLike<number>, shape: Shape, opts: CreateOpt
     throw new RangeError(`fromArray: got ${data.length} values for shape ${fmt(s)}, which needs ${n}`);
   const t = empty(s, opts);
   if (n) backend().f32(t.ptr, n).set(data);
+  t.storage.fresh = true; // unread so far: see memory.ts
   return t;
 }
 
