@@ -11,7 +11,7 @@
 // gives the same batches, so the same model file; a resumed epoch skips its first beats, reading no
 // chunk whose beats are all skipped. The validation and test splits are loaded into memory (evalDataset),
 // as the trainer validates on them every epoch.
-import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import * as zlib from 'node:zlib';
 import { Rng } from '../core/random.ts';
@@ -92,6 +92,9 @@ export function writeDiskDataset(dir: string, ds: BeatDataset, opts: WriteOption
   return { bytes, files };
 }
 
+/** The most bytes of validation and test beats evalDataset loads into memory. */
+export const MAX_EVAL_BYTES = 2 * 2 ** 30;
+
 /** An opened disk dataset: its manifest, a chunk reader, the training stream and the in-memory evaluation splits. */
 export interface DiskDataset {
   dir: string;
@@ -145,6 +148,16 @@ export function openDiskDataset(dir: string): DiskDataset {
     evalDataset() {
       const w = m.channels * m.length, R = m.rrFeatures.length;
       const nv = m.splits.val.beats, n = nv + m.splits.test.beats;
+      // Before allocating: within the bound, and every chunk on disk at least as large as its data.
+      const bytes = chunkDataBytes(n, m.channels, m.length, R);
+      if (bytes > MAX_EVAL_BYTES) throw new DiskDatasetError(path, `the validation and test splits (${(bytes / 2 ** 30).toFixed(1)} GiB) are loaded into memory, and this ecgrad loads at most ${MAX_EVAL_BYTES / 2 ** 30} GiB of them; write the dataset with smaller validation and test splits`);
+      for (const split of ['val', 'test'] as const) {
+        m.splits[split].chunks.forEach((beats, i) => {
+          const file = join(root, chunkFile(split, i));
+          const size = existsSync(file) ? statSync(file).size : -1;
+          if (size < 16 + chunkDataBytes(beats, m.channels, m.length, R)) throw new DiskDatasetError(file, size < 0 ? 'the chunk is missing; the folder is incomplete: write it again (ecgrad dataset --out)' : `${size} bytes, too few for its ${beats} beats; the folder is damaged: write it again`);
+        });
+      }
       const ds: BeatDataset = {
         protocol: m.protocol, seed: m.seed, classes: m.classes.slice(), x: new Float32Array(n * w), channels: m.channels, length: m.length, fs: m.fs,
         rr: new Float32Array(n * R), rrFeatures: m.rrFeatures.slice(), y: new Int32Array(n), records: m.records.slice(), record: new Int32Array(n), sample: new Int32Array(n),

@@ -2,7 +2,7 @@
 // from a dataset and read back exactly; the training stream gives every training beat once per epoch,
 // the same batches for the same seed, another order each epoch, resumes by skipping; training from it is
 // deterministic (the same model file twice) and resumes bit-for-bit; damaged folders are refused by name.
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
@@ -11,7 +11,7 @@ import '../../src/wasm/full-kernels.ts';
 import { initSync } from '../../src/core/runtime.ts';
 import { DEFAULT_RECIPE, registerModel } from '../../src/models/index.ts';
 import { ANN } from '../../src/models/ann.ts';
-import { chunkFile, MANIFEST_FILE } from '../../src/ecg/dataset/disk-format.ts';
+import { chunkFile, decodeManifest, encodeManifest, MANIFEST_FILE } from '../../src/ecg/dataset/disk-format.ts';
 import { DiskDatasetError, openDiskDataset, writeDiskDataset } from '../../src/node/disk-dataset.ts';
 import { train, TrainInterrupted, type TrainData } from '../../src/train/trainer.ts';
 import type { Batch } from '../../src/ecg/dataset/batches.ts';
@@ -118,6 +118,16 @@ test('refused by name: no manifest, a missing chunk, a chunk of another dataset,
   writeFileSync(join(broken, chunkFile('train', 1)), flipped);
   refused(() => b.readChunk('train', 1), /train-000001\.ecgb: checksum mismatch/);
   refused(() => writeDiskDataset(broken, ds), /exists and is not empty/);
+  rmSync(join(broken, chunkFile('test', 1)));
+  refused(() => b.evalDataset(), /test-000001\.ecgb: the chunk is missing/);
+  // A manifest claiming more validation and test beats than memory allows is refused before allocating.
+  const huge = decodeManifest(readFileSync(join(dir, MANIFEST_FILE)), 'm');
+  const { options: _o, ...plain } = huge;
+  const chunks = new Array<number>(20).fill(1e6); // 20 million beats of 148 bytes: 2.8 GiB
+  const big = join(root, 'big');
+  mkdirSync(big);
+  writeFileSync(join(big, MANIFEST_FILE), encodeManifest({ ...plain, chunkBeats: 1e6, splits: { ...plain.splits, test: { beats: 20e6, classCounts: [20e6, 0, 0, 0, 0], chunks } } }));
+  refused(() => openDiskDataset(big).evalDataset(), /validation and test splits \(.* GiB\) are loaded into memory/);
   writeFileSync(join(broken, MANIFEST_FILE), 'not a manifest');
   refused(() => openDiskDataset(broken), /manifest\.ecgd: .*truncated|not an ecgrad/);
   assert.ok(existsSync(join(root, 'ds', MANIFEST_FILE)));
