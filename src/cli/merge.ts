@@ -125,7 +125,7 @@ export const mergeCommand: Command = {
       for (const r of rows) if (r.file) copyFileSync(join(rowOf.get(r.name)!.dir, r.file), join(tmp, r.file));
       files = writeReport(tmp, report);
     });
-    if (o.json) console.log(JSON.stringify({ run: out, rows: report.rows.map(({ history: _h, ...r }) => r), failed }, null, 2));
+    if (o.json) console.log(JSON.stringify({ run: out, rows: report.rows.map(({ history: _h, ...r }) => r), failed, ...(report.seedSummary ? { seedSummary: report.seedSummary } : {}) }, null, 2));
     else {
       console.log(`\n${comparisonTable(report)}\n`);
       printSeedSummary(report);
