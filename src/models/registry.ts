@@ -16,7 +16,7 @@ import { arrhythminetV1Spec, arrhythminetV2Spec } from './arrhythminet.ts';
 export type { ModelInput, ModelSpec, TrainingRecipe } from './spec.ts';
 export { DEFAULT_RECIPE } from './spec.ts';
 
-/** The zoo: every built-in model's ModelSpec (registerModel adds more). */
+/** The zoo's built-in models, one ModelSpec each (registerModel registers more beside this list, not in it). */
 export const MODEL_SPECS: readonly ModelSpec[] = [
   // The PyTorch baseline's models (agreement tests, benchmark); `compare` trains them only when named.
   stdCnnSpec, dsCnnSpec, lstmNetSpec,

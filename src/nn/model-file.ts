@@ -47,8 +47,9 @@ export interface DecodedModel {
 }
 
 /**
- * A model file (.ecgm) that cannot be read: bad magic, header, table, sizes or checksum, or weights that do
- * not fit the model. The message names the file (`source`) and what is wrong.
+ * A model file (.ecgm) that cannot be read: bad magic, header, table, sizes or checksum, weights that do
+ * not fit the model, or an architecture that is not registered. The message names the file (`source`)
+ * and what is wrong.
  */
 export class ModelFileError extends Error {
   constructor(source: string, message: string) {

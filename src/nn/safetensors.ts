@@ -48,8 +48,8 @@ export interface SafeTensorInput {
 }
 
 /**
- * A safetensors file that cannot be read or written (bad header length, JSON, dtype, offsets or sizes). The
- * message names the file (`source`) and what is wrong.
+ * A safetensors file that cannot be read (bad header length, JSON, dtype, offsets or sizes). The message
+ * names the file (`source`) and what is wrong.
  */
 export class SafetensorsError extends Error {
   constructor(source: string, message: string) {
