@@ -12,8 +12,7 @@ import {
   type BuildName,
 } from '../wasm/backend.ts';
 import { compile, compileSync, isBuilds, type WasmBuilds, type WasmInput } from '../wasm/input.ts';
-import { threadsUnavailable, workerFactory } from '../wasm/kernel-pool.ts';
-import { instantiateThreaded } from '../wasm/threaded-backend.ts';
+import { threadsProvider } from '../wasm/threads-provider.ts';
 import { kernelSource, registeredSet, type KernelSet, type KernelSource } from '../wasm/source.ts';
 
 export type { WasmBuilds, WasmInput } from '../wasm/input.ts';
@@ -255,33 +254,14 @@ function autoOrder(source: KernelSource): { order: BuildName[]; reason?: string 
   return { order: ['relaxed', 'simd', 'scalar'] };
 }
 
-const MAX_AUTO_THREADS = 8;
-
-/**
- * The backend with kernel threads when they are asked for and can run: the threads build of `b`'s build
- * with a pool (src/wasm/threaded-backend.ts), after its self-test; otherwise `b` and why not.
- */
+/** `b` with the kernel threads asked for, when a provider is registered (src/wasm/threads-provider.ts). */
 function withThreads(b: Backend, opts: InitOptions): { b: Backend; reason?: string } {
   const want = opts.threads ?? 'auto';
   if (want !== 'auto' && !(Number.isInteger(want) && want >= 1))
     throw new TypeError(`ecgrad: initSync({ threads }) takes a whole number >= 1 or 'auto' (got ${String(want)})`);
-  const f = workerFactory();
-  const n = want === 'auto' ? Math.min(f?.defaultThreads ?? 1, MAX_AUTO_THREADS) : want;
-  if (n <= 1) return { b };
-  const why = threadsUnavailable() ?? (b.kernels !== 'full' ? 'kernel threads need the full kernel set' : null) ??
-    (b.build === 'scalar' ? 'kernel threads need the SIMD or relaxed-SIMD build (the scalar build runs)' : null);
-  if (why) return { b, reason: `one kernel thread: ${why}` };
-  try {
-    const t = instantiateThreaded(b.build, n);
-    const failure = selfTest(t);
-    if (failure) {
-      t.pool?.close();
-      throw new Error(`the ${b.build} threads build failed its self-test: ${failure}`);
-    }
-    return { b: t };
-  } catch (e) {
-    return { b, reason: `one kernel thread: ${(e as Error).message}` };
-  }
+  const p = threadsProvider();
+  if (p) return p.attach(b, want);
+  return want === 'auto' || want === 1 ? { b } : { b, reason: "one kernel thread: import 'ecgrad/node' (Node) for kernel threads" };
 }
 
 function installEmbedded(b: Backend, reason: string | undefined, opts: InitOptions): BackendInfo {

@@ -1,6 +1,7 @@
-// Node's kernel threads: registers the threads builds (src/wasm/threads-kernels.ts) and a worker_threads
-// factory for the kernel thread pool (src/wasm/kernel-pool.ts), so initSync() on Node runs the GEMM and
-// convolution passes on all cores by default. ECGRAD_THREADS=n sets the default count (1: one thread).
+// Node's kernel threads: registers the threads builds (src/wasm/threads-kernels.ts), a worker_threads
+// factory for the kernel thread pool (src/wasm/kernel-pool.ts) and the threads provider initSync() asks
+// (src/wasm/threads-provider.ts), so initSync() on Node runs the GEMM, convolution and unary passes on all
+// cores by default. ECGRAD_THREADS=n sets the default count (1: one thread).
 // Workers are unref'd: an idle pool never keeps the process alive. They are started from source text
 // (eval) with no execArgv, so a test runner's loader (tsx) is not loaded into them; V8 flags such as
 // --experimental-wasm-relaxed-simd are per process and reach them anyway.
@@ -8,6 +9,8 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import '../wasm/threads-kernels.ts';
 import { setWorkerFactory, type KernelThread, type WorkerData } from '../wasm/kernel-pool.ts';
+import { withThreads } from '../wasm/threaded-backend.ts';
+import { setThreadsProvider } from '../wasm/threads-provider.ts';
 
 /** ECGRAD_THREADS when set to a whole number >= 1, else the cores. */
 function defaultThreads(): number {
@@ -20,8 +23,9 @@ function defaultThreads(): number {
   return availableParallelism();
 }
 
+const threads = defaultThreads();
 setWorkerFactory({
-  defaultThreads: defaultThreads(),
+  defaultThreads: threads,
   spawn(source: string, data: WorkerData): KernelThread {
     const w = new Worker(`(${source})(require('node:worker_threads').workerData);`, { eval: true, workerData: data, execArgv: [] });
     w.unref();
@@ -30,3 +34,5 @@ setWorkerFactory({
     return { terminate: () => void w.terminate() };
   },
 });
+
+setThreadsProvider({ attach: (b, want) => withThreads(b, want, threads) });

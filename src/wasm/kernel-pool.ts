@@ -107,7 +107,7 @@ export function threadsUnavailable(): string | null {
   } catch {
     return 'this thread may not block (Atomics.wait is not allowed, e.g. a browser main thread): run ecgrad in a worker';
   }
-  if (!factory) return "no kernel thread factory is registered: import 'ecgrad/node' (Node) before initSync";
+  if (!factory) return 'no kernel thread factory is registered (src/node/kernel-threads.ts registers one for Node)';
   return null;
 }
 

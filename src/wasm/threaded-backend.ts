@@ -1,8 +1,8 @@
 // A Backend on the threads build with a kernel thread pool (docs/kernels.md "Threads"): the main instance
 // and `threads - 1` workers instantiate the same module on one shared WebAssembly.Memory (imported, at
 // most 4 GiB), and the GEMM and convolution passes are split over them (src/wasm/threaded.ts).
-import { Backend, decodeHex, imports, type BuildName } from './backend.ts';
-import { KernelPool } from './kernel-pool.ts';
+import { Backend, decodeHex, imports, selfTest, type BuildName } from './backend.ts';
+import { KernelPool, threadsUnavailable } from './kernel-pool.ts';
 import { bindKernels } from './kernels.ts';
 import { THREADED_KERNELS, threadKernels } from './threaded.ts';
 import { threadsBuilds } from './source.ts';
@@ -27,4 +27,29 @@ export function instantiateThreaded(build: BuildName, threads: number, splitAll 
   threadKernels(k, pool, splitAll);
   b.pool = pool;
   return b;
+}
+
+const MAX_AUTO_THREADS = 8;
+
+/**
+ * `b` (a single-thread backend) replaced by the threads build of its build with `want` kernel threads
+ * ('auto': `defaultThreads`, at most 8), after the self-test; or `b` and why one thread runs.
+ */
+export function withThreads(b: Backend, want: number | 'auto', defaultThreads: number): { b: Backend; reason?: string } {
+  const n = want === 'auto' ? Math.min(defaultThreads, MAX_AUTO_THREADS) : want;
+  if (n <= 1) return { b };
+  const why = threadsUnavailable() ?? (b.kernels !== 'full' ? 'kernel threads need the full kernel set' : null) ??
+    (b.build === 'scalar' ? 'kernel threads need the SIMD or relaxed-SIMD build (the scalar build runs)' : null);
+  if (why) return { b, reason: `one kernel thread: ${why}` };
+  try {
+    const t = instantiateThreaded(b.build, n);
+    const failure = selfTest(t);
+    if (failure) {
+      t.pool?.close();
+      throw new Error(`the ${b.build} threads build failed its self-test: ${failure}`);
+    }
+    return { b: t };
+  } catch (e) {
+    return { b, reason: `one kernel thread: ${(e as Error).message}` };
+  }
 }
