@@ -1,21 +1,29 @@
 // End-to-end test of the demo in a real browser: serves demo/ on 127.0.0.1 (scripts/serve-demo.mjs with a
 // model file written here), drives Debian's Chromium headless through playwright-core, loads MIT-BIH
-// record 100 through the page's file picker, waits for the classified beats and checks them against the
-// Node pipeline (classifyRecordBatch) on the same model; then bad inputs, an attribution, the scalar build
-// and a screenshot (ECGRAD_DEMO_SCREENSHOT=docs/demo.png). Skipped (with the reason) without /usr/bin/chromium or playwright-core.
+// record 100 (with its annotations) through the page's file picker, waits for the classified beats and
+// checks them against the Node pipeline (classifyRecordBatch) on the same model; then "learn this wearer"
+// (personalised in the worker with a progress bar; the re-classified beats after minute 5 equal
+// personalize() in Node on the same beats and seed), bad inputs, an attribution, the scalar build and a
+// screenshot (ECGRAD_DEMO_SCREENSHOT=docs/demo.png). Skipped (with the reason) without /usr/bin/chromium or playwright-core.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { loadClassifier, classifyRecordBatch } from '../../src/infer/index.ts';
+import { loadClassifier, classifyRecordBatch, parseAnnotations } from '../../src/infer/index.ts';
+import { personalize } from '../../src/train/personalize.ts';
+import { AAMI } from '../../src/ecg/dataset/labels.ts';
 import { mitdbDir, mlii, readMitdb, smallModelBytes } from './helpers.ts';
 import { projectRoot } from '../ecg/helpers.ts';
 
 const CHROMIUM = process.env.ECGRAD_CHROMIUM ?? '/usr/bin/chromium';
+/** Steps of the test's "learn this wearer" (the page's default is the documented 100; fewer keep the test short). */
+const LEARN_STEPS = Number(process.env.ECGRAD_DEMO_LEARN_STEPS ?? 20);
+/** A float .ecgm to serve instead of the random-weight test model (to measure the step with a trained one). */
+const MODEL = process.env.ECGRAD_DEMO_MODEL;
 
 // The part of playwright-core's API used here (its own types are not needed to typecheck the suite).
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -58,7 +66,8 @@ if (why) {
     server = spawn(process.execPath, [join(projectRoot, 'scripts', 'serve-demo.mjs'), '--port', '0', '--model', modelFile], { cwd: projectRoot, stdio: ['ignore', 'pipe', 'inherit'] });
     return await new Promise((resolve, reject) => {
       let out = '';
-      const t = setTimeout(() => reject(new Error(`the demo server did not start: ${out}`)), 60_000);
+      // The server first recompiles the kernels when assembly/ changed (build-wasm --if-stale): minutes on a loaded machine.
+      const t = setTimeout(() => reject(new Error(`the demo server did not start within 15 min: ${out}`)), 900_000);
       server!.stdout!.on('data', (d) => {
         out += d;
         const m = /demo: (http:\/\/127\.0\.0\.1:\d+\/)/.exec(out);
@@ -71,16 +80,27 @@ if (why) {
     });
   }
 
-  test('demo in headless Chromium: record 100 equals the Node pipeline; bad inputs; attribution; scalar build', async () => {
-    const bytes = smallModelBytes();
+  test('demo in headless Chromium: record 100 equals the Node pipeline; learn this wearer equals personalize() in Node; bad inputs; attribution; scalar build', async () => {
+    const bytes = MODEL ? new Uint8Array(readFileSync(MODEL)) : smallModelBytes();
     const modelFile = join(dir, 'model.ecgm');
     writeFileSync(modelFile, bytes);
-    const url = await serve(modelFile);
-    const browser = await pw!.chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    let url: string;
+    try {
+      url = await serve(modelFile);
+    } catch (e) {
+      stop(); // a server left running would keep this process alive
+      throw e;
+    }
+    const browser = await pw!.chromium
+      .launch({
+        executablePath: CHROMIUM,
+        headless: true,
+        args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      })
+      .catch((e: unknown) => {
+        stop();
+        throw e;
+      });
     try {
       const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
       const pageErrors: string[] = [];
@@ -91,9 +111,10 @@ if (why) {
       const build = await page.getAttribute('#backend', 'data-build');
       assert.is(build, 'simd');
 
-      // Record 100 through the file picker.
+      // Record 100 through the file picker, with its reference annotations.
       const data = mitdbDir();
-      await page.setInputFiles('#record-files', [join(data, '100.hea'), join(data, '100.dat')]);
+      assert.ok(await page.isDisabled('#learn'), 'learn this wearer waits for a record');
+      await page.setInputFiles('#record-files', [join(data, '100.hea'), join(data, '100.dat'), join(data, '100.atr')]);
       await page.waitForSelector('#status[data-state="done"]', { timeout: 180_000 });
       const got = JSON.parse((await page.textContent('#result'))!);
       const rec = readMitdb('100');
@@ -107,6 +128,75 @@ if (why) {
       for (const c of ['N', 'S', 'V', 'F', 'Q']) counts[c] = 0;
       for (const p of node.pred) counts[['N', 'S', 'V', 'F', 'Q'][p]!]!++;
       assert.equal(got.counts, counts);
+
+      // Learn this wearer: the annotated beats of the first 5 minutes, personalised in the worker.
+      assert.is(await page.inputValue('#learn-minutes'), '5', 'default minutes');
+      assert.is(await page.inputValue('#learn-steps'), '100', 'default steps (docs/personalize.md)');
+      assert.not.ok(await page.isDisabled('#learn'), `learn enabled: ${await page.textContent('#learn-why')}`);
+      // A cut past the record's end is refused before any training.
+      await page.fill('#learn-minutes', '40');
+      await page.click('#learn');
+      await page.waitForSelector('#status[data-state="error"]', { timeout: 60_000 });
+      assert.match((await page.textContent('#error'))!, /Learn this wearer: no beat after minute 40/);
+      await page.fill('#learn-minutes', '5');
+      await page.fill('#learn-steps', String(LEARN_STEPS));
+      const seen: number[] = [];
+      await page.exposeFunction('reportProgress', (v: number) => void seen.push(v));
+      await page.evaluate(() => {
+        const bar = document.getElementById('learn-progress') as HTMLProgressElement;
+        new MutationObserver(() => (window as unknown as { reportProgress(v: number): void }).reportProgress(bar.value)).observe(bar, { attributes: true });
+      });
+      const t0 = Date.now();
+      await page.click('#learn');
+      await page.waitForSelector('#status[data-state="learned"]', { timeout: 120_000 });
+      const learnMs = Date.now() - t0;
+      assert.is(await page.evaluate(() => (document.getElementById('learn-progress') as HTMLProgressElement).value), 100, 'progress bar at 100%');
+      assert.ok(seen.some((v) => v > 0 && v < 100), `the bar moved through intermediate values: ${[...new Set(seen)].slice(0, 8).join(', ')}`);
+      const learned = JSON.parse((await page.textContent('#learn-result'))!);
+      // The page's labels: each detected beat the nearest AAMI-class annotation within 150 ms (computed here independently).
+      const ann = parseAnnotations(new Uint8Array(readFileSync(join(data, '100.atr'))), '100.atr', '100', 'atr', { fs: rec.fs });
+      const label = Array.from(node.sample, (s) => {
+        let best = -1, d = Infinity;
+        for (let k = 0; k < ann.sample.length; k++) {
+          const dk = Math.abs(ann.sample[k]! - s);
+          if (dk <= 0.15 * rec.fs && dk < d && AAMI.classOf(ann.symbol[k]!) >= 0) [best, d] = [AAMI.classOf(ann.symbol[k]!), dk];
+        }
+        return best;
+      });
+      const from = node.sample.findIndex((s) => s >= 5 * 60 * rec.fs);
+      assert.is(learned.from, from, 'the cut at minute 5');
+      const rows = [...Array(from).keys()].filter((i) => label[i]! >= 0);
+      assert.equal(learned.learnSamples, rows.map((i) => node.sample[i]!), 'beats learned from');
+      assert.equal(learned.learnLabels, rows.map((i) => label[i]!), 'their labels');
+      assert.is(learned.steps, LEARN_STEPS);
+      // personalize() in Node on the same beats (the batch pipeline's windows and RR features) and seed.
+      const { info } = loadClassifier(bytes), L = info.length * info.channels, R = info.rrFeatures;
+      const gather = (idx: number[]) => ({
+        x: Float32Array.from(idx.flatMap((i) => Array.from(node.x.subarray(i * L, (i + 1) * L)))),
+        rr: Float32Array.from(idx.flatMap((i) => Array.from(node.rr.subarray(i * 6, i * 6 + R)))),
+      });
+      const p = personalize(bytes, { ...gather(rows), y: Int32Array.from(rows, (i) => label[i]!) }, { seed: 0, steps: LEARN_STEPS });
+      const restIdx = [...Array(node.sample.length - from).keys()].map((k) => from + k);
+      const rest = gather(restIdx);
+      const mine = loadClassifier(p.bytes).classify(rest.x, R ? rest.rr : null).pred;
+      assert.equal(learned.classes, Array.from(mine), 'personalised labels equal personalize() in Node');
+      let changed = 0, agreeBefore = 0, agreeAfter = 0, scored = 0;
+      restIdx.forEach((i, k) => {
+        if (mine[k] !== node.pred[i]) changed++;
+        if (label[i]! < 0) return;
+        scored++;
+        if (label[i] === node.pred[i]) agreeBefore++;
+        if (label[i] === mine[k]) agreeAfter++;
+      });
+      assert.is(learned.changed, changed, 'labels changed');
+      assert.equal([learned.before.beats, learned.before.agree, learned.after.beats, learned.after.agree], [scored, agreeBefore, scored, agreeAfter], 'agreement before / after');
+      const table = (await page.textContent('#learn-figures'))!;
+      assert.match(table, /personalised/);
+      assert.match(table, /S Se.*V \+P/);
+      assert.ok(await page.isVisible('#learn-download'), 'the personalised model can be downloaded');
+      const shown = JSON.parse((await page.textContent('#result'))!);
+      assert.is(shown.beats, node.sample.length);
+      console.log(`  learn this wearer in Chromium: ${rows.length} beats, ${LEARN_STEPS} steps, ${(learnMs / 1000).toFixed(1)} s (personalize() ${learned.seconds.toFixed(1)} s); ${changed} labels changed; agreement ${agreeBefore} -> ${agreeAfter} of ${scored}; S, V (tp/support/predicted) ${JSON.stringify(learned.before.perClass)} -> ${JSON.stringify(learned.after.perClass)}`);
 
       // Click a beat: an attribution over the waveform.
       const box = (await page.locator('#ecg').boundingBox())!;
@@ -142,6 +232,9 @@ if (why) {
       await page.waitForSelector('#status[data-state="done"]', { timeout: 60_000 });
       const synthSimd = JSON.parse((await page.textContent('#result'))!);
       assert.ok(synthSimd.beats > 60, `synthetic beats ${synthSimd.beats}`);
+      // Without annotations the control says why it is disabled.
+      assert.ok(await page.isDisabled('#learn'));
+      assert.match((await page.textContent('#learn-why'))!, /synthetic signal has no annotations/);
 
       // An int8 model file (.ecgq, ecgrad quantize) picked in the page classifies and explains too.
       await page.setInputFiles('#model-file', join(projectRoot, 'models', 'ft-cnn-intra-rr.ecgq'));
@@ -149,6 +242,7 @@ if (why) {
       await page.click('#synthetic');
       await page.waitForSelector('#status[data-state="done"]', { timeout: 60_000 });
       const synthInt8 = JSON.parse((await page.textContent('#result'))!);
+      assert.match((await page.textContent('#learn-why'))!, /int8-quantised \(\.ecgq\), which cannot be trained/);
       assert.equal(synthInt8.samples, synthSimd.samples, 'same beats with the int8 model');
       await page.mouse.click(box.x + 0.3 * box.width, box.y + box.height / 2);
       await page.waitForSelector('#status[data-state="explained"]', { timeout: 60_000 });
