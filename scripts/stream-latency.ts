@@ -14,7 +14,9 @@
 //                     they are in the throughput.
 //   signal delay      (emittedAt - sample) / fs of each beat: signal time from its R peak to the end of the
 //                     chunk whose push() emitted it (the whole record for beats emitted by end()), in ms.
-//                     p50 / p99 (nearest rank).
+//                     p50 / p99 / max (nearest rank).
+// The window construction is the one the model file names (meta.window: 'kachuee' when absent, or
+// 'causal', src/ecg/dataset/causal-window.ts); the report says which.
 //   throughput        beats / (sum of the wall times of every push() and end() call), and the signal
 //                     duration over that time (the real-time factor).
 // Warm-up first: the first --warmup seconds of the record (default 300) go through a separate stream with
@@ -23,6 +25,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { initSync, backendInfo, loadClassifier, BeatStream, type StreamBeat, type BuildChoice } from '../src/infer/index.ts';
+import { windowKindOf } from '../src/stream/index.ts';
 import { rdrecord } from '../src/node/wfdb-files.ts';
 import { resolveDataDir } from '../src/node/data-path.ts';
 
@@ -94,7 +97,7 @@ function main(): void {
       beats: r.beats.length,
       calls: r.calls,
       computePerBeatMs: { p50: pct(perBeat, 50), p99: pct(perBeat, 99), max: perBeat[perBeat.length - 1]! },
-      signalDelayMs: { p50: pct(delay, 50), p99: pct(delay, 99) },
+      signalDelayMs: { p50: pct(delay, 50), p99: pct(delay, 99), max: delay[delay.length - 1]! },
       totalComputeMs: r.total,
       beatsPerSecond: r.beats.length / (r.total / 1000),
       realTime: signal.length / fs / (r.total / 1000),
@@ -104,7 +107,7 @@ function main(): void {
   const info = backendInfo();
   const report = {
     record: recordName, dataDir, lead: rec.sigName[lead], fs, samples: signal.length, signalSeconds: signal.length / fs,
-    model: modelPath, arch: clf.info.arch, parameters: clf.info.parameters, rrFeatures: clf.info.rrFeatures,
+    model: modelPath, arch: clf.info.arch, parameters: clf.info.parameters, rrFeatures: clf.info.rrFeatures, window: windowKindOf(clf),
     build: info.build, kernels: info.kernels, node: process.version, warmupSeconds, runs,
   };
   if (json) console.log(JSON.stringify(report, null, 2));
@@ -112,12 +115,12 @@ function main(): void {
     const ms = (v: number) => (v < 10 ? v.toFixed(2) : v.toFixed(1));
     const n = (v: number) => Math.round(v).toLocaleString('en-US');
     console.log(`record ${recordName} (${rec.sigName[lead]}, ${n(signal.length)} samples at ${fs} Hz, ${(signal.length / fs / 60).toFixed(1)} min); ` +
-      `${modelPath.startsWith(root) ? modelPath.slice(root.length + 1) : modelPath} (${clf.info.arch}, ${n(clf.info.parameters)} parameters${clf.info.rrFeatures ? ', RR features' : ''}); ` +
+      `${modelPath.startsWith(root) ? modelPath.slice(root.length + 1) : modelPath} (${clf.info.arch}, ${n(clf.info.parameters)} parameters${clf.info.rrFeatures ? `, ${clf.info.rrFeatures} beat features` : ''}, ${report.window} window); ` +
       `${info.build} build, ${info.kernels} kernels, node ${process.version}; warm-up ${warmupSeconds} s of signal`);
     for (const r of runs) {
       console.log(`chunks of ${r.chunkSamples} sample${r.chunkSamples > 1 ? 's' : ''} (${ms(r.chunkMs)} ms of signal): ${n(r.beats)} beats, ${n(r.calls)} push()/end() calls`);
       console.log(`  compute per beat (emitting call's time / its beats)  p50 ${ms(r.computePerBeatMs.p50)} ms  p99 ${ms(r.computePerBeatMs.p99)} ms  max ${ms(r.computePerBeatMs.max)} ms`);
-      console.log(`  signal delay (R peak to emission, signal time)       p50 ${n(r.signalDelayMs.p50)} ms  p99 ${n(r.signalDelayMs.p99)} ms`);
+      console.log(`  signal delay (R peak to emission, signal time)       p50 ${n(r.signalDelayMs.p50)} ms  p99 ${n(r.signalDelayMs.p99)} ms  max ${n(r.signalDelayMs.max)} ms`);
       console.log(`  throughput                                            ${n(r.beatsPerSecond)} beats/s; ${(r.totalComputeMs / 1000).toFixed(2)} s for the record (${n(r.realTime)}x real time)`);
     }
   }
