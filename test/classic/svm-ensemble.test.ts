@@ -5,7 +5,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readFileSync } from 'node:fs';
-import { initSync, matrix, createClassifier, encodeClassifier, decodeClassifier, SvmEnsemble } from '../../src/all.ts';
+import { initSync, matrix, createClassifier, encodeClassifier, decodeClassifier, type SvmEnsemble } from '../../src/all.ts';
 import { solveBinarySvm, rowNorms } from '../../src/classic/svm-rbf.ts';
 import { MONDEJAR_FEATURES } from '../../src/ecg/dataset/mondejar.ts';
 import { blobs } from './helpers.ts';
