@@ -13,7 +13,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { loadClassifier, classifyRecordBatch, parseAnnotations } from '../../src/infer/index.ts';
+import { initSync, loadClassifier, classifyRecordBatch, parseAnnotations } from '../../src/infer/index.ts';
 import { personalize } from '../../src/train/personalize.ts';
 import { AAMI } from '../../src/ecg/dataset/labels.ts';
 import { mitdbDir, mlii, readMitdb, smallModelBytes } from './helpers.ts';
@@ -76,12 +76,16 @@ if (why) {
           resolve(m[1]!);
         }
       });
-      server!.on('exit', (code) => reject(new Error(`the demo server exited (${code}): ${out}`)));
+      server!.on('exit', (code) => {
+        clearTimeout(t); // a pending timer would keep this process alive
+        reject(new Error(`the demo server exited (${code}): ${out}`));
+      });
     });
   }
 
   test('demo in headless Chromium: record 100 equals the Node pipeline; learn this wearer equals personalize() in Node; bad inputs; attribution; scalar build', async () => {
     const bytes = MODEL ? new Uint8Array(readFileSync(MODEL)) : smallModelBytes();
+    initSync();
     const modelFile = join(dir, 'model.ecgm');
     writeFileSync(modelFile, bytes);
     let url: string;
