@@ -17,7 +17,7 @@ const spec: Record<string, OptionSpec> = {
   seed: { type: 'string', description: 'seed of the split', default: '0' },
   params: { type: 'string', description: 'hyperparameters as JSON, e.g. \'{"k": 3}\' (one classifier) or \'{"knn": {"k": 3}}\' (several)' },
   features: { type: 'string', description: 'feature groups, comma-separated from beat, rr, morphology', default: 'beat,rr,morphology' },
-  'rr-set': { type: 'string', description: '"local" (6 RR features), "patient" (15), "rhythm" (23) or "irregular" (20), "dechazal" (43, two leads) or "mondejar" (104), docs/inter-patient.md', default: 'local' },
+  'rr-set': { type: 'string', description: '"local" (6 RR features), "patient" (15), "rhythm" (23), "irregular" (20), "dechazal" (43, two leads) or "mondejar" (104), docs/inter-patient.md', default: 'local' },
   ...optionsOf({ leads: DATA_SETTINGS.leads, trainRecords: DATA_SETTINGS.trainRecords, testRecords: DATA_SETTINGS.testRecords }),
   'fit-on': { type: 'string', description: '"train" (the training split) or "train+val" (also the validation records/beats: for classifiers that select nothing on validation, e.g. a published recipe trained on all of DS1)', default: 'train' },
   'decision-weights': { type: 'string', description: 'per-class decision weights as JSON, e.g. \'{"S": 2}\': predict argmax of probability x weight (saved with --save)' },
