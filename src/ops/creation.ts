@@ -17,7 +17,8 @@ export interface RandomOptions extends CreateOptions {
   seed?: number;
 }
 
-let globalRng = new Rng(0);
+// Marked pure so that bundles which never draw random numbers leave out the generator (src/core/random.ts).
+let globalRng = /* @__PURE__ */ new Rng(0);
 
 /** Re-seeds the global generator used by rand/randn calls without their own seed (default seed: 0). */
 export function manualSeed(seed: number): void {
