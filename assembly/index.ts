@@ -13,4 +13,5 @@ export * from './batchnorm';
 export * from './pool';
 export * from './dropout';
 export * from './int8';
+export * from './fused';
 export { threadScratch } from './threads';

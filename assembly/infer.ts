@@ -11,5 +11,7 @@ export { conv1dScratchSize, conv1dSetWinograd, conv1dForward, conv1dWeightCacheS
 export { rnnScratchSize, rnnTranspose, lstmSeqForward, gruSeqForward } from './rnn';
 export { batchNormForward } from './batchnorm';
 export { maxPool1d, avgPool1d, adaptiveAvgPool1d, globalMaxPool1d } from './pool';
+// Fused inference kernels (src/nn/fused-plan.ts).
+export { fusedConv1d, fusedLinear, fusedRelu } from './fused';
 // Int8 quantised inference kernels (forward only, so both builds carry them).
 export * from './int8';

@@ -6,6 +6,7 @@
 //   npm run bench:train -- --json    {"std_train_b64": {"samples_per_s": ..., "pytorch_samples_per_s": ..., "ratio": ...}, ...}
 //   options: --no-torch (skip PyTorch), --only std,ds,lstm,infer, --short-warmup (only PyTorch's warm-up call
 //   counts), --profile (time per kernel in a StdCNN step and in inference; with --only std,ds,infer),
+//   with infer: the fused plan and onnxruntime-node rows (bench/infer-rows.ts, 3 interleaved rounds),
 //   --threads [n] [--rounds r]: ecgrad on 1 and n kernel threads (default n: the cores; src/wasm/threaded.ts),
 //   interleaved: r rounds (default 3), each re-initialising ecgrad for 1 then n threads (n then 1 in odd
 //   rounds) and timing a fresh model; each figure is the median over the rounds of the per-round medians
@@ -17,6 +18,7 @@ import { dirname, join } from 'node:path';
 import { initSync, randn, noGrad, crossEntropy, Adam, backendInfo, type Module } from '../src/all.ts';
 import { backend } from '../src/core/runtime.ts';
 import { StdCNN, DSCNN, LSTMNet } from '../src/models/reference.ts';
+import { inferRows } from './infer-rows.ts';
 
 const args = process.argv.slice(2);
 const json = args.includes('--json');
@@ -160,6 +162,14 @@ if (threadsN > 1) {
   }
 } else
   for (const [w, key, batch, make, warm, reps, inner] of WORKLOADS) if (want(w)) record(key, time(batch, make(), warm, reps, inner));
+
+// The fused inference plan beside the unfused rows, with onnxruntime-node (one thread), in interleaved rounds
+// (bench/infer-rows.ts; PyTorch's inference rows come from the run below).
+if (want('infer') && threadsN === 1) {
+  for (const row of await inferRows({ rounds: 3, torch: false, log }))
+    for (const [who, v] of Object.entries(row.samples_per_s))
+      if (who !== 'ecgrad') results[`${row.key}_${who === 'ecgrad fused' ? 'fused' : 'ort'}`] = { samples_per_s: v, range: [v, v] };
+}
 
 // PyTorch, same machine, same run, one thread.
 // ../shared/baselines next to the repository, searched upwards (a git worktree may sit deeper, e.g. wt/<name>)

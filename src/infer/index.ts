@@ -11,7 +11,8 @@
 // The inference kernel builds (forward kernels only), unless something imported with this entry
 // registers the full ones (src/wasm/source.ts).
 import '../wasm/infer-kernels.ts';
-import { forwardInBatches, forwardOf, sliceBatches, softmaxRows } from '../nn/forward.ts';
+import { sliceBatches, softmaxRows } from '../nn/forward.ts';
+import { compileInference, planInBatches, type InferencePlan } from '../nn/fused-plan.ts';
 import { decodeModel, ModelFileError, type ModelHeader } from '../nn/model-file.ts';
 import { loadModelBytes } from '../quant/load.ts';
 import { decodeQuantizedModel, isQuantizedModelFile } from '../quant/quant-file.ts';
@@ -62,9 +63,10 @@ export interface Classification {
   probs: Float32Array;
 }
 
-/** A model loaded for inference: eval mode, forward passes under noGrad in batches. */
+/** A model loaded for inference: eval mode, forward passes through its fused plan in batches. */
 export class Classifier {
   readonly info: ClassifierInfo;
+  private plan: InferencePlan | undefined;
   constructor(
     readonly model: Module,
     readonly header: ModelHeader,
@@ -96,7 +98,9 @@ export class Classifier {
     if (rrFeatures > 0 && (!rr || rr.length !== n * rrFeatures))
       throw new RangeError(`classify: this model takes ${rrFeatures} RR features per beat; got ${rr ? rr.length : 0} values for ${n} beats`);
     const shape = { channels, length, rrFeatures };
-    const { out: logits, width } = forwardInBatches(n, sliceBatches(x, rr, shape, batchSize), shape, forwardOf(this.model), 'classify');
+    // the fused plan (src/nn/fused-plan.ts) of the model as loaded, compiled at the first call
+    this.plan ??= compileInference(this.model, { input: [channels, length] });
+    const { out: logits, width } = planInBatches(this.plan, n, sliceBatches(x, rr, shape, batchSize), shape, 'classify');
     if (n && width !== C) throw new RangeError(`classify: the model returned ${width} outputs per beat, expected ${C}`);
     const pred = new Int32Array(n), probs = new Float32Array(n * C);
     softmaxRows(logits, n, C, probs, 0, pred, 0);

@@ -44,15 +44,17 @@ export function* sliceBatches(x: Float32Array, rr: Float32Array | null | undefin
 /**
  * Runs `forward` (default: model.forward with the RR tensor when given) on every batch under noGrad
  * and collects the outputs; every batch must give [count, width] with one width throughout. `n` is
- * the total number of beats (it sizes `out`).
+ * the total number of beats (it sizes `out`). `direct`, when given, is tried first on each batch: the
+ * count x width outputs computed without tensors (a static fused plan, src/nn/fused-plan.ts), or null.
  */
 export function forwardInBatches(
   n: number, batches: Iterable<BeatBatch>, shape: BeatShape, forward: (x: Tensor, rr: Tensor | null) => Tensor, who = 'forward',
+  direct?: (b: BeatBatch) => Float32Array | null,
 ): BatchedOutput {
   let out = new Float32Array(0), width = -1, at = 0, seconds = 0;
   for (const b of batches) {
     const t0 = performance.now();
-    const part = noGrad(() => {
+    const part = direct?.(b) ?? noGrad(() => {
       const x = fromArray(b.x, [b.count, shape.channels, shape.length]);
       const rr = b.rr ? fromArray(b.rr, [b.count, shape.rrFeatures]) : null;
       const y = forward(x, rr);

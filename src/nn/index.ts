@@ -25,6 +25,8 @@ export type { Conv1dLayerOptions, SeparableConv1dOptions } from './conv.ts';
 export { LSTM, GRU } from './rnn.ts';
 export type { RNNOptions } from './rnn.ts';
 export { ResidualBlock1d } from './residual.ts';
+export { compileInference, planInBatches, InferencePlan } from './fused-plan.ts';
+export type { InferencePlanOptions } from './fused-plan.ts';
 export { readSafetensors, writeSafetensors, safeTensorToFloat32, halfToFloat, SafetensorsError, SAFETENSORS_DTYPE_BYTES, SAFETENSORS_MAX_HEADER } from './safetensors.ts';
 export type { SafeTensor, SafetensorsFile, SafeTensorInput, SafetensorsDtype } from './safetensors.ts';
 export { torchStateDict, modelToSafetensors, loadSafetensors, modelFromSafetensors, TORCH_BATCHNORM_BUFFERS } from './safetensors-state.ts';

@@ -2,7 +2,8 @@
 // stays flat), the cross-entropy of the predictions, the full classification report and, for the inter
 // protocol, the AAMI gross Se / +P of S and V; inference time per beat (batched forward passes only).
 import type { Module } from '../nn/module.ts';
-import { argmax, forwardInBatches, forwardOf, inEvalMode, type BeatBatch } from '../nn/forward.ts';
+import { argmax, inEvalMode, type BeatBatch } from '../nn/forward.ts';
+import { compileInference, planInBatches } from '../nn/fused-plan.ts';
 import type { BeatDataset } from '../ecg/dataset/dataset.ts';
 import { batches } from '../ecg/dataset/batches.ts';
 import { classificationReport, aamiGross, type ClassificationReport } from '../metrics/classification.ts';
@@ -45,7 +46,9 @@ export function predict(model: Module, ds: BeatDataset, rows: Int32Array, opts: 
     }
   };
   const shape = { channels: ds.channels, length: ds.length, rrFeatures: F };
-  const { out: logits, width, seconds } = inEvalMode(model, () => forwardInBatches(rows.length, inputs(), shape, forwardOf(model), 'predict'));
+  // through the fused plan of the model's current weights (batch norm folded: docs/kernels.md, "Fused inference")
+  const { out: logits, width, seconds } = inEvalMode(model, () =>
+    planInBatches(compileInference(model, { input: [ds.channels, ds.length] }), rows.length, inputs(), shape, 'predict'));
   if (rows.length && width !== C) throw new RangeError(`predict: the model returned ${width} outputs per beat, expected ${C} classes`);
   const pred = new Int32Array(rows.length);
   let lossSum = 0;

@@ -131,6 +131,14 @@ export interface Kernels {
     M: number, N: number, Kp: number, a: number, b: number, rowScale: number, colScale: number, bias: number, y: number,
     Lout: number, ldb: number,
   ): void;
+  // fused.ts (src/nn/fused-plan.ts): a layer of an eval-mode forward with its activation and pooling
+  fusedConv1d(
+    x: number, w: number, bias: number, y: number, B: number, Cin: number, L: number, Cout: number, K: number,
+    stride: number, pad: number, dil: number, groups: number, Lout: number, scratch: number, cache: number,
+    act: number, pool: number, pk: number, ps: number, pp: number, Lp: number, tmp: number, chunk: number,
+  ): void;
+  fusedLinear(x: number, w: number, bias: number, y: number, M: number, N: number, K: number, act: number, work: number): void;
+  fusedRelu(x: number, n: number): void;
 }
 
 type KernelName = Exclude<keyof Kernels, 'memory'>;
@@ -159,6 +167,7 @@ export const KERNELS: Record<KernelName, 'forward' | 'training'> = {
   adaptiveAvgPool1d: 'forward', adaptiveAvgPool1dBackward: 'training', globalMaxPool1d: 'forward',
   globalMaxPool1dBackward: 'training', dropout: 'training',
   quantizeI8: 'forward', quantizeRowsI8: 'forward', im2colI8Panels: 'forward', conv1dI8: 'forward', gemmI8: 'forward',
+  fusedConv1d: 'forward', fusedLinear: 'forward', fusedRelu: 'forward',
 };
 
 function missingKernel(name: string, set: KernelSet): () => never {
