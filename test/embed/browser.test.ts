@@ -200,6 +200,21 @@ if (why) {
       assert.ok(await page.isVisible('#learn-download'), 'the personalised model can be downloaded');
       const shown = JSON.parse((await page.textContent('#result'))!);
       assert.is(shown.beats, node.sample.length);
+      // A beat after the cut is explained with the personalised copy (its label).
+      await page.$eval('#scroll', (el: HTMLInputElement) => {
+        el.value = '400';
+        el.dispatchEvent(new Event('input'));
+      });
+      const late = node.sample.findIndex((s) => s > 402 * rec.fs);
+      const ecgBox = (await page.locator('#ecg').boundingBox())!;
+      await page.mouse.click(ecgBox.x + ((node.sample[late]! - 400 * rec.fs) / (10 * rec.fs)) * ecgBox.width, ecgBox.y + ecgBox.height / 2);
+      await page.waitForSelector('#status[data-state="explained"]', { timeout: 60_000 });
+      const title = (await page.textContent('#beat-title'))!;
+      assert.is(title, `#${late}: predicted ${['N', 'S', 'V', 'F', 'Q'][mine[late - from]!]} (personalised)`);
+      await page.$eval('#scroll', (el: HTMLInputElement) => {
+        el.value = '0';
+        el.dispatchEvent(new Event('input'));
+      });
       console.log(`  learn this wearer in Chromium: ${rows.length} beats, ${LEARN_STEPS} steps, ${(learnMs / 1000).toFixed(1)} s (personalize() ${learned.seconds.toFixed(1)} s); ${changed} labels changed; agreement ${agreeBefore} -> ${agreeAfter} of ${scored}; S, V (tp/support/predicted) ${JSON.stringify(learned.before.perClass)} -> ${JSON.stringify(learned.after.perClass)}`);
 
       // Click a beat: an attribution over the waveform.
