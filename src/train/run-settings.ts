@@ -5,10 +5,11 @@ import { DS1, DS2, getProtocol, PROTOCOLS, type ProtocolName } from '../ecg/data
 import { RR_SETS, type RrSet } from '../ecg/dataset/beat-features.ts';
 import type { Leads } from '../ecg/dataset/record-beats.ts';
 import { WINDOW_KINDS } from '../ecg/dataset/dataset-meta.ts';
-
-export type WindowKind = (typeof WINDOW_KINDS)[number];
 import { booleanSetting, choiceSetting, intSetting, resolveSettings, SettingError, type SettingSpec, type SettingSpecs } from '../core/settings.ts';
 import { TRAIN_SETTINGS, type TrainSettings } from './settings.ts';
+
+/** The beat window constructions (--window): 'kachuee' (windows.ts) or 'causal' (causal-window.ts). */
+export type WindowKind = (typeof WINDOW_KINDS)[number];
 
 /** What --quick means: a stratified sample of the training and validation splits and few epochs. */
 export const QUICK = { trainBeats: 16000, valBeats: 3000, epochs: 4 } as const;
