@@ -20,7 +20,7 @@ const FAST: Record<string, Record<string, unknown>> = {
 
 test('every registry classifier separates Gaussian blobs (3 classes, 4-D)', () => {
   const train = blobs(100, 3, 4, 1), held = blobs(100, 3, 4, 2);
-  assert.equal(classicModelNames(), ['logreg', 'linear-svm', 'knn', 'naive-bayes', 'decision-tree', 'random-forest', 'gboost', 'dechazal2004']);
+  assert.equal(classicModelNames(), ['logreg', 'linear-svm', 'knn', 'naive-bayes', 'decision-tree', 'random-forest', 'gboost', 'dechazal2004', 'mondejar2019']);
   for (const name of classicModelNames()) {
     const m = createClassifier(name, FAST[name] ?? {}).fit(train.X, train.y);
     const acc = accuracy(held.y, m.predict(held.X));
