@@ -19,7 +19,7 @@ import { type Matrix, argmaxRows, checkFit, checkInt, checkPositive, checkPredic
 import { classifierSpec } from './spec.ts';
 import { solveBinarySvm } from './svm-rbf.ts';
 import type { Classifier, FitOptions } from './types.ts';
-import { WasmMatrix, withProductNT } from './wasm.ts';
+import { WasmMatrix, rbfProductNT, rbfRowTerms } from './wasm.ts';
 
 /**
  * Hyperparameters of SvmEnsemble (every one optional in its constructor; the constructor throws a RangeError
@@ -52,7 +52,8 @@ interface GroupModel {
   /** pairs: ρ of each pair. */
   rho: Float64Array;
   gamma: number;
-  wasm?: WasmMatrix;
+  /** The arrays prediction reads, uploaded to wasm memory on first use. */
+  wasm?: { sv: WasmMatrix; svTerm: WasmMatrix; coef: WasmMatrix };
 }
 
 function pairsOf(K: number): [number, number][] {
@@ -90,6 +91,25 @@ function gather(X: Matrix, rows: ArrayLike<number>, columns: Int32Array): Float3
 }
 
 const sigmoid = (v: number) => 1 / (1 + Math.exp(-v));
+
+/** A group's support vectors, −γ‖sv‖² (1 x nSV) and its coefficients (pairs x nSV) in wasm memory, made once. */
+function uploaded(g: GroupModel): NonNullable<GroupModel['wasm']> {
+  const d = g.columns.length, nSV = g.sv.length / d;
+  g.wasm ??= {
+    sv: new WasmMatrix({ data: g.sv, rows: nSV, cols: d }),
+    svTerm: rbfRowTerms(g.sv, nSV, d, g.gamma),
+    coef: new WasmMatrix({ data: Float32Array.from(g.coef), rows: g.rho.length, cols: nSV }),
+  };
+  return g.wasm;
+}
+
+/** The pairs' decision values f_q(x) = Σ_s coef[q, s]·exp(−γ‖x − sv_s‖²) − ρ_q of `rows` rows `a` of one group (rows x pairs). */
+function decisionValues(g: GroupModel, a: Float32Array, rows: number): Float32Array {
+  const w = uploaded(g), P = g.rho.length;
+  const f = rbfProductNT(a, rows, w.sv, w.svTerm, w.coef, g.gamma);
+  for (let r = 0; r < rows; r++) for (let q = 0; q < P; q++) f[r * P + q]! -= g.rho[q]!;
+  return f;
+}
 
 /** One-vs-one RBF SVMs per feature group, combined by the product rule (see the file header). */
 export class SvmEnsemble implements Classifier {
@@ -162,36 +182,23 @@ export class SvmEnsemble implements Classifier {
     checkPredict(X, 'SvmEnsemble.predictProba', this.nFeatures);
     const K = this.nClasses, T = this.trained, pairs = pairsOf(T), out = new Float32Array(X.rows * K);
     const score = new Float64Array(X.rows * T).fill(1);
-    const block = 256;
     for (const g of this.groups) {
-      const d = g.columns.length, nSV = g.sv.length / d;
+      const nSV = g.sv.length / g.columns.length;
       if (nSV === 0) continue; // a group without support vectors (a damaged file) leaves the scores as they are
-      g.wasm ??= new WasmMatrix({ data: g.sv, rows: nSV, cols: d });
-      const svNorm = new Float64Array(nSV);
-      for (let s = 0; s < nSV; s++) for (let j = 0; j < d; j++) svNorm[s]! += g.sv[s * d + j]! * g.sv[s * d + j]!;
-      const k = new Float64Array(nSV), votes = new Float64Array(T);
+      // rows per block: the block's kernel matrix (rows x nSV float32) and its temporaries stay near 16 MiB each
+      const block = Math.max(1, Math.min(256, Math.floor(2 ** 22 / nSV)));
       for (let r0 = 0; r0 < X.rows; r0 += block) {
         const rows = Math.min(block, X.rows - r0);
-        const a = gather(X, Array.from({ length: rows }, (_, i) => r0 + i), g.columns);
-        withProductNT(a, rows, g.wasm, (dots) => {
-          for (let r = 0; r < rows; r++) {
-            let na = 0;
-            for (let j = 0; j < d; j++) na += a[r * d + j]! * a[r * d + j]!;
-            for (let s = 0; s < nSV; s++) {
-              const d2 = na + svNorm[s]! - 2 * dots[r * nSV + s]!;
-              k[s] = Math.exp(-g.gamma * (d2 > 0 ? d2 : 0));
-            }
-            votes.fill(0);
-            pairs.forEach(([ca, cb], q) => {
-              let f = -g.rho[q]!;
-              const o = q * nSV;
-              for (let s = 0; s < nSV; s++) f += g.coef[o + s]! * k[s]!;
-              votes[ca]! += sigmoid(f);
-              votes[cb]! += sigmoid(-f);
-            });
-            for (let c = 0; c < T; c++) score[(r0 + r) * T + c]! *= votes[c]!;
-          }
-        });
+        const f = decisionValues(g, gather(X, Array.from({ length: rows }, (_, i) => r0 + i), g.columns), rows);
+        for (let r = 0; r < rows; r++) {
+          const votes = new Float64Array(T);
+          pairs.forEach(([ca, cb], q) => {
+            const v = f[r * pairs.length + q]!;
+            votes[ca]! += sigmoid(v);
+            votes[cb]! += sigmoid(-v);
+          });
+          for (let c = 0; c < T; c++) score[(r0 + r) * T + c]! *= votes[c]!;
+        }
       }
     }
     for (let r = 0; r < X.rows; r++) {

@@ -10,7 +10,7 @@
 // Kernel rows exp(−γ(‖x‖² + ‖z‖² − 2x·z)) are computed from float32 dot products (in JS for few features,
 // on the SIMD GEMM otherwise) and kept as float32 in an LRU cache of a bounded number of rows (cacheBytes). No shrinking: every step scans all n samples (O(n) per step besides
 // the rows), which is simple and exact; the training set sizes here (≤ 50k beats) keep that affordable.
-import { WasmMatrix, withProductNT } from './wasm.ts';
+import { WasmMatrix, rbfProductNT, rbfRowTerms, withProductNT } from './wasm.ts';
 
 export interface SvmProblem {
   /** n x d row-major features. */
@@ -101,25 +101,16 @@ function boundsBalance(y: Int8Array, c: Float64Array): boolean {
   return pos > 0 && Math.abs(pos - neg) <= 1e-9 * pos;
 }
 
-/** ∇ = Qα − 1 at α = C: ∇_i = y_i Σ_k K_ik y_k C_k − 1, by blocks of rows on the SIMD GEMM. */
-function boundGradient(p: SvmProblem, norms: Float64Array, gamma: number, G: Float64Array): void {
+/** ∇ = Qα − 1 at α = C: ∇_i = y_i Σ_k K_ik y_k C_k − 1, by blocks of rows on the wasm kernels (float32 sums). */
+function boundGradient(p: SvmProblem, gamma: number, G: Float64Array): void {
   const { x, n, d, y, c } = p;
-  const X = new WasmMatrix({ data: x, rows: n, cols: d });
-  const v = Float64Array.from(c, (ck, k) => y[k]! * ck);
-  const block = 256;
+  const X = new WasmMatrix({ data: x, rows: n, cols: d }), xTerm = rbfRowTerms(x, n, d, gamma);
+  const v = new WasmMatrix({ data: Float32Array.from(c, (ck, k) => y[k]! * ck), rows: 1, cols: n });
+  const block = Math.max(1, Math.min(256, Math.floor(2 ** 22 / n)));
   for (let i0 = 0; i0 < n; i0 += block) {
     const rows = Math.min(block, n - i0);
-    withProductNT(x.subarray(i0 * d, (i0 + rows) * d), rows, X, (dots) => {
-      for (let r = 0; r < rows; r++) {
-        const ni = norms[i0 + r]!, o = r * n;
-        let s = 0;
-        for (let k = 0; k < n; k++) {
-          const d2 = ni + norms[k]! - 2 * dots[o + k]!;
-          s += Math.exp(-gamma * (d2 > 0 ? d2 : 0)) * v[k]!;
-        }
-        G[i0 + r] = y[i0 + r]! * s - 1;
-      }
-    });
+    const s = rbfProductNT(x.subarray(i0 * d, (i0 + rows) * d), rows, X, xTerm, v, gamma);
+    for (let r = 0; r < rows; r++) G[i0 + r] = y[i0 + r]! * s[r]! - 1;
   }
 }
 
@@ -163,7 +154,7 @@ export function solveBinarySvm(p: SvmProblem, opts: SolveOptions): BinarySvm {
   const G = new Float64Array(n).fill(-1);
   if (opts.start === 'bound' && boundsBalance(y, c)) {
     alpha.set(c);
-    boundGradient(p, norms, opts.gamma, G);
+    boundGradient(p, opts.gamma, G);
   }
   // 0: α at 0, 1: free, 2: α at its bound C_i.
   const status = new Uint8Array(n);

@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { initSync, matrix, createClassifier, encodeClassifier, decodeClassifier, type SvmEnsemble } from '../../src/all.ts';
 import { solveBinarySvm, rowNorms } from '../../src/classic/svm-rbf.ts';
 import { MONDEJAR_FEATURES } from '../../src/ecg/dataset/mondejar.ts';
+import { WasmMatrix, rbfProductNT, rbfRowTerms } from '../../src/classic/wasm.ts';
 import { blobs } from './helpers.ts';
 
 initSync();
@@ -124,6 +125,36 @@ test('the ensemble: groups from the column names, product rule, Q never trained 
   assert.throws(() => createClassifier('mondejar2019', { groups: [3, 4] }).fit(X, y), /cover 7 columns, the matrix has 104/);
   assert.throws(() => createClassifier('mondejar2019', { groups: [0] }), /positive column counts/);
   assert.throws(() => createClassifier('mondejar2019').fit(matrix(data.subarray(0, 4 * F), 4, F), Int32Array.from([0, 0, 2, 3]), { nClasses: 5 }), /class 1 has no training rows/);
+});
+
+
+test('rbfProductNT: RBF kernel blocks times Wᵀ on the wasm kernels match a float64 reference (odd shapes, far and equal rows)', () => {
+  let s = 7;
+  const rnd = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32) * 2 - 1;
+  for (const [aRows, n, d, P] of [[1, 1, 1, 1], [3, 17, 5, 2], [37, 261, 23, 6], [5, 1000, 59, 1]] as const) {
+    const gamma = 1 / d;
+    const x = Float32Array.from({ length: n * d }, rnd), w = Float32Array.from({ length: P * n }, rnd);
+    const a = Float32Array.from({ length: aRows * d }, rnd);
+    a.set(x.subarray(0, d)); // a row equal to a support vector: distance 0, kernel 1
+    if (aRows > 1) a.fill(40, d, 2 * d); // a far row: every kernel value underflows to 0
+    const got = rbfProductNT(a, aRows, new WasmMatrix({ data: x, rows: n, cols: d }), rbfRowTerms(x, n, d, gamma), new WasmMatrix({ data: w, rows: P, cols: n }), gamma);
+    assert.is(got.length, aRows * P);
+    for (let r = 0; r < aRows; r++)
+      for (let q = 0; q < P; q++) {
+        let ref = 0, mag = 0;
+        for (let k = 0; k < n; k++) {
+          let d2 = 0;
+          for (let j = 0; j < d; j++) d2 += (a[r * d + j]! - x[k * d + j]!) ** 2;
+          const term = w[q * n + k]! * Math.exp(-gamma * d2);
+          ref += term;
+          mag += Math.abs(term);
+        }
+        const err = Math.abs(got[r * P + q]! - ref);
+        assert.ok(err <= 2e-6 * Math.max(mag, 1e-30) + 1e-30, `aRows ${aRows} n ${n} d ${d} P ${P} [${r}, ${q}]: ${got[r * P + q]} vs ${ref}`);
+      }
+  }
+  const X = new WasmMatrix({ data: new Float32Array(6), rows: 3, cols: 2 });
+  assert.throws(() => rbfProductNT(new Float32Array(3), 1, X, rbfRowTerms(new Float32Array(6), 3, 2, 1), X, 1), /A has 3 values, expected 1 x 2/);
 });
 
 test.run();
