@@ -90,6 +90,8 @@ function register(): void {
       const why = browserThreadsUnavailable();
       if (why) return want === 1 ? { b } : { b, reason: `one kernel thread: ${why}` };
       const n = want === 'auto' ? spares.length + 1 : want;
+      if (want === 'auto' && n === 1 && ((globalThis as BrowserGlobals).navigator?.hardwareConcurrency ?? 1) > 1)
+        return { b, reason: 'one kernel thread: no started Web Worker is waiting: await startKernelThreads() before each initSync()/init() that should run threads' };
       if (n <= 1) return { b };
       if (n - 1 > spares.length)
         return {
