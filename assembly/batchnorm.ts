@@ -24,6 +24,7 @@
 
 import { hsum } from './simd-math';
 import { rowSum } from './row-sum';
+import { tls } from './threads';
 
 // @ts-ignore: decorator
 @inline function ldf(p: usize): f32 {
@@ -275,26 +276,29 @@ let rowB: f32 = 0;
 // ms), because layer outputs arrive from L2/L3 and strided short rows defeat the prefetcher (isolated
 // loops, with everything in L1/L2, do not show it). Wider inputs use the channel-major loops.
 const BN_MAXC: i32 = 2048;
-const ACC_A: usize = memory.data(BN_MAXC * 8, 16);
-const ACC_B: usize = memory.data(BN_MAXC * 8, 16);
-const COEF: usize = memory.data(BN_MAXC * 16, 16); // per channel f32 [m, s, b, c]
+// (static scratch: through tls, per instance in the threads build; assembly/threads.ts)
+const ACC_A0: usize = memory.data(BN_MAXC * 8, 16);
+const ACC_B0: usize = memory.data(BN_MAXC * 8, 16);
+const COEF0: usize = memory.data(BN_MAXC * 16, 16); // per channel f32 [m, s, b, c]
 
 function bnForwardRows(
   x: usize, out: usize, gamma: usize, beta: usize, runMean: usize, runVar: usize, saveMean: usize, saveInvstd: usize,
-  B: i32, C: i32, L: i32, eps: f32, momentum: f32, training: i32,
+  B: i32, C: i32, L: i32, eps: f32, momentum: f32, training: i32, c0: i32, c1: i32,
 ): void {
   const N = B * L;
   const rowBytes = <usize>L << 2;
+  const sampleBytes = <usize>(C * L) << 2, skip = sampleBytes - <usize>((c1 - c0) * L << 2);
+  const ACC_A = tls(ACC_A0), ACC_B = tls(ACC_B0), COEF = tls(COEF0);
   if (training) {
-    for (let c = 0; c < C; c++) store<f64>(ACC_A + (<usize>c << 3), 0);
-    let p = x;
-    for (let b = 0; b < B; b++)
-      for (let c = 0; c < C; c++) {
+    for (let c = c0; c < c1; c++) store<f64>(ACC_A + (<usize>c << 3), 0);
+    let p = x + <usize>(c0 * L << 2);
+    for (let b = 0; b < B; b++, p += skip)
+      for (let c = c0; c < c1; c++) {
         const q = ACC_A + (<usize>c << 3);
         store<f64>(q, load<f64>(q) + <f64>rowSum(p, L));
         p += rowBytes;
       }
-    for (let c = 0; c < C; c++) {
+    for (let c = c0; c < c1; c++) {
       const mean = load<f64>(ACC_A + (<usize>c << 3)) / <f64>N;
       store<f32>(saveMean + (<usize>c << 2), <f32>mean);
       store<f64>(ACC_A + (<usize>c << 3), 0);
@@ -305,9 +309,9 @@ function bnForwardRows(
         store<f32>(runMean + co, <f32>((1.0 - mo) * <f64>load<f32>(runMean + co) + mo * mean));
       }
     }
-    p = x;
-    for (let b = 0; b < B; b++)
-      for (let c = 0; c < C; c++) {
+    p = x + <usize>(c0 * L << 2);
+    for (let b = 0; b < B; b++, p += skip)
+      for (let c = c0; c < c1; c++) {
         rowCentered(p, L, load<f32>(saveMean + (<usize>c << 2)));
         const qa = ACC_A + (<usize>c << 3), qb = ACC_B + (<usize>c << 3);
         store<f64>(qa, load<f64>(qa) + <f64>rowA);
@@ -315,7 +319,7 @@ function bnForwardRows(
         p += rowBytes;
       }
   }
-  for (let c = 0; c < C; c++) {
+  for (let c = c0; c < c1; c++) {
     const co = <usize>c << 2;
     let m: f32;
     let invstd: f64;
@@ -341,9 +345,9 @@ function bnForwardRows(
     store<f32>(cf, <f32>(g * invstd), 4);
     store<f32>(cf, beta ? load<f32>(beta + co) : 0, 8);
   }
-  let p: usize = 0;
-  for (let b = 0; b < B; b++)
-    for (let c = 0; c < C; c++) {
+  let p = <usize>(c0 * L << 2);
+  for (let b = 0; b < B; b++, p += skip)
+    for (let c = c0; c < c1; c++) {
       const cf = COEF + (<usize>c << 4);
       rowAffine(x + p, out + p, L, load<f32>(cf), load<f32>(cf, 4), load<f32>(cf, 8));
       p += rowBytes;
@@ -352,19 +356,21 @@ function bnForwardRows(
 
 function bnBackwardRows(
   x: usize, dy: usize, dx: usize, gamma: usize, saveMean: usize, saveInvstd: usize, dgamma: usize, dbeta: usize,
-  B: i32, C: i32, L: i32, training: i32,
+  B: i32, C: i32, L: i32, training: i32, c0: i32, c1: i32,
 ): void {
   const N = B * L;
   const rowBytes = <usize>L << 2;
+  const sampleBytes = <usize>(C * L) << 2, skip = sampleBytes - <usize>((c1 - c0) * L << 2);
+  const ACC_A = tls(ACC_A0), ACC_B = tls(ACC_B0), COEF = tls(COEF0);
   const needSums = training != 0 || dgamma != 0 || dbeta != 0;
   if (needSums) {
-    for (let c = 0; c < C; c++) {
+    for (let c = c0; c < c1; c++) {
       store<f64>(ACC_A + (<usize>c << 3), 0);
       store<f64>(ACC_B + (<usize>c << 3), 0);
     }
-    let p: usize = 0;
-    for (let b = 0; b < B; b++)
-      for (let c = 0; c < C; c++) {
+    let p = <usize>(c0 * L << 2);
+    for (let b = 0; b < B; b++, p += skip)
+      for (let c = c0; c < c1; c++) {
         rowGradSums(x + p, dy + p, L, load<f32>(saveMean + (<usize>c << 2)));
         const qa = ACC_A + (<usize>c << 3), qb = ACC_B + (<usize>c << 3);
         store<f64>(qa, load<f64>(qa) + <f64>rowA);
@@ -372,7 +378,7 @@ function bnBackwardRows(
         p += rowBytes;
       }
   }
-  for (let c = 0; c < C; c++) {
+  for (let c = c0; c < c1; c++) {
     const co = <usize>c << 2;
     const invstd = <f64>load<f32>(saveInvstd + co);
     const sdy = needSums ? load<f64>(ACC_A + (<usize>c << 3)) : 0;
@@ -390,9 +396,9 @@ function bnBackwardRows(
     store<f32>(cf, training ? <f32>(-a * sdy / <f64>N) : 0, 12);
   }
   if (!dx) return;
-  let p: usize = 0;
-  for (let b = 0; b < B; b++)
-    for (let c = 0; c < C; c++) {
+  let p = <usize>(c0 * L << 2);
+  for (let b = 0; b < B; b++, p += skip)
+    for (let c = c0; c < c1; c++) {
       const cf = COEF + (<usize>c << 4);
       if (training) rowDx(x + p, dy + p, dx + p, L, load<f32>(cf), load<f32>(cf, 4), load<f32>(cf, 8), load<f32>(cf, 12));
       else rowScale(dy + p, dx + p, L, load<f32>(cf, 4));
@@ -409,13 +415,20 @@ export function batchNormForward(
   x: usize, out: usize, gamma: usize, beta: usize, runMean: usize, runVar: usize, saveMean: usize, saveInvstd: usize,
   B: i32, C: i32, L: i32, eps: f32, momentum: f32, training: i32,
 ): void {
+  bnForward(x, out, gamma, beta, runMean, runVar, saveMean, saveInvstd, B, C, L, eps, momentum, training, 0, C);
+}
+
+function bnForward(
+  x: usize, out: usize, gamma: usize, beta: usize, runMean: usize, runVar: usize, saveMean: usize, saveInvstd: usize,
+  B: i32, C: i32, L: i32, eps: f32, momentum: f32, training: i32, c0: i32, c1: i32,
+): void {
   if (C <= BN_MAXC) {
-    bnForwardRows(x, out, gamma, beta, runMean, runVar, saveMean, saveInvstd, B, C, L, eps, momentum, training);
+    bnForwardRows(x, out, gamma, beta, runMean, runVar, saveMean, saveInvstd, B, C, L, eps, momentum, training, c0, c1);
     return;
   }
   const N = B * L;
   const rowStride = <usize>(C * L) << 2;
-  for (let c = 0; c < C; c++) {
+  for (let c = c0; c < c1; c++) {
     const co = <usize>c << 2;
     const base = <usize>(c * L) << 2;
     let m: f32;
@@ -464,14 +477,21 @@ export function batchNormBackward(
   x: usize, dy: usize, dx: usize, gamma: usize, saveMean: usize, saveInvstd: usize, dgamma: usize, dbeta: usize,
   B: i32, C: i32, L: i32, training: i32,
 ): void {
+  bnBackward(x, dy, dx, gamma, saveMean, saveInvstd, dgamma, dbeta, B, C, L, training, 0, C);
+}
+
+function bnBackward(
+  x: usize, dy: usize, dx: usize, gamma: usize, saveMean: usize, saveInvstd: usize, dgamma: usize, dbeta: usize,
+  B: i32, C: i32, L: i32, training: i32, c0: i32, c1: i32,
+): void {
   if (C <= BN_MAXC) {
-    bnBackwardRows(x, dy, dx, gamma, saveMean, saveInvstd, dgamma, dbeta, B, C, L, training);
+    bnBackwardRows(x, dy, dx, gamma, saveMean, saveInvstd, dgamma, dbeta, B, C, L, training, c0, c1);
     return;
   }
   const N = B * L;
   const rowStride = <usize>(C * L) << 2;
   const needSums = training != 0 || dgamma != 0 || dbeta != 0;
-  for (let c = 0; c < C; c++) {
+  for (let c = c0; c < c1; c++) {
     const co = <usize>c << 2;
     const base = <usize>(c * L) << 2;
     const m = load<f32>(saveMean + co);
@@ -506,4 +526,25 @@ export function batchNormBackward(
       }
     }
   }
+}
+
+// Range entry points for the kernel thread pool (src/wasm/threaded.ts, docs/kernels.md "Threads"): the
+// channels [c0, c1) of the pass (every per-channel vector and the rows of those channels). A channel's
+// sums run over the same rows in the same order (over b) as in the whole pass, so results are
+// bit-identical for any split; the static accumulators are per instance (tls).
+
+/** batchNormForward of the channels [c0, c1). */
+export function batchNormForwardRange(
+  x: usize, out: usize, gamma: usize, beta: usize, runMean: usize, runVar: usize, saveMean: usize, saveInvstd: usize,
+  B: i32, C: i32, L: i32, eps: f32, momentum: f32, training: i32, c0: i32, c1: i32,
+): void {
+  bnForward(x, out, gamma, beta, runMean, runVar, saveMean, saveInvstd, B, C, L, eps, momentum, training, c0, c1);
+}
+
+/** batchNormBackward of the channels [c0, c1). */
+export function batchNormBackwardRange(
+  x: usize, dy: usize, dx: usize, gamma: usize, saveMean: usize, saveInvstd: usize, dgamma: usize, dbeta: usize,
+  B: i32, C: i32, L: i32, training: i32, c0: i32, c1: i32,
+): void {
+  bnBackward(x, dy, dx, gamma, saveMean, saveInvstd, dgamma, dbeta, B, C, L, training, c0, c1);
 }

@@ -29,9 +29,12 @@ setWorkerFactory({
   spawn(source: string, data: WorkerData): KernelThread {
     const w = new Worker(`(${source})(require('node:worker_threads').workerData);`, { eval: true, workerData: data, execArgv: [] });
     w.unref();
-    // a failure to start is reported through the control block (the pool's start times out or sees ERR)
-    w.on('error', () => {});
-    return { terminate: () => void w.terminate() };
+    // a failure to start is reported through the control block (the pool's start times out or sees ERR);
+    // an exit or error seen here (between kernel calls: the events need the event loop) closes the pool
+    let ended: string | null = null;
+    w.on('error', (e) => void (ended ??= `error: ${(e as Error).message}`));
+    w.on('exit', (code) => void (ended ??= `exited with code ${code}`));
+    return { terminate: () => void w.terminate(), ended: () => ended };
   },
 });
 

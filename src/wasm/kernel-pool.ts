@@ -1,13 +1,29 @@
 // The kernel thread pool: workers that each instantiate the threads build of the kernels on the main
 // instance's shared memory and run parts of one kernel call (src/wasm/threaded.ts splits the calls).
 //
-// Control block (one SharedArrayBuffer, no postMessage per call): slot 0 is the header (Int32 READY:
-// workers started), slot s = 1..n belongs to worker s-1, 256 bytes each:
-//   Int32 [SEQ]  call number, written by the main thread (-1: exit)   Int32 [DONE] last call finished
-//   Int32 [FN]   index into the pool's kernel names                  Int32 [ARGC], [ERR] (1: it threw)
-//   Float64 from byte 32: the arguments (numbers only: pointers, sizes, f32 scalars; exact in f64).
-// A call: the main thread writes each worker's arguments, bumps its SEQ and notifies, runs part 0 itself,
-// then waits for every DONE (a short spin, then Atomics.wait). Workers block in Atomics.wait on SEQ.
+// A call is a list of chunks (argument lists of one kernel entry point, disjoint outputs) that the calling
+// thread and the workers take from a shared counter (Atomics.add) until none is left: a thread that is
+// slow (a loaded host: another process holds the core) takes fewer chunks instead of holding up the call
+// (static halves made the call as slow as the slower thread). Which thread runs a chunk does not change
+// its result (every chunk is computed by the same code whatever the split; src/wasm/threaded.ts).
+//
+// Control block (one SharedArrayBuffer, no postMessage per call): slot 0 is the header, slot s = 1..n
+// belongs to worker s-1, 256 bytes each:
+//   header  Int32 [READY] workers started  [NEXT] (call tag << 8) | next chunk  [CHUNKS] chunk count
+//           [FN] kernel index  [ARGC] arguments per chunk  [SCRATCH_ARG] the argument each thread
+//           replaces by its own scratch pointer (-1: none)  [FINISHED] chunks finished  [FAILED] 1: a
+//           worker's chunk threw
+//   slot    Int32 [SEQ] call number, written by the main thread (-1: exit)  [CLAIM] the last call it took
+//           a chunk of   Float64 [SCRATCH_PTR] this worker's scratch for the call
+// The chunks' arguments (numbers only: pointers, sizes, f32 scalars; exact in f64) are in a second
+// SharedArrayBuffer, MAX_ARGS Float64s per chunk, at most MAX_CHUNKS (< 256) chunks.
+// A call: the main thread writes the chunks and the header, sets NEXT to (tag << 8) | 0 (tag: the call
+// number's low 23 bits), bumps each worker's SEQ and notifies, takes chunks itself, then closes NEXT and
+// waits until FINISHED counts every chunk taken (a short spin, then Atomics.wait), at most waitLimitMs
+// (see KernelThreadError). A chunk is taken by compareExchange on NEXT, which fails once the call's tag
+// is gone, so a worker that wakes late never takes a chunk of a later call, and the main thread waits only
+// for chunks actually taken: an idle worker that is slow to wake (or dead) costs the call nothing.
+// Workers block in Atomics.wait on SEQ.
 //
 // Workers must not clobber the main instance: they run only allocation-free kernel entry points, their
 // static scratch is a private block (assembly/threads.ts, threadScratch), and they are instantiated (which
@@ -15,15 +31,46 @@
 // The worker code is the self-contained function WORKER_SOURCE, shipped as source text; how a thread is made
 // from it is the registered WorkerFactory's business (src/node/kernel-threads.ts: worker_threads).
 
-const SLOT_INTS = 64;
-const SEQ = 0, DONE = 1, FN = 2, ARGC = 3, ERR = 4;
-const ARG0 = 4; // first Float64 of a slot (byte 32)
-const MAX_ARGS = (SLOT_INTS * 4 - 32) / 8;
-const READY = 0;
+/** Int32s per control slot; layout above (exported for tests that imitate a worker). */
+export const SLOT_INTS = 64;
+export const SEQ = 0;
+const CLAIM = 1, ERR = 2, SCRATCH_PTR = 2; // ERR: start-up failure; SCRATCH_PTR: Float64 index within the slot (byte 16)
+export const READY = 0;
+const NEXT = 1, CHUNKS = 2, FN = 3, ARGC = 4, SCRATCH_ARG = 5, FINISHED = 6, FAILED = 7;
+const MAX_ARGS = 24;
+const MAX_CHUNKS = 64;
+
+/**
+ * A kernel thread died (threw outside a kernel, exited or was terminated) or did not finish its chunk in
+ * time: thrown by the call that waited for it. The pool is then closed (every worker terminated) and
+ * the backend runs every later call on the calling thread (backendInfo().threads is 1); the outputs of
+ * the failed call are undefined.
+ */
+export class KernelThreadError extends Error {
+  override readonly name = 'KernelThreadError';
+  constructor(
+    /** The kernel entry point of the call. */
+    readonly kernel: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * How long the calling thread waits for a worker after its own chunks are done: a worker then holds at
+ * most one chunk, which should take about as long as the longest one the calling thread ran, so the wait
+ * is floorMs (a descheduled thread on a loaded host) plus 20 x that chunk.
+ */
+export function waitLimitMs(longestChunkMs: number, floorMs: number): number {
+  return floorMs + 20 * longestChunkMs;
+}
 
 /** A running worker thread, as the factory made it. */
 export interface KernelThread {
   terminate(): void;
+  /** Why the thread is known to have ended (its exit or error event was seen), or null / absent while it may run. */
+  ended?(): string | null;
 }
 
 /** Makes worker threads from source text (a function expression called with `data`). */
@@ -38,6 +85,8 @@ export interface WorkerData {
   module: WebAssembly.Module;
   memory: WebAssembly.Memory;
   control: SharedArrayBuffer;
+  /** The chunks' arguments (see the header). */
+  tasks: SharedArrayBuffer;
   slot: number;
   scratch: number;
   names: string[];
@@ -46,11 +95,11 @@ export interface WorkerData {
 /**
  * The worker's whole program, a function of its WorkerData: instantiate on the shared memory, then serve
  * calls until SEQ is -1. Plain JavaScript text (not a compiled function's toString(), which bundlers and
- * loaders may rewrite with helpers the worker does not have); the slot layout is the one above.
+ * loaders may rewrite with helpers the worker does not have); the layout is the one above.
  */
 export const WORKER_SOURCE: string = `function ecgradKernelWorker(d) {
-  const ctl = new Int32Array(d.control), args = new Float64Array(d.control);
-  const base = d.slot * ${SLOT_INTS}, abase = base / 2 + ${ARG0};
+  const ctl = new Int32Array(d.control), args = new Float64Array(d.control), tasks = new Float64Array(d.tasks);
+  const base = d.slot * ${SLOT_INTS};
   let fns;
   try {
     const env = { memory: d.memory, abort() { throw new Error('kernel aborted'); } };
@@ -73,17 +122,24 @@ export const WORKER_SOURCE: string = `function ecgradKernelWorker(d) {
     if (s === seen) continue;
     if (s < 0) return;
     seen = s;
-    try {
-      const n = ctl[base + ${ARGC}];
-      a.length = n;
-      for (let i = 0; i < n; i++) a[i] = args[abase + i];
-      fns[ctl[base + ${FN}]](...a);
-      ctl[base + ${ERR}] = 0;
-    } catch (e) {
-      ctl[base + ${ERR}] = 1;
+    const tag = (s & 0x7fffff) << 8;
+    for (;;) {
+      const v = Atomics.load(ctl, ${NEXT});
+      if ((v & ~255) !== tag || (v & 255) >= ctl[${CHUNKS}]) break;
+      if (Atomics.compareExchange(ctl, ${NEXT}, v, v + 1) !== v) continue;
+      ctl[base + ${CLAIM}] = s;
+      try {
+        const c = v & 255, n = ctl[${ARGC}], sa = ctl[${SCRATCH_ARG}];
+        a.length = n;
+        for (let i = 0; i < n; i++) a[i] = tasks[c * ${MAX_ARGS} + i];
+        if (sa >= 0) a[sa] = args[base / 2 + ${SCRATCH_PTR}];
+        fns[ctl[${FN}]](...a);
+      } catch (e) {
+        Atomics.store(ctl, ${FAILED}, 1);
+      }
+      Atomics.add(ctl, ${FINISHED}, 1);
+      Atomics.notify(ctl, ${FINISHED});
     }
-    Atomics.store(ctl, base + ${DONE}, s);
-    Atomics.notify(ctl, base + ${DONE});
   }
 }`;
 
@@ -117,19 +173,31 @@ interface Block {
   bytes: number;
 }
 
+/** Options of one pool call (KernelPool.run). */
+export interface RunOptions {
+  /** Index of the argument that each thread replaces by its own scratch pointer (scratchBytes bytes). */
+  scratchArg?: number;
+  scratchBytes?: number;
+}
+
 export class KernelPool {
   private readonly ctl: Int32Array;
   private readonly args: Float64Array;
+  private readonly tasks: Float64Array;
   private readonly threads: KernelThread[] = [];
   private readonly index: Map<string, number>;
   private readonly scratchBlocks: Block[];
   private readonly privateBlocks: number[] = [];
+  private readonly chunk: number[] = [];
   private seq = 0;
   private closed = false;
+  /** Why the pool stopped (a KernelThreadError's message), or null while it runs. */
+  failure: string | null = null;
 
   /**
    * Starts `workers` threads on `memory` and blocks until each has instantiated `module` (or `timeoutMs`
    * passed: then it throws, naming the cause). `names`: the kernel entry points the workers may run.
+   * `waitFloorMs`: see waitLimitMs.
    */
   constructor(
     module: WebAssembly.Module,
@@ -141,19 +209,22 @@ export class KernelPool {
     names: string[],
     private readonly main: Record<string, (...a: number[]) => unknown>,
     timeoutMs = 10000,
+    readonly waitFloorMs = 10000,
   ) {
     const f = factory;
     if (!f) throw new Error('ecgrad: no kernel thread factory is registered');
     const control = new SharedArrayBuffer((workers + 1) * SLOT_INTS * 4);
+    const tasks = new SharedArrayBuffer(MAX_CHUNKS * MAX_ARGS * 8);
     this.ctl = new Int32Array(control);
     this.args = new Float64Array(control);
+    this.tasks = new Float64Array(tasks);
     this.index = new Map(names.map((n, i) => [n, i]));
     this.scratchBlocks = Array.from({ length: workers + 1 }, () => ({ ptr: 0, bytes: 0 }));
     try {
       for (let w = 0; w < workers; w++) {
         const scratch = alloc(heapBase);
         this.privateBlocks.push(scratch);
-        this.threads.push(f.spawn(WORKER_SOURCE, { module, memory, control, slot: w + 1, scratch, names }));
+        this.threads.push(f.spawn(WORKER_SOURCE, { module, memory, control, tasks, slot: w + 1, scratch, names }));
       }
       const t0 = Date.now();
       for (;;) {
@@ -171,13 +242,23 @@ export class KernelPool {
     }
   }
 
-  /** Threads including the calling one. */
+  /** Threads including the calling one (1 once the pool has failed: every call runs on the calling thread). */
   get size(): number {
-    return this.threads.length + 1;
+    return this.failure ? 1 : this.threads.length + 1;
+  }
+
+  /** The most chunks one call may have. */
+  get maxChunks(): number {
+    return MAX_CHUNKS;
+  }
+
+  /** The worker threads (tests). */
+  get workers(): readonly KernelThread[] {
+    return this.threads;
   }
 
   /**
-   * Scratch of at least `bytes` for part `part` (0: the calling thread), valid until the next call with
+   * Scratch of at least `bytes` for thread `part` (0: the calling thread), valid until the next call with
    * the same part. Allocates only between kernel calls (the workers are idle then).
    */
   scratch(part: number, bytes: number): number {
@@ -190,52 +271,131 @@ export class KernelPool {
     return b.ptr;
   }
 
-  /** Runs `name` once per argument list, part 0 on this thread and part i on worker i-1, and waits for all. */
-  run(name: string, parts: number[][]): void {
+  /**
+   * Runs `name` once per argument list (chunk), on this thread and the workers (whichever takes the chunk
+   * first), and waits for all. Throws KernelThreadError (and closes the pool) when a worker has ended or does
+   * not finish within waitLimitMs; rethrows a kernel's own error after every thread has finished.
+   */
+  run(name: string, chunks: number[][], opts: RunOptions = {}): void {
+    if (this.failure) {
+      this.serial(name, chunks, opts);
+      return;
+    }
     if (this.closed) throw new Error('ecgrad: the kernel thread pool is closed (the backend was replaced)');
     const fn = this.index.get(name);
-    if (fn === undefined || parts.length > this.size) throw new Error(`ecgrad: kernel pool cannot run ${parts.length} parts of ${name}`);
+    const argc = chunks[0]?.length ?? 0;
+    if (fn === undefined || chunks.length > MAX_CHUNKS || argc > MAX_ARGS)
+      throw new Error(`ecgrad: kernel pool cannot run ${chunks.length} chunks of ${argc} arguments of ${name}`);
+    const gone = this.threads.findIndex((t) => t.ended?.());
+    if (gone >= 0) {
+      // seen between calls: nothing is lost yet, so this call and every later one run on the calling thread
+      this.failure = `ecgrad: kernel thread ${gone + 1} ended between calls (${this.threads[gone]!.ended!()}); the kernel thread pool is closed and every call runs on one thread (initSync({ force: true, threads }) for a new pool)`;
+      this.stopThreads();
+      this.serial(name, chunks, opts);
+      return;
+    }
+    const sa = opts.scratchArg ?? -1;
+    const woken = Math.min(this.threads.length, chunks.length - 1);
+    const mine = sa >= 0 ? this.scratch(0, opts.scratchBytes ?? 0) : 0;
+    for (let c = 0; c < chunks.length; c++) {
+      const a = chunks[c]!;
+      if (a.length !== argc) throw new Error(`ecgrad: the chunks of ${name} differ in argument count`);
+      this.tasks.set(a, c * MAX_ARGS);
+    }
+    const ctl = this.ctl;
+    ctl[FN] = fn;
+    ctl[ARGC] = argc;
+    ctl[CHUNKS] = chunks.length;
+    ctl[SCRATCH_ARG] = sa;
+    ctl[FAILED] = 0;
+    Atomics.store(ctl, FINISHED, 0);
     const seq = ++this.seq;
-    for (let p = 1; p < parts.length; p++) {
-      const a = parts[p]!;
-      if (a.length > MAX_ARGS) throw new Error(`ecgrad: ${name} has too many arguments for the kernel pool`);
+    const tag = (seq & 0x7fffff) << 8;
+    Atomics.store(ctl, NEXT, tag);
+    for (let p = 1; p <= woken; p++) {
       const base = p * SLOT_INTS;
-      this.ctl[base + FN] = fn;
-      this.ctl[base + ARGC] = a.length;
-      this.args.set(a, base / 2 + ARG0);
-      Atomics.store(this.ctl, base + SEQ, seq);
-      Atomics.notify(this.ctl, base + SEQ);
+      if (sa >= 0) this.args[base / 2 + SCRATCH_PTR] = this.scratch(p, opts.scratchBytes ?? 0);
+      Atomics.store(ctl, base + SEQ, seq);
+      Atomics.notify(ctl, base + SEQ);
     }
     let error: unknown = null;
+    let longest = 0;
+    const f = this.main[name]!, a = this.chunk;
+    a.length = argc;
     try {
-      this.main[name]!(...parts[0]!);
+      for (;;) {
+        const v = Atomics.load(ctl, NEXT);
+        if ((v & 255) >= chunks.length) break;
+        if (Atomics.compareExchange(ctl, NEXT, v, v + 1) !== v) continue;
+        const src = chunks[v & 255]!;
+        for (let i = 0; i < argc; i++) a[i] = src[i]!;
+        if (sa >= 0) a[sa] = mine;
+        const t0 = performance.now();
+        try {
+          f(...a);
+        } finally {
+          Atomics.add(ctl, FINISHED, 1);
+        }
+        longest = Math.max(longest, performance.now() - t0);
+      }
     } catch (e) {
       error = e;
     }
-    let failed = 0;
-    for (let p = 1; p < parts.length; p++) {
-      const base = p * SLOT_INTS;
-      for (let spin = 0; spin < 4000 && Atomics.load(this.ctl, base + DONE) !== seq; spin++);
-      for (;;) {
-        const done = Atomics.load(this.ctl, base + DONE);
-        if (done === seq) break;
-        Atomics.wait(this.ctl, base + DONE, done, 1000);
-      }
-      if (this.ctl[base + ERR] !== 0) failed = p;
-    }
+    // close the call: no thread takes another chunk; wait for the ones taken
+    const taken = Math.min(Atomics.exchange(ctl, NEXT, tag | chunks.length) & 255, chunks.length);
+    if (Atomics.load(ctl, FINISHED) < taken) this.await(name, seq, taken, longest);
     if (error) throw error;
-    if (failed) throw new Error(`ecgrad: kernel thread ${failed} failed in ${name} (out-of-bounds memory access or a kernel abort)`);
+    if (ctl[FAILED]) throw new Error(`ecgrad: a kernel thread failed in ${name} (out-of-bounds memory access or a kernel abort)`);
+  }
+
+  /** Every chunk on the calling thread, in order (a failed pool). */
+  private serial(name: string, chunks: number[][], opts: RunOptions): void {
+    const sa = opts.scratchArg ?? -1, mine = sa >= 0 ? this.scratch(0, opts.scratchBytes ?? 0) : 0;
+    for (const c of chunks) this.main[name]!(...c.map((v, i) => (i === sa ? mine : v)));
+  }
+
+  /** Waits until `taken` chunks of call `seq` have finished, at most waitLimitMs (then fail()). */
+  private await(name: string, seq: number, taken: number, longest: number): void {
+    const ctl = this.ctl;
+    for (let spin = 0; spin < 4000 && Atomics.load(ctl, FINISHED) < taken; spin++);
+    const limit = waitLimitMs(longest, this.waitFloorMs);
+    const t0 = performance.now();
+    for (;;) {
+      const done = Atomics.load(ctl, FINISHED);
+      if (done >= taken) return;
+      const ended = this.threads.findIndex((t) => t.ended?.());
+      const left = limit - (performance.now() - t0);
+      if (ended >= 0 || left <= 0) {
+        const holders = this.threads.map((_, w) => w + 1).filter((p) => ctl[p * SLOT_INTS + CLAIM] === seq);
+        this.fail(name, ended >= 0
+          ? `kernel thread ${ended + 1} ended during ${name} (${this.threads[ended]!.ended!()})`
+          : `${taken - done} chunk(s) of ${name} taken by kernel thread ${holders.join(', ') || '?'} did not finish within ${Math.round(limit)} ms (the thread died, was stopped or is starved)`);
+      }
+      Atomics.wait(ctl, FINISHED, done, Math.min(left, 200));
+    }
+  }
+
+  /** Records the failure, stops every worker and throws the KernelThreadError. */
+  private fail(name: string, why: string): never {
+    const msg = `ecgrad: ${why}; the kernel thread pool is closed and every later call runs on one thread (the outputs of this ${name} call are undefined: redo the step, or initSync({ force: true, threads }) for a new pool)`;
+    this.failure = msg;
+    this.stopThreads();
+    throw new KernelThreadError(name, msg);
+  }
+
+  private stopThreads(): void {
+    for (let p = 1; p <= this.threads.length; p++) {
+      Atomics.store(this.ctl, p * SLOT_INTS + SEQ, -1);
+      Atomics.notify(this.ctl, p * SLOT_INTS + SEQ);
+    }
+    for (const t of this.threads) t.terminate();
   }
 
   /** Stops the threads (they exit at their next wait) and frees the pool's blocks. */
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    for (let p = 1; p <= this.threads.length; p++) {
-      Atomics.store(this.ctl, p * SLOT_INTS + SEQ, -1);
-      Atomics.notify(this.ctl, p * SLOT_INTS + SEQ);
-    }
-    for (const t of this.threads) t.terminate();
+    if (!this.failure) this.stopThreads();
     try {
       for (const b of this.scratchBlocks) if (b.ptr) this.free(b.ptr);
       for (const p of this.privateBlocks) this.free(p);

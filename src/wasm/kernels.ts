@@ -113,6 +113,15 @@ export interface Kernels {
     x: number, dy: number, dx: number, gamma: number, saveMean: number, saveInvstd: number, dgamma: number,
     dbeta: number, B: number, C: number, L: number, training: number,
   ): void;
+  // the kernel thread pool's parts (src/wasm/threaded.ts): channels [c0, c1) of one pass
+  batchNormForwardRange(
+    x: number, out: number, gamma: number, beta: number, runMean: number, runVar: number, saveMean: number,
+    saveInvstd: number, B: number, C: number, L: number, eps: number, momentum: number, training: number, c0: number, c1: number,
+  ): void;
+  batchNormBackwardRange(
+    x: number, dy: number, dx: number, gamma: number, saveMean: number, saveInvstd: number, dgamma: number,
+    dbeta: number, B: number, C: number, L: number, training: number, c0: number, c1: number,
+  ): void;
   maxPool1d(x: number, out: number, idx: number, rows: number, L: number, Lout: number, kernel: number, stride: number, padding: number): void;
   maxPool1dBackward(dy: number, idx: number, dx: number, rows: number, L: number, Lout: number, kernel: number, stride: number, padding: number): void;
   avgPool1d(x: number, out: number, rows: number, L: number, Lout: number, kernel: number, stride: number, padding: number, countIncludePad: number): void;
@@ -162,7 +171,7 @@ export const KERNELS: Record<KernelName, 'forward' | 'training'> = {
   conv1dBackwardWeightRange: 'training', threadScratch: 'training',
   rnnScratchSize: 'forward', rnnTranspose: 'forward', lstmSeqForward: 'forward', lstmSeqBackward: 'training',
   gruSeqForward: 'forward', gruSeqBackward: 'training',
-  batchNormForward: 'forward', batchNormBackward: 'training',
+  batchNormForward: 'forward', batchNormBackward: 'training', batchNormForwardRange: 'training', batchNormBackwardRange: 'training',
   maxPool1d: 'forward', maxPool1dBackward: 'training', avgPool1d: 'forward', avgPool1dBackward: 'training',
   adaptiveAvgPool1d: 'forward', adaptiveAvgPool1dBackward: 'training', globalMaxPool1d: 'forward',
   globalMaxPool1dBackward: 'training', dropout: 'training',

@@ -13,8 +13,10 @@ const MAX_PAGES = 65536;
  * The `build` ('relaxed' or 'simd') of the threads builds with `threads` kernel threads (the calling one
  * included). Throws when the build is not registered or a worker does not start (initSync then keeps the
  * single-thread backend and says why). `splitAll`: split every call, whatever its size (tests).
+ * `waitFloorMs`: how long a call waits at least for a worker's chunk before it throws KernelThreadError
+ * (src/wasm/kernel-pool.ts, waitLimitMs).
  */
-export function instantiateThreaded(build: BuildName, threads: number, splitAll = false): Backend {
+export function instantiateThreaded(build: BuildName, threads: number, splitAll = false, waitFloorMs?: number): Backend {
   const hex = threadsBuilds();
   if (!hex || build === 'scalar') throw new Error(`no threads build for the ${build} build is registered`);
   const mod = new WebAssembly.Module(decodeHex(build === 'relaxed' ? hex.relaxed : hex.simd) as BufferSource);
@@ -23,7 +25,7 @@ export function instantiateThreaded(build: BuildName, threads: number, splitAll 
   const k = bindKernels(instance.exports, 'full');
   const b = new Backend(build, k, 'full');
   const main = instance.exports as unknown as Record<string, (...a: number[]) => unknown>;
-  const pool = new KernelPool(mod, memory, threads - 1, k.heapBase(), (n) => b.alloc(n), (p) => b.free(p), THREADED_KERNELS, main);
+  const pool = new KernelPool(mod, memory, threads - 1, k.heapBase(), (n) => b.alloc(n), (p) => b.free(p), THREADED_KERNELS, main, undefined, waitFloorMs);
   threadKernels(k, pool, splitAll);
   b.pool = pool;
   return b;

@@ -5,15 +5,69 @@
 //   lean    the lean root only ('ecgrad' without ecgrad/node): which thread count it runs, and why
 //   exit    starts the pool, runs one split GEMM and ends without closing anything (the process must exit)
 //   nosab   as exit, with SharedArrayBuffer removed first (a runtime without it: one thread, and why)
+//   die-exit, die-hang   a 2-thread pool (every call split, waitFloorMs 1000) whose worker's gemm calls
+//           process.exit / loops forever: split GEMMs until one throws; the error's name, kernel, message
+//           and how long that call took; then whether later calls run on one thread with the single
+//           thread's bytes
+//   die-terminate   the worker terminated between calls: the next call, the pool's failure, later calls
 import { createHash } from 'node:crypto';
 
-const mode = process.argv[2];
+const mode = process.argv[2] ?? '';
 const threads = Number(process.argv[3] ?? 2);
 const result: Record<string, unknown> = {};
 
 try {
   if (mode === 'nosab') delete (globalThis as { SharedArrayBuffer?: unknown }).SharedArrayBuffer;
-  if (mode === 'lean') {
+  if (mode.startsWith('die-')) {
+    const how = mode.slice(4);
+    await import('../../src/node/kernel-threads.ts');
+    const { workerFactory, setWorkerFactory } = await import('../../src/wasm/kernel-pool.ts');
+    const { instantiateThreaded } = await import('../../src/wasm/threaded-backend.ts');
+    const { instantiateSync } = await import('../../src/wasm/backend.ts');
+    const node = workerFactory()!;
+    if (how !== 'terminate') {
+      // the worker's instance gets a gemm that never returns (the calling thread's stays the real one)
+      const body = how === 'exit' ? 'process.exit(3);' : 'for (;;) {}';
+      setWorkerFactory({
+        defaultThreads: 2,
+        spawn: (src, d) => node.spawn(`function (d) { const I = WebAssembly.Instance; WebAssembly.Instance = function (m, i) { const ex = { ...new I(m, i).exports }; ex.gemm = function () { ${body} }; return { exports: ex }; }; (${src})(d); }`, d),
+      });
+    }
+    const b = instantiateThreaded('simd', 2, true, 1000);
+    const one = instantiateSync('simd');
+    const pool = b.pool as unknown as import('../../src/wasm/kernel-pool.ts').KernelPool;
+    const M = 512, N = 512, K = 256;
+    const gemm = (be: typeof b) => {
+      const pa = be.alloc(M * K * 4), pb = be.alloc(K * N * 4), pc = be.alloc(M * N * 4), w = be.alloc(be.k.gemmWorkSize(M, N, K));
+      be.f32(pa, M * K).set(Float32Array.from({ length: M * K }, (_, i) => Math.sin(i)));
+      be.f32(pb, K * N).set(Float32Array.from({ length: K * N }, (_, i) => Math.cos(i)));
+      be.k.gemm(0, 0, M, N, K, 1, pa, K, pb, N, 0, pc, N, w);
+      const out = Buffer.from(be.f32(pc, M * N).slice().buffer).toString('base64');
+      for (const p of [pa, pb, pc, w]) be.free(p);
+      return out;
+    };
+    if (how === 'terminate') {
+      pool.workers[0]!.terminate();
+      await new Promise((r) => setTimeout(r, 500)); // the exit event
+      gemm(b);
+      result.failure = pool.failure;
+    } else {
+      for (let i = 0; i < 200 && result.threw === undefined; i++) {
+        const t0 = performance.now();
+        try {
+          gemm(b);
+        } catch (e) {
+          result.ms = performance.now() - t0;
+          result.threw = (e as Error).name;
+          result.kernel = (e as { kernel?: string }).kernel;
+          result.message = (e as Error).message;
+        }
+      }
+    }
+    result.sizeAfter = pool.size;
+    result.laterSame = gemm(b) === gemm(one);
+    b.pool?.close();
+  } else if (mode === 'lean') {
     const { initSync, backendInfo } = await import('../../src/index.ts');
     initSync({ threads });
     result.info = backendInfo();

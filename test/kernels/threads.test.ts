@@ -1,9 +1,12 @@
 // The kernel thread pool (src/wasm/kernel-pool.ts, threaded.ts): the threads build split over 2 and 3
 // threads gives the same bytes as the single-thread SIMD build for GEMM (every transpose, thin and edge
 // shapes, beta = 1) and for the three convolution passes on every path (Winograd, im2col, pointwise,
-// grouped, depthwise, strided) and for every unary op and its backward, with every call split (no
-// thresholds); training steps give the same model file bytes with 1 and 2 threads; one thread runs, and
-// says why, where threads cannot; an idle pool does not keep Node alive. Children: threads-child.ts.
+// grouped, depthwise, strided), batch norm forward and backward, max and adaptive average pooling and
+// every unary op and its backward, with every call split (no thresholds; several chunks per thread);
+// training steps give the same model file bytes with 1 and 2 threads; a worker that exits, hangs or was
+// terminated makes the call throw KernelThreadError within a bounded time (or, between calls, the pool
+// falls back to one thread), never hang; one thread runs, and says why, where threads cannot; an idle pool
+// does not keep Node alive. Children: threads-child.ts.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
@@ -129,6 +132,74 @@ for (const [name, op] of Object.entries(UnaryOp).filter(([, v]) => typeof v === 
     }
   });
 
+/** Runs `fn(pointers)` on b with the inputs copied in; the bytes of the outputs `outs` (indices into inputs), concatenated. */
+function runMany(b: Backend, inputs: Float32Array[], outs: number[], fn: (p: number[]) => void): Uint8Array {
+  const ptrs = inputs.map((a) => b.alloc(Math.max(1, a.length) * 4));
+  inputs.forEach((a, i) => b.f32(ptrs[i]!, a.length).set(a));
+  fn(ptrs);
+  const parts = outs.map((o) => new Uint8Array(b.f32(ptrs[o]!, inputs[o]!.length).slice().buffer));
+  for (const p of ptrs) b.free(p);
+  const all = new Uint8Array(parts.reduce((n, q) => n + q.length, 0));
+  parts.reduce((off, q) => (all.set(q, off), off + q.length), 0);
+  return all;
+}
+
+function sameOnAll(what: string, pass: (b: Backend) => Uint8Array): void {
+  const ref = pass(single);
+  sameBytes(pass(two), ref, `${what}, 2 threads`);
+  sameBytes(pass(three), ref, `${what}, 3 threads`);
+}
+
+// B, C, L: odd channel counts and lengths (SIMD tails), L = 1 ([B, C] input), one channel, C above the
+// sample-major limit (2048: the channel-major loops)
+const BNS: [number, number, number][] = [[5, 7, 33], [64, 32, 93], [3, 13, 1], [9, 1, 50], [2, 2100, 3], [7, 65, 17]];
+for (const [B, C, L] of BNS)
+  test(`batch norm [${B},${C},${L}] forward (training, eval) and backward: 2 and 3 threads = 1 thread`, () => {
+    const n = B * C * L;
+    const x = randomArray(n, 11), dy = randomArray(n, 12), gamma = randomArray(C, 13), beta = randomArray(C, 14);
+    const rv = randomArray(C, 15).map((v) => Math.abs(v) + 0.5), rm = randomArray(C, 16);
+    const out = new Float32Array(n), sm = new Float32Array(C), si = new Float32Array(C), dx = new Float32Array(n);
+    const dg = new Float32Array(C), db = new Float32Array(C);
+    for (const training of [1, 0]) {
+      sameOnAll(`forward training=${training}`, (b) =>
+        runMany(b, [x, out, gamma, beta, rm, rv, sm, si], [1, 4, 5, 6, 7], ([px, po, pg, pb, pm, pv, psm, psi]) =>
+          b.k.batchNormForward(px!, po!, pg!, pb!, pm!, pv!, psm!, psi!, B, C, L, 1e-5, 0.1, training)));
+      // no affine parameters, no running statistics (training only: eval needs them)
+      if (training)
+        sameOnAll('forward, no gamma / beta / running stats', (b) =>
+          runMany(b, [x, out, sm, si], [1, 2, 3], ([px, po, psm, psi]) =>
+            b.k.batchNormForward(px!, po!, 0, 0, 0, 0, psm!, psi!, B, C, L, 1e-5, 0.1, 1)));
+      const mean = randomArray(C, 17), invstd = randomArray(C, 18).map((v) => Math.abs(v) + 0.5);
+      sameOnAll(`backward training=${training}`, (b) =>
+        runMany(b, [x, dy, dx, gamma, mean, invstd, dg, db], [2, 6, 7], ([px, pdy, pdx, pg, pm, pi, pdg, pdb]) =>
+          b.k.batchNormBackward(px!, pdy!, pdx!, pg!, pm!, pi!, pdg!, pdb!, B, C, L, training)));
+      sameOnAll(`backward training=${training}, no dx`, (b) =>
+        runMany(b, [x, dy, gamma, mean, invstd, dg, db], [5, 6], ([px, pdy, pg, pm, pi, pdg, pdb]) =>
+          b.k.batchNormBackward(px!, pdy!, 0, pg!, pm!, pi!, pdg!, pdb!, B, C, L, training)));
+    }
+  });
+
+// rows, L, kernel, stride, padding: the SIMD path (k2 s2 p0, even and odd L), windows with padding and overlap
+const POOLS: [number, number, number, number, number][] = [[37, 93, 2, 2, 0], [64 * 32, 187, 2, 2, 0], [11, 50, 3, 2, 1], [5, 9, 4, 1, 2]];
+for (const [rows, L, kernel, stride, padding] of POOLS)
+  test(`max pool ${rows} rows of ${L}, k${kernel} s${stride} p${padding}, forward and backward: 2 and 3 threads = 1 thread`, () => {
+    const Lout = Math.floor((L + 2 * padding - kernel) / stride) + 1;
+    const x = randomArray(rows * L, 19), out = new Float32Array(rows * Lout), idx = new Float32Array(rows * Lout);
+    const dy = randomArray(rows * Lout, 20), dx = new Float32Array(rows * L);
+    sameOnAll('forward', (b) => runMany(b, [x, out, idx], [1, 2], ([px, po, pi]) => b.k.maxPool1d(px!, po!, pi!, rows, L, Lout, kernel, stride, padding)));
+    // the backward's indices: the single thread's forward
+    const ix = runMany(single, [x, out, idx], [2], ([px, po, pi]) => single.k.maxPool1d(px!, po!, pi!, rows, L, Lout, kernel, stride, padding));
+    const idxs = new Float32Array(ix.buffer);
+    sameOnAll('backward', (b) => runMany(b, [dy, idxs, dx], [2], ([pdy, pi, pdx]) => b.k.maxPool1dBackward(pdy!, pi!, pdx!, rows, L, Lout, kernel, stride, padding)));
+  });
+
+for (const [rows, L, Lout] of [[37, 93, 1], [2048, 46, 7], [13, 5, 5]] as const)
+  test(`adaptive average pool ${rows} rows of ${L} -> ${Lout}, forward and backward: 2 and 3 threads = 1 thread`, () => {
+    const x = randomArray(rows * L, 21), out = new Float32Array(rows * Lout), dy = randomArray(rows * Lout, 22), dx = new Float32Array(rows * L);
+    sameOnAll('forward', (b) => runMany(b, [x, out], [1], ([px, po]) => b.k.adaptiveAvgPool1d(px!, po!, rows, L, Lout)));
+    sameOnAll('backward', (b) => runMany(b, [dy, dx], [1], ([pdy, pdx]) => b.k.adaptiveAvgPool1dBackward(pdy!, pdx!, rows, L, Lout)));
+  });
+
 interface ChildResult {
   info?: { threads: number; threadsReason?: string; build: string };
   error?: string;
@@ -162,6 +233,28 @@ test('an idle pool does not keep Node alive: the process ends by itself after a 
   assert.is(r.info!.threads, 2, r.info!.threadsReason);
   assert.ok(Number.isFinite(r.sum as number));
 });
+
+for (const [how, expect] of [['exit', /kernel thread 1 .*did not finish|ended/], ['hang', /did not finish within/], ['terminate', /ended between calls/]] as const)
+  test(`a kernel thread that ${how === 'exit' ? 'exits during a call' : how === 'hang' ? 'never finishes its chunk' : 'was terminated between calls'} does not hang the caller`, () => {
+    const r = child(`die-${how}`, 2, 60_000);
+    assert.is(r.error, undefined, r.error);
+    assert.is(r.status, 0, 'the child exits by itself');
+    if (how === 'terminate') {
+      // nothing was lost: the call ran on the calling thread, and so does every later one
+      assert.is(r.threw, undefined);
+      assert.match(String(r.failure), expect);
+    } else {
+      assert.is(r.threw, 'KernelThreadError');
+      assert.is(r.kernel, 'gemm');
+      assert.match(String(r.message), expect);
+      assert.match(String(r.message), /every later call runs on one thread/);
+      // bounded: the limit the message states (1 s floor + 20 x the calling thread's longest chunk), plus slack
+      const limit = Number(/within (\d+) ms/.exec(String(r.message))?.[1]);
+      assert.ok(limit >= 1000 && (r.ms as number) < limit + 5000, `threw after ${r.ms} ms (limit ${limit} ms)`);
+    }
+    assert.is(r.sizeAfter, 1);
+    assert.is(r.laterSame, true, 'later calls run on one thread and give the single thread\'s bytes');
+  });
 
 test('without SharedArrayBuffer one thread runs and backendInfo says why', () => {
   const r = child('nosab', 2);
