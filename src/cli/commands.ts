@@ -12,6 +12,7 @@ import { quantizeCommand } from './quantize.ts';
 import { cvCommand } from './cv.ts';
 import { personalizeCommand } from './personalize.ts';
 import { adaptiveCommand } from './adaptive.ts';
+import { replayBankCommand } from './replay-bank.ts';
 import { exportCommand } from './export.ts';
 import { mergeCommand } from './merge.ts';
 
@@ -33,5 +34,6 @@ export const commands: Record<string, Command> = {
   cv: cvCommand,
   personalize: personalizeCommand,
   adaptive: adaptiveCommand,
+  'replay-bank': replayBankCommand,
   export: exportCommand,
 };

@@ -3,7 +3,8 @@
 // (src/train/wearer.ts), and writes the personalised .ecgm. Prints what it did: the beats used by class,
 // the classes kept from the global model, what was trained, the loss, the time, and the global and
 // personalised predictions on the rest of the record. Options default to the configuration chosen on DS1
-// (docs/personalize.md); replay beats come from the model's protocol training split.
+// (docs/personalize.md); replay beats come from the model's protocol training split (buildReplayBank,
+// shared with `ecgrad replay-bank`) or from a replay bank file (--replay-file).
 import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { formatHelp, parseArgs, type OptionSpec, UsageError } from './args.ts';
@@ -12,17 +13,16 @@ import { DATA_HELP, intOption, protocolFor } from './options.ts';
 import { textTable } from '../report/markdown.ts';
 import { initSync } from '../core/runtime.ts';
 import { ensureData } from '../node/ensure-data.ts';
-import { loadDataset } from '../node/dataset.ts';
+import { buildReplayBank, readReplayBankFile } from '../node/replay-bank.ts';
 import { rdann, rdrecord } from '../node/wfdb-files.ts';
 import { writeFileAtomic } from '../node/model-io.ts';
-import { datasetOptionsOf } from '../ecg/dataset/dataset-meta.ts';
 import { MITDB_RECORDS } from '../ecg/mitdb.ts';
 import { modelFromBytes, ModelFileError } from '../nn/model-file.ts';
 import { argmax, forwardInBatches, forwardOf, inEvalMode, sliceBatches } from '../nn/forward.ts';
 import type { Module } from '../nn/module.ts';
 import { PERSONALIZE_DEFAULTS, personalize, type PersonalizeOptions } from '../train/personalize.ts';
-import { splitAtMinutes, takeBeats, wearerBeats, datasetBeats } from '../train/wearer.ts';
-import { stratifiedSubset } from '../train/subset.ts';
+import { splitAtMinutes, takeBeats, wearerBeats } from '../train/wearer.ts';
+import { checkReplayBank, replayBeatsOf } from '../train/replay-bank.ts';
 
 /** The personalisation options of personalize and adaptive (defaults: PERSONALIZE_DEFAULTS). */
 export const personalizeOptions: Record<string, OptionSpec> = {
@@ -69,6 +69,7 @@ const spec: Record<string, OptionSpec> = {
   data: { type: 'string', description: DATA_HELP },
   out: { type: 'string', description: 'the personalised model file to write (.ecgm)' },
   ...personalizeOptions,
+  'replay-file': { type: 'string', description: 'a replay bank (ecgrad replay-bank) to replay instead of building --replay-beats beats from the training split' },
   json: { type: 'boolean', description: 'print the report as JSON' },
 };
 
@@ -83,7 +84,7 @@ export const personalizeCommand: Command = {
   async run(argv) {
     if (argv.includes('--help')) {
       console.log(formatHelp('personalize', personalizeCommand.summary,
-        'ecgrad personalize --model-file f.ecgm --record <name> [--minutes 5] [--data dir] --out g.ecgm [--layers all] [--steps 100] [--lr 1e-3] [--l2sp 0.01] [--replay-beats 1000] [--json]', spec));
+        'ecgrad personalize --model-file f.ecgm --record <name> [--minutes 5] [--data dir] --out g.ecgm [--layers all] [--steps 100] [--lr 1e-3] [--l2sp 0.01] [--replay-beats 1000 | --replay-file f.replay.safetensors] [--json]', spec));
       return 0;
     }
     const { options: o, positionals } = parseArgs(argv, spec, 'personalize');
@@ -108,11 +109,20 @@ export const personalizeCommand: Command = {
     const rec = rdrecord(join(data, record));
     const beats = wearerBeats(header, rec, rdann(join(data, record), 'atr'));
     const { first, rest } = splitAtMinutes(beats.sample, rec.fs, minutes);
+    // The replay beats: a bank file (ecgrad replay-bank), or built here the same way.
     let replay = null;
-    if (replayBeats > 0) {
-      const { dataset: ds } = loadDataset(protocol, { data, seed: 0, ...datasetOptionsOf(header.meta) });
-      if (ds.split.train.length === 0) throw new Error(`personalize: the ${protocol} protocol's training split is empty, nothing to replay (use --replay-beats 0)`);
-      replay = datasetBeats(ds, stratifiedSubset(ds.y, ds.split.train, replayBeats, options.seed ?? 0, 50));
+    const cfgR = (header.config as { rrFeatures?: number }).rrFeatures ?? 0;
+    if (o['replay-file']) {
+      const file = String(o['replay-file']);
+      const bank = readReplayBankFile(file);
+      checkReplayBank(bank, header, file);
+      replay = replayBeatsOf(bank, cfgR);
+    } else if (replayBeats > 0) {
+      try {
+        replay = replayBeatsOf(buildReplayBank(header, { data, beats: replayBeats, seed: options.seed ?? 0, source: path }), cfgR);
+      } catch (e) {
+        throw new Error(`personalize: ${(e as Error).message} (use --replay-beats 0)`);
+      }
     }
     const cpu0 = process.cpuUsage();
     const p = personalize(bytes, takeBeats(beats, first), { ...options, replay });
@@ -143,7 +153,7 @@ export const personalizeCommand: Command = {
     };
     const result = {
       model: path, out: String(o.out), record, minutes, personalBeats: p.report.beats, counts: p.report.counts, absentClasses: p.report.absentClasses,
-      replayBeats: p.report.replayBeats, trained: p.report.trained, trainedParams: p.report.trainedParams, steps: p.report.steps,
+      replayBeats: p.report.replayBeats, replayFile: o['replay-file'] ? String(o['replay-file']) : null, trained: p.report.trained, trainedParams: p.report.trainedParams, steps: p.report.steps,
       lossFirst: p.report.lossFirst, lossLast: p.report.lossLast, seconds: p.report.seconds, cpuSeconds, options: p.report.options,
       rest: { beats: y.length, global: tally(before), personalized: tally(after) },
     };
@@ -156,7 +166,7 @@ export const personalizeCommand: Command = {
     if (p.report.absentClasses.length)
       console.log(`classes without a labelled beat, kept from the global model (their output rows are not trained): ${p.report.absentClasses.join(', ')}`);
     const o2 = p.report.options;
-    console.log(`trained ${o2.layers === 'all' ? 'every layer' : o2.layers === 'head' ? 'the Linear layers' : 'the output layer'} (${p.report.trainedParams.toLocaleString('en')} values in ${p.report.trained.length} tensors), ${o2.steps} Adam steps at lr ${o2.lr}, batch ${o2.batchSize} + ${p.report.replayBeats ? `${o2.replayBatch} of ${p.report.replayBeats} replay beats` : 'no replay'}, L2-SP ${o2.l2sp}, batch norm ${o2.batchNorm}, class weights ${o2.classWeight}, seed ${o2.seed}`);
+    console.log(`trained ${o2.layers === 'all' ? 'every layer' : o2.layers === 'head' ? 'the Linear layers' : 'the output layer'} (${p.report.trainedParams.toLocaleString('en')} values in ${p.report.trained.length} tensors), ${o2.steps} Adam steps at lr ${o2.lr}, batch ${o2.batchSize} + ${p.report.replayBeats ? `${o2.replayBatch} of ${p.report.replayBeats} replay beats${o['replay-file'] ? ` (${String(o['replay-file'])})` : ''}` : 'no replay'}, L2-SP ${o2.l2sp}, batch norm ${o2.batchNorm}, class weights ${o2.classWeight}, seed ${o2.seed}`);
     console.log(`loss ${p.report.lossFirst.toFixed(4)} (first 10 steps) -> ${p.report.lossLast.toFixed(4)} (last 10), ${p.report.seconds.toFixed(1)} s (${cpuSeconds.toFixed(1)} s of CPU, one thread)`);
     const g = result.rest.global, q = result.rest.personalized;
     console.log(`\nthe rest of the record (${y.length} beats after minute ${minutes}):`);
