@@ -1,17 +1,24 @@
 // One full training step (forward, cross-entropy, backward, Adam) at batch 64 x 1 x 187 for the reference
 // models of ../shared/baselines/torch_bench.py (StdCNN, DSCNN, LSTMNet), plus StdCNN inference at batch 1
-// and 256, in ecgrad; then, in the same run, the PyTorch baseline script (one thread) when Debian's
-// python3-torch is installed, side by side with the ratio.
+// and 256, in ecgrad on 1 and N kernel threads; then, in the same run, its peers side by side (issue 20):
+// PyTorch on 1 and 2 threads (the baseline script, when Debian's python3-torch is installed), onnxruntime-node
+// (inference rows, bench/infer-rows.ts), jax-js (bench/peers/jaxjs.ts) and TF.js wasm (bench/peers/tfjs.ts),
+// each peer in its own process, and one table of samples/s with the ratios.
 //   npm run bench:train              human-readable table
-//   npm run bench:train -- --json    {"std_train_b64": {"samples_per_s": ..., "pytorch_samples_per_s": ..., "ratio": ...}, ...}
-//   options: --no-torch (skip PyTorch), --only std,ds,lstm,infer, --short-warmup (only PyTorch's warm-up call
-//   counts), --profile (time per kernel in a StdCNN step and in inference; with --only std,ds,infer),
-//   with infer: the fused plan and onnxruntime-node rows (bench/infer-rows.ts, 3 interleaved rounds),
-//   --threads [n] [--rounds r]: ecgrad on 1 and n kernel threads (default n: the cores; src/wasm/threaded.ts),
+//   npm run bench:train -- --json    {"std_train_b64": {"samples_per_s": ..., "pytorch_samples_per_s": ..., "ratio": ...}, ...,
+//                                     "table": {workload: {"ecgrad 1t": ..., "ecgrad 2t": ..., "PyTorch 1t": ..., ...}},
+//                                     "errors": {workload: {peer: message}}, "peers": {...}, "load": {before, after}}
+//   options: --no-torch (skip PyTorch), --no-peers (skip jax-js and TF.js), --no-jax, --no-tfjs,
+//   --peer-budget-ms m (timing budget per jax-js / TF.js workload, default 3000), --torch-rounds r (PyTorch runs
+//   per thread count, alternating 1t / 2t first; default 1), --only std,ds,lstm,infer, --short-warmup (only
+//   PyTorch's warm-up call counts), --profile (time per kernel in a StdCNN step and in inference; with --only
+//   std,ds,infer), with infer: the fused plan and onnxruntime-node rows (bench/infer-rows.ts, 3 interleaved rounds),
+//   --threads [n] [--rounds r]: ecgrad on 1 and n kernel threads (default n: the cores; src/wasm/threaded.ts; the
+//   default run does this with n = the cores when there are more than one; --no-threads for 1 thread only),
 //   interleaved: r rounds (default 3), each re-initialising ecgrad for 1 then n threads (n then 1 in odd
 //   rounds) and timing a fresh model; each figure is the median over the rounds of the per-round medians
-import { execFileSync } from 'node:child_process';
-import { availableParallelism } from 'node:os';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { availableParallelism, loadavg } from 'node:os';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
@@ -130,7 +137,8 @@ if (args.includes('--profile')) {
   process.exit(0);
 }
 const threadsAt = args.indexOf('--threads');
-const threadsN = threadsAt < 0 ? 1 : Number(args[threadsAt + 1]) || availableParallelism();
+const threadsN = args.includes('--no-threads') ? 1 : threadsAt < 0 ? availableParallelism() : Number(args[threadsAt + 1]) || availableParallelism();
+const loadBefore = loadavg().map((v) => +v.toFixed(2));
 /** The workloads: key, batch, a fresh timed step, warm-up calls, repetitions, calls per repetition. */
 const WORKLOADS: [string, string, number, () => () => void, number, number, number][] = [
   ['std', 'std_train_b64', 64, () => trainStep(new StdCNN({ seed: 0 }), 64, 187), 10, 15, 5],
@@ -165,7 +173,8 @@ if (threadsN > 1) {
 
 // The fused inference plan beside the unfused rows, with onnxruntime-node (one thread), in interleaved rounds
 // (bench/infer-rows.ts; PyTorch's inference rows come from the run below).
-if (want('infer') && threadsN === 1) {
+if (want('infer')) {
+  if (threadsN > 1) initSync({ force: true, threads: 1 });
   for (const row of await inferRows({ rounds: 3, torch: false, log }))
     for (const [who, v] of Object.entries(row.samples_per_s))
       if (who !== 'ecgrad') results[`${row.key}_${who === 'ecgrad fused' ? 'fused' : 'ort'}`] = { samples_per_s: v, range: [v, v] };
@@ -183,25 +192,56 @@ const script = (() => {
   return join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'shared', 'baselines', 'torch_bench.py');
 })();
 const python = '/usr/bin/python3';
+const TORCH_KEY: Record<string, string> = {
+  std_train_b64: 'std_train_b64_L187', ds_train_b64: 'ds_train_b64_L187', lstm_train_b64: 'lstm_train_b64_L187',
+  std_infer_b1: 'std_infer_b1_L187', std_infer_b256: 'std_infer_b256_L187',
+};
+const WORKLOAD_KEYS = WORKLOADS.filter(([w]) => want(w)).map(([, k]) => k);
+/** workload -> contender -> samples/s; and the errors a contender gave instead. */
+const table: Record<string, Record<string, number>> = Object.fromEntries(WORKLOAD_KEYS.map((k) => [k, {}]));
+const errors: Record<string, Record<string, string>> = {};
+const nt = threadsN > 1 ? `ecgrad ${threadsN}t` : null;
+for (const k of WORKLOAD_KEYS) {
+  if (results[k]) table[k]!['ecgrad 1t'] = results[k]!.samples_per_s;
+  if (nt && results[`${k}_t${threadsN}`]) table[k]![nt] = results[`${k}_t${threadsN}`]!.samples_per_s;
+  if (results[`${k}_fused`]) table[k]!['ecgrad fused 1t'] = results[`${k}_fused`]!.samples_per_s;
+  if (results[`${k}_ort`]) table[k]!['ORT 1t'] = results[`${k}_ort`]!.samples_per_s;
+}
+const peersInfo: Record<string, unknown> = {};
+
+// PyTorch, same machine, same run, on 1 and 2 threads (OPENBLAS_NUM_THREADS = the script's thread count, and the
+// large-block malloc env its docstring gives as PyTorch's best case); --torch-rounds r alternates which goes first.
 if (!noTorch && existsSync(script) && existsSync(python)) {
   const which = [want('std') && 'std', want('ds') && 'ds', want('lstm') && 'lstm', want('infer') && 'infer'].filter(Boolean) as string[];
+  const tri = args.indexOf('--torch-rounds');
+  const torchRounds = tri >= 0 ? Math.max(1, Number(args[tri + 1]) || 1) : 1;
+  const runs: Record<number, Record<string, number>[]> = { 1: [], 2: [] };
+  let version = '';
   try {
-    log('running the PyTorch baseline (one thread)...');
-    const out = execFileSync(python, [script, '1', ...which], {
-      encoding: 'utf8', env: { ...process.env, OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1' }, stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const torch = JSON.parse(out) as { torch: string; results: Record<string, { samples_per_s_median: number }> };
-    const map: Record<string, string> = {
-      std_train_b64: 'std_train_b64_L187', ds_train_b64: 'ds_train_b64_L187', lstm_train_b64: 'lstm_train_b64_L187',
-      std_infer_b1: 'std_infer_b1_L187', std_infer_b256: 'std_infer_b256_L187',
-    };
-    log(`\n${'benchmark'.padEnd(16)} ${'ecgrad'.padStart(8)} ${`torch ${torch.torch}`.padStart(16)}  ratio`);
+    for (let r = 0; r < torchRounds; r++)
+      for (const n of r % 2 ? [2, 1] : [1, 2]) {
+        log(`running the PyTorch baseline (${n} thread${n > 1 ? 's' : ''})...`);
+        const out = execFileSync(python, [script, String(n), ...which], {
+          encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'],
+          env: { ...process.env, OPENBLAS_NUM_THREADS: String(n), OMP_NUM_THREADS: String(n), MALLOC_MMAP_THRESHOLD_: '1000000000', MALLOC_TRIM_THRESHOLD_: '1000000000' },
+        });
+        const torch = JSON.parse(out) as { torch: string; threads: number; results: Record<string, { samples_per_s_median: number }> };
+        if (torch.threads !== n) throw new Error(`asked PyTorch for ${n} threads, it runs ${torch.threads}`);
+        version = torch.torch;
+        runs[n]!.push(Object.fromEntries(Object.entries(torch.results).map(([k, v]) => [k, v.samples_per_s_median])));
+      }
+    peersInfo.pytorch = { version, rounds: torchRounds, env: 'OPENBLAS_NUM_THREADS=n MALLOC_MMAP_THRESHOLD_=1e9 MALLOC_TRIM_THRESHOLD_=1e9' };
+    for (const k of WORKLOAD_KEYS)
+      for (const n of [1, 2]) {
+        const v = runs[n]!.map((t) => t[TORCH_KEY[k]!]).filter((x): x is number => x !== undefined);
+        if (v.length) table[k]![`PyTorch ${n}t`] = Math.round(median(v));
+      }
+    // the fields of the one-thread comparison as before: ecgrad 1t / PyTorch 1t
     for (const [k, v] of Object.entries(results)) {
-      const t = torch.results[map[k]!]?.samples_per_s_median;
+      const t = table[k]?.['PyTorch 1t'];
       if (t === undefined) continue;
-      v.pytorch_samples_per_s = Math.round(t);
+      v.pytorch_samples_per_s = t;
       v.ratio = +(v.samples_per_s / t).toFixed(2);
-      log(`${k.padEnd(16)} ${String(v.samples_per_s).padStart(8)} ${String(Math.round(t)).padStart(16)}  ${v.ratio.toFixed(2)}x`);
     }
   } catch (e) {
     log(`PyTorch baseline not run: ${(e as Error).message.split('\n')[0]}`);
@@ -209,4 +249,59 @@ if (!noTorch && existsSync(script) && existsSync(python)) {
 } else if (!noTorch) {
   log('PyTorch baseline not run (needs /usr/bin/python3 with python3-torch and ../shared/baselines/torch_bench.py)');
 }
-if (json) console.log(JSON.stringify(results));
+
+// jax-js and TF.js wasm: each in its own process (jax-js needs a global navigator; each sets up its own wasm runtime)
+const noPeers = args.includes('--no-peers');
+const bmi = args.indexOf('--peer-budget-ms');
+const budget = bmi >= 0 ? Number(args[bmi + 1]) || 3000 : 3000;
+const peerList: [string, string, string][] = [
+  ['jax', 'jax-js', 'jaxjs.ts'],
+  ['tfjs', 'TF.js wasm', 'tfjs.ts'],
+];
+for (const [flag, label, file] of peerList) {
+  if (noPeers || args.includes(`--no-${flag}`)) continue;
+  const which = ['std', 'ds', 'lstm', 'infer'].filter(want);
+  log(`running ${label} (bench/peers/${file}, its own process)...`);
+  const r = spawnSync(process.execPath, ['--import', 'tsx', join(dirname(fileURLToPath(import.meta.url)), 'peers', file), '--only', which.join(','), '--budget-ms', String(budget)], {
+    encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 16 << 20,
+  });
+  const line = r.stdout?.trim().split('\n').pop() ?? '';
+  let res: import('./peers/common.ts').PeerResult;
+  try {
+    res = JSON.parse(line);
+  } catch {
+    log(`${label} not run: its process exited with ${r.status ?? r.signal}${r.error ? ` (${r.error.message})` : ''}; is it installed (npm ci)?`);
+    continue;
+  }
+  peersInfo[label] = { version: res.version, device: res.device, threads: res.threads, notes: res.notes };
+  for (const [k, v] of Object.entries(res.results)) {
+    if (!table[k]) continue;
+    if ('error' in v) (errors[k] ??= {})[label] = v.error;
+    else table[k]![label] = v.samples_per_s;
+  }
+}
+
+const loadAfter = loadavg().map((v) => +v.toFixed(2));
+const cols = [...new Set(Object.values(table).flatMap((r) => Object.keys(r)).concat(Object.values(errors).flatMap((r) => Object.keys(r))))];
+const order = ['ecgrad 1t', nt, 'ecgrad fused 1t', 'PyTorch 1t', 'PyTorch 2t', 'ORT 1t', 'jax-js', 'TF.js wasm'].filter((c): c is string => !!c);
+const columns = [...order.filter((c) => cols.includes(c)), ...cols.filter((c) => !order.includes(c))];
+const cell = (k: string, c: string) => (table[k]![c] !== undefined ? String(table[k]![c]) : errors[k]?.[c] ? 'error*' : '-');
+log(`\nsamples/s, node ${process.version}, load average before ${loadBefore.join(' ')}, after ${loadAfter.join(' ')}`);
+for (const [name, info] of Object.entries(peersInfo)) log(`  ${name}: ${JSON.stringify(info)}`);
+log(`| workload | ${columns.join(' | ')} |`);
+log(`|---|${columns.map(() => '---:').join('|')}|`);
+for (const k of WORKLOAD_KEYS) log(`| ${k} | ${columns.map((c) => cell(k, c)).join(' | ')} |`);
+for (const [k, e] of Object.entries(errors)) for (const [c, m] of Object.entries(e)) log(`* ${c}, ${k}: ${m}`);
+// ratios: ecgrad over each peer (its best thread count where the peer's is stated)
+const ratio = (a?: number, b?: number) => (a !== undefined && b !== undefined ? `${(a / b).toFixed(2)}x` : '-');
+const ratioCols: [string, string, string][] = [
+  ['ecgrad 1t / PyTorch 1t', 'ecgrad 1t', 'PyTorch 1t'],
+  ...(nt ? [[`${nt} / PyTorch 2t`, nt, 'PyTorch 2t'] as [string, string, string]] : []),
+  ['ecgrad 1t / ORT 1t', 'ecgrad 1t', 'ORT 1t'],
+  ['ecgrad 1t / jax-js', 'ecgrad 1t', 'jax-js'],
+  ['ecgrad 1t / TF.js wasm', 'ecgrad 1t', 'TF.js wasm'],
+];
+log(`\n| workload | ${ratioCols.map(([n]) => n).join(' | ')} |`);
+log(`|---|${ratioCols.map(() => '---:').join('|')}|`);
+for (const k of WORKLOAD_KEYS) log(`| ${k} | ${ratioCols.map(([, a, b]) => ratio(table[k]![a], table[k]![b])).join(' | ')} |`);
+if (json) console.log(JSON.stringify({ ...results, table, errors, peers: peersInfo, load: { before: loadBefore, after: loadAfter } }));
