@@ -1,6 +1,6 @@
 // The demo page: sends files to the worker and draws what comes back. It never computes anything heavy
 // itself. ?build=scalar (or simd) forces a kernel build.
-import type { FromWorker, Learned, ModelSummary, ToWorker } from './protocol.ts';
+import type { FromWorker, Learned, ModelSummary, ReplaySummary, ToWorker } from './protocol.ts';
 import type { ClassCounts, Figures } from './learn.ts';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -48,6 +48,15 @@ function resetLearn(): void {
   downloadUrl = '';
 }
 
+/** The replay bank line of the learn box (data-count: the bank's beats, 0 without one). */
+function showReplay(r: ReplaySummary | null, note = ''): void {
+  const el = $('replay');
+  el.textContent = r
+    ? `replay bank ${r.name}: ${r.count} beats of the ${r.protocol} training split (${Object.entries(r.counts).map(([c, n]) => `${c} ${n}`).join(', ')}), seed ${r.seed}`
+    : `no replay bank: learns without replay${note ? ` (${note})` : ''}`;
+  el.dataset.count = String(r ? r.count : 0);
+}
+
 function busy(text: string): void {
   showError('');
   setStatus(text, 'busy');
@@ -73,6 +82,9 @@ worker.onmessage = (ev: MessageEvent<FromWorker>) => {
       if (r.ok) {
         busy('Loading the served model…');
         send({ type: 'model', bytes: await r.arrayBuffer(), name: 'served model' });
+        // Its replay bank, when served beside it (npm run demo -- --model f.ecgm --replay f.replay.safetensors).
+        const b = await fetch('./model.replay.safetensors').catch(() => null);
+        if (b?.ok) send({ type: 'replay', bytes: await b.arrayBuffer(), name: 'served replay bank' });
       } else setStatus('Ready. Load a record.', 'ready');
     }, () => setStatus('Ready. Load a record.', 'ready'));
   } else if (m.type === 'model') {
@@ -110,6 +122,8 @@ worker.onmessage = (ev: MessageEvent<FromWorker>) => {
     learnBar.value = (100 * m.step) / m.steps;
     $('learn-text').textContent = `step ${m.step} / ${m.steps}, loss ${m.loss.toFixed(3)}`;
     setStatus(`Learning this wearer… ${Math.round((100 * m.step) / m.steps)}%`, 'busy');
+  } else if (m.type === 'replay') {
+    showReplay(m.replay, m.note);
   } else if (m.type === 'learned') {
     showLearned(m);
   } else if (m.type === 'explain') {
@@ -117,7 +131,7 @@ worker.onmessage = (ev: MessageEvent<FromWorker>) => {
     $('beat-title').textContent = `#${m.index}: predicted ${m.label}`;
     drawBeat(m.window, m.values, PALETTE[m.cls % PALETTE.length]!);
   } else if (m.type === 'error') {
-    showError(`${({ model: 'Model', record: 'Record', synthetic: 'Synthetic signal', explain: 'Attribution', learn: 'Learn this wearer', init: 'Start-up' } as Record<string, string>)[m.stage] ?? m.stage}: ${m.message}`);
+    showError(`${({ model: 'Model', record: 'Record', synthetic: 'Synthetic signal', explain: 'Attribution', learn: 'Learn this wearer', replay: 'Replay bank', init: 'Start-up' } as Record<string, string>)[m.stage] ?? m.stage}: ${m.message}`);
     setStatus('Error (see above).', 'error');
     if (m.stage === 'learn') learnState(null);
   }
@@ -137,7 +151,7 @@ function showLearned(m: Learned): void {
     '<tr><th>model</th><th>annotated</th><th>agreement</th><th>S Se</th><th>S +P</th><th>V Se</th><th>V +P</th><th>labels changed</th></tr>' +
     rows('global', m.before, '') + rows('personalised', m.after, String(m.changed));
   const counts = Object.entries(m.counts).map(([c, n]) => `${c} ${n}`).join(', ');
-  $('learn-text').textContent = `learned from ${m.learnLabels.length} beats (${counts}${m.absentClasses.length ? `; kept from the global model: ${m.absentClasses.join(' ')}` : ''}), ${m.steps} steps in ${m.seconds.toFixed(1)} s, loss ${m.lossFirst.toFixed(3)} → ${m.lossLast.toFixed(3)}`;
+  $('learn-text').textContent = `learned from ${m.learnLabels.length} beats (${counts}${m.absentClasses.length ? `; kept from the global model: ${m.absentClasses.join(' ')}` : ''}), ${m.steps} steps in ${m.seconds.toFixed(1)} s, loss ${m.lossFirst.toFixed(3)} → ${m.lossLast.toFixed(3)}, ${m.replay ? `with replay: ${String(m.options.replayBatch)} per step of the ${m.replay.count} beats of ${m.replay.name}` : 'without replay (no replay bank loaded)'}`;
   if (downloadUrl) URL.revokeObjectURL(downloadUrl);
   downloadUrl = URL.createObjectURL(new Blob([m.bytes], { type: 'application/octet-stream' }));
   const a = $<HTMLAnchorElement>('learn-download');
@@ -146,7 +160,7 @@ function showLearned(m: Learned): void {
   a.hidden = false;
   $('learn-result').textContent = JSON.stringify({
     minutes: m.minutes, from: m.from, learnSamples: Array.from(m.learnSamples), learnLabels: Array.from(m.learnLabels),
-    classes: Array.from(m.cls), before: m.before, after: m.after, changed: m.changed, steps: m.steps, seconds: m.seconds, options: m.options,
+    classes: Array.from(m.cls), before: m.before, after: m.after, changed: m.changed, steps: m.steps, seconds: m.seconds, options: m.options, replay: m.replay,
   });
   learnBar.value = 100;
   learnState(null);
@@ -243,6 +257,14 @@ $<HTMLInputElement>('record-files').addEventListener('change', async (ev) => {
   busy(`Reading ${list.map((f) => f.name).join(', ')}…`);
   const files = await Promise.all(list.map(async (f) => ({ name: f.name, bytes: await f.arrayBuffer() })));
   send({ type: 'record', files }, files.map((f) => f.bytes));
+});
+$<HTMLInputElement>('replay-file').addEventListener('change', async (ev) => {
+  const input = ev.target as HTMLInputElement, f = input.files?.[0];
+  if (!f) return;
+  showError('');
+  const bytes = await f.arrayBuffer();
+  input.value = ''; // picking the same file again (e.g. after a refusal) fires a change event again
+  send({ type: 'replay', bytes, name: f.name }, [bytes]);
 });
 learnButton.addEventListener('click', () => {
   const minutes = Number($<HTMLInputElement>('learn-minutes').value), steps = Number($<HTMLInputElement>('learn-steps').value);

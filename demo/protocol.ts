@@ -8,7 +8,19 @@ export type ToWorker =
   | { type: 'synthetic' }
   | { type: 'explain'; index: number; method: 'gradcam' | 'ig' }
   /** Personalise the loaded model on the annotated beats of the first `minutes`, then re-classify the rest. */
-  | { type: 'learn'; minutes: number; steps: number };
+  | { type: 'learn'; minutes: number; steps: number }
+  /** A replay bank (ecgrad replay-bank) for the loaded model: the learn step replays its beats. */
+  | { type: 'replay'; bytes: ArrayBuffer; name: string };
+
+/** The replay bank in use (the 'replay' message), as the worker checked it against the model. */
+export interface ReplaySummary {
+  name: string;
+  protocol: string;
+  /** Beats in the bank, and per class name. */
+  count: number;
+  counts: Record<string, number>;
+  seed: number;
+}
 
 /** What the "learn this wearer" step did (the 'learned' message). */
 export interface Learned {
@@ -28,8 +40,10 @@ export interface Learned {
   lossFirst: number;
   lossLast: number;
   seconds: number;
-  /** The configuration used (PERSONALIZE_DEFAULTS with the chosen steps; no replay beats). */
+  /** The configuration used (PERSONALIZE_DEFAULTS with the chosen steps and replayBeats). */
   options: Record<string, unknown>;
+  /** The replay bank replayed, or null (personalised without replay). */
+  replay: ReplaySummary | null;
   /** The part after the cut, against the annotations: the global model's labels, then the personalised ones. */
   before: Figures;
   after: Figures;
@@ -74,6 +88,8 @@ export type FromWorker =
       learnBlocked: string | null;
     }
   | { type: 'learn-progress'; step: number; steps: number; loss: number }
+  /** The replay bank now in use (null: none; note says why a bank was dropped). */
+  | { type: 'replay'; replay: ReplaySummary | null; note?: string }
   | ({ type: 'learned' } & Learned)
   | { type: 'explain'; index: number; method: string; window: Float32Array; values: Float32Array; cls: number; label: string }
   | { type: 'error'; stage: string; message: string };

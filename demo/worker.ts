@@ -3,18 +3,21 @@
 // result or an { type: 'error' } message naming the stage and what is wrong. It runs on the full kernel
 // set, not ecgrad/infer's forward-only one: src/explain (Grad-CAM, IG need backward kernels) registers it.
 // "Learn this wearer" fine-tunes a copy of the loaded model with personalize() (docs/personalize.md's
-// declared configuration, seed 0, without replay beats: the global training set is not in the page) on
-// the detected beats of the first minutes, labelled by the record's annotations (demo/learn.ts), posting
-// each step, then re-classifies the beats after the cut with the copy.
+// declared configuration, seed 0) on the detected beats of the first minutes, labelled by the record's
+// annotations (demo/learn.ts), posting each step, then re-classifies the beats after the cut with the copy.
+// Its replay beats come from a replay bank (ecgrad replay-bank: the beats `ecgrad personalize` replays,
+// src/train/replay-bank.ts), picked in the page or served beside the model and checked against the model;
+// without one it personalises without replay (the global training set is not in the page).
 import { init, backendInfo, loadClassifier, Classifier, parseHeader, readRecord, parseAnnotations, isQuantizedModelFile, BeatStream, WfdbError, type WfdbRecord, type Annotations } from '../src/infer/index.ts';
 import { getModel } from '../src/models/registry.ts';
 import { ExplainedModel } from '../src/explain/classifier.ts';
 import { gradCam, convLayers } from '../src/explain/gradcam.ts';
 import { integratedGradients } from '../src/explain/integrated-gradients.ts';
 import { personalize, type PersonalizeSource } from '../src/train/personalize.ts';
+import { checkReplayBank, decodeReplayBank, replayBeatsOf, type ReplayBank } from '../src/train/replay-bank.ts';
 import { syntheticEcg } from './synthetic.ts';
 import { annotatedLabels, cutIndex, figures, schemeOf } from './learn.ts';
-import type { FromWorker, Learned, ModelSummary, ToWorker } from './protocol.ts';
+import type { FromWorker, Learned, ModelSummary, ReplaySummary, ToWorker } from './protocol.ts';
 
 /** QRS detection (5-15 Hz band) needs the signal well above 30 Hz. */
 const MIN_FS = 60;
@@ -32,6 +35,9 @@ let labels: Int32Array | null = null;
 let blocked: string | null = 'classify a record first';
 /** After "learn this wearer": the personalised copy, and its classes of beats from..end (for attributions). */
 let personal: { clf: Classifier; from: number; cls: Int32Array } | null = null;
+
+/** The replay bank in use (checked against the loaded model), or null: the learn step then runs without replay. */
+let replay: { bank: ReplayBank; summary: ReplaySummary } | null = null;
 
 const post = (m: FromWorker, transfer: Transferable[] = []) => (self as unknown as Worker).postMessage(m, transfer);
 
@@ -143,6 +149,18 @@ function classify(name: string, signal: Float32Array, fs: number, lead: string, 
   );
 }
 
+/** Reads a replay bank and checks it against the loaded model (a ReplayBankError naming the file otherwise). */
+function loadReplay(bytes: Uint8Array, name: string): void {
+  if (!clf) throw new Error('no model is loaded');
+  if (!modelBytes) throw new Error('the built-in model is untrained and was not trained on a protocol, so no replay bank fits it: load a trained .ecgm first');
+  const bank = decodeReplayBank(bytes, name);
+  checkReplayBank(bank, clf.header, name);
+  const counts: Record<string, number> = Object.fromEntries(bank.meta.classes.map((c) => [c, 0]));
+  for (const k of bank.beats.y) counts[bank.meta.classes[k]!]!++;
+  replay = { bank, summary: { name, protocol: bank.meta.protocol, count: bank.meta.count, counts, seed: bank.meta.seed } };
+  post({ type: 'replay', replay: replay.summary });
+}
+
 /** Beat symbols of the AAMI classes (for the count of annotated beats shown). */
 const AAMI_BEAT = /^[NLRejAaJSVEF/fQ]$/;
 
@@ -175,7 +193,7 @@ function learn(minutes: number, steps: number): void {
   const learnSet = gather(rows);
   const source: PersonalizeSource = modelBytes ?? { model: clf.model, header: clf.header };
   const p = personalize(source, { ...learnSet, rr: R > 0 ? learnSet.rr : null, y: Int32Array.from(rows, (i) => y[i]!) }, {
-    seed: 0, steps,
+    seed: 0, steps, replay: replay ? replayBeatsOf(replay.bank, R) : null,
     onProgress: (s) => post({ type: 'learn-progress', step: s.step, steps: s.steps, loss: s.loss }),
   });
   const copy = loadClassifier(p.bytes, 'personalised model');
@@ -190,7 +208,7 @@ function learn(minutes: number, steps: number): void {
   const out: Learned = {
     minutes, from, cls: cls.slice(), learnSamples: Int32Array.from(rows, (i) => beats[i]!.sample), learnLabels: Int32Array.from(rows, (i) => y[i]!),
     counts: p.report.counts, absentClasses: p.report.absentClasses, steps: p.report.steps, trainedParams: p.report.trainedParams,
-    lossFirst: p.report.lossFirst, lossLast: p.report.lossLast, seconds: p.report.seconds, options: { ...p.report.options, replayBeats: p.report.replayBeats },
+    lossFirst: p.report.lossFirst, lossLast: p.report.lossLast, seconds: p.report.seconds, options: { ...p.report.options, replayBeats: p.report.replayBeats }, replay: replay ? replay.summary : null,
     before: figures(yRest, before, summary.classes), after: figures(yRest, cls, summary.classes), changed, bytes,
   };
   post({ type: 'learned', ...out }, [out.cls.buffer, out.learnSamples.buffer, out.learnLabels.buffer, bytes]);
@@ -275,6 +293,15 @@ self.onmessage = async (ev: MessageEvent<ToWorker>) => {
       personal = null;
       blocked = 'classify a record first';
       post({ type: 'model', model: summary });
+      // A bank loaded for the previous model stays only if it fits this one.
+      if (replay) {
+        try {
+          checkReplayBank(replay.bank, c.header, replay.summary.name);
+        } catch (e) {
+          replay = null;
+          post({ type: 'replay', replay: null, note: (e as Error).message });
+        }
+      }
     } else if (m.type === 'record') {
       const { rec, name, ann } = readWfdb(m.files);
       const m2 = rec.sigName.indexOf('MLII');
@@ -287,6 +314,8 @@ self.onmessage = async (ev: MessageEvent<ToWorker>) => {
       classify('synthetic (60 s)', s.signal, s.fs, 'synthetic', []);
     } else if (m.type === 'explain') {
       explain(m.index, m.method);
+    } else if (m.type === 'replay') {
+      loadReplay(new Uint8Array(m.bytes), m.name);
     } else if (m.type === 'learn') {
       learn(m.minutes, m.steps);
     } else {

@@ -2,10 +2,12 @@
 // Serves the browser demo (demo/) on 127.0.0.1: bundles demo/main.ts and demo/worker.ts with esbuild
 // (node_modules/.bin/esbuild, minified, ESM) into a temporary folder at start, then serves index.html,
 // main.js, worker.js and, with --model, that model file as model.ecgm (the page loads it instead of its
-// built-in untrained model). Prints "demo: http://127.0.0.1:PORT/" once listening. Answers only requests
+// built-in untrained model) and, with --replay (or when a file <model>.replay.safetensors sits beside the
+// model), that replay bank as model.replay.safetensors (the learn step replays its beats). Prints
+// "demo: http://127.0.0.1:PORT/" once listening. Answers only requests
 // whose Host is 127.0.0.1:PORT, localhost:PORT or [::1]:PORT (421 otherwise: DNS rebinding) and whose
 // target is a plain path (400 otherwise); no request can end it.
-// Usage: node scripts/serve-demo.mjs [--port 8787] [--model runs/x/ft-cnn.ecgm]
+// Usage: node scripts/serve-demo.mjs [--port 8787] [--model runs/x/ft-cnn.ecgm [--replay runs/x/ft-cnn.replay.safetensors]]
 import { execFileSync } from 'node:child_process';
 import { createServer } from 'node:http';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -25,6 +27,12 @@ if (modelPath && !existsSync(modelPath)) {
   console.error(`serve-demo: model file ${modelPath} not found`);
   process.exit(2);
 }
+const sibling = modelPath ? modelPath.replace(/\.ecgm$/, '') + '.replay.safetensors' : undefined;
+const replayPath = opt('--replay') ?? (sibling && existsSync(sibling) ? sibling : undefined);
+if (replayPath && (!modelPath || !existsSync(replayPath))) {
+  console.error(modelPath ? `serve-demo: replay bank ${replayPath} not found` : 'serve-demo: --replay needs --model (the bank is for that model)');
+  process.exit(2);
+}
 execFileSync(process.execPath, [join(root, 'scripts', 'build-wasm.mjs'), '--if-stale'], { cwd: root, stdio: 'inherit' });
 
 const out = mkdtempSync(join(tmpdir(), 'ecgrad-demo-'));
@@ -41,6 +49,7 @@ const files = {
   '/worker.js': ['text/javascript; charset=utf-8', readFileSync(join(out, 'worker.js'))],
 };
 if (modelPath) files['/model.ecgm'] = ['application/octet-stream', readFileSync(resolve(modelPath))];
+if (replayPath) files['/model.replay.safetensors'] = ['application/octet-stream', readFileSync(resolve(replayPath))];
 cleanup();
 
 // Only origin-form targets ("/path?query"); anything else ("//", "http://[", "*") is a 400. The path is
@@ -94,6 +103,6 @@ server.on('clientError', (_err, socket) => {
 server.listen(port, '127.0.0.1', () => {
   const a = server.address();
   allowedHosts = new Set([`127.0.0.1:${a.port}`, `localhost:${a.port}`, `[::1]:${a.port}`]);
-  console.log(`demo: http://127.0.0.1:${a.port}/${modelPath ? ` (model ${modelPath})` : ''}`);
+  console.log(`demo: http://127.0.0.1:${a.port}/${modelPath ? ` (model ${modelPath}${replayPath ? `, replay bank ${replayPath}` : ''})` : ''}`);
 });
 for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => server.close(() => process.exit(0)));
