@@ -82,7 +82,10 @@ function register(): void {
       if (!s) throw new Error('ecgrad: no started Web Worker is left for a kernel thread: await startKernelThreads(n) before initSync()');
       s.port.postMessage(data);
       s.port.close();
-      return { terminate: () => s.worker.terminate() };
+      // an error event (seen between kernel calls: it needs this thread's event loop) closes the pool
+      let ended: string | null = null;
+      s.worker.onerror = (e) => void (ended ??= `error: ${e.message || 'the worker failed'}`);
+      return { terminate: () => s.worker.terminate(), ended: () => ended };
     },
   });
   setThreadsProvider({
