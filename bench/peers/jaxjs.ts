@@ -138,8 +138,8 @@ function forwards(jax: Jax) {
 }
 
 export interface JaxStep {
-  /** One call: a training step (parameters and Adam's state replaced) or an inference batch; resolves when done. */
-  run: () => Promise<void>;
+  /** One call: a training step (parameters and Adam's state replaced) or an inference batch (resolves to the logits' shape). */
+  run: () => Promise<number[] | undefined>;
   dispose: () => void;
 }
 
@@ -180,6 +180,7 @@ export function trainStep(jax: Jax, m: keyof typeof JAX_MODEL_SHAPES, B = 64, L 
       key = ks.ref.slice(0);
       [p, mom, vel] = step(p, mom, vel, x.ref, y1h.ref, ks.slice(1), np.array(1 - b1 ** t), np.array(1 - b2 ** t));
       await jax.blockUntilReady(p);
+      return undefined;
     },
     dispose: () => { tree.dispose([p, mom, vel, x, y1h, key]); step.dispose(); },
   };
@@ -196,7 +197,9 @@ export function inferStep(jax: Jax, B: number, L = 187): JaxStep {
     run: async () => {
       const y = f(tree.ref(p), x.ref);
       await y.blockUntilReady();
+      const shape = y.shape;
       y.dispose();
+      return shape;
     },
     dispose: () => { tree.dispose([p, x]); f.dispose(); },
   };
