@@ -13,6 +13,7 @@ import { gzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { unpackWasm } from './wasm-pack.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -24,6 +25,8 @@ const json = args.includes('--json');
 const entry = opt('--entry', 'src/infer/index.ts');
 const budgetKB = Number(opt('--budget-kb', '100'));
 const esbuild = join(root, 'node_modules', '.bin', 'esbuild');
+/** An embedded pack (scripts/wasm-pack.mjs) as a string literal, whichever quote the minifier chose. */
+const PACK_LITERAL = /(["'`])([12];[0-9,]+;[0-9a-f]{512}[^"'`]*)\1/g;
 if (!existsSync(esbuild)) {
   console.error('esbuild not found in node_modules/.bin (it comes with tsx): run npm ci');
   process.exit(2);
@@ -51,20 +54,23 @@ try {
   const forbidden = [/src\/optim\//, /src\/train\//, /src\/cli\//, /src\/node\//, /src\/explain\//, /src\/classic\//, /src\/report\//, /^node:/, /nn\/losses/, /src\/wasm\/generated\.ts$/, /src\/wasm\/full-kernels\.ts$/];
   const leaks = inputs.filter((p) => forbidden.some((r) => r.test(p)));
   const gz = (b) => gzipSync(b, { level: 9 }).length;
-  // The embedded wasm: the hex string literals in the bundle (the wasm magic, \0asm, is 0061736d).
+  // The embedded wasm: the pack string literals in the bundle (scripts/wasm-pack.mjs; each holds one or two builds).
   const text = code.toString('utf8');
   const wasm = {};
-  for (const m of text.matchAll(/"(0061736d[0-9a-f]+)"/g)) {
-    const bytes = Buffer.from(m[1], 'hex');
-    wasm[label(bytes)] = { embeddedBytes: m[1].length, bytes: bytes.length, gzipEmbedded: gz(Buffer.from(m[1])), gzipBinary: gz(bytes) };
+  const packs = [];
+  for (const m of text.matchAll(PACK_LITERAL)) {
+    const builds = unpackWasm(m[2]);
+    for (const b of builds) wasm[label(b)] = { bytes: b.length, gzipBinary: gz(b) };
+    packs.push({ builds: builds.map(label), embeddedBytes: m[2].length, gzipEmbedded: gz(Buffer.from(m[2])), gzipBinaries: builds.reduce((s, b) => s + gz(b), 0) });
   }
-  const jsOnly = Buffer.from(text.replace(/"0061736d[0-9a-f]+"/g, '""'));
+  const jsOnly = Buffer.from(text.replace(PACK_LITERAL, '""'));
   const report = {
     entry,
     modules: inputs.length,
     bundle: { bytes: code.length, gzip: gz(code) },
     js: { bytes: jsOnly.length, gzip: gz(jsOnly) },
     wasm,
+    packs,
     budgetKB,
     withinBudget: gz(code) <= budgetKB * 1024,
     forbiddenModules: leaks,
@@ -75,8 +81,9 @@ try {
     console.log(`${entry}: ${inputs.length} modules bundled (esbuild --minify, ESM, browser)`);
     console.log(`  bundle             ${kb(report.bundle.bytes).padStart(9)}  gzip ${kb(report.bundle.gzip)}`);
     console.log(`  JS only            ${kb(report.js.bytes).padStart(9)}  gzip ${kb(report.js.gzip)}`);
-    for (const [k, w] of Object.entries(wasm))
-      console.log(`  wasm ${k.padEnd(12)}  ${kb(w.bytes).padStart(9)}  gzip ${kb(w.gzipBinary)} (as embedded hex: ${kb(w.embeddedBytes)}, gzip ${kb(w.gzipEmbedded)})`);
+    for (const [k, w] of Object.entries(wasm)) console.log(`  wasm ${k.padEnd(12)}  ${kb(w.bytes).padStart(9)}  gzip ${kb(w.gzipBinary)}`);
+    for (const p of packs)
+      console.log(`  embedded ${p.builds.join(' + ')}: ${kb(p.embeddedBytes)}, gzip ${kb(p.gzipEmbedded)} (the binaries gzipped one by one: ${kb(p.gzipBinaries)})`);
     console.log(`  budget ${budgetKB} KB gzip: ${report.withinBudget ? 'within' : 'EXCEEDED'}`);
     if (leaks.length) console.log(`  forbidden modules in the bundle: ${leaks.join(', ')}`);
   }

@@ -14,26 +14,16 @@ import { BinaryOp } from './opcodes.ts';
  */
 export type BuildName = 'relaxed' | 'simd' | 'scalar';
 
-/** The embedded bytes: lowercase hex (scripts/build-wasm.mjs says why not base64). */
-export function decodeHex(hex: string): Uint8Array {
-  const bytes = new Uint8Array(hex.length >>> 1);
-  const nibble = (c: number) => (c > 96 ? c - 87 : c - 48);
-  for (let i = 0; i < bytes.length; i++) bytes[i] = (nibble(hex.charCodeAt(2 * i)) << 4) | nibble(hex.charCodeAt(2 * i + 1));
-  return bytes;
-}
-
-const cachedBytes = new WeakMap<KernelSource, Partial<Record<BuildName, Uint8Array>>>();
+/** A build's embedded bytes (decoded once: src/wasm/embedded.ts). */
 export function wasmBytes(build: BuildName, source: KernelSource = kernelSource()): Uint8Array {
-  let cache = cachedBytes.get(source);
-  if (!cache) cachedBytes.set(source, (cache = {}));
-  const hex = source[build];
-  if (hex === undefined)
+  const bytes = source[build];
+  if (bytes === undefined)
     throw new Error(
       `the ${source.set === 'full' ? 'full' : 'inference'} kernel set has no ${build} build registered: ` +
         (source.set === 'full' ? "import 'ecgrad/all' or 'ecgrad/node' (they register it), or pass" : 'pass') +
         ` it as init({ wasm: { ${build}, simd, scalar } }) (ecgrad/wasm/${source.set === 'full' ? 'ecgrad' : 'ecgrad-infer'}.${build}.wasm)`,
     );
-  return (cache[build] ??= decodeHex(hex));
+  return bytes();
 }
 
 export const imports = {

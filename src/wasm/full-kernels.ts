@@ -1,5 +1,7 @@
 // Side-effect module: registers the full kernel builds (every kernel; see src/wasm/source.ts).
-import { simdWasmHex, scalarWasmHex } from './generated.ts';
+import { embeddedBuilds } from './embedded.ts';
+import { wasmPack } from './generated.ts';
 import { setKernelSource } from './source.ts';
 
-setKernelSource({ set: 'full', simd: simdWasmHex, scalar: scalarWasmHex });
+const [simd, scalar] = embeddedBuilds(wasmPack);
+setKernelSource({ set: 'full', simd: simd!, scalar: scalar! });

@@ -1,6 +1,8 @@
 // Side-effect module: registers the inference kernel builds (forward kernels only) unless the full
 // builds are registered already (see src/wasm/source.ts).
-import { simdWasmHex, scalarWasmHex } from './generated-infer.ts';
+import { embeddedBuilds } from './embedded.ts';
+import { wasmPack } from './generated-infer.ts';
 import { setKernelSource } from './source.ts';
 
-setKernelSource({ set: 'infer', simd: simdWasmHex, scalar: scalarWasmHex });
+const [simd, scalar] = embeddedBuilds(wasmPack);
+setKernelSource({ set: 'infer', simd: simd!, scalar: scalar! });

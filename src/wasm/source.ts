@@ -10,7 +10,7 @@
 //   src/wasm/threads-kernels.ts adds the full set's threads builds (SIMD and relaxed SIMD on imported shared
 //                              memory, for the kernel thread pool, src/wasm/threaded.ts): imported by
 //                              src/node/kernel-threads.ts (ecgrad/node, the CLI).
-//   src/wasm/relaxed-kernels.ts adds the full set's relaxed-SIMD build (f32x4.relaxed_madd; 33 KB gzip,
+//   src/wasm/relaxed-kernels.ts adds the full set's relaxed-SIMD build (f32x4.relaxed_madd; 31 KB gzip,
 //                              so not in the lean root): imported by src/all.ts ('ecgrad/all'), src/node
 //                              ('ecgrad/node', the training workers) and the CLI.
 //
@@ -20,22 +20,24 @@
 // registration (module evaluation) happens before the first init. A backend initialised with the
 // inference set keeps it: its missing kernels throw an error that says so (src/wasm/kernels.ts).
 
+import type { EmbeddedBuild } from './embedded.ts';
+
 export type KernelSet = 'full' | 'infer';
 
 /**
- * One kernel set: its builds, as hex wasm bytes (from the generated modules). `relaxed` only for the full
+ * One kernel set: its builds, as getters of the embedded bytes (src/wasm/embedded.ts). `relaxed` only for the full
  * set and only once relaxed-kernels.ts is imported (the inference set's relaxed build is the file
  * ecgrad/wasm/ecgrad-infer.relaxed.wasm, for init({ wasm })).
  */
 export interface KernelSource {
   readonly set: KernelSet;
-  readonly relaxed?: string;
-  readonly simd: string;
-  readonly scalar: string;
+  readonly relaxed?: EmbeddedBuild;
+  readonly simd: EmbeddedBuild;
+  readonly scalar: EmbeddedBuild;
 }
 
 let registered: KernelSource | null = null;
-let relaxedFull: string | undefined;
+let relaxedFull: EmbeddedBuild | undefined;
 
 /** Registers a kernel set; the full set is never replaced by the inference one. */
 export function setKernelSource(source: KernelSource): void {
@@ -44,15 +46,15 @@ export function setKernelSource(source: KernelSource): void {
 }
 
 /** Adds the full set's relaxed-SIMD build (src/wasm/relaxed-kernels.ts), now or when the full set registers. */
-export function setRelaxedBuild(hex: string): void {
-  relaxedFull = hex;
-  if (registered?.set === 'full' && registered.relaxed === undefined) registered = { ...registered, relaxed: hex };
+export function setRelaxedBuild(build: EmbeddedBuild): void {
+  relaxedFull = build;
+  if (registered?.set === 'full' && registered.relaxed === undefined) registered = { ...registered, relaxed: build };
 }
 
-/** The full set's threads builds (shared memory; src/wasm/threads-kernels.ts), hex. */
+/** The full set's threads builds (shared memory; src/wasm/threads-kernels.ts). */
 export interface ThreadsBuilds {
-  readonly relaxed: string;
-  readonly simd: string;
+  readonly relaxed: EmbeddedBuild;
+  readonly simd: EmbeddedBuild;
 }
 
 let threadsFull: ThreadsBuilds | null = null;

@@ -1,7 +1,7 @@
 // A Backend on the threads build with a kernel thread pool (docs/kernels.md "Threads"): the main instance
 // and `threads - 1` workers instantiate the same module on one shared WebAssembly.Memory (imported, at
 // most 4 GiB), and the GEMM and convolution passes are split over them (src/wasm/threaded.ts).
-import { Backend, decodeHex, imports, selfTest, type BuildName } from './backend.ts';
+import { Backend, imports, selfTest, type BuildName } from './backend.ts';
 import { KernelPool, threadsUnavailable } from './kernel-pool.ts';
 import { bindKernels } from './kernels.ts';
 import { THREADED_KERNELS, threadKernels } from './threaded.ts';
@@ -17,9 +17,9 @@ const MAX_PAGES = 65536;
  * (src/wasm/kernel-pool.ts, waitLimitMs).
  */
 export function instantiateThreaded(build: BuildName, threads: number, splitAll = false, waitFloorMs?: number): Backend {
-  const hex = threadsBuilds();
-  if (!hex || build === 'scalar') throw new Error(`no threads build for the ${build} build is registered`);
-  const mod = new WebAssembly.Module(decodeHex(build === 'relaxed' ? hex.relaxed : hex.simd) as BufferSource);
+  const builds = threadsBuilds();
+  if (!builds || build === 'scalar') throw new Error(`no threads build for the ${build} build is registered`);
+  const mod = new WebAssembly.Module((build === 'relaxed' ? builds.relaxed : builds.simd)() as BufferSource);
   const memory = new WebAssembly.Memory({ initial: 16, maximum: MAX_PAGES, shared: true });
   const instance = new WebAssembly.Instance(mod, { env: { ...imports.env, memory } });
   const k = bindKernels(instance.exports, 'full');

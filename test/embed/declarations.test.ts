@@ -31,10 +31,11 @@ test('no dist .d.ts holds a long hex or base64 literal or is larger than 32 KB; 
     assert.ok(text.length <= MAX_FILE, `${name} is ${text.length} B (limit ${MAX_FILE})`);
     const long = /[A-Za-z0-9+/]{200,}={0,2}/.exec(text);
     assert.not.ok(long, `${name} holds a ${long?.[0].length}-character hex- or base64-like literal`);
+    assert.not.match(text, /[12];[0-9,]+;[0-9a-f]{512}/, `${name} holds an embedded wasm pack (src/wasm/embedded.ts) as a literal`);
   }
   assert.ok(total <= MAX_TOTAL, `the declarations total ${total} B (limit ${MAX_TOTAL})`);
   // The embedded bytes are declared as strings.
-  assert.match(readFileSync(join(dist, 'wasm', 'generated-infer.d.ts'), 'utf8'), /export declare const simdWasmHex: string;/);
+  assert.match(readFileSync(join(dist, 'wasm', 'generated-infer.d.ts'), 'utf8'), /export declare const wasmPack: string;/);
 });
 
 test.run();

@@ -20,8 +20,11 @@ if (mode === 'compare') {
   const { syntheticEcg } = await import('../../demo/synthetic.ts');
   const full = await import('../../src/wasm/generated.ts');
   const inf = await import('../../src/wasm/generated-infer.ts');
-  const FULL: KernelSource = { set: 'full', simd: full.simdWasmHex, scalar: full.scalarWasmHex };
-  const INFER: KernelSource = { set: 'infer', simd: inf.simdWasmHex, scalar: inf.scalarWasmHex };
+  const { embeddedBuilds } = await import('../../src/wasm/embedded.ts');
+  const [fullSimd, fullScalar] = embeddedBuilds(full.wasmPack);
+  const [inferSimd, inferScalar] = embeddedBuilds(inf.wasmPack);
+  const FULL: KernelSource = { set: 'full', simd: fullSimd!, scalar: fullScalar! };
+  const INFER: KernelSource = { set: 'infer', simd: inferSimd!, scalar: inferScalar! };
 
   // Every registered architecture, without and with RR features, seeded random weights, as model files.
   initSyncFrom(FULL, { build: 'simd' });

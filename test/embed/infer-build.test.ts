@@ -8,6 +8,7 @@ import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { KERNELS } from '../../src/wasm/kernels.ts';
+import { unpack } from '../../src/wasm/embedded.ts';
 import * as full from '../../src/wasm/generated.ts';
 import * as infer from '../../src/wasm/generated-infer.ts';
 import { projectRoot } from '../ecg/helpers.ts';
@@ -21,14 +22,16 @@ function child(mode: string): Result {
   return JSON.parse(line!.slice('INFER_BUILD_RESULT '.length)) as Result;
 }
 
-const exportsOf = (hex: string) => WebAssembly.Module.exports(new WebAssembly.Module(Buffer.from(hex, 'hex'))).map((e) => e.name).filter((n) => n !== 'memory').sort();
+const exportsOf = (bytes: Uint8Array) => WebAssembly.Module.exports(new WebAssembly.Module(bytes as BufferSource)).map((e) => e.name).filter((n) => n !== 'memory').sort();
 const names = (kind?: 'forward') => Object.entries(KERNELS).filter(([, k]) => !kind || k === kind).map(([n]) => n).sort();
 
 test('the inference builds export exactly the forward kernels; the full builds every kernel', () => {
-  for (const hex of [infer.simdWasmHex, infer.scalarWasmHex]) assert.equal(exportsOf(hex), names('forward'));
-  for (const hex of [full.simdWasmHex, full.scalarWasmHex]) assert.equal(exportsOf(hex), names());
-  assert.ok(infer.simdWasmHex.length < 0.8 * full.simdWasmHex.length, 'the inference SIMD build is smaller');
-  assert.ok(infer.scalarWasmHex.length < 0.8 * full.scalarWasmHex.length, 'the inference scalar build is smaller');
+  const [inferSimd, inferScalar] = unpack(infer.wasmPack) as [Uint8Array, Uint8Array];
+  const [fullSimd, fullScalar] = unpack(full.wasmPack) as [Uint8Array, Uint8Array];
+  for (const bytes of [inferSimd, inferScalar]) assert.equal(exportsOf(bytes), names('forward'));
+  for (const bytes of [fullSimd, fullScalar]) assert.equal(exportsOf(bytes), names());
+  assert.ok(inferSimd.length < 0.8 * fullSimd.length, 'the inference SIMD build is smaller');
+  assert.ok(inferScalar.length < 0.8 * fullScalar.length, 'the inference scalar build is smaller');
 });
 
 const cmp = child('compare');

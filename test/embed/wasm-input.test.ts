@@ -8,6 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { unpack } from '../../src/wasm/embedded.ts';
 import * as full from '../../src/wasm/generated.ts';
 import * as infer from '../../src/wasm/generated-infer.ts';
 import { projectRoot } from '../ecg/helpers.ts';
@@ -23,11 +24,13 @@ function child(mode: string): Result {
 
 test('ecgrad/wasm/*.wasm (package exports) resolve to dist/wasm, holding the embedded builds', () => {
   const require = createRequire(join(projectRoot, 'package.json'));
-  const builds = { 'ecgrad.simd': full.simdWasmHex, 'ecgrad.scalar': full.scalarWasmHex, 'ecgrad-infer.simd': infer.simdWasmHex, 'ecgrad-infer.scalar': infer.scalarWasmHex };
-  for (const [name, hex] of Object.entries(builds)) {
+  const [fullSimd, fullScalar] = unpack(full.wasmPack);
+  const [inferSimd, inferScalar] = unpack(infer.wasmPack);
+  const builds = { 'ecgrad.simd': fullSimd!, 'ecgrad.scalar': fullScalar!, 'ecgrad-infer.simd': inferSimd!, 'ecgrad-infer.scalar': inferScalar! };
+  for (const [name, bytes] of Object.entries(builds)) {
     const path = require.resolve(`ecgrad/wasm/${name}.wasm`);
     assert.is(path, join(projectRoot, 'dist', 'wasm', `${name}.wasm`));
-    assert.ok(readFileSync(path).equals(Buffer.from(hex, 'hex')), `${name}.wasm is the embedded build`);
+    assert.ok(readFileSync(path).equals(bytes), `${name}.wasm is the embedded build`);
   }
 });
 

@@ -279,7 +279,9 @@ if (mode === 'select' || mode === 'noflag') {
   const lib = await import('../../src/all.ts');
   const { initSyncFrom, init } = await import('../../src/core/runtime.ts');
   const inf = await import('../../src/wasm/generated-infer.ts');
-  const INFER: KernelSource = { set: 'infer', simd: inf.simdWasmHex, scalar: inf.scalarWasmHex };
+  const { embeddedBuilds } = await import('../../src/wasm/embedded.ts');
+  const [inferSimd, inferScalar] = embeddedBuilds(inf.wasmPack);
+  const INFER: KernelSource = { set: 'infer', simd: inferSimd!, scalar: inferScalar! };
   const file = (name: string) => readFileSync(join(root, 'build', name));
   const full = { relaxed: file('ecgrad.relaxed.wasm'), simd: file('ecgrad.simd.wasm'), scalar: file('ecgrad.scalar.wasm') };
   const info = () => lib.backendInfo();
