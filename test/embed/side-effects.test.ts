@@ -29,7 +29,7 @@ test('no entry point imports a module for its effect that "sideEffects" calls pu
     const entries: [string, 'browser' | 'node'][] = [
       ['src/index.ts', 'browser'], ['src/all.ts', 'browser'], ['src/ecg/index.ts', 'browser'], ['src/models/index.ts', 'browser'],
       ['src/entries/train.ts', 'browser'], ['src/classic/index.ts', 'browser'], ['src/explain/index.ts', 'browser'],
-      ['src/quant/index.ts', 'browser'], ['src/export/index.ts', 'browser'], ['src/infer/index.ts', 'browser'],
+      ['src/quant/index.ts', 'browser'], ['src/export/index.ts', 'browser'], ['src/infer/index.ts', 'browser'], ['src/browser/kernel-threads.ts', 'browser'],
       ['src/node/index.ts', 'node'], ['src/node/train/worker.ts', 'node'], ['src/cli/main.ts', 'node'],
     ];
     for (const [entry, platform] of entries) {
