@@ -22,7 +22,7 @@ import { datasetOptionsOf } from '../ecg/dataset/dataset-meta.ts';
 import type { BeatDataset } from '../ecg/dataset/dataset.ts';
 import { modelFromBytes } from '../nn/model-file.ts';
 import { adaptiveResult, adaptiveRows, runAdaptive, type AdaptiveResult, type RecordPredictions } from '../train/adaptive.ts';
-import { stratifiedSubset } from '../train/subset.ts';
+import { replayRowsOf } from '../node/replay-bank.ts';
 import { buildFeatures, decisionWeightsOf, decodeClassifier, predictWeighted, runClassic } from '../classic/index.ts';
 
 const spec: Record<string, OptionSpec> = {
@@ -132,7 +132,7 @@ export const adaptiveCommand: Command = {
       method = `The classifier is refitted for each record on its training rows plus the record's labelled beats repeated ${wearerWeight} times (the file's hyperparameters and features).`;
       config = { refit: true, wearerWeight };
     } else {
-      const replayRows = replayBeats > 0 ? stratifiedSubset(ds.y, ds.split.train, replayBeats, options.seed ?? 0, 50) : null;
+      const replayRows = replayBeats > 0 ? replayRowsOf(ds, replayBeats, options.seed ?? 0) : null;
       result = runAdaptive(bytes, ds, records, {
         minutes, personalize: options, replayRows,
         onRecord: (p, k, n) => log(`adaptive: ${p.rows.record} (${k + 1}/${n}) personalised in ${p.seconds.toFixed(1)} s on ${p.rows.personal.length} beats`),

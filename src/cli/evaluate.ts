@@ -11,16 +11,15 @@ import { getProtocol } from '../ecg/dataset/protocols.ts';
 import { datasetOptionsOf } from '../ecg/dataset/dataset-meta.ts';
 import { initSync } from '../core/runtime.ts';
 import '../models/index.ts';
-import { loadModel } from '../node/model-io.ts';
+import { loadModel, readModelFile } from '../node/model-io.ts';
 import { ensureData } from '../node/ensure-data.ts';
 import { loadDataset } from '../node/dataset.ts';
 import { evaluate, type Evaluation } from '../train/evaluate.ts';
-import { readFileSync } from 'node:fs';
 import { buildFeatures, decisionWeightsOf, decodeClassifier, featureOptionsFromGroups, predictWeighted, type FeatureOptions } from '../classic/index.ts';
 import { aamiGross, classificationReport } from '../metrics/classification.ts';
 import { grossWithout, recordCounts, type RecordCounts } from '../metrics/by-record.ts';
 import { stratifiedSubset } from '../train/subset.ts';
-import { ModelFileError, type ModelHeader } from '../nn/model-file.ts';
+import type { ModelHeader } from '../nn/model-file.ts';
 import type { BeatDataset } from '../ecg/dataset/dataset.ts';
 
 const spec: Record<string, OptionSpec> = {
@@ -55,14 +54,6 @@ export function checkInput(header: ModelHeader, protocol: string, ds: BeatDatase
   if (rr && cfg.rrFeatures !== ds.rrFeatures.length)
     throw incompatible(path, protocol, `it takes ${cfg.rrFeatures} RR features, the dataset has ${ds.rrFeatures.length}`);
   return rr;
-}
-
-function readModelBytes(path: string): Uint8Array {
-  try {
-    return new Uint8Array(readFileSync(path));
-  } catch (e) {
-    throw new ModelFileError(path, `cannot be read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-  }
 }
 
 /** True for a traditional classifier's .ecgc file (by its magic). */
@@ -132,7 +123,7 @@ export const evaluateCommand: Command = {
     const beats = intOption(o, 'beats', 'evaluate');
     const path = String(o['model-file']);
     initSync();
-    const bytes = readModelBytes(path);
+    const bytes = readModelFile(path);
     const classic = isClassifierFile(bytes);
     const { model, header } = classic ? { model: null, header: null } : loadModel(path);
     const clf = classic ? decodeClassifier(bytes, path) : null;

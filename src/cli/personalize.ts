@@ -6,7 +6,6 @@
 // (docs/personalize.md); replay beats come from the model's protocol training split (buildReplayBank,
 // shared with `ecgrad replay-bank`) or from a replay bank file (--replay-file).
 import { join } from 'node:path';
-import { readFileSync } from 'node:fs';
 import { formatHelp, parseArgs, type OptionSpec, UsageError } from './args.ts';
 import type { Command } from './command.ts';
 import { DATA_HELP, intOption, protocolFor } from './options.ts';
@@ -15,9 +14,9 @@ import { initSync } from '../core/runtime.ts';
 import { ensureData } from '../node/ensure-data.ts';
 import { buildReplayBank, readReplayBankFile } from '../node/replay-bank.ts';
 import { rdann, rdrecord } from '../node/wfdb-files.ts';
-import { writeFileAtomic } from '../node/model-io.ts';
+import { readModelFile, writeFileAtomic } from '../node/model-io.ts';
 import { MITDB_RECORDS } from '../ecg/mitdb.ts';
-import { modelFromBytes, ModelFileError } from '../nn/model-file.ts';
+import { modelFromBytes } from '../nn/model-file.ts';
 import { argmax, forwardInBatches, forwardOf, inEvalMode, sliceBatches } from '../nn/forward.ts';
 import type { Module } from '../nn/module.ts';
 import { PERSONALIZE_DEFAULTS, personalize, type PersonalizeOptions } from '../train/personalize.ts';
@@ -97,12 +96,7 @@ export const personalizeCommand: Command = {
     const { options, replayBeats } = personalizeSettings(o, 'personalize');
     const path = String(o['model-file']);
     initSync();
-    let bytes: Uint8Array;
-    try {
-      bytes = new Uint8Array(readFileSync(path));
-    } catch (e) {
-      throw new ModelFileError(path, `cannot be read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-    }
+    const bytes = readModelFile(path);
     const { model: global, header } = modelFromBytes(bytes, path);
     const protocol = protocolFor(undefined, header.meta, 'personalize');
     const data = await ensureData(protocol, o.data as string | undefined);

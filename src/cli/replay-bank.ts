@@ -3,14 +3,14 @@
 // training split, at least 50 per class where there are so many), as a safetensors file, so that
 // personalisation without the training set (the browser demo, `ecgrad personalize --replay-file`)
 // replays exactly the same beats.
-import { readFileSync } from 'node:fs';
 import { formatHelp, parseArgs, type OptionSpec, UsageError } from './args.ts';
 import type { Command } from './command.ts';
 import { DATA_HELP, intOption, protocolFor } from './options.ts';
 import { initSync } from '../core/runtime.ts';
 import { ensureData } from '../node/ensure-data.ts';
 import { buildReplayBank, writeReplayBankFile } from '../node/replay-bank.ts';
-import { modelFromBytes, ModelFileError } from '../nn/model-file.ts';
+import { modelFromBytes } from '../nn/model-file.ts';
+import { readModelFile } from '../node/model-io.ts';
 import { PERSONALIZE_DEFAULTS } from '../train/personalize.ts';
 
 const spec: Record<string, OptionSpec> = {
@@ -35,12 +35,7 @@ export const replayBankCommand: Command = {
     const beats = intOption(o, 'beats', 'replay-bank')!, seed = intOption(o, 'seed', 'replay-bank', 0)!;
     const path = String(o['model-file']), out = String(o.out);
     initSync();
-    let bytes: Uint8Array;
-    try {
-      bytes = new Uint8Array(readFileSync(path));
-    } catch (e) {
-      throw new ModelFileError(path, `cannot be read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-    }
+    const bytes = readModelFile(path);
     const { header } = modelFromBytes(bytes, path);
     const protocol = protocolFor(undefined, header.meta, 'replay-bank');
     const data = await ensureData(protocol, o.data as string | undefined);

@@ -15,7 +15,7 @@ export { evaluateQrs, type QrsEvaluation, type QrsScore, type QrsEvalOptions } f
 export { loadDataset, datasetCachePath, defaultCacheDir, type LoadDatasetOptions, type LoadedDataset } from './dataset.ts';
 export { DownloadError, defaultMaxBytes, downloadDatabase, parseSha256Sums, type DownloadOptions, type DownloadReport } from './download.ts';
 export { saveModel, loadModel, loadModelInto } from './model-io.ts';
-export { buildReplayBank, readReplayBankFile, writeReplayBankFile, REPLAY_MIN_PER_CLASS } from './replay-bank.ts';
+export { buildReplayBank, readReplayBankFile, replayRowsOf, writeReplayBankFile, REPLAY_MIN_PER_CLASS } from './replay-bank.ts';
 export { ensureData, missingRecordFiles, MissingDataError } from './ensure-data.ts';
 export { runTrainJob, jobRecipe, QUICK, type TrainJob, type JobResult } from './train/job.ts';
 export { runPool, type PoolOptions, type JobOutcome } from './train/pool.ts';

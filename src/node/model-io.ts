@@ -16,7 +16,8 @@ export function saveModel(path: string, model: Module, opts: EncodeOptions): voi
   writeFileAtomic(path, encodeModel(model, opts), 'saveModel');
 }
 
-function read(path: string): Uint8Array {
+/** A model (or classifier) file's bytes; a file that cannot be read throws ModelFileError naming it and why. */
+export function readModelFile(path: string): Uint8Array {
   try {
     return new Uint8Array(readFileSync(path));
   } catch (e) {
@@ -26,14 +27,14 @@ function read(path: string): Uint8Array {
 
 /** Loads a file's values into an existing model (its architecture must match when `arch` is given). */
 export function loadModelInto(path: string, model: Module, arch?: string): ModelHeader {
-  const decoded = decodeModel(read(path), path);
+  const decoded = decodeModel(readModelFile(path), path);
   loadModelState(model, decoded, { arch, source: path });
   return decoded.header;
 }
 
 /** Builds a registered architecture from a model file: float (.ecgm) or int8-quantised (.ecgq). */
 export function loadModel(path: string): { model: Module; header: ModelHeader; quantized: boolean } {
-  return loadModelBytes(read(path), path);
+  return loadModelBytes(readModelFile(path), path);
 }
 
 /** Writes bytes atomically (temporary file + rename); errors name the path. */

@@ -7,6 +7,7 @@ import { loadDataset } from './dataset.ts';
 import { writeFileAtomic } from './model-io.ts';
 import { datasetOptionsOf } from '../ecg/dataset/dataset-meta.ts';
 import type { ProtocolName } from '../ecg/dataset/protocols.ts';
+import type { BeatDataset } from '../ecg/dataset/dataset.ts';
 import type { ModelHeader } from '../nn/model-file.ts';
 import { stratifiedSubset } from '../train/subset.ts';
 import { datasetBeats } from '../train/wearer.ts';
@@ -14,6 +15,11 @@ import { decodeReplayBank, encodeReplayBank, ReplayBankError, replayBankKeyOf, t
 
 /** Fewest replay beats per class (all of a smaller class), as `ecgrad personalize` has always drawn them. */
 export const REPLAY_MIN_PER_CLASS = 50;
+
+/** The replay rows of a dataset: `beats` rows of its training split, stratified, drawn with `seed` (at least REPLAY_MIN_PER_CLASS per class). */
+export function replayRowsOf(ds: Pick<BeatDataset, 'y' | 'split'>, beats: number, seed: number): Int32Array {
+  return stratifiedSubset(ds.y, ds.split.train, beats, seed, REPLAY_MIN_PER_CLASS);
+}
 
 /**
  * The replay beats of a model: `beats` beats of its protocol's training split (the dataset rebuilt with the
@@ -24,7 +30,7 @@ export function buildReplayBank(header: Pick<ModelHeader, 'meta' | 'config'>, op
   const key = replayBankKeyOf(header, opts.source);
   const { dataset: ds } = loadDataset(key.protocol as ProtocolName, { data: opts.data, seed: 0, ...datasetOptionsOf(header.meta) });
   if (ds.split.train.length === 0) throw new Error(`the ${key.protocol} protocol's training split is empty, nothing to replay`);
-  const rows = stratifiedSubset(ds.y, ds.split.train, opts.beats, opts.seed, REPLAY_MIN_PER_CLASS);
+  const rows = replayRowsOf(ds, opts.beats, opts.seed);
   const b = datasetBeats(ds, rows);
   const { rrFeatures: _n, ...rest } = key;
   return {
