@@ -22,9 +22,10 @@ import { availableParallelism, loadavg } from 'node:os';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
-import { initSync, randn, noGrad, crossEntropy, Adam, backendInfo, type Module } from '../src/all.ts';
+import { initSync, backendInfo } from '../src/all.ts';
 import { backend } from '../src/core/runtime.ts';
 import { StdCNN, DSCNN, LSTMNet } from '../src/models/reference.ts';
+import { median, trainStep, inferStep } from './steps.ts';
 import { inferRows } from './infer-rows.ts';
 
 const args = process.argv.slice(2);
@@ -38,10 +39,6 @@ const log = (...m: unknown[]) => (json ? console.error : console.log)(...m);
 
 initSync();
 
-function median(v: number[]): number {
-  const s = [...v].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-}
 
 // Warm-up: the PyTorch script's call counts, and then (unless --short-warmup) more calls until 0.5 s have
 // passed. ecgrad's JavaScript (op dispatch, autograd, allocation) runs unoptimised until V8 has seen a few
@@ -63,24 +60,7 @@ function time(batch: number, fn: () => void, warmup: number, reps: number, inner
   return { samplesPerS: median(rates), min: Math.min(...rates), max: Math.max(...rates) };
 }
 
-function trainStep(model: Module, B: number, L: number) {
-  model.train();
-  const opt = new Adam(model.parameters(), { lr: 1e-3 });
-  const x = randn([B, 1, L], { seed: 1 }).keep();
-  const y = Int32Array.from({ length: B }, (_, i) => i % 5);
-  return () => {
-    opt.zeroGrad();
-    const loss = crossEntropy(model.forward(x), y);
-    loss.backward();
-    opt.step();
-  };
-}
 
-function inferStep(model: Module, B: number, L: number) {
-  model.eval();
-  const x = randn([B, 1, L], { seed: 2 }).keep();
-  return () => noGrad(() => void model.forward(x));
-}
 
 const results: Record<string, { samples_per_s: number; range: [number, number]; pytorch_samples_per_s?: number; ratio?: number }> = {};
 const record = (key: string, r: ReturnType<typeof time>) => {

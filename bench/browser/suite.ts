@@ -4,9 +4,10 @@
 // models StdCNN, DSCNN and LSTMNet, and StdCNN inference at batch 1 and 256 (bench/train-step.ts's steps and
 // call counts), on each configuration asked for (a build and a kernel thread count), re-initialising ecgrad for
 // each. Every figure is the median over repetitions; GEMM repetitions time >= 40 ms of back-to-back calls.
-import { initSync, randn, noGrad, crossEntropy, Adam, backendInfo, tensor, type Module } from '../../src/all.ts';
+import { initSync, crossEntropy, Adam, backendInfo, tensor } from '../../src/all.ts';
 import { backend } from '../../src/core/runtime.ts';
 import { StdCNN, DSCNN, LSTMNet } from '../../src/models/reference.ts';
+import { median, trainStep, inferStep } from '../steps.ts';
 import type { BuildName } from '../../src/wasm/backend.ts';
 
 /** A build on a number of kernel threads (1: the single-thread build; more: the threads build). */
@@ -31,10 +32,6 @@ export interface SuiteOptions {
   log?: (m: string) => void;
 }
 
-function median(v: number[]): number {
-  const s = [...v].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-}
 
 function random(n: number, seed: number): Float32Array {
   const out = new Float32Array(n);
@@ -81,24 +78,7 @@ function gemmGflops(n: number): number {
   }
 }
 
-function trainStep(model: Module, B: number, L: number) {
-  model.train();
-  const opt = new Adam(model.parameters(), { lr: 1e-3 });
-  const x = randn([B, 1, L], { seed: 1 }).keep();
-  const y = Int32Array.from({ length: B }, (_, i) => i % 5);
-  return () => {
-    opt.zeroGrad();
-    const loss = crossEntropy(model.forward(x), y);
-    loss.backward();
-    opt.step();
-  };
-}
 
-function inferStep(model: Module, B: number, L: number) {
-  model.eval();
-  const x = randn([B, 1, L], { seed: 2 }).keep();
-  return () => noGrad(() => void model.forward(x));
-}
 
 /** Median samples/s over `reps` timings of `inner` calls, after `warmup` calls and at least 0.5 s (bench/train-step.ts says why). */
 function samplesPerS(batch: number, fn: () => void, warmup: number, reps: number, inner: number): number {
