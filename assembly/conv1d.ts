@@ -418,29 +418,71 @@ function sameBits(a: usize, b: usize, n: i32): bool {
 // [B,32,93] k5 and [B,64,46] k3
 const WINO_MIN_COLUMNS_CACHED = 0;
 
+/** Whether conv1dForwardCached takes its cached Winograd path for B > 0 samples of this shape. */
+function cachedPath(cache: usize, Cin: i32, Cout: i32, K: i32, stride: i32, dil: i32, groups: i32, B: i32, Lout: i32): bool {
+  return cache != 0 && winoShape(Cin, Cout, K, stride, dil, groups) && B > 0 &&
+    (winogradMode == 2 || (winogradMode == 1 && B * Lout >= WINO_MIN_COLUMNS_CACHED));
+}
+
+/** Brings the cache up to date with w (U = G·w and its packed panels recomputed when w's bits differ from the copy). */
+function refreshCache(w: usize, Cout: i32, Cin: i32, K: i32, cache: usize): void {
+  const n = Cout * Cin * K;
+  const wc = cache + 64;
+  if (load<i32>(cache) == 1 && sameBits(w, wc, n)) return;
+  const U = cacheU(cache, Cout, Cin, K), UP = cacheUP(cache, Cout, Cin, K);
+  const a = wa(K), ps = gemmPackASize(Cout, Cin);
+  winoFilter(w, Cout, Cin, K, false, U);
+  for (let i = 0; i < a && ps; i++) gemmPackA(0, Cout, Cin, at(U, i * Cout * Cin), Cin, UP + <usize>(i * ps));
+  memory.copy(wc, w, <usize>n << 2);
+  store<i32>(cache, 1);
+}
+
+@inline function cacheU(cache: usize, Cout: i32, Cin: i32, K: i32): usize {
+  return cache + 64 + <usize>align64(Cout * Cin * K * 4);
+}
+
+@inline function cacheUP(cache: usize, Cout: i32, Cin: i32, K: i32): usize {
+  return gemmPackASize(Cout, Cin) ? cacheU(cache, Cout, Cin, K) + <usize>align64(wa(K) * Cout * Cin * 4) : 0;
+}
+
 /** conv1dForward (same arguments) plus `cache` (conv1dWeightCacheSize bytes, zero-filled when new; 0 = none). */
 export function conv1dForwardCached(
   x: usize, w: usize, bias: usize, y: usize,
   B: i32, Cin: i32, L: i32, Cout: i32, K: i32, stride: i32, pad: i32, dil: i32, groups: i32, Lout: i32,
   scratch: usize, cache: usize,
 ): void {
-  if (cache && winoShape(Cin, Cout, K, stride, dil, groups) && B > 0 &&
-    (winogradMode == 2 || (winogradMode == 1 && B * Lout >= WINO_MIN_COLUMNS_CACHED))) {
-    const n = Cout * Cin * K;
-    const wc = cache + 64;
-    const U = wc + <usize>align64(n * 4);
-    const a = wa(K), ps = gemmPackASize(Cout, Cin);
-    const UP = ps ? U + <usize>align64(a * Cout * Cin * 4) : 0;
-    if (load<i32>(cache) != 1 || !sameBits(w, wc, n)) {
-      winoFilter(w, Cout, Cin, K, false, U);
-      for (let i = 0; i < a && ps; i++) gemmPackA(0, Cout, Cin, at(U, i * Cout * Cin), Cin, UP + <usize>(i * ps));
-      memory.copy(wc, w, <usize>n << 2);
-      store<i32>(cache, 1);
-    }
-    winoCorr(x, w, false, bias, y, B, Cin, L, Cout, Lout, K, pad, scratch, U, UP);
+  if (cachedPath(cache, Cin, Cout, K, stride, dil, groups, B, Lout)) {
+    refreshCache(w, Cout, Cin, K, cache);
+    winoCorr(x, w, false, bias, y, B, Cin, L, Cout, Lout, K, pad, scratch, cacheU(cache, Cout, Cin, K), cacheUP(cache, Cout, Cin, K));
     return;
   }
   conv1dForward(x, w, bias, y, B, Cin, L, Cout, K, stride, pad, dil, groups, Lout, scratch);
+}
+
+/**
+ * Kernel threads (src/wasm/threaded.ts): 1 when conv1dForwardCached of B samples takes its cached Winograd
+ * path on this instance, after bringing the cache up to date (the calling thread does this once; the parts,
+ * conv1dForwardCachedRange on other instances, then only read the cache); 0 when it does not (the caller
+ * splits conv1dForward instead, which is what conv1dForwardCached would run).
+ */
+export function conv1dCacheRefresh(w: usize, B: i32, Cin: i32, Cout: i32, K: i32, stride: i32, dil: i32, groups: i32, Lout: i32, cache: usize): i32 {
+  if (!cachedPath(cache, Cin, Cout, K, stride, dil, groups, B, Lout)) return 0;
+  refreshCache(w, Cout, Cin, K, cache);
+  return 1;
+}
+
+/**
+ * conv1dForwardCached of samples [b0, b1) on its cached Winograd path, with a cache made current by
+ * conv1dCacheRefresh (read only; scratch: conv1dScratchSize for b1 - b0 samples). A sample's outputs do
+ * not depend on the batch (see the Range functions below), so any split gives the whole call's bits.
+ */
+export function conv1dForwardCachedRange(
+  x: usize, w: usize, bias: usize, y: usize, Cin: i32, L: i32, Cout: i32, K: i32, pad: i32, Lout: i32,
+  scratch: usize, cache: usize, b0: i32, b1: i32,
+): void {
+  const xs = <usize>(Cin * L) << 2, ys = <usize>(Cout * Lout) << 2;
+  winoCorr(x + <usize>b0 * xs, w, false, bias, y + <usize>b0 * ys, b1 - b0, Cin, L, Cout, Lout, K, pad, scratch,
+    cacheU(cache, Cout, Cin, K), cacheUP(cache, Cout, Cin, K));
 }
 
 export function conv1dBackwardData(
@@ -664,6 +706,11 @@ let winogradMode: i32 = 1;
 /** Winograd mode: 1 = automatic (default), 0 = never, 2 = whenever the shape allows (tests compare paths). */
 export function conv1dSetWinograd(mode: i32): void {
   winogradMode = mode;
+}
+
+/** The Winograd mode conv1dSetWinograd set (kernel threads pass the calling instance's mode to the parts). */
+export function conv1dGetWinograd(): i32 {
+  return winogradMode;
 }
 
 /** Shapes where Winograd applies (conv1dScratchSize ignores the switch, so its size covers both). */

@@ -26,7 +26,7 @@
 // Chunks: `chunk` samples per convolution call (0 = all B); `tmp` holds chunk·Cout·(Lout + Lp) words. Each
 // chunk's pooling reads the convolution output the convolution just wrote (L2-resident for chunk·Cout·Lout
 // up to ~64K floats), instead of a second pass over B·Cout·Lout floats from memory.
-import { conv1dForward, conv1dForwardCached } from './conv1d';
+import { conv1dForward, conv1dForwardCached, conv1dGetWinograd, conv1dScratchSize, conv1dSetWinograd } from './conv1d';
 import { adaptiveAvgPool1d, maxPool1d } from './pool';
 import { gemm } from './gemm';
 
@@ -83,6 +83,30 @@ export function fusedConv1d(
       if (pool == 2) adaptiveAvgPool1d(c, yb, n * Cout, Lout, Lp);
     }
   }
+}
+
+/**
+ * Kernel threads (src/wasm/threaded.ts): fusedConv1d of samples [b0, b1), b0 a multiple of `chunk`, so the
+ * part's chunks are the whole call's chunks (each chunk's convolution path depends on its sample count
+ * only) and every output has the whole call's bits. `mode`: the calling instance's Winograd mode
+ * (conv1dGetWinograd), set here for the part. `scratch` holds the convolution scratch for `chunk` samples
+ * (conv1dScratchSize, 64-byte rounded) followed by this part's own `tmp` (chunk·Cout·(Lout + Lp) floats).
+ * A weight cache must have been made current by the calling thread (conv1dCacheRefresh): the parts only
+ * read it.
+ */
+export function fusedConv1dRange(
+  x: usize, w: usize, bias: usize, y: usize,
+  Cin: i32, L: i32, Cout: i32, K: i32, stride: i32, pad: i32, dil: i32, groups: i32, Lout: i32,
+  scratch: usize, cache: usize, act: i32, pool: i32, pk: i32, ps: i32, pp: i32, Lp: i32, chunk: i32,
+  b0: i32, b1: i32, mode: i32,
+): void {
+  const saved = conv1dGetWinograd();
+  conv1dSetWinograd(mode);
+  const tmp = scratch + <usize>((conv1dScratchSize(chunk, Cin, L, Cout, K, stride, pad, dil, groups, Lout) + 63) & ~63);
+  const outs = <usize>(Cout * (pool ? Lp : Lout)) << 2;
+  fusedConv1d(x + <usize>b0 * (<usize>(Cin * L) << 2), w, bias, y + <usize>b0 * outs, b1 - b0, Cin, L, Cout, K, stride, pad, dil, groups,
+    Lout, scratch, cache, act, pool, pk, ps, pp, Lp, tmp, chunk);
+  conv1dSetWinograd(saved);
 }
 
 /** y [M, N] = act(x [M, K] · w [N, K]ᵀ + bias [N]); work: gemmWorkSize(M, N, K) bytes. */

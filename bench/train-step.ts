@@ -13,7 +13,8 @@
 //   per thread count, alternating 1t / 2t first; default 1), --only std,ds,lstm,infer, --short-warmup (only
 //   PyTorch's warm-up call counts), --profile (time per kernel in a StdCNN step and in inference; with --only
 //   std,ds,infer), with infer: the fused plan and onnxruntime-node rows (bench/infer-rows.ts, 3 interleaved rounds),
-//   --threads [n] [--rounds r]: ecgrad on 1 and n kernel threads (default n: the cores; src/wasm/threaded.ts; the
+//   --build auto|relaxed|simd|scalar (default auto: relaxed SIMD where V8 has it, enabled on Node 20 as the CLI
+//   does), --threads [n] [--rounds r]: ecgrad on 1 and n kernel threads (default n: the cores; src/wasm/threaded.ts; the
 //   default run does this with n = the cores when there are more than one; --no-threads for 1 thread only),
 //   interleaved: r rounds (default 3), each re-initialising ecgrad for 1 then n threads (n then 1 in odd
 //   rounds) and timing a fresh model; each figure is the median over the rounds of the per-round medians
@@ -22,7 +23,9 @@ import { availableParallelism, loadavg } from 'node:os';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
 import { initSync, backendInfo } from '../src/all.ts';
+import { relaxedSimdSupported, type BuildName } from '../src/wasm/backend.ts';
 import { backend } from '../src/core/runtime.ts';
 import { StdCNN, DSCNN, LSTMNet } from '../src/models/reference.ts';
 import { median, trainStep, inferStep } from './steps.ts';
@@ -37,7 +40,19 @@ const only = new Set(onlyValue.split(',').filter(Boolean));
 const want = (k: string) => only.size === 0 || only.has(k);
 const log = (...m: unknown[]) => (json ? console.error : console.log)(...m);
 
-initSync();
+// The kernel build: by default the best this runtime runs, chosen as the CLI chooses it (bin/ecgrad.js):
+// relaxed SIMD (fused multiply-add) where V8 has it, enabled here on Node 20 as the CLI enables it;
+// --build simd (or scalar, relaxed) forces one.
+const buildAt = args.indexOf('--build');
+const build = (buildAt >= 0 ? args[buildAt + 1] : 'auto') as BuildName | 'auto';
+if (!['auto', 'relaxed', 'simd', 'scalar'].includes(build)) throw new Error(`--build must be auto, relaxed, simd or scalar, got ${String(build)}`);
+if ((build === 'auto' || build === 'relaxed') && !relaxedSimdSupported())
+  try {
+    setFlagsFromString('--experimental-wasm-relaxed-simd');
+  } catch {
+    // a runtime without the flag: the SIMD build runs
+  }
+initSync({ build });
 
 
 // Warm-up: the PyTorch script's call counts, and then (unless --short-warmup) more calls until 0.5 s have
@@ -139,7 +154,7 @@ if (threadsN > 1) {
     const per: Record<number, ReturnType<typeof time>[]> = { 1: [], [threadsN]: [] };
     for (let r = 0; r < rounds; r++)
       for (const t of r % 2 ? [...counts].reverse() : counts) {
-        const info = initSync({ force: true, threads: t });
+        const info = initSync({ force: true, threads: t, build });
         if (info.threads !== t) throw new Error(`asked for ${t} kernel threads, got ${info.threads}: ${info.threadsReason}`);
         per[t]!.push(time(batch, make(), warm, reps, inner));
       }
@@ -154,7 +169,7 @@ if (threadsN > 1) {
 // The fused inference plan beside the unfused rows, with onnxruntime-node (one thread), in interleaved rounds
 // (bench/infer-rows.ts; PyTorch's inference rows come from the run below).
 if (want('infer')) {
-  if (threadsN > 1) initSync({ force: true, threads: 1 });
+  if (threadsN > 1) initSync({ force: true, threads: 1, build });
   for (const row of await inferRows({ rounds: 3, torch: false, log }))
     for (const [who, v] of Object.entries(row.samples_per_s))
       if (who !== 'ecgrad') results[`${row.key}_${who === 'ecgrad fused' ? 'fused' : 'ort'}`] = { samples_per_s: v, range: [v, v] };

@@ -37,7 +37,7 @@ export const SEQ = 0;
 const CLAIM = 1, ERR = 2, SCRATCH_PTR = 2; // ERR: start-up failure; SCRATCH_PTR: Float64 index within the slot (byte 16)
 export const READY = 0;
 const NEXT = 1, CHUNKS = 2, FN = 3, ARGC = 4, SCRATCH_ARG = 5, FINISHED = 6, FAILED = 7;
-const MAX_ARGS = 24;
+const MAX_ARGS = 32;
 const MAX_CHUNKS = 64;
 
 /**

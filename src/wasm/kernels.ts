@@ -71,6 +71,19 @@ export interface Kernels {
   ): void;
   // the kernel thread pool's parts (src/wasm/threaded.ts): samples [b0, b1) / rows [o0, o1) of one pass
   conv1dWinogradChoice(Cin: number, Cout: number, K: number, stride: number, dil: number, groups: number, columns: number): number;
+  /** The mode conv1dSetWinograd set. */
+  conv1dGetWinograd(): number;
+  /** 1 (cache brought up to date) when conv1dForwardCached of B samples takes its cached Winograd path, else 0. */
+  conv1dCacheRefresh(w: number, B: number, Cin: number, Cout: number, K: number, stride: number, dil: number, groups: number, Lout: number, cache: number): number;
+  conv1dForwardCachedRange(
+    x: number, w: number, bias: number, y: number, Cin: number, L: number, Cout: number, K: number, pad: number, Lout: number,
+    scratch: number, cache: number, b0: number, b1: number,
+  ): void;
+  fusedConv1dRange(
+    x: number, w: number, bias: number, y: number, Cin: number, L: number, Cout: number, K: number, stride: number, pad: number,
+    dil: number, groups: number, Lout: number, scratch: number, cache: number, act: number, pool: number, pk: number, ps: number,
+    pp: number, Lp: number, chunk: number, b0: number, b1: number, mode: number,
+  ): void;
   conv1dForwardRange(
     x: number, w: number, bias: number, y: number, Cin: number, L: number, Cout: number, K: number, stride: number,
     pad: number, dil: number, groups: number, Lout: number, scratch: number, b0: number, b1: number, wino: number,
@@ -167,7 +180,8 @@ export const KERNELS: Record<KernelName, 'forward' | 'training'> = {
   sgdStep: 'training', adamStep: 'training',
   conv1dScratchSize: 'forward', conv1dSetWinograd: 'forward', conv1dForward: 'forward', conv1dWeightCacheSize: 'forward',
   conv1dForwardCached: 'forward', conv1dBackwardData: 'training', conv1dBackwardWeight: 'training',
-  conv1dWinogradChoice: 'training', conv1dForwardRange: 'training', conv1dBackwardDataRange: 'training',
+  conv1dWinogradChoice: 'training', conv1dGetWinograd: 'training', conv1dCacheRefresh: 'training',
+  conv1dForwardCachedRange: 'training', fusedConv1dRange: 'training', conv1dForwardRange: 'training', conv1dBackwardDataRange: 'training',
   conv1dBackwardWeightRange: 'training', threadScratch: 'training',
   rnnScratchSize: 'forward', rnnTranspose: 'forward', lstmSeqForward: 'forward', lstmSeqBackward: 'training',
   gruSeqForward: 'forward', gruSeqBackward: 'training',

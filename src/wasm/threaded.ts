@@ -8,6 +8,12 @@
 //                        sum runs over the same K blocks in increasing k for any M or N (assembly/gemm.ts);
 //   conv1dForward,       samples (conv1dForwardRange / conv1dBackwardDataRange), on the path (Winograd or
 //   conv1dBackwardData   not) that the whole batch takes (conv1dWinogradChoice);
+//   conv1dForwardCached  samples (conv1dForwardCachedRange), after the calling thread has brought the weight
+//                        cache up to date (conv1dCacheRefresh; the parts only read it); off the cached path,
+//                        the split conv1dForward;
+//   fusedConv1d          samples in whole chunks of the call's `chunk` (fusedConv1dRange: the parts' chunks
+//                        are the call's, each with the calling instance's Winograd mode), each part with its
+//                        own pooling buffer after its scratch;
 //   conv1dBackwardWeight output channels, not samples (conv1dBackwardWeightRange): each dw row keeps its sum
 //                        over the batch in the same order; one chunk per thread (every chunk transforms the
 //                        whole input on the Winograd path, so more chunks would repeat that work);
@@ -28,7 +34,7 @@ import type { Kernels } from './kernels.ts';
 
 /** The kernel entry points the workers run. */
 export const THREADED_KERNELS = [
-  'gemm', 'conv1dForwardRange', 'conv1dBackwardDataRange', 'conv1dBackwardWeightRange', 'unary', 'unaryBackward',
+  'gemm', 'conv1dForwardRange', 'conv1dForwardCachedRange', 'fusedConv1dRange', 'conv1dBackwardDataRange', 'conv1dBackwardWeightRange', 'unary', 'unaryBackward',
   'batchNormForwardRange', 'batchNormBackwardRange', 'maxPool1d', 'maxPool1dBackward', 'adaptiveAvgPool1d',
   'adaptiveAvgPool1dBackward',
 ];
@@ -74,7 +80,7 @@ const widest = (r: [number, number][]) => Math.max(...r.map(([s, e]) => e - s));
 export function threadKernels(k: Kernels, pool: KernelPool, splitAll = false): void {
   const minMacs = splitAll ? 0 : MIN_MACS, minElements = splitAll ? 0 : MIN_ELEMENTS;
   const raw = {
-    gemm: k.gemm, fwd: k.conv1dForward, bwdData: k.conv1dBackwardData, bwdWeight: k.conv1dBackwardWeight,
+    gemm: k.gemm, fwd: k.conv1dForward, fwdCached: k.conv1dForwardCached, fused: k.fusedConv1d, bwdData: k.conv1dBackwardData, bwdWeight: k.conv1dBackwardWeight,
     unary: k.unary, unaryBackward: k.unaryBackward, bnFwd: k.batchNormForward, bnBwd: k.batchNormBackward,
     maxPool: k.maxPool1d, maxPoolBwd: k.maxPool1dBackward, aap: k.adaptiveAvgPool1d, aapBwd: k.adaptiveAvgPool1dBackward,
   };
@@ -101,6 +107,29 @@ export function threadKernels(k: Kernels, pool: KernelPool, splitAll = false): v
     const r = splitRange(B, n, 1);
     pool.run('conv1dForwardRange', r.map(([s, e]) => [x, w, bias, y, Cin, L, Cout, K, stride, pad, dil, groups, Lout, 0, s, e, wino]),
       { scratchArg: 13, scratchBytes: cs(widest(r), Cin, L, Cout, K, stride, pad, dil, groups, Lout) });
+  };
+
+  k.conv1dForwardCached = (x, w, bias, y, B, Cin, L, Cout, K, stride, pad, dil, groups, Lout, scratch, cache) => {
+    const n = chunksFor(pool, B * Cout * Lout * (Cin / groups) * K, B, minMacs);
+    if (n < 2) return raw.fwdCached(x, w, bias, y, B, Cin, L, Cout, K, stride, pad, dil, groups, Lout, scratch, cache);
+    if (!k.conv1dCacheRefresh(w, B, Cin, Cout, K, stride, dil, groups, Lout, cache))
+      return k.conv1dForward(x, w, bias, y, B, Cin, L, Cout, K, stride, pad, dil, groups, Lout, scratch);
+    const r = splitRange(B, n, 1);
+    pool.run('conv1dForwardCachedRange', r.map(([s, e]) => [x, w, bias, y, Cin, L, Cout, K, pad, Lout, 0, cache, s, e]),
+      { scratchArg: 10, scratchBytes: cs(widest(r), Cin, L, Cout, K, stride, pad, dil, groups, Lout) });
+  };
+
+  k.fusedConv1d = (x, w, bias, y, B, Cin, L, Cout, K, stride, pad, dil, groups, Lout, scratch, cache, act, kind, pk, ps, pp, Lp, tmp, chunk) => {
+    const step = chunk > 0 && chunk < B ? chunk : B;
+    const n = chunksFor(pool, B * Cout * Lout * (Cin / groups) * K, Math.ceil(B / step), minMacs);
+    if (n < 2) return raw.fused(x, w, bias, y, B, Cin, L, Cout, K, stride, pad, dil, groups, Lout, scratch, cache, act, kind, pk, ps, pp, Lp, tmp, chunk);
+    if (cache) k.conv1dCacheRefresh(w, step, Cin, Cout, K, stride, dil, groups, Lout, cache);
+    const convBytes = Math.ceil(cs(step, Cin, L, Cout, K, stride, pad, dil, groups, Lout) / 64) * 64;
+    const tmpBytes = kind ? 4 * step * Cout * (Lout + Lp) : 0;
+    const mode = k.conv1dGetWinograd();
+    pool.run('fusedConv1dRange', splitRange(B, n, step).map(([s, e]) =>
+      [x, w, bias, y, Cin, L, Cout, K, stride, pad, dil, groups, Lout, 0, cache, act, kind, pk, ps, pp, Lp, step, s, e, mode]),
+      { scratchArg: 13, scratchBytes: convBytes + tmpBytes });
   };
 
   k.conv1dBackwardData = (dy, w, dx, B, Cin, L, Cout, K, stride, pad, dil, groups, Lout, scratch) => {
