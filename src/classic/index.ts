@@ -31,7 +31,7 @@ export type { ClassifierState, ClassifierHeader, ArrayEntry, StateArray } from '
 export { classifierSpec } from './spec.ts';
 export type { ClassifierSpec, ClassifierClass } from './spec.ts';
 export {
-  CLASSIFIER_SPECS, classicModels, classicModelNames, createClassifier, encodeClassifier, decodeClassifier, classicScores, runClassic,
+  CLASSIFIER_SPECS, classicModels, classicModelNames, createClassifier, encodeClassifier, decodeClassifier, classicScores, runClassic, TRAIN_LABELS, trainingLabels,
 } from './registry.ts';
 export type {
   ClassicModelName, ClassicModelEntry, EncodeClassifierOptions, ClassicScores, RunClassicOptions, ClassicSplitResult, ClassicRun,

@@ -142,6 +142,30 @@ export interface RunClassicOptions {
   decisionWeights?: ArrayLike<number>;
   /** Rows to use instead of the dataset's whole splits (e.g. stratified subsets for quick runs). */
   rows?: { train?: Int32Array; val?: Int32Array; test?: Int32Array };
+  /**
+   * Training labels by annotation symbol, overriding the dataset's for the training rows only (scores keep the
+   * dataset's labels): e.g. { e: 'S', j: 'S' }, the AAMI table of Mondéjar-Guerra et al.'s loader (TRAIN_LABELS).
+   */
+  trainSymbols?: Readonly<Record<string, string>>;
+}
+
+/** Named training-label tables of RunClassicOptions.trainSymbols (CLI --train-labels). */
+export const TRAIN_LABELS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  /** The dataset's labels (AAMI: e and j are N). */
+  aami: {},
+  /** Mondéjar-Guerra et al.'s loader (load_MITBIH.py, AAMI_classes): e and j train as S. */
+  mondejar: { e: 'S', j: 'S' },
+};
+
+/** The training labels of `rows`: the dataset's, with `trainSymbols` overriding by symbol. */
+export function trainingLabels(ds: BeatDataset, rows: Int32Array, trainSymbols: Readonly<Record<string, string>> = {}): Int32Array {
+  const remap = new Map<string, number>();
+  for (const [sym, cls] of Object.entries(trainSymbols)) {
+    const k = ds.classes.indexOf(cls);
+    if (k < 0) throw new RangeError(`training labels: symbol "${sym}" maps to class "${cls}", which the dataset does not have (classes: ${ds.classes.join(', ')})`);
+    remap.set(sym, k);
+  }
+  return Int32Array.from(rows, (i) => remap.get(ds.symbol[i]!) ?? ds.y[i]!);
 }
 
 /**
@@ -191,7 +215,7 @@ export function runClassic(name: string, ds: BeatDataset, opts: RunClassicOption
   const scaler = new StandardScaler();
   const rowsOf = (s: 'train' | 'val' | 'test') => opts.rows?.[s] ?? ds.split[s];
   const Xtr = scaler.fitTransform(buildFeatures(ds, rowsOf('train'), opts.features));
-  const ytr = Int32Array.from(rowsOf('train'), (i) => ds.y[i]!);
+  const ytr = trainingLabels(ds, rowsOf('train'), opts.trainSymbols);
   const Xs = Object.fromEntries(splits.map((s) => [s, scaler.transform(buildFeatures(ds, rowsOf(s), opts.features))])) as Record<string, Matrix>;
   const featureSeconds = (performance.now() - t0) / 1000;
   log(`${name}: ${Xtr.rows} x ${Xtr.cols} training features (${featureSeconds.toFixed(1)} s); fitting`);

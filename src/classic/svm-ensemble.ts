@@ -7,7 +7,7 @@
 //     learn's gamma='auto'), bound C·w_c for a sample of class c, w_c = n / n_c (their class_weight);
 //     solved from α = C (`start: 'bound'`, default; with C = 0.001 nearly every beat ends at its bound, so
 //     this takes ~50x fewer steps than libsvm's α = 0; the same optimal α, and the same ρ whenever some α
-//     is free; `start: 'zero'` follows libsvm's path exactly, see svm-rbf.ts);
+//     is free; `start: 'zero'` with `shrinking: true` and `order: 'class'` follows libsvm's path, see svm-rbf.ts);
 //   - scores: class a gets σ(f_ab(x)), class b gets σ(−f_ab(x)), summed over the pairs (their
 //     ovo_voting_exp); the groups' scores are multiplied (their product rule); the label is the argmax.
 // Groups: `groups` (column counts, in column order) when given; otherwise the five 'mondejar' groups when
@@ -40,6 +40,14 @@ export interface SvmEnsembleParams {
   cacheMiB: number;
   /** The solver's starting point (svm-rbf.ts): 'bound' (default: α = C, where most beats end) or 'zero' (libsvm's). */
   start: 'bound' | 'zero';
+  /** libsvm's shrinking heuristic in the solver (svm-rbf.ts; default false; scikit-learn's default is true). */
+  shrinking: boolean;
+  /**
+   * The order of a pair's samples in its solver problem: 'rows' (default: by training row) or 'class' (libsvm's
+   * svm_group_classes: the first class's rows, then the second's, each by row), which decides how ties between
+   * equal violators break, hence libsvm's path: with start 'zero' and shrinking, the solver follows libsvm's steps.
+   */
+  order: 'rows' | 'class';
 }
 
 /** One group's fitted SVMs: its columns, its support vectors (union over pairs) and their coefficients. */
@@ -124,7 +132,7 @@ export class SvmEnsemble implements Classifier {
   iterations: number[] = [];
 
   constructor(params: Partial<SvmEnsembleParams> = {}) {
-    this.params = { C: 0.001, tol: 1e-3, groups: [], trainClasses: 4, classWeight: 'balanced', cacheMiB: 256, start: 'bound', ...params };
+    this.params = { C: 0.001, tol: 1e-3, groups: [], trainClasses: 4, classWeight: 'balanced', cacheMiB: 256, start: 'bound', shrinking: false, order: 'rows', ...params };
     const p = this.params;
     checkPositive(p.C, 'C', 'SvmEnsemble');
     checkPositive(p.tol, 'tol', 'SvmEnsemble');
@@ -133,6 +141,8 @@ export class SvmEnsemble implements Classifier {
     if (!Array.isArray(p.groups) || p.groups.some((g) => !Number.isInteger(g) || g < 1))
       throw new RangeError(`SvmEnsemble: groups must be an array of positive column counts, got ${JSON.stringify(p.groups)}`);
     if (p.start !== 'bound' && p.start !== 'zero') throw new RangeError(`SvmEnsemble: start must be 'bound' or 'zero', got ${String(p.start)}`);
+    if (typeof p.shrinking !== 'boolean') throw new RangeError(`SvmEnsemble: shrinking must be true or false, got ${JSON.stringify(p.shrinking)}`);
+    if (p.order !== 'rows' && p.order !== 'class') throw new RangeError(`SvmEnsemble: order must be 'rows' or 'class', got ${String(p.order)}`);
     if (p.classWeight !== 'balanced' && p.classWeight !== 'none')
       throw new RangeError(`SvmEnsemble: classWeight must be 'balanced' or 'none', got ${String(p.classWeight)}`);
   }
@@ -157,10 +167,10 @@ export class SvmEnsemble implements Classifier {
       const d = columns.length, gamma = 1 / d;
       const perPair: { rows: number[]; support: Int32Array; coef: Float64Array; rho: number }[] = [];
       for (const [a, b] of pairs) {
-        const rows = [...byClass[a]!, ...byClass[b]!].sort((u, v) => u - v);
+        const rows = this.params.order === 'class' ? [...byClass[a]!, ...byClass[b]!] : [...byClass[a]!, ...byClass[b]!].sort((u, v) => u - v);
         const ys = Int8Array.from(rows, (r) => (y[r] === a ? 1 : -1));
         const c = Float64Array.from(rows, (r) => this.params.C * weight[y[r]!]!);
-        const s = solveBinarySvm({ x: gather(X, rows, columns), n: rows.length, d, y: ys, c }, { gamma, tol: this.params.tol, cacheBytes: this.params.cacheMiB * 2 ** 20, start: this.params.start });
+        const s = solveBinarySvm({ x: gather(X, rows, columns), n: rows.length, d, y: ys, c }, { gamma, tol: this.params.tol, cacheBytes: this.params.cacheMiB * 2 ** 20, start: this.params.start, shrinking: this.params.shrinking });
         perPair.push({ rows, support: s.support, coef: s.coef, rho: s.rho });
         this.iterations.push(s.iterations);
       }

@@ -8,8 +8,13 @@
 // violation m(α) − M(α) < tol. The bias is libsvm's ρ (mean of y_i ∇_i over free α_i, else the midpoint of
 // the bounds), and f(x) = Σ y_i α_i K(x_i, x) − ρ: positive for the +1 class.
 // Kernel rows exp(−γ(‖x‖² + ‖z‖² − 2x·z)) are computed from float32 dot products (in JS for few features,
-// on the SIMD GEMM otherwise) and kept as float32 in an LRU cache of a bounded number of rows (cacheBytes). No shrinking: every step scans all n samples (O(n) per step besides
-// the rows), which is simple and exact; the training set sizes here (≤ 50k beats) keep that affordable.
+// on the SIMD GEMM otherwise) and kept as float32 in an LRU cache of a bounded number of rows (cacheBytes). By
+// default no shrinking: every step scans all n samples (O(n) per step besides the rows), which is simple and
+// exact; `shrinking: true` follows libsvm's shrinking heuristic (Solver::do_shrinking, be_shrunk,
+// reconstruct_gradient, with its active-set swaps, so that ties between equal violators break as in libsvm):
+// bounded samples whose gradient says they stay bounded leave the scans, and the whole gradient is rebuilt
+// (from Ḡ_i = Σ_{j at bound} C_j Q_ij and the free α) before the solver stops, once, at 10·tol, and whenever
+// the active set looks optimal.
 import { WasmMatrix, rbfProductNT, rbfRowTerms, withProductNT } from './wasm.ts';
 
 export interface SvmProblem {
@@ -41,6 +46,8 @@ export interface SolveOptions {
    * use 'zero' to reproduce libsvm.
    */
   start?: 'zero' | 'bound';
+  /** libsvm's shrinking (scikit-learn's default `shrinking=True`; default false here): the same optimum, libsvm's path. */
+  shrinking?: boolean;
 }
 
 export interface BinarySvm {
@@ -144,7 +151,7 @@ class RowCache {
 /** Solves the dual above and returns the support vectors, their coefficients and ρ. */
 export function solveBinarySvm(p: SvmProblem, opts: SolveOptions): BinarySvm {
   const { n, y, c } = p;
-  const tol = opts.tol ?? 1e-3, maxIter = opts.maxIter ?? 10_000_000;
+  const tol = opts.tol ?? 1e-3, maxIter = opts.maxIter ?? 10_000_000, shrinking = opts.shrinking === true;
   if (!(opts.gamma > 0)) throw new RangeError(`solveBinarySvm: gamma must be > 0, got ${opts.gamma}`);
   if (y.length !== n || c.length !== n || p.x.length !== n * p.d) throw new RangeError(`solveBinarySvm: x, y and c disagree on the sample count (${n})`);
   const norms = rowNorms(p.x, n, p.d);
@@ -152,7 +159,8 @@ export function solveBinarySvm(p: SvmProblem, opts: SolveOptions): BinarySvm {
   const cache = new RowCache(kernelRowMaker(p, norms, opts.gamma), n, capacity);
   const alpha = new Float64Array(n);
   const G = new Float64Array(n).fill(-1);
-  if (opts.start === 'bound' && boundsBalance(y, c)) {
+  const bound = opts.start === 'bound' && boundsBalance(y, c);
+  if (bound) {
     alpha.set(c);
     boundGradient(p, opts.gamma, G);
   }
@@ -162,20 +170,85 @@ export function solveBinarySvm(p: SvmProblem, opts: SolveOptions): BinarySvm {
   for (let t = 0; t < n; t++) setStatus(t);
   const upper = (t: number) => status[t] === 2;
   const lower = (t: number) => status[t] === 0;
-  let iter = 0;
-  for (; iter < maxIter; iter++) {
-    // i: the maximal violator among I_up (y = +1 below its bound, y = −1 above 0).
+  // Positions 0..active−1 are scanned; pos[k] is the sample at position k (libsvm's active_set swaps, kept as
+  // a permutation of sample indices). Without shrinking it stays the identity and active = n.
+  const pos = Int32Array.from({ length: n }, (_, k) => k);
+  let active = n;
+  // Ḡ_t = Σ_{j at bound} C_j Q_tj (libsvm's G_bar), kept only when shrinking: at α = C it is ∇ + 1.
+  const Gbar = shrinking ? (bound ? Float64Array.from(G, (g) => g + 1) : new Float64Array(n)) : undefined;
+  const reconstruct = () => {
+    if (active === n || !Gbar) return;
+    for (let k = active; k < n; k++) G[pos[k]!] = Gbar[pos[k]!]! - 1;
+    let free = 0;
+    for (let k = 0; k < active; k++) if (status[pos[k]!] === 1) free++;
+    if (free * n > 2 * active * (n - active)) {
+      for (let k = active; k < n; k++) {
+        const i = pos[k]!, Ki = cache.get(i);
+        for (let q = 0; q < active; q++) {
+          const j = pos[q]!;
+          if (status[j] === 1) G[i]! += alpha[j]! * (y[i]! * y[j]! * Ki[j]!);
+        }
+      }
+    } else {
+      for (let q = 0; q < active; q++) {
+        const j = pos[q]!;
+        if (status[j] !== 1) continue;
+        const Kj = cache.get(j), aj = alpha[j]!;
+        for (let k = active; k < n; k++) {
+          const i = pos[k]!;
+          G[i]! += aj * (y[j]! * y[i]! * Kj[i]!);
+        }
+      }
+    }
+  };
+  let unshrunk = false;
+  const beShrunk = (t: number, g1: number, g2: number) =>
+    upper(t) ? (y[t] === 1 ? -G[t]! > g1 : -G[t]! > g2) : lower(t) ? (y[t] === 1 ? G[t]! > g2 : G[t]! > g1) : false;
+  const doShrinking = () => {
+    let g1 = -Infinity, g2 = -Infinity; // max −y∇ over I_up, max y∇ over I_low
+    for (let k = 0; k < active; k++) {
+      const t = pos[k]!;
+      if (y[t] === 1) {
+        if (!upper(t) && -G[t]! >= g1) g1 = -G[t]!;
+        if (!lower(t) && G[t]! >= g2) g2 = G[t]!;
+      } else {
+        if (!upper(t) && -G[t]! >= g2) g2 = -G[t]!;
+        if (!lower(t) && G[t]! >= g1) g1 = G[t]!;
+      }
+    }
+    if (!unshrunk && g1 + g2 <= tol * 10) {
+      unshrunk = true;
+      reconstruct();
+      active = n;
+    }
+    for (let k = 0; k < active; k++) {
+      if (!beShrunk(pos[k]!, g1, g2)) continue;
+      active--;
+      while (active > k) {
+        if (!beShrunk(pos[active]!, g1, g2)) {
+          const t = pos[k]!;
+          pos[k] = pos[active]!;
+          pos[active] = t;
+          break;
+        }
+        active--;
+      }
+    }
+  };
+  /** libsvm's working set (i, j) among the active positions, or null when they meet the stopping rule. */
+  const select = (): [number, number] | null => {
     let gmax = -Infinity, i = -1;
-    for (let t = 0; t < n; t++) {
+    for (let k = 0; k < active; k++) {
+      const t = pos[k]!;
       if (y[t] === 1) {
         if (status[t] !== 2 && -G[t]! >= gmax) (gmax = -G[t]!), (i = t);
       } else if (status[t] !== 0 && G[t]! >= gmax) (gmax = G[t]!), (i = t);
     }
-    if (i < 0) break;
+    if (i < 0) return null;
     const Ki = cache.get(i);
-    const yi = y[i]!;
     let gmax2 = -Infinity, j = -1, best = Infinity;
-    for (let t = 0; t < n; t++) {
+    for (let k = 0; k < active; k++) {
+      const t = pos[k]!;
       if (y[t] === 1) {
         if (status[t] === 0) continue;
         const diff = gmax + G[t]!;
@@ -196,9 +269,28 @@ export function solveBinarySvm(p: SvmProblem, opts: SolveOptions): BinarySvm {
         }
       }
     }
-    if (gmax + gmax2 < tol || j < 0) break;
-    const Kj = cache.get(j);
-    const yj = y[j]!, Ci = c[i]!, Cj = c[j]!;
+    return gmax + gmax2 < tol || j < 0 ? null : [i, j];
+  };
+  let iter = 0;
+  let counter = Math.min(n, 1000) + 1;
+  while (iter < maxIter) {
+    if (shrinking && --counter === 0) {
+      counter = Math.min(n, 1000);
+      doShrinking();
+    }
+    let ws = select();
+    if (!ws) {
+      if (active === n) break;
+      reconstruct();
+      active = n;
+      ws = select();
+      if (!ws) break;
+      counter = 1;
+    }
+    iter++;
+    const [i, j] = ws;
+    const Ki = cache.get(i), Kj = cache.get(j);
+    const yi = y[i]!, yj = y[j]!, Ci = c[i]!, Cj = c[j]!;
     const Qij = yi * yj * Ki[j]!;
     const ai = alpha[i]!, aj = alpha[j]!;
     let ni: number, nj: number;
@@ -229,15 +321,29 @@ export function solveBinarySvm(p: SvmProblem, opts: SolveOptions): BinarySvm {
     }
     alpha[i] = ni;
     alpha[j] = nj;
+    const di = (ni - ai) * yi, dj = (nj - aj) * yj;
+    // ∇_t += Q_ti Δα_i + Q_tj Δα_j, Q_tk = y_t y_k K_tk, over the active positions.
+    for (let k = 0; k < active; k++) {
+      const t = pos[k]!;
+      G[t]! += y[t]! * (Ki[t]! * di + Kj[t]! * dj);
+    }
+    const ui = upper(i), uj = upper(j);
     setStatus(i);
     setStatus(j);
-    const di = (ni - ai) * yi, dj = (nj - aj) * yj;
-    // ∇_t += Q_ti Δα_i + Q_tj Δα_j, Q_tk = y_t y_k K_tk.
-    for (let t = 0; t < n; t++) G[t]! += y[t]! * (Ki[t]! * di + Kj[t]! * dj);
+    if (Gbar) {
+      // Ḡ follows the samples that reach or leave their bound (over all n, as libsvm's G_bar).
+      if (ui !== upper(i)) for (let t = 0; t < n; t++) Gbar[t]! += (ui ? -Ci : Ci) * (yi * y[t]! * Ki[t]!);
+      if (uj !== upper(j)) for (let t = 0; t < n; t++) Gbar[t]! += (uj ? -Cj : Cj) * (yj * y[t]! * Kj[t]!);
+    }
+  }
+  if (active < n) {
+    reconstruct();
+    active = n;
   }
   // ρ as libsvm's calculate_rho.
   let ub = Infinity, lb = -Infinity, free = 0, sumFree = 0;
-  for (let t = 0; t < n; t++) {
+  for (let k = 0; k < n; k++) {
+    const t = pos[k]!;
     const yG = y[t]! * G[t]!;
     if (upper(t)) {
       if (y[t] === -1) ub = Math.min(ub, yG);

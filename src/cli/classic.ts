@@ -9,7 +9,7 @@ import { DATA_SETTINGS, recordLists, runSettings } from '../train/run-settings.t
 import { datasetMeta } from '../ecg/dataset/dataset-meta.ts';
 import { loadDataset } from '../node/dataset.ts';
 import { initSync } from '../core/runtime.ts';
-import { classicModelNames, decisionWeightsOf, encodeClassifier, featureGroupsName, featureOptionsFromGroups, runClassic, type ClassicRun } from '../classic/index.ts';
+import { classicModelNames, decisionWeightsOf, encodeClassifier, featureGroupsName, featureOptionsFromGroups, runClassic, TRAIN_LABELS, type ClassicRun } from '../classic/index.ts';
 
 const spec: Record<string, OptionSpec> = {
   protocol: { type: 'string', description: `one of ${Object.keys(PROTOCOLS).join(', ')}`, default: 'intra' },
@@ -17,9 +17,10 @@ const spec: Record<string, OptionSpec> = {
   seed: { type: 'string', description: 'seed of the split', default: '0' },
   params: { type: 'string', description: 'hyperparameters as JSON, e.g. \'{"k": 3}\' (one classifier) or \'{"knn": {"k": 3}}\' (several)' },
   features: { type: 'string', description: 'feature groups, comma-separated from beat, rr, morphology', default: 'beat,rr,morphology' },
-  'rr-set': { type: 'string', description: '"local" (6 RR features), "patient" (15), "rhythm" (23), "irregular" (20), "dechazal" (43, two leads) or "mondejar" (104), docs/inter-patient.md', default: 'local' },
+  'rr-set': { type: 'string', description: '"local" (6 RR features), "patient" (15), "rhythm" (23), "irregular" (20), "dechazal" (43, two leads), "mondejar" (104) or "mondejar-ann" (the 104, RR over every annotation as their loader), docs/inter-patient.md', default: 'local' },
   ...optionsOf({ leads: DATA_SETTINGS.leads, trainRecords: DATA_SETTINGS.trainRecords, testRecords: DATA_SETTINGS.testRecords }),
   'fit-on': { type: 'string', description: '"train" (the training split) or "train+val" (also the validation records/beats: for classifiers that select nothing on validation, e.g. a published recipe trained on all of DS1)', default: 'train' },
+  'train-labels': { type: 'string', description: `the training rows' labels: ${Object.keys(TRAIN_LABELS).map((k) => `"${k}"`).join(' or ')} ("mondejar": e and j train as S, as Mondéjar-Guerra et al.'s loader; scores always use the protocol's AAMI labels)`, default: 'aami' },
   'decision-weights': { type: 'string', description: 'per-class decision weights as JSON, e.g. \'{"S": 2}\': predict argmax of probability x weight (saved with --save)' },
   save: { type: 'string', description: 'write the fitted model and its scaler to this .ecgc file (one classifier only)' },
   json: { type: 'boolean', description: 'print JSON: {"<name>": {"val": {...}, "test": {...}, "trainSeconds", "inferMsPerBeat", "params"}}' },
@@ -58,6 +59,8 @@ export const classicCommand: Command = {
     const picked = settingsOf({ leads: DATA_SETTINGS.leads, trainRecords: DATA_SETTINGS.trainRecords, testRecords: DATA_SETTINGS.testRecords }, o, 'classic');
     const records = recordLists(picked);
     if (records) usage('classic', () => runSettings({ protocol, ...picked }));
+    const trainLabels = String(o['train-labels']);
+    if (!Object.hasOwn(TRAIN_LABELS, trainLabels)) throw new UsageError(`classic: --train-labels must be one of ${Object.keys(TRAIN_LABELS).join(', ')}, got "${trainLabels}"`);
     const fitOn = String(o['fit-on']);
     if (fitOn !== 'train' && fitOn !== 'train+val') throw new UsageError(`classic: --fit-on must be "train" or "train+val", got "${fitOn}"`);
     initSync();
@@ -68,11 +71,11 @@ export const classicCommand: Command = {
     const runs: ClassicRun[] = [];
     for (const n of names) {
       const p = (names.length === 1 && !(n in params) ? params : params[n]) as Record<string, unknown> | undefined;
-      runs.push(runClassic(n, ds, { params: p, log, features, ...(rows ? { rows } : {}), ...(decision ? { decisionWeights: decision.weights } : {}) }));
+      runs.push(runClassic(n, ds, { params: p, log, features, trainSymbols: TRAIN_LABELS[trainLabels], ...(rows ? { rows } : {}), ...(decision ? { decisionWeights: decision.weights } : {}) }));
     }
     if (o.save) {
       const r = runs[0]!, path = String(o.save), tmp = `${path}.${process.pid}.tmp`;
-      writeFileSync(tmp, encodeClassifier(r.model, { scaler: r.scaler, meta: { protocol, seed, classes: ds.classes, features: featureGroupsName(features), ...dsMeta, ...(fitOn !== 'train' ? { fitOn } : {}), ...(decision ? { decisionWeights: decision.spec } : {}) } }));
+      writeFileSync(tmp, encodeClassifier(r.model, { scaler: r.scaler, meta: { protocol, seed, classes: ds.classes, features: featureGroupsName(features), ...dsMeta, ...(fitOn !== 'train' ? { fitOn } : {}), ...(trainLabels !== 'aami' ? { trainLabels } : {}), ...(decision ? { decisionWeights: decision.spec } : {}) } }));
       renameSync(tmp, path);
       log(`saved ${path}`);
     }

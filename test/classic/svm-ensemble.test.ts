@@ -127,6 +127,37 @@ test('the ensemble: groups from the column names, product rule, Q never trained 
   assert.throws(() => createClassifier('mondejar2019').fit(matrix(data.subarray(0, 4 * F), 4, F), Int32Array.from([0, 0, 2, 3]), { nClasses: 5 }), /class 1 has no training rows/);
 });
 
+interface PathCase { d: number; K: number; C: number; weighted: boolean; shrinking: boolean; x: number[]; y: number[]; iterations: number[]; rho: number[]; nSupport: number }
+const pathCases = (JSON.parse(readFileSync(new URL('../fixtures/mondejar/libsvm-path.json', import.meta.url), 'utf8')) as { cases: PathCase[] }).cases;
+
+test("libsvm's path: from α = 0, with shrinking and each pair's samples grouped by class, the ensemble takes scikit-learn's steps and reaches its ρ", () => {
+  // Fixture: scripts/make-libsvm-path-fixture.py (SVC n_iter_ and −intercept_ per pair, shrinking on and off).
+  for (const c of pathCases) {
+    const n = c.y.length;
+    const X = matrix(Float32Array.from(c.x), n, c.d);
+    const m = createClassifier('mondejar2019', { C: c.C, classWeight: c.weighted ? 'balanced' : 'none', start: 'zero', shrinking: c.shrinking, order: 'class', trainClasses: c.K }).fit(X, Int32Array.from(c.y)) as SvmEnsemble;
+    const what = `d ${c.d} K ${c.K} C ${c.C} shrinking ${c.shrinking}`;
+    assert.equal(m.iterations, c.iterations, `${what}: solver steps`);
+    const rho = Array.from(m.groups[0]!.rho);
+    rho.forEach((r, q) => assert.ok(Math.abs(r - c.rho[q]!) <= 1e-9 * Math.max(1, Math.abs(c.rho[q]!)), `${what}, pair ${q}: ρ ${r} vs libsvm ${c.rho[q]}`));
+    assert.is(m.groups[0]!.sv.length / c.d, c.nSupport, `${what}: support vectors`);
+  }
+  // Without the class grouping the steps differ (ties break elsewhere), though the optimum is the same.
+  const c = pathCases.find((k) => k.C === 10 && k.shrinking)!;
+  const rows = createClassifier('mondejar2019', { C: c.C, classWeight: 'none', start: 'zero', shrinking: true, trainClasses: c.K }).fit(matrix(Float32Array.from(c.x), c.y.length, c.d), Int32Array.from(c.y)) as SvmEnsemble;
+  assert.not.equal(rows.iterations, c.iterations);
+});
+
+test('at C = 0.001 nearly every α ends at its bound: started there (the default) the solver stops at once, and where no α is free its ρ (the midpoint) is not libsvm\'s', () => {
+  const c = pathCases.find((k) => k.C === 0.001)!;
+  const X = matrix(Float32Array.from(c.x), c.y.length, c.d), y = Int32Array.from(c.y);
+  const bound = createClassifier('mondejar2019', { C: c.C, trainClasses: c.K }).fit(X, y) as SvmEnsemble;
+  assert.ok(bound.iterations.every((v) => v === 0), `steps from α = C: ${bound.iterations}`);
+  const gap = Array.from(bound.groups[0]!.rho, (r, q) => Math.abs(r - c.rho[q]!));
+  assert.ok(Math.max(...gap) > 0.5, `the largest |Δρ| against libsvm: ${Math.max(...gap)}`);
+  assert.throws(() => createClassifier('mondejar2019', { order: 'grouped' }), /order must be 'rows' or 'class', got grouped/);
+  assert.throws(() => createClassifier('mondejar2019', { shrinking: 1 }), /shrinking must be true or false, got 1/);
+});
 
 test('rbfProductNT: RBF kernel blocks times Wᵀ on the wasm kernels match a float64 reference (odd shapes, far and equal rows)', () => {
   let s = 7;

@@ -191,16 +191,16 @@ test('ecgrad dataset --rr-set patient lists the 15 beat features; a bad value is
   assert.equal(j.rrFeatures.slice(5, 8), ['preRR/postRR', 'preRR/recRR', 'postRR/recRR']);
   const bad = await cli('dataset', '--rr-set', 'both', '--data', data);
   assert.is(bad.code, 2);
-  assert.match(bad.err, /--rr-set must be one of local, patient, rhythm, irregular, dechazal, mondejar, got "both"/);
+  assert.match(bad.err, /--rr-set must be one of local, patient, rhythm, irregular, dechazal, mondejar, mondejar-ann, got "both"/);
 });
 
 test('ecgrad classic --rr-set patient --features rr,morphology --save: evaluate reproduces its test accuracy from the file', async () => {
   const file = join(root, 'tree.ecgc');
-  const r = await cli('classic', 'decision-tree', '--protocol', 'inter', '--rr-set', 'patient', '--features', 'morphology,rr', '--data', data, '--save', file, '--json');
+  const r = await cli('classic', 'decision-tree', '--protocol', 'inter', '--rr-set', 'patient', '--features', 'morphology,rr', '--train-labels', 'mondejar', '--data', data, '--save', file, '--json');
   assert.is(r.code, 0, r.err);
   const fitted = JSON.parse(r.out)['decision-tree'];
   const tree = decodeClassifier(new Uint8Array(readFileSync(file)));
-  assert.equal([tree.meta.features, tree.meta.rrSet, tree.model.nFeatures], ['rr+morphology', 'patient', 25]);
+  assert.equal([tree.meta.features, tree.meta.rrSet, tree.meta.trainLabels, tree.model.nFeatures], ['rr+morphology', 'patient', 'mondejar', 25]);
   const e = await cli('evaluate', '--model-file', file, '--protocol', 'inter', '--data', data, '--json');
   assert.is(e.code, 0, e.err);
   assert.is(JSON.parse(e.out).accuracy, fitted.test.accuracy);
@@ -230,11 +230,14 @@ test('ecgrad classic --rr-set rhythm --decision-weights: saved in the file, appl
     assert.is(bad.code, 2, w);
     assert.match(bad.err, message);
   }
+  const badLabels = await cli('classic', 'knn', '--protocol', 'inter', '--train-labels', 'ej', '--data', data);
+  assert.is(badLabels.code, 2);
+  assert.match(badLabels.err, /--train-labels must be one of aami, mondejar, got "ej"/);
 });
 
 test('bad --rr-set, --classic-features, --classic-params or --select: exit 2 naming the valid values', async () => {
   const cases: [string[], RegExp][] = [
-    [['--rr-set', 'global'], /--rr-set must be one of local, patient, rhythm, irregular, dechazal, mondejar, got "global"/],
+    [['--rr-set', 'global'], /--rr-set must be one of local, patient, rhythm, irregular, dechazal, mondejar, mondejar-ann, got "global"/],
     [['--classic-features', 'beat,wavelets'], /--classic-features takes beat, rr and morphology, got "wavelets"/],
     [['--classic-params', '{"logreg": '], /--classic-params is not JSON/],
     [['--classic-params', '{"svm": {}}'], /unknown classifier "svm" \(known: logreg/],

@@ -12,6 +12,8 @@
 //             it needs the record's second lead
 //   mondejar  the 104 features of Mondéjar-Guerra et al. 2019 alone (mondejar.ts: RR and normalised RR,
 //             wavelet, HOS, uniform-LBP and morphology descriptors of MLII's beat window)
+//   mondejar-ann  the same 104, the RR intervals running over every annotation of the record, beat or not, as
+//             their loader computes them (load_MITBIH.py; needs the reference annotations)
 // Every set but 'local' uses statistics of the whole record (offline; BeatStream takes 'local' only).
 import { removeBaseline } from '../dsp/baseline.ts';
 import { PATIENT_FEATURES, patientFeatures } from './patient.ts';
@@ -24,10 +26,10 @@ import { MONDEJAR_FEATURES } from './mondejar.ts';
 /**
  * The named sets of per-beat features beside the signal window (BeatOptions.rrSet, CLI --rr-set): 'local' (6
  * RR features), 'patient' (+ 9 patient-normalised ones), 'rhythm' (+ 8 rhythm ones), 'irregular' (+ 5
- * RR-irregularity ones), 'dechazal' (de Chazal's 43; needs a second lead) and 'mondejar' (Mondéjar-Guerra's
- * 104).
+ * RR-irregularity ones), 'dechazal' (de Chazal's 43; needs a second lead), 'mondejar' (Mondéjar-Guerra's
+ * 104) and 'mondejar-ann' (the same, RR over every annotation as their loader).
  */
-export const RR_SETS = ['local', 'patient', 'rhythm', 'irregular', 'dechazal', 'mondejar'] as const;
+export const RR_SETS = ['local', 'patient', 'rhythm', 'irregular', 'dechazal', 'mondejar', 'mondejar-ann'] as const;
 /** The name of a beat-feature set, one of RR_SETS. */
 export type RrSet = (typeof RR_SETS)[number];
 
@@ -40,7 +42,7 @@ export function isRrSet(v: unknown): v is RrSet {
 export function rrFeatureNames(rrSet: RrSet = 'local'): string[] {
   if (!isRrSet(rrSet)) throw new RangeError(`rrSet must be one of ${RR_SETS.map((s) => `'${s}'`).join(', ')}, got ${JSON.stringify(rrSet)}`);
   if (rrSet === 'dechazal') return DECHAZAL_FEATURES.slice();
-  if (rrSet === 'mondejar') return MONDEJAR_FEATURES.slice();
+  if (rrSet === 'mondejar' || rrSet === 'mondejar-ann') return MONDEJAR_FEATURES.slice();
   return [...RR_FEATURES, ...(rrSet === 'local' ? [] : PATIENT_FEATURES), ...(rrSet === 'rhythm' ? RHYTHM_FEATURES : []), ...(rrSet === 'irregular' ? IRREGULARITY_FEATURES : [])];
 }
 
@@ -58,8 +60,8 @@ export function beatFeatureRows(rrSet: RrSet, signal: ArrayLike<number>, fs: num
   const names = rrFeatureNames(rrSet);
   if (rrSet === 'dechazal')
     throw new RangeError("the 'dechazal' beat features need the wave delineator and two leads: use dechazalRows (src/ecg/dataset/dechazal.ts), as recordBeats does; they are not in the inference entry");
-  if (rrSet === 'mondejar')
-    throw new RangeError("the 'mondejar' beat features are computed by mondejarRows (src/ecg/dataset/mondejar.ts), as recordBeats does; they are not in the inference entry");
+  if (rrSet === 'mondejar' || rrSet === 'mondejar-ann')
+    throw new RangeError(`the '${rrSet}' beat features are computed by mondejarRows (src/ecg/dataset/mondejar.ts), as recordBeats does; they are not in the inference entry`);
   const local = rrFeatures(beats, fs);
   if (rrSet === 'local') return local;
   const R = RR_FEATURES.length, P = PATIENT_FEATURES.length, W = names.length, n = beats.length;

@@ -21,8 +21,11 @@
 // [R − 20, R + 20) (their `maxRR`), also for the RR intervals. At another rate the same times are read by
 // linear interpolation (±0.25 s as 180 points, ±20/360 s for the peak search). Samples outside the record
 // read 0. Choices where their code has a defect (fixed before any run, docs/inter-patient.md attempt 6): a NaN
-// morphology distance reads 0 for each of the four (their check covers only the last); the R peaks of every
-// beat annotation are used for the RR intervals (their older loader also counted non-beat annotations).
+// morphology distance reads 0 for each of the four (their check covers only the last). The RR intervals run
+// over the R peaks of every beat annotation by default; `rrFrom` gives them over other positions instead, as
+// their loader (load_MITBIH.py) does with every annotation of the record, beat or not ('+' rhythm changes,
+// '~' noise, '|' artifacts, 'x', '!', ...): each position is moved to its maximum as the beats are, the RR
+// features are computed over all of them, and each beat takes those of its own position.
 import { removeBaseline } from '../dsp/baseline.ts';
 
 /** The sizes of the five feature groups, in column order: RR, wavelets, HOS, LBP, morphology. */
@@ -183,16 +186,41 @@ export function mondejarIntervals(r: ArrayLike<number>, fs: number): Float64Arra
 }
 
 /**
- * The 104 Mondéjar-Guerra features of every beat of a record, from MLII (`signal`, physical units, at `fs`)
- * and the sorted annotated R positions of all its beats: beats.length x MONDEJAR_FEATURES.length values.
+ * The positions the RR intervals run over when they are not the beats': `positions` (sorted samples, e.g.
+ * every annotation of the record) and, for each beat, the index of its own position in that list.
  */
-export function mondejarRows(signal: ArrayLike<number>, fs: number, beats: ArrayLike<number>): Float32Array {
+export interface RrPositions {
+  positions: ArrayLike<number>;
+  index: ArrayLike<number>;
+}
+
+/** Each beat's 4 RR features (beats x 4) over `rrFrom`'s positions, moved to their maxima of `x`. */
+function intervalsOver(x: Float32Array, fs: number, beats: ArrayLike<number>, rrFrom: RrPositions): Float64Array {
+  const { positions, index } = rrFrom;
+  if (index.length !== beats.length) throw new RangeError(`mondejarRows: rrFrom.index has ${index.length} entries for ${beats.length} beats`);
+  for (let k = 0; k < beats.length; k++) {
+    const i = index[k]!;
+    if (!(Number.isInteger(i) && i >= 0 && i < positions.length) || positions[i] !== beats[k])
+      throw new RangeError(`mondejarRows: rrFrom.index[${k}] = ${i} does not point at beat ${k}'s sample ${beats[k]} in rrFrom.positions`);
+  }
+  const all = mondejarIntervals(realignPeaks(x, fs, positions), fs);
+  const out = new Float64Array(beats.length * 4);
+  for (let k = 0; k < beats.length; k++) out.set(all.subarray(index[k]! * 4, index[k]! * 4 + 4), k * 4);
+  return out;
+}
+
+/**
+ * The 104 Mondéjar-Guerra features of every beat of a record, from MLII (`signal`, physical units, at `fs`)
+ * and the sorted annotated R positions of all its beats: beats.length x MONDEJAR_FEATURES.length values. The
+ * RR group runs over the beats' own peaks, or over `rrFrom`'s positions when given (see the header).
+ */
+export function mondejarRows(signal: ArrayLike<number>, fs: number, beats: ArrayLike<number>, rrFrom?: RrPositions): Float32Array {
   const n = beats.length, F = MONDEJAR_FEATURES.length;
   const out = new Float32Array(n * F);
   if (n === 0) return out;
   const x = removeBaseline(signal, fs, { first: 71 / BASE_FS, second: 215 / BASE_FS });
   const r = realignPeaks(x, fs, beats);
-  const rr = mondejarIntervals(r, fs);
+  const rr = rrFrom ? intervalsOver(x, fs, beats, rrFrom) : mondejarIntervals(r, fs);
   const means = [0, 0, 0, 0];
   for (let k = 0; k < n; k++) for (let j = 0; j < 4; j++) means[j]! += rr[k * 4 + j]! / n;
   const w = new Float64Array(WINDOW);

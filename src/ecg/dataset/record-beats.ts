@@ -111,15 +111,17 @@ export function recordBeats(rec: WfdbRecord, ann: Annotations, scheme: LabelSche
   const fs = rec.fs;
   const win = options.window ?? 'kachuee';
   const lanes = leadIndices(rec, options.leads ?? 'mlii');
-  const refSample: number[] = [], refSymbol: string[] = [];
+  const refSample: number[] = [], refSymbol: string[] = [], refIndex: number[] = [];
   for (let i = 0; i < ann.symbol.length; i++) {
     if (isBeatSymbol(ann.symbol[i]!)) {
       refSample.push(ann.sample[i]!);
       refSymbol.push(ann.symbol[i]!);
+      refIndex.push(i);
     }
   }
   let peaks: number[], symbols: string[];
   if ((options.peaks ?? 'reference') === 'detected') {
+    if (options.rrSet === 'mondejar-ann') throw new RangeError("the 'mondejar-ann' beat features run over the reference annotations; they cannot take detected peaks");
     peaks = Array.from(panTompkins(rec.pSignal[lanes[0]!]!, fs));
     const c = compareAnnotations(refSample, peaks, fs, 0.15);
     symbols = peaks.map((_, j) => (c.testMatch[j]! >= 0 ? refSymbol[c.testMatch[j]!]! : ''));
@@ -138,6 +140,8 @@ export function recordBeats(rec: WfdbRecord, ann: Annotations, scheme: LabelSche
       ? dechazalRows(rec.pSignal[featureLeads[0]!]!, featureLeads[1] === undefined ? undefined : rec.pSignal[featureLeads[1]], fs, peaks)
       : options.rrSet === 'mondejar'
       ? mondejarRows(rec.pSignal[featureLeads[0]!]!, fs, peaks)
+      : options.rrSet === 'mondejar-ann'
+      ? mondejarRows(rec.pSignal[featureLeads[0]!]!, fs, peaks, { positions: ann.sample, index: refIndex })
       : beatFeatureRows(options.rrSet ?? 'local', rec.pSignal[featureLeads[0]!]!, fs, peaks);
   const filter = options.filter ?? (win === 'kachuee' || causal ? 'none' : 'baseline');
   const prepared = lanes.map((c) => {
