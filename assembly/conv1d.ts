@@ -51,7 +51,7 @@
 // the SIMD lanes of corrRow / tapsRow (the scalar edge outputs keep mul then add): it differs by rounding.
 import { gemm, gemmWorkSize, gemmPackASize, gemmPackA, gemmPrepackedA } from './gemm';
 import { dot } from './reduce';
-import { madd } from './fma';
+import { madd, maddf } from './fma';
 import { tls } from './threads';
 import {
   WINO_G3, WINO_G5, WINO_G63, winoIn3, winoIn5, winoIn63, winoOut3, winoOut5, winoOut63, winoDy3, winoDy5, winoDy63,
@@ -99,7 +99,7 @@ function pwPackBytes(Og: i32, Cg: i32): i32 {
 /** Bytes of scratch the three conv1d passes need for this shape. */
 export function conv1dScratchSize(B: i32, Cin: i32, L: i32, Cout: i32, K: i32, stride: i32, pad: i32, dil: i32, groups: i32, Lout: i32): i32 {
   const Cg = Cin / groups, Og = Cout / groups;
-  if (Cg == 1) return 0;
+  if (Cg == 1) return groups == 1 && stride == 1 ? cin1Bytes(K, dil, Lout) : 0;
   let wino = 0;
   if (winoShape(Cin, Cout, K, stride, dil, groups))
     wino = imax(imax(winoScratch(Cin, Cout, K, L, Lout, B), winoScratch(Cout, Cin, K, Lout, L, B)), winoWeightScratch(Cin, Cout, K, Lout, B));
@@ -250,6 +250,94 @@ function edgeRow(x: usize, Lx: i32, y: usize, l0: i32, l1: i32, w: usize, ws: is
   }
 }
 
+// One input channel, one group, stride 1 (the first layer of every zoo model; forward only):
+//   y[b, o, l] = bias[o] + Σ_{k<K} w[o, k]·xp[l + k·d],   xp = the sample's row with `pad` zeros before it
+// and zeros after it, built once per sample in the scratch (cin1Bytes), so every output, edges included, is
+// the same sum in increasing k (a tap outside the row adds w·0). SIMD: four output channels at a time share
+// each pair of xp loads (4 channels x 8 outputs in 8 accumulators); the other channels 4 outputs at a time;
+// outputs past the last full group through CIN1_TMP. Scalar tails use maddf, so every build rounds each
+// term as its vector lanes do (the SIMD and scalar builds agree bit for bit).
+const CIN1_TMP: usize = memory.data(128, 16);
+
+function cin1Bytes(K: i32, d: i32, Lout: i32): i32 {
+  return align64((Lout + (K - 1) * d + 8) * 4);
+}
+
+// @ts-ignore: decorator
+@inline function cin1Block4(xp: usize, w0: usize, ws: usize, K: i32, dB: usize, bias: usize, o: i32, y0: usize, ys: usize): void {
+  const vb0 = f32x4.splat(bias ? load<f32>(at(bias, o)) : 0), vb1 = f32x4.splat(bias ? load<f32>(at(bias, o + 1)) : 0);
+  const vb2 = f32x4.splat(bias ? load<f32>(at(bias, o + 2)) : 0), vb3 = f32x4.splat(bias ? load<f32>(at(bias, o + 3)) : 0);
+  let a00 = vb0, a01 = vb0, a10 = vb1, a11 = vb1, a20 = vb2, a21 = vb2, a30 = vb3, a31 = vb3;
+  let p = xp, wp = w0;
+  for (let k = 0; k < K; k++) {
+    const x0 = v128.load(p), x1 = v128.load(p, 16);
+    let wv = v128.load32_splat(wp);
+    a00 = madd(wv, x0, a00); a01 = madd(wv, x1, a01);
+    wv = v128.load32_splat(wp + ws);
+    a10 = madd(wv, x0, a10); a11 = madd(wv, x1, a11);
+    wv = v128.load32_splat(wp + 2 * ws);
+    a20 = madd(wv, x0, a20); a21 = madd(wv, x1, a21);
+    wv = v128.load32_splat(wp + 3 * ws);
+    a30 = madd(wv, x0, a30); a31 = madd(wv, x1, a31);
+    p += dB;
+    wp += 4;
+  }
+  v128.store(y0, a00); v128.store(y0, a01, 16);
+  v128.store(y0 + ys, a10); v128.store(y0 + ys, a11, 16);
+  v128.store(y0 + 2 * ys, a20); v128.store(y0 + 2 * ys, a21, 16);
+  v128.store(y0 + 3 * ys, a30); v128.store(y0 + 3 * ys, a31, 16);
+}
+
+function conv1Cin1(x: usize, w: usize, bias: usize, y: usize, B: i32, L: i32, Cout: i32, K: i32, d: i32, pad: i32, Lout: i32, xpad: usize): void {
+  const P = Lout + (K - 1) * d + 8;
+  const dB = <usize>d << 2, ws = <usize>K << 2, ys = <usize>Lout << 2;
+  const n = imax(0, imin(L, P - pad));
+  for (let b = 0; b < B; b++) {
+    memory.fill(xpad, 0, <usize>P << 2);
+    if (n > 0) memory.copy(at(xpad, pad), at(x, b * L), <usize>n << 2);
+    const yb = at(y, b * Cout * Lout);
+    let o = 0;
+    if (ASC_FEATURE_SIMD) {
+      for (; o + 4 <= Cout; o += 4) {
+        const w0 = at(w, o * K), y0 = at(yb, o * Lout);
+        let l = 0;
+        for (; l + 8 <= Lout; l += 8) cin1Block4(at(xpad, l), w0, ws, K, dB, bias, o, at(y0, l), ys);
+        if (l < Lout) {
+          const t = tls(CIN1_TMP);
+          cin1Block4(at(xpad, l), w0, ws, K, dB, bias, o, t, 32);
+          for (let c = 0; c < 4; c++) memory.copy(at(y0, c * Lout + l), t + (<usize>c << 5), <usize>(Lout - l) << 2);
+        }
+      }
+    }
+    for (; o < Cout; o++) {
+      const wr = at(w, o * K), yr = at(yb, o * Lout);
+      const b0: f32 = bias ? load<f32>(at(bias, o)) : 0;
+      let l = 0;
+      if (ASC_FEATURE_SIMD) {
+        const vb = f32x4.splat(b0);
+        for (; l + 4 <= Lout; l += 4) {
+          let a = vb, p = at(xpad, l), wp = wr;
+          for (let k = 0; k < K; k++) {
+            a = madd(v128.load32_splat(wp), v128.load(p), a);
+            p += dB;
+            wp += 4;
+          }
+          v128.store(at(yr, l), a);
+        }
+      }
+      for (; l < Lout; l++) {
+        let a = b0, p = at(xpad, l), wp = wr;
+        for (let k = 0; k < K; k++) {
+          a = maddf(load<f32>(wp), load<f32>(p), a);
+          p += dB;
+          wp += 4;
+        }
+        store<f32>(at(yr, l), a);
+      }
+    }
+  }
+}
+
 // Weight gradient of one (sample, output channel) row pair for the direct path (stride 1):
 // TAPS[k] += s_k, s_k = Σ_l dy[l]·x[l + k·d − pad] over the valid l (lo_k <= l < hi_k). All taps in one sweep
 // over dy (instead of one dot per tap): l in [A, Bq) (valid for every tap, a multiple of 4 long) in four
@@ -337,6 +425,10 @@ export function conv1dForward(
   const Cg = Cin / groups, Og = Cout / groups;
   const xs = <usize>(Cin * L) << 2, ys = <usize>(Cout * Lout) << 2;
   if (Cg == 1) {
+    if (groups == 1 && stride == 1 && scratch != 0) {
+      conv1Cin1(x, w, bias, y, B, L, Cout, K, dil, pad, Lout, scratch);
+      return;
+    }
     for (let b = 0; b < B; b++) {
       const xb = x + <usize>b * xs, yb = y + <usize>b * ys;
       for (let o = 0; o < Cout; o++) {

@@ -2,7 +2,7 @@
 // forward (model.forward under noGrad: tensors, autograd checks, batch norm and ReLU as their own passes),
 // ecgrad's fused plan (src/nn/fused-plan.ts: batch norm folded, ReLU and pooling in the conv call, static
 // buffers), onnxruntime-node (a devDependency; the model exported by src/export/onnx.ts, CPU, one intra-op
-// thread, all graph optimisations) and, when Debian's python3-torch is installed, PyTorch on one thread
+// thread and, on a machine with 2 or more cores, two; all graph optimisations) and, when Debian's python3-torch is installed, PyTorch on one thread
 // (../shared/baselines/torch_bench.py, OPENBLAS_NUM_THREADS=1 and the large-block malloc env it recommends).
 // Each round times every contender once (the order reversed every other round); a figure is the median
 // over the rounds of per-round medians, samples/s; ratios are per-round ratios' medians.
@@ -10,7 +10,7 @@
 // Also run by bench/train-step.ts (--only infer) for its inference rows.
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { loadavg } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { backendInfo, initSync, isInitialised, noGrad, randn, exportOnnx, type Module } from '../src/all.ts';
@@ -73,7 +73,7 @@ export async function inferRows(opts: { rounds?: number; models?: string[]; torc
       log(`onnxruntime-node not loaded: ${(e as Error).message.split('\n')[0]}`);
     }
   }
-  log(`inference, ${rounds} interleaved rounds; ecgrad ${backendInfo().build} build, node ${process.version}${ort ? ', onnxruntime-node (1 intra-op thread)' : ''}; load average ${loadavg().map((v) => v.toFixed(2)).join(' ')}`);
+  log(`inference, ${rounds} interleaved rounds; ecgrad ${backendInfo().build} build, node ${process.version}${ort ? ', onnxruntime-node (1 intra-op thread, and 2 where there are 2 cores)' : ''}; load average ${loadavg().map((v) => v.toFixed(2)).join(' ')}`);
   const rows: InferRow[] = [];
   const torchRuns: Record<string, number>[] = [];
   for (const name of models) {
@@ -81,11 +81,13 @@ export async function inferRows(opts: { rounds?: number; models?: string[]; torc
     const model = build();
     model.eval();
     const plan = compileInference(model, { input: [1, 187] });
-    const session = ort
-      ? await ort.InferenceSession.create(exportOnnx(model, { input: { channels: 1, length: 187 } }), {
-        intraOpNumThreads: 1, interOpNumThreads: 1, executionProviders: ['cpu'], graphOptimizationLevel: 'all',
-      })
-      : null;
+    const onnx = exportOnnx(model, { input: { channels: 1, length: 187 } });
+    const sessionOf = (threads: number) => ort!.InferenceSession.create(onnx, {
+      intraOpNumThreads: threads, interOpNumThreads: 1, executionProviders: ['cpu'], graphOptimizationLevel: 'all',
+    });
+    const session = ort ? await sessionOf(1) : null;
+    // ORT on 2 intra-op threads too, where there are 2 cores (ecgrad's kernel-thread rows are timed by bench/train-step.ts)
+    const session2 = ort && availableParallelism() > 1 ? await sessionOf(2) : null;
     for (const B of [1, 256]) {
       const x = randn([B, 1, 187], { seed: 2 }).keep();
       const xs = x.data(), out = new Float32Array(B * 5);
@@ -96,6 +98,7 @@ export async function inferRows(opts: { rounds?: number; models?: string[]; torc
         ['ecgrad fused', () => void plan.run(xs, B, [1, 187], out)],
       ];
       if (session && feeds) contenders.push(['ORT 1t', () => session.run(feeds)]);
+      if (session2 && feeds) contenders.push(['ORT 2t', () => session2.run(feeds)]);
       const per: Record<string, number[]> = Object.fromEntries(contenders.map(([n]) => [n, []]));
       for (let r = 0; r < rounds; r++)
         for (const [n, fn] of r % 2 ? [...contenders].reverse() : contenders) per[n]!.push(await rate(fn, B, calls, r === 0 || B === 1));
@@ -108,6 +111,7 @@ export async function inferRows(opts: { rounds?: number; models?: string[]; torc
       rows.push(row);
     }
     await session?.release();
+    await session2?.release();
   }
   // PyTorch: its own process, so its rounds follow ecgrad's (one call of the script per round)
   if (opts.torch !== false) {

@@ -2,6 +2,7 @@
 // both runtimes run the same code: a full training step (forward, cross-entropy, backward, Adam) and an eval-mode
 // forward on fixed random inputs of batch B x 1 x L, and the median the tables report. Browser-safe (no node: imports).
 import { randn, noGrad, crossEntropy, Adam, type Module } from '../src/all.ts';
+import { compileInference } from '../src/nn/fused-plan.ts';
 
 /** Median of v (mean of the middle two for an even count). */
 export function median(v: number[]): number {
@@ -28,4 +29,12 @@ export function inferStep(model: Module, B: number, L: number): () => void {
   model.eval();
   const x = randn([B, 1, L], { seed: 2 }).keep();
   return () => noGrad(() => void model.forward(x));
+}
+
+/** A zero-argument run of `model`'s fused inference plan (src/nn/fused-plan.ts) on a fixed B x 1 x L batch. */
+export function fusedStep(model: Module, B: number, L: number): () => void {
+  model.eval();
+  const plan = compileInference(model, { input: [1, L] });
+  const xs = randn([B, 1, L], { seed: 2 }).keep().data(), out = new Float32Array(B * 5);
+  return () => void plan.run(xs, B, [1, L], out);
 }

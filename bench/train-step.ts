@@ -28,7 +28,7 @@ import { initSync, backendInfo } from '../src/all.ts';
 import { relaxedSimdSupported, type BuildName } from '../src/wasm/backend.ts';
 import { backend } from '../src/core/runtime.ts';
 import { StdCNN, DSCNN, LSTMNet } from '../src/models/reference.ts';
-import { median, trainStep, inferStep } from './steps.ts';
+import { median, trainStep, inferStep, fusedStep } from './steps.ts';
 import { inferRows } from './infer-rows.ts';
 
 const args = process.argv.slice(2);
@@ -141,7 +141,11 @@ const WORKLOADS: [string, string, number, () => () => void, number, number, numb
   ['lstm', 'lstm_train_b64', 64, () => trainStep(new LSTMNet({ seed: 0 }), 64, 187), 3, 10, 2],
   ['infer', 'std_infer_b1', 1, () => inferStep(new StdCNN({ seed: 0 }), 1, 187), 50, 15, 50],
   ['infer', 'std_infer_b256', 256, () => inferStep(new StdCNN({ seed: 0 }), 256, 187), 5, 15, 3],
+  // the fused plan on 1 and n threads (its one-thread figure beside ORT comes from bench/infer-rows.ts below)
+  ['infer', 'std_infer_b1_fused', 1, () => fusedStep(new StdCNN({ seed: 0 }), 1, 187), 50, 15, 50],
+  ['infer', 'std_infer_b256_fused', 256, () => fusedStep(new StdCNN({ seed: 0 }), 256, 187), 5, 15, 3],
 ];
+const isFusedKey = (k: string) => k.endsWith('_fused');
 if (threadsN > 1) {
   // 1 vs n kernel threads, interleaved rounds (see the header)
   await import('../src/node/kernel-threads.ts');
@@ -164,7 +168,7 @@ if (threadsN > 1) {
     log(`${''.padEnd(16)} ${threadsN} threads / 1 thread: ${(median(per[threadsN]!.map((x) => x.samplesPerS)) / median(per[1]!.map((x) => x.samplesPerS))).toFixed(2)}x`);
   }
 } else
-  for (const [w, key, batch, make, warm, reps, inner] of WORKLOADS) if (want(w)) record(key, time(batch, make(), warm, reps, inner));
+  for (const [w, key, batch, make, warm, reps, inner] of WORKLOADS) if (want(w) && !isFusedKey(key)) record(key, time(batch, make(), warm, reps, inner));
 
 // The fused inference plan beside the unfused rows, with onnxruntime-node (one thread), in interleaved rounds
 // (bench/infer-rows.ts; PyTorch's inference rows come from the run below).
@@ -172,7 +176,7 @@ if (want('infer')) {
   if (threadsN > 1) initSync({ force: true, threads: 1, build });
   for (const row of await inferRows({ rounds: 3, torch: false, log }))
     for (const [who, v] of Object.entries(row.samples_per_s))
-      if (who !== 'ecgrad') results[`${row.key}_${who === 'ecgrad fused' ? 'fused' : 'ort'}`] = { samples_per_s: v, range: [v, v] };
+      if (who !== 'ecgrad') results[`${row.key}_${who === 'ecgrad fused' ? 'fused1t' : who === 'ORT 1t' ? 'ort' : 'ort2t'}`] = { samples_per_s: v, range: [v, v] };
 }
 
 // PyTorch, same machine, same run, one thread.
@@ -191,7 +195,7 @@ const TORCH_KEY: Record<string, string> = {
   std_train_b64: 'std_train_b64_L187', ds_train_b64: 'ds_train_b64_L187', lstm_train_b64: 'lstm_train_b64_L187',
   std_infer_b1: 'std_infer_b1_L187', std_infer_b256: 'std_infer_b256_L187',
 };
-const WORKLOAD_KEYS = WORKLOADS.filter(([w]) => want(w)).map(([, k]) => k);
+const WORKLOAD_KEYS = WORKLOADS.filter(([w, k]) => want(w) && !isFusedKey(k)).map(([, k]) => k);
 /** workload -> contender -> samples/s; and the errors a contender gave instead. */
 const table: Record<string, Record<string, number>> = Object.fromEntries(WORKLOAD_KEYS.map((k) => [k, {}]));
 const errors: Record<string, Record<string, string>> = {};
@@ -199,8 +203,10 @@ const nt = threadsN > 1 ? `ecgrad ${threadsN}t` : null;
 for (const k of WORKLOAD_KEYS) {
   if (results[k]) table[k]!['ecgrad 1t'] = results[k]!.samples_per_s;
   if (nt && results[`${k}_t${threadsN}`]) table[k]![nt] = results[`${k}_t${threadsN}`]!.samples_per_s;
-  if (results[`${k}_fused`]) table[k]!['ecgrad fused 1t'] = results[`${k}_fused`]!.samples_per_s;
+  if (results[`${k}_fused1t`]) table[k]!['ecgrad fused 1t'] = results[`${k}_fused1t`]!.samples_per_s;
+  if (nt && results[`${k}_fused_t${threadsN}`]) table[k]![`ecgrad fused ${threadsN}t`] = results[`${k}_fused_t${threadsN}`]!.samples_per_s;
   if (results[`${k}_ort`]) table[k]!['ORT 1t'] = results[`${k}_ort`]!.samples_per_s;
+  if (results[`${k}_ort2t`]) table[k]!['ORT 2t'] = results[`${k}_ort2t`]!.samples_per_s;
 }
 const peersInfo: Record<string, unknown> = {};
 
@@ -278,7 +284,7 @@ for (const [flag, label, file] of peerList) {
 
 const loadAfter = loadavg().map((v) => +v.toFixed(2));
 const cols = [...new Set(Object.values(table).flatMap((r) => Object.keys(r)).concat(Object.values(errors).flatMap((r) => Object.keys(r))))];
-const order = ['ecgrad 1t', nt, 'ecgrad fused 1t', 'PyTorch 1t', 'PyTorch 2t', 'ORT 1t', 'jax-js', 'TF.js wasm'].filter((c): c is string => !!c);
+const order = ['ecgrad 1t', nt, 'ecgrad fused 1t', nt && `ecgrad fused ${threadsN}t`, 'PyTorch 1t', 'PyTorch 2t', 'ORT 1t', 'ORT 2t', 'jax-js', 'TF.js wasm'].filter((c): c is string => !!c);
 const columns = [...order.filter((c) => cols.includes(c)), ...cols.filter((c) => !order.includes(c))];
 const cell = (k: string, c: string) => (table[k]![c] !== undefined ? String(table[k]![c]) : errors[k]?.[c] ? 'error*' : '-');
 log(`\nsamples/s, node ${process.version}, load average before ${loadBefore.join(' ')}, after ${loadAfter.join(' ')}`);
@@ -293,6 +299,8 @@ const ratioCols: [string, string, string][] = [
   ['ecgrad 1t / PyTorch 1t', 'ecgrad 1t', 'PyTorch 1t'],
   ...(nt ? [[`${nt} / PyTorch 2t`, nt, 'PyTorch 2t'] as [string, string, string]] : []),
   ['ecgrad 1t / ORT 1t', 'ecgrad 1t', 'ORT 1t'],
+  ['ecgrad fused 1t / ORT 1t', 'ecgrad fused 1t', 'ORT 1t'],
+  ...(nt ? [[`ecgrad fused ${threadsN}t / ORT 2t`, `ecgrad fused ${threadsN}t`, 'ORT 2t'] as [string, string, string]] : []),
   ['ecgrad 1t / jax-js', 'ecgrad 1t', 'jax-js'],
   ['ecgrad 1t / TF.js wasm', 'ecgrad 1t', 'TF.js wasm'],
 ];

@@ -164,6 +164,13 @@ test('kernels: direct path (one input channel per group: depthwise, multiplier, 
   checkKernels({ B: 2, Cin: 3, L: 29, Cout: 3, K: 3, dil: 2, padL: 2, groups: 3 }, 26);
   checkKernels({ B: 2, Cin: 2, L: 29, Cout: 4, K: 3, stride: 2, padL: 1, groups: 2 }, 27);
   checkKernels({ B: 2, Cin: 1, L: 31, Cout: 3, K: 4, stride: 3, dil: 2, padL: 3 }, 28);
+  // Cin = 1, stride 1 (the zero-padded row path: 4-channel blocks, the remaining channels, tails under 8)
+  checkKernels({ B: 3, Cin: 1, L: 29, Cout: 7, K: 5, padL: 2 }, 32); // a block of 4 and 3 more channels
+  checkKernels({ B: 2, Cin: 1, L: 40, Cout: 9, K: 3, dil: 2, padL: 2 }, 33); // dilation
+  checkKernels({ B: 2, Cin: 1, L: 21, Cout: 8, K: 4, padL: 1, padR: 2 }, 34); // even 'same' (extra on the right)
+  checkKernels({ B: 1, Cin: 1, L: 6, Cout: 5, K: 3, padL: 0 }, 35); // no padding, 4 outputs
+  checkKernels({ B: 2, Cin: 1, L: 5, Cout: 4, K: 3, padL: 7 }, 36); // padding beyond the span
+  checkKernels({ B: 1, Cin: 1, L: 1, Cout: 6, K: 1, padL: 0 }, 37); // a single sample point
   checkKernels({ B: 2, Cin: 2, L: 9, Cout: 2, K: 1, groups: 2 }, 29); // pointwise depthwise
   checkKernels({ B: 1, Cin: 2, L: 8, Cout: 2, K: 2, padL: 4, groups: 2 }, 30); // pad larger than the span
   checkKernels({ B: 2, Cin: 3, L: 70, Cout: 3, K: 9, padL: 0, groups: 3 }, 31);
