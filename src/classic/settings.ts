@@ -1,15 +1,17 @@
 // The traditional classifiers' settings of a training run (`ecgrad train` / `compare` fit them beside
 // the neural models): which feature groups, and hyperparameters by classifier name. Specs in the shape of
-// src/train/settings.ts, so the CLI derives --classic-features and --classic-params from them.
-import { SettingError, type SettingSpecs } from '../core/settings.ts';
+// src/train/settings.ts, so the CLI derives --classic-features, --classic-params and --train-labels from them.
+import { choiceSetting, SettingError, type SettingSpecs } from '../core/settings.ts';
 import { FEATURE_GROUPS, featureGroupsName, featureOptionsFromGroups, type FeatureOptions } from './features.ts';
-import { classicModelNames } from './registry.ts';
+import { classicModelNames, TRAIN_LABELS } from './registry.ts';
 
 export interface ClassicSettings {
   /** Feature groups (undefined: beat, RR and morphology). */
   classicFeatures?: FeatureOptions;
   /** Hyperparameters over the registry defaults, by classifier name. */
   classicParams?: Record<string, Record<string, unknown>>;
+  /** The training rows' labels, a TRAIN_LABELS table name (undefined: "aami", the dataset's labels); scores keep the dataset's. */
+  trainLabels?: string;
 }
 
 function checkFeatures(v: unknown): FeatureOptions {
@@ -56,6 +58,7 @@ export const CLASSIC_SETTINGS: SettingSpecs<ClassicSettings> = {
       return checkParams(p);
     },
   },
+  trainLabels: choiceSetting('train-labels', `the traditional classifiers' training labels: ${Object.keys(TRAIN_LABELS).join(' or ')} ("mondejar": e and j train as S, as Mondéjar-Guerra et al.'s loader; scores always use the protocol's AAMI labels)`, Object.keys(TRAIN_LABELS)),
 };
 
 /** True when the feature groups are the default (all three), so settings and reports can leave them out. */

@@ -153,6 +153,7 @@ export const cvCommand: Command = {
     const settings = jobSettings(o, 'cv');
     if (settings.protocol !== 'inter')
       throw new UsageError(`cv: --protocol ${settings.protocol} splits beats at random, so its records are not groups of patients; patient-grouped cross-validation needs --protocol inter`);
+    if (settings.trainLabels && !isClassic(model)) throw new UsageError(`cv: --train-labels applies to the traditional classifiers only; ${model} is a neural model`);
     const workers = intOption(o, 'workers', 'cv') ?? 2;
     let shard: Shard | undefined;
     try {

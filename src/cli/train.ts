@@ -48,13 +48,13 @@ export type JobSettings = RunSettings & ClassicSettings;
 export function jobSettings(o: Record<string, unknown>, command: string): JobSettings {
   const run = usage(command, () => runSettings(settingsOf(RUN_SETTINGS, o, command)));
   const classic = settingsOf(CLASSIC_SETTINGS, o, command);
-  return { ...run, ...(classic.classicFeatures && !isDefaultFeatures(classic.classicFeatures) ? { classicFeatures: classic.classicFeatures } : {}), ...(classic.classicParams ? { classicParams: classic.classicParams } : {}) };
+  return { ...run, ...(classic.classicFeatures && !isDefaultFeatures(classic.classicFeatures) ? { classicFeatures: classic.classicFeatures } : {}), ...(classic.classicParams ? { classicParams: classic.classicParams } : {}), ...(classic.trainLabels && classic.trainLabels !== 'aami' ? { trainLabels: classic.trainLabels } : {}) };
 }
 
 export function reportSettings(s: JobSettings, recipes: Record<string, unknown>): Record<string, unknown> {
   return {
     seed: s.seed, rr: s.rr, ...(s.rrSet !== 'local' ? { rrSet: s.rrSet } : {}), ...(s.select !== 'macro-f1' ? { select: s.select } : {}),
-    ...(s.classicFeatures ? { classicFeatures: featureGroupsName(s.classicFeatures) } : {}), ...(s.classicParams ? { classicParams: s.classicParams } : {}), quick: s.quick, patience: s.patience, ...(s.clipNorm ? { clip: s.clipNorm } : {}),
+    ...(s.classicFeatures ? { classicFeatures: featureGroupsName(s.classicFeatures) } : {}), ...(s.classicParams ? { classicParams: s.classicParams } : {}), ...(s.trainLabels ? { trainLabels: s.trainLabels } : {}), quick: s.quick, patience: s.patience, ...(s.clipNorm ? { clip: s.clipNorm } : {}),
     ...(s.trainBeats || s.quick ? { trainBeats: s.trainBeats ?? QUICK.trainBeats } : {}),
     ...(s.valBeats || s.quick ? { valBeats: s.valBeats ?? QUICK.valBeats } : {}),
     ...(s.testBeats ? { testBeats: s.testBeats } : {}),
@@ -103,6 +103,7 @@ export const trainCommand: Command = {
       o.protocol = protocol;
     }
     const settings = jobSettings(o, 'train');
+    if (settings.trainLabels) throw new UsageError(`train: --train-labels applies to the traditional classifiers only (ecgrad classic, compare, cv); ${model} is a neural model`);
     if (o.resume && !o.out) throw new UsageError('train: --resume needs --out <run dir> (the folder of the interrupted run)');
     const data = diskDataset ?? await ensureData(settings.protocol, o.data as string | undefined);
     let dir;

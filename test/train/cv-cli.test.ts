@@ -10,6 +10,9 @@ import { cli } from '../helpers/cli.ts';
 import { initSync } from '../../src/all.ts';
 import { DS1, DS2 } from '../../src/ecg/dataset/protocols.ts';
 import { mitdbDir } from '../ecg/helpers.ts';
+import { loadDataset } from '../../src/node/dataset.ts';
+import { rowsOf, runCvFoldJob } from '../../src/node/cv/fold-job.ts';
+import { runClassic, TRAIN_LABELS } from '../../src/classic/index.ts';
 
 initSync();
 const data = mitdbDir();
@@ -65,6 +68,29 @@ test('a neural model: each fold validates on 4 of its own training records, neve
   assert.ok(JSON.parse(r.out).n > 0);
 });
 
+test('--train-labels mondejar: each fold trains with e and j as S (as runClassic given the table)', async () => {
+  const ds = loadDataset('inter', { data }).dataset;
+  const heldOut = ['118', '209'], fit = DS1.filter((r) => !heldOut.includes(r)).sort();
+  const fold = { index: 1, name: 'fold 1 of 1', heldOut, train: fit, fit, val: [] };
+  const job = (trainLabels?: string) => ({ model: 'decision-tree', data, outDir: root, resume: false, kind: 'cv-fold' as const, fold, protocol: 'inter' as const, ...(trainLabels ? { trainLabels } : {}) });
+  const rows = { train: rowsOf(ds, fit), test: rowsOf(ds, heldOut) };
+  const direct = (labels: string) => runClassic('decision-tree', ds, { rows, splits: ['test'], trainSymbols: TRAIN_LABELS[labels] }).test!.pred;
+  const mondejar = runCvFoldJob(job('mondejar'), undefined, { dataset: ds }), aami = runCvFoldJob(job(), undefined, { dataset: ds });
+  assert.equal(Array.from(mondejar.pred), Array.from(direct('mondejar')));
+  assert.equal(Array.from(aami.pred), Array.from(direct('aami')));
+  // The fixture discriminates: the fit records' 16 e and 16 j beats (223; 108, 124, 201) turned S change 57 of the tree's held-out predictions.
+  assert.not.equal(Array.from(mondejar.pred), Array.from(aami.pred));
+  assert.equal(Array.from(mondejar.rows), Array.from(rows.test));
+  assert.throws(() => runCvFoldJob(job('bogus'), undefined, { dataset: ds }), /trainLabels must be one of aami, mondejar, got "bogus"/);
+  // Through the CLI: the option reaches the workers and the report records it (absent for the default).
+  const out = join(root, 'dt-mondejar');
+  const r = await cli('cv', '--model', 'decision-tree', '--protocol', 'inter', '--folds', '3', '--seed', '4', '--data', data, '--test-beats', '150', '--train-labels', 'mondejar', '--out', out, '--json');
+  assert.is(r.code, 0, r.err);
+  const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
+  assert.is(report.settings.trainLabels, 'mondejar');
+  assert.match(report.commandLine, /--train-labels mondejar/);
+});
+
 test('bad input: exit 2 with a clear message, no run folder', async () => {
   const cases: [string[], RegExp][] = [
     [['--model', 'decision-tree', '--protocol', 'intra'], /cv: --protocol intra splits beats at random.*needs --protocol inter/],
@@ -77,6 +103,8 @@ test('bad input: exit 2 with a clear message, no run folder', async () => {
     // Seed 1 deals all three DS1 records with Q beats (101, 203, 208) into one of the 2 folds.
     [['--model', 'decision-tree', '--protocol', 'inter', '--folds', '2', '--seed', '1'], /cv: fold 1 of 2 \(holding out 101, .*\) would train on records 108, .*, which hold no beat of class Q/],
     [['--model', 'decision-tree', '--protocol', 'inter', '--workers', '0'], /--workers must be an integer >= 1/],
+    [['--model', 'decision-tree', '--protocol', 'inter', '--train-labels', 'bogus'], /cv: --train-labels must be one of aami, mondejar, got "bogus"/],
+    [['--model', 'ann', '--protocol', 'inter', '--train-labels', 'mondejar'], /cv: --train-labels applies to the traditional classifiers only; ann is a neural model/],
   ];
   for (const [args, message] of cases) {
     const out = join(root, 'never');

@@ -13,7 +13,7 @@ import { predict } from '../../train/evaluate.ts';
 import { stratifiedSubset } from '../../train/subset.ts';
 import type { FoldPlan } from '../../train/cv-folds.ts';
 import { runClassic } from '../../classic/index.ts';
-import { isClassic, jobDatasetOptions, jobRecipe, type TrainJob } from '../train/job.ts';
+import { isClassic, jobDatasetOptions, jobRecipe, trainSymbolsOf, type TrainJob } from '../train/job.ts';
 
 /** A fold job: the run's settings (as a TrainJob; outDir and resume unused) and the fold's plan. */
 export type CvFoldJob = TrainJob & { kind: 'cv-fold'; fold: FoldPlan };
@@ -56,7 +56,9 @@ export function runCvFoldJob(given: CvFoldJob, onEvent: (e: TrainEvent) => void 
   const valRows = valBeats && allVal.length ? stratifiedSubset(ds.y, allVal, valBeats, 2) : allVal;
   const testRows = job.testBeats ? stratifiedSubset(ds.y, allTest, job.testBeats, 3) : allTest;
   if (isClassic(job.model)) {
-    const run = runClassic(job.model, ds, { rows: { train: fitRows, test: testRows }, splits: ['test'], features: job.classicFeatures, params: job.classicParams?.[job.model] });
+    const run = runClassic(job.model, ds, {
+      rows: { train: fitRows, test: testRows }, splits: ['test'], features: job.classicFeatures, params: job.classicParams?.[job.model], trainSymbols: trainSymbolsOf(job.trainLabels),
+    });
     return { fold: fold.index, rows: testRows, pred: run.test!.pred, trainBeats: fitRows.length, valBeats: 0, trainSeconds: run.trainSeconds };
   }
   modelSpec(job.model);

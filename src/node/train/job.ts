@@ -16,7 +16,7 @@ import { evaluate } from '../../train/evaluate.ts';
 import { stratifiedSubset } from '../../train/subset.ts';
 import type { ReportRow } from '../../report/types.ts';
 import { reportRow } from '../../report/rows.ts';
-import { classicModelNames, encodeClassifier, featureGroupsName, runClassic } from '../../classic/index.ts';
+import { classicModelNames, encodeClassifier, featureGroupsName, runClassic, TRAIN_LABELS } from '../../classic/index.ts';
 import { classificationReport } from '../../metrics/classification.ts';
 import { atomicWrite } from './files.ts';
 import { openDiskDataset } from '../disk-dataset.ts';
@@ -64,6 +64,13 @@ export function jobDatasetOptions(job: { data: string } & Partial<Pick<RunSettin
   return { data: job.data, seed: 0, ...datasetMeta({ rrSet: job.rrSet, leads: job.leads, window: job.window, ...(records ? { records } : {}) }) } as LoadDatasetOptions;
 }
 
+/** The training-label table of a job's trainLabels (undefined: the dataset's labels). */
+export function trainSymbolsOf(name: string | undefined): Readonly<Record<string, string>> | undefined {
+  if (name === undefined) return undefined;
+  if (!Object.hasOwn(TRAIN_LABELS, name)) throw new RangeError(`trainLabels must be one of ${Object.keys(TRAIN_LABELS).join(', ')}, got ${JSON.stringify(name)}`);
+  return TRAIN_LABELS[name];
+}
+
 /** True for the traditional classifiers of src/classic (trained by runClassicJob). */
 export function isClassic(name: string): boolean {
   return (classicModelNames() as string[]).includes(name);
@@ -89,12 +96,12 @@ export function runClassicJob(given: TrainJob, inject: { dataset?: BeatDataset }
   const ds = inject.dataset ?? loadDataset(job.protocol, jobDatasetOptions(job)).dataset;
   const { trainRows, valRows, testRows } = jobRows(job, ds);
   const run = runClassic(job.model, ds, {
-    rows: { train: trainRows, test: testRows }, splits: ['test'], features: job.classicFeatures, params: job.classicParams?.[job.model],
+    rows: { train: trainRows, test: testRows }, splits: ['test'], features: job.classicFeatures, params: job.classicParams?.[job.model], trainSymbols: trainSymbolsOf(job.trainLabels),
   });
   const features = featureGroupsName(job.classicFeatures);
   const bytes = encodeClassifier(run.model, {
     scaler: run.scaler,
-    meta: { protocol: job.protocol, classes: ds.classes, features, ...datasetMeta(ds.options) },
+    meta: { protocol: job.protocol, classes: ds.classes, features, ...datasetMeta(ds.options), ...(job.trainLabels ? { trainLabels: job.trainLabels } : {}) },
   });
   const tag = jobTag(job);
   atomicWrite(join(job.outDir, `${tag}.ecgc`), bytes);
@@ -103,7 +110,7 @@ export function runClassicJob(given: TrainJob, inject: { dataset?: BeatDataset }
     name: tag, kind: 'classic', params: Math.round(bytes.length / 4), sizeKB: bytes.length / 1024,
     trainSeconds: run.trainSeconds, inferMsPerBeat: test.msPerBeat,
     report: classificationReport(Int32Array.from(testRows, (i) => ds.y[i]!), test.pred, ds.classes), protocol: job.protocol,
-    file: `${tag}.ecgc`, notes: `${run.label}; features ${features}${job.classicParams?.[job.model] ? `; ${JSON.stringify(job.classicParams[job.model])}` : ''}`,
+    file: `${tag}.ecgc`, notes: `${run.label}; features ${features}${job.classicParams?.[job.model] ? `; ${JSON.stringify(job.classicParams[job.model])}` : ''}${job.trainLabels ? `; training labels ${job.trainLabels}` : ''}`,
   });
   return {
     row, beats: { train: trainRows.length, val: valRows.length, test: testRows.length }, recipe: null, classes: ds.classes,
