@@ -78,6 +78,20 @@ export function rnnScratchSize(H: i32, I: i32, Bp: i32, gates: i32): i32 {
   return pk + ((<usize>(fw > bw ? fw : bw)) << 2);
 }
 
+// @ts-ignore: decorator
+@inline function rangeTile(pk: usize, H: i32, I: i32, Bp: i32, gates: i32): usize {
+  return pk + ((<usize>rnnScratchSize(H, I, Bp, gates)) << 2);
+}
+
+/** dst[u, lo..hi) = src[u, lo..hi) for the H rows of two [H, Bp] matrices. */
+function copyColumns(dst: usize, src: usize, H: i32, Bp: i32, lo: i32, hi: i32): void {
+  const wb = <usize>(hi - lo) << 2;
+  for (let u = 0; u < H; u++) {
+    const o = (<usize>(u * Bp + lo)) << 2;
+    memory.copy(dst + o, src + o, wb);
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Packing (once per call).
 
@@ -209,7 +223,22 @@ export function lstmSeqForward(
   H: i32, T: i32, Bp: i32, I: i32, reverse: i32, x: usize, wih: usize, whh: usize, bias: usize,
   h0: usize, c0: usize, xg: usize, ys: usize, cs: usize, hn: usize, cn: usize, pk: usize, tile: usize,
 ): void {
-  if (H <= 0 || T <= 0 || Bp <= 0) return;
+  lstmForward(H, T, Bp, I, reverse, x, wih, whh, bias, h0, c0, xg, ys, cs, hn, cn, pk, tile, 0, Bp);
+}
+
+/** lstmSeqForward of the batch columns [lo, hi) (see "Range entry points"). */
+export function lstmSeqForwardRange(
+  H: i32, T: i32, Bp: i32, I: i32, reverse: i32, x: usize, wih: usize, whh: usize, bias: usize,
+  h0: usize, c0: usize, xg: usize, ys: usize, cs: usize, hn: usize, cn: usize, pk: usize, lo: i32, hi: i32,
+): void {
+  lstmForward(H, T, Bp, I, reverse, x, wih, whh, bias, h0, c0, xg, ys, cs, hn, cn, pk, rangeTile(pk, H, I, Bp, 4), lo, hi);
+}
+
+function lstmForward(
+  H: i32, T: i32, Bp: i32, I: i32, reverse: i32, x: usize, wih: usize, whh: usize, bias: usize,
+  h0: usize, c0: usize, xg: usize, ys: usize, cs: usize, hn: usize, cn: usize, pk: usize, tile: usize, lo: i32, hi: i32,
+): void {
+  if (H <= 0 || T <= 0 || Bp <= 0 || lo >= hi) return;
   packForward(H, I, false, whh, wih, pk);
   const hb0 = bufStart(pk, H, I, 4 * H), hb1 = hb0 + ((<usize>(H * Bp)) << 2);
   let hprev = h0, hcur = hb0;
@@ -221,7 +250,7 @@ export function lstmSeqForward(
       const apk = pk + ((<usize>(j * (H + I))) << 4);
       const bi = load<f32>(bias + (<usize>j << 2)), bf = load<f32>(bias + (<usize>(H + j) << 2));
       const bg = load<f32>(bias + (<usize>(2 * H + j) << 2)), bo = load<f32>(bias + (<usize>(3 * H + j) << 2));
-      for (let b0 = 0; b0 < Bp; b0 += 8) {
+      for (let b0 = lo; b0 < hi; b0 += 8) {
         tile4x8(H, apk, hprev + (<usize>b0 << 2), Bp, tile, 0);
         tile4x8(I, apk + (<usize>H << 4), at(x, 0, t, T, Bp, b0), T * Bp, tile, 1);
         const hc = hcur + ((<usize>(j * Bp + b0)) << 2);
@@ -262,8 +291,8 @@ export function lstmSeqForward(
     hcur = hcur == hb0 ? hb1 : hb0;
   }
   const tl = t - step;
-  memory.copy(hn, hprev, (<usize>(H * Bp)) << 2);
-  for (let j = 0; j < H; j++) memory.copy(cn + ((<usize>(j * Bp)) << 2), at(cs, j, tl, T, Bp, 0), <usize>Bp << 2);
+  copyColumns(hn, hprev, H, Bp, lo, hi);
+  for (let j = 0; j < H; j++) memory.copy(cn + ((<usize>(j * Bp + lo)) << 2), at(cs, j, tl, T, Bp, lo), <usize>(hi - lo) << 2);
 }
 
 /**
@@ -275,12 +304,27 @@ export function lstmSeqBackward(
   H: i32, T: i32, Bp: i32, I: i32, reverse: i32, gates: usize, cs: usize, c0: usize, whh: usize,
   dy: usize, dhn: usize, dcn: usize, da: usize, dh0: usize, dc0: usize, pk: usize, tile: usize,
 ): void {
-  if (H <= 0 || T <= 0 || Bp <= 0) return;
+  lstmBackward(H, T, Bp, I, reverse, gates, cs, c0, whh, dy, dhn, dcn, da, dh0, dc0, pk, tile, 0, Bp);
+}
+
+/** lstmSeqBackward of the batch columns [lo, hi) (see "Range entry points"). */
+export function lstmSeqBackwardRange(
+  H: i32, T: i32, Bp: i32, I: i32, reverse: i32, gates: usize, cs: usize, c0: usize, whh: usize,
+  dy: usize, dhn: usize, dcn: usize, da: usize, dh0: usize, dc0: usize, pk: usize, lo: i32, hi: i32,
+): void {
+  lstmBackward(H, T, Bp, I, reverse, gates, cs, c0, whh, dy, dhn, dcn, da, dh0, dc0, pk, rangeTile(pk, H, I, Bp, 4), lo, hi);
+}
+
+function lstmBackward(
+  H: i32, T: i32, Bp: i32, I: i32, reverse: i32, gates: usize, cs: usize, c0: usize, whh: usize,
+  dy: usize, dhn: usize, dcn: usize, da: usize, dh0: usize, dc0: usize, pk: usize, tile: usize, lo: i32, hi: i32,
+): void {
+  if (H <= 0 || T <= 0 || Bp <= 0 || lo >= hi) return;
   const G = 4 * H;
   packUnits(H, G, whh, pk);
   const db0 = bufStart(pk, H, I, G), db1 = db0 + ((<usize>(G * Bp)) << 2);
   let dprev = db0, dcur = db1;
-  memory.copy(dc0, dcn, (<usize>(H * Bp)) << 2);
+  copyColumns(dc0, dcn, H, Bp, lo, hi);
   const step = reverse ? -1 : 1;
   let t = reverse ? 0 : T - 1;
   for (let s = T - 1; s >= 0; s--, t -= step) {
@@ -288,7 +332,7 @@ export function lstmSeqBackward(
     for (let k0 = 0; k0 < H; k0 += 4) {
       const apk = pk + ((<usize>(k0 / 4 * G)) << 4);
       const nu = H - k0 < 4 ? H - k0 : 4;
-      for (let b0 = 0; b0 < Bp; b0 += 8) {
+      for (let b0 = lo; b0 < hi; b0 += 8) {
         if (s == T - 1) {
           for (let r = 0; r < nu; r++) memory.copy(tile + (<usize>r << 5), dhn + ((<usize>((k0 + r) * Bp + b0)) << 2), 32);
         } else tile4x8(G, apk, dprev + (<usize>b0 << 2), Bp, tile, 0);
@@ -347,7 +391,7 @@ export function lstmSeqBackward(
   for (let k0 = 0; k0 < H; k0 += 4) {
     const apk = pk + ((<usize>(k0 / 4 * G)) << 4);
     const nu = H - k0 < 4 ? H - k0 : 4;
-    for (let b0 = 0; b0 < Bp; b0 += 8) {
+    for (let b0 = lo; b0 < hi; b0 += 8) {
       tile4x8(G, apk, dprev + (<usize>b0 << 2), Bp, tile, 0);
       for (let r = 0; r < nu; r++) memory.copy(dh0 + ((<usize>((k0 + r) * Bp + b0)) << 2), tile + (<usize>r << 5), 32);
     }
@@ -362,7 +406,22 @@ export function gruSeqForward(
   H: i32, T: i32, Bp: i32, I: i32, reverse: i32, x: usize, wih: usize, whh: usize, bias: usize, h0: usize,
   xg: usize, ys: usize, ms: usize, hn: usize, pk: usize, tile: usize,
 ): void {
-  if (H <= 0 || T <= 0 || Bp <= 0) return;
+  gruForward(H, T, Bp, I, reverse, x, wih, whh, bias, h0, xg, ys, ms, hn, pk, tile, 0, Bp);
+}
+
+/** gruSeqForward of the batch columns [lo, hi) (see "Range entry points"). */
+export function gruSeqForwardRange(
+  H: i32, T: i32, Bp: i32, I: i32, reverse: i32, x: usize, wih: usize, whh: usize, bias: usize, h0: usize,
+  xg: usize, ys: usize, ms: usize, hn: usize, pk: usize, lo: i32, hi: i32,
+): void {
+  gruForward(H, T, Bp, I, reverse, x, wih, whh, bias, h0, xg, ys, ms, hn, pk, rangeTile(pk, H, I, Bp, 3), lo, hi);
+}
+
+function gruForward(
+  H: i32, T: i32, Bp: i32, I: i32, reverse: i32, x: usize, wih: usize, whh: usize, bias: usize, h0: usize,
+  xg: usize, ys: usize, ms: usize, hn: usize, pk: usize, tile: usize, lo: i32, hi: i32,
+): void {
+  if (H <= 0 || T <= 0 || Bp <= 0 || lo >= hi) return;
   packForward(H, I, true, whh, wih, pk);
   const hb0 = bufStart(pk, H, I, 3 * H), hb1 = hb0 + ((<usize>(H * Bp)) << 2);
   let hprev = h0, hcur = hb0;
@@ -373,7 +432,7 @@ export function gruSeqForward(
       const apk = pk + ((<usize>(j * (H + I))) << 4);
       const br = load<f32>(bias + (<usize>j << 2)), bz = load<f32>(bias + (<usize>(H + j) << 2));
       const bj = load<f32>(bias + (<usize>(2 * H + j) << 2)), bn = load<f32>(bias + (<usize>(3 * H + j) << 2));
-      for (let b0 = 0; b0 < Bp; b0 += 8) {
+      for (let b0 = lo; b0 < hi; b0 += 8) {
         const hp = hprev + ((<usize>(j * Bp + b0)) << 2);
         const hc = hcur + ((<usize>(j * Bp + b0)) << 2);
         tile4x8(H, apk, hprev + (<usize>b0 << 2), Bp, tile, 0);
@@ -410,7 +469,7 @@ export function gruSeqForward(
     hprev = hcur;
     hcur = hcur == hb0 ? hb1 : hb0;
   }
-  memory.copy(hn, hprev, (<usize>(H * Bp)) << 2);
+  copyColumns(hn, hprev, H, Bp, lo, hi);
 }
 
 /**
@@ -422,12 +481,27 @@ export function gruSeqBackward(
   H: i32, T: i32, Bp: i32, I: i32, reverse: i32, gates: usize, ys: usize, h0: usize, ms: usize, whh: usize,
   dy: usize, dhn: usize, dg: usize, dhg: usize, dd: usize, dh0: usize, pk: usize, tile: usize,
 ): void {
-  if (H <= 0 || T <= 0 || Bp <= 0) return;
+  gruBackward(H, T, Bp, I, reverse, gates, ys, h0, ms, whh, dy, dhn, dg, dhg, dd, dh0, pk, tile, 0, Bp);
+}
+
+/** gruSeqBackward of the batch columns [lo, hi) (see "Range entry points"; only those columns of dd are used). */
+export function gruSeqBackwardRange(
+  H: i32, T: i32, Bp: i32, I: i32, reverse: i32, gates: usize, ys: usize, h0: usize, ms: usize, whh: usize,
+  dy: usize, dhn: usize, dg: usize, dhg: usize, dd: usize, dh0: usize, pk: usize, lo: i32, hi: i32,
+): void {
+  gruBackward(H, T, Bp, I, reverse, gates, ys, h0, ms, whh, dy, dhn, dg, dhg, dd, dh0, pk, rangeTile(pk, H, I, Bp, 3), lo, hi);
+}
+
+function gruBackward(
+  H: i32, T: i32, Bp: i32, I: i32, reverse: i32, gates: usize, ys: usize, h0: usize, ms: usize, whh: usize,
+  dy: usize, dhn: usize, dg: usize, dhg: usize, dd: usize, dh0: usize, pk: usize, tile: usize, lo: i32, hi: i32,
+): void {
+  if (H <= 0 || T <= 0 || Bp <= 0 || lo >= hi) return;
   const G = 3 * H;
   packUnits(H, G, whh, pk);
   const db0 = bufStart(pk, H, I, G), db1 = db0 + ((<usize>(G * Bp)) << 2);
   let dprev = db0, dcur = db1;
-  memory.fill(dd, 0, (<usize>(H * Bp)) << 2);
+  for (let u = 0; u < H; u++) memory.fill(dd + ((<usize>(u * Bp + lo)) << 2), 0, <usize>(hi - lo) << 2);
   const step = reverse ? -1 : 1;
   let t = reverse ? 0 : T - 1;
   for (let s = T - 1; s >= 0; s--, t -= step) {
@@ -435,7 +509,7 @@ export function gruSeqBackward(
     for (let k0 = 0; k0 < H; k0 += 4) {
       const apk = pk + ((<usize>(k0 / 4 * G)) << 4);
       const nu = H - k0 < 4 ? H - k0 : 4;
-      for (let b0 = 0; b0 < Bp; b0 += 8) {
+      for (let b0 = lo; b0 < hi; b0 += 8) {
         if (s == T - 1) {
           for (let r = 0; r < nu; r++) memory.copy(tile + (<usize>r << 5), dhn + ((<usize>((k0 + r) * Bp + b0)) << 2), 32);
         } else tile4x8(G, apk, dprev + (<usize>b0 << 2), Bp, tile, 0);
@@ -491,7 +565,7 @@ export function gruSeqBackward(
   for (let k0 = 0; k0 < H; k0 += 4) {
     const apk = pk + ((<usize>(k0 / 4 * G)) << 4);
     const nu = H - k0 < 4 ? H - k0 : 4;
-    for (let b0 = 0; b0 < Bp; b0 += 8) {
+    for (let b0 = lo; b0 < hi; b0 += 8) {
       tile4x8(G, apk, dprev + (<usize>b0 << 2), Bp, tile, 0);
       for (let r = 0; r < nu; r++) {
         const o = (<usize>((k0 + r) * Bp + b0)) << 2;

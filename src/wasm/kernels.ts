@@ -117,6 +117,24 @@ export interface Kernels {
     H: number, T: number, Bp: number, I: number, reverse: number, gates: number, ys: number, h0: number, ms: number,
     whh: number, dy: number, dhn: number, dg: number, dhg: number, dd: number, dh0: number, pk: number, tile: number,
   ): void;
+  // the kernel thread pool's parts (src/wasm/threaded-rnn.ts): batch columns [lo, hi) of one call; `pk` is
+  // rnnScratchSize floats + a 128-byte tile of this part's own
+  lstmSeqForwardRange(
+    H: number, T: number, Bp: number, I: number, reverse: number, x: number, wih: number, whh: number, bias: number,
+    h0: number, c0: number, gates: number, ys: number, cs: number, hn: number, cn: number, pk: number, lo: number, hi: number,
+  ): void;
+  lstmSeqBackwardRange(
+    H: number, T: number, Bp: number, I: number, reverse: number, gates: number, cs: number, c0: number, whh: number,
+    dy: number, dhn: number, dcn: number, da: number, dh0: number, dc0: number, pk: number, lo: number, hi: number,
+  ): void;
+  gruSeqForwardRange(
+    H: number, T: number, Bp: number, I: number, reverse: number, x: number, wih: number, whh: number, bias: number,
+    h0: number, gates: number, ys: number, ms: number, hn: number, pk: number, lo: number, hi: number,
+  ): void;
+  gruSeqBackwardRange(
+    H: number, T: number, Bp: number, I: number, reverse: number, gates: number, ys: number, h0: number, ms: number,
+    whh: number, dy: number, dhn: number, dg: number, dhg: number, dd: number, dh0: number, pk: number, lo: number, hi: number,
+  ): void;
   // layers (assembly/batchnorm.ts, pool.ts, dropout.ts; docs/kernels-layers.md)
   batchNormForward(
     x: number, out: number, gamma: number, beta: number, runMean: number, runVar: number, saveMean: number,
@@ -184,7 +202,8 @@ export const KERNELS: Record<KernelName, 'forward' | 'training'> = {
   conv1dForwardCachedRange: 'training', fusedConv1dRange: 'training', conv1dForwardRange: 'training', conv1dBackwardDataRange: 'training',
   conv1dBackwardWeightRange: 'training', threadScratch: 'training',
   rnnScratchSize: 'forward', rnnTranspose: 'forward', lstmSeqForward: 'forward', lstmSeqBackward: 'training',
-  gruSeqForward: 'forward', gruSeqBackward: 'training',
+  gruSeqForward: 'forward', gruSeqBackward: 'training', lstmSeqForwardRange: 'training', lstmSeqBackwardRange: 'training',
+  gruSeqForwardRange: 'training', gruSeqBackwardRange: 'training',
   batchNormForward: 'forward', batchNormBackward: 'training', batchNormForwardRange: 'training', batchNormBackwardRange: 'training',
   maxPool1d: 'forward', maxPool1dBackward: 'training', avgPool1d: 'forward', avgPool1dBackward: 'training',
   adaptiveAvgPool1d: 'forward', adaptiveAvgPool1dBackward: 'training', globalMaxPool1d: 'forward',

@@ -24,6 +24,8 @@
 //   unary, unaryBackward contiguous ranges whose starts are multiples of 16 elements: the loops run SIMD
 //                        groups from the start and a scalar tail at the end, so every element keeps its
 //                        group position and only the last part has the tail.
+//   lstm/gruSeqForward,  batch columns in 16-column units, each part the whole time loop: threaded-rnn.ts.
+//   lstm/gruSeqBackward
 // Small calls stay on the calling thread: below MIN_MACS multiply-adds (MIN_ELEMENTS elements for the
 // elementwise and layer ops) the wake-up and wait of a worker (tens of microseconds) cost more than the
 // part saves. Chunks get their thread's own scratch (the pool substitutes it: RunOptions.scratchArg): the
@@ -31,12 +33,13 @@
 // threshold.
 import type { KernelPool } from './kernel-pool.ts';
 import type { Kernels } from './kernels.ts';
+import { THREADED_RNN_KERNELS, threadRnnKernels } from './threaded-rnn.ts';
 
 /** The kernel entry points the workers run. */
 export const THREADED_KERNELS = [
   'gemm', 'conv1dForwardRange', 'conv1dForwardCachedRange', 'fusedConv1dRange', 'conv1dBackwardDataRange', 'conv1dBackwardWeightRange', 'unary', 'unaryBackward',
   'batchNormForwardRange', 'batchNormBackwardRange', 'maxPool1d', 'maxPool1dBackward', 'adaptiveAvgPool1d',
-  'adaptiveAvgPool1dBackward',
+  'adaptiveAvgPool1dBackward', ...THREADED_RNN_KERNELS,
 ];
 
 /** Multiply-adds below which a call runs on one thread (see the header; docs/kernels.md). */
@@ -73,9 +76,9 @@ function chunksFor(pool: KernelPool, work: number, n: number, min: number, perTh
 const widest = (r: [number, number][]) => Math.max(...r.map(([s, e]) => e - s));
 
 /**
- * Replaces k's GEMM, convolution passes, batch norm, pooling and unary ops by their split versions (the
- * raw exports stay the calling thread's part). `splitAll`: no thresholds, every call is split (tests of
- * the partitions).
+ * Replaces k's GEMM, convolution passes, batch norm, pooling, unary ops and LSTM/GRU sequence kernels by their
+ * split versions (the raw exports stay the calling thread's part). `splitAll`: no thresholds, every call is
+ * split (tests of the partitions).
  */
 export function threadKernels(k: Kernels, pool: KernelPool, splitAll = false): void {
   const minMacs = splitAll ? 0 : MIN_MACS, minElements = splitAll ? 0 : MIN_ELEMENTS;
@@ -200,4 +203,6 @@ export function threadKernels(k: Kernels, pool: KernelPool, splitAll = false): v
     if (n < 2) return raw.aapBwd(dy, dx, rows, L, Lout);
     pool.run('adaptiveAvgPool1dBackward', splitRange(rows, n, 1).map(([s, e]) => [dy + 4 * s * Lout, dx + 4 * s * L, e - s, L, Lout]));
   };
+
+  threadRnnKernels(k, pool, splitAll);
 }
