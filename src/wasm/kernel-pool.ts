@@ -359,19 +359,26 @@ export class KernelPool {
     const ctl = this.ctl;
     for (let spin = 0; spin < 4000 && Atomics.load(ctl, FINISHED) < taken; spin++);
     const limit = waitLimitMs(longest, this.waitFloorMs);
-    const t0 = performance.now();
+    // Time waited counts slice by slice: a slice that lasted far beyond its timeout means this thread was not
+    // running either (the whole process was suspended: SIGSTOP, a laptop's sleep), so only its timeout counts,
+    // and a resumed process does not take its workers for dead.
+    let waited = 0, slice = 0, prev = performance.now();
     for (;;) {
       const done = Atomics.load(ctl, FINISHED);
       if (done >= taken) return;
       const ended = this.threads.findIndex((t) => t.ended?.());
-      const left = limit - (performance.now() - t0);
+      const now = performance.now();
+      waited += Math.min(now - prev, slice + 50);
+      prev = now;
+      const left = limit - waited;
       if (ended >= 0 || left <= 0) {
         const holders = this.threads.map((_, w) => w + 1).filter((p) => ctl[p * SLOT_INTS + CLAIM] === seq);
         this.fail(name, ended >= 0
           ? `kernel thread ${ended + 1} ended during ${name} (${this.threads[ended]!.ended!()})`
           : `${taken - done} chunk(s) of ${name} taken by kernel thread ${holders.join(', ') || '?'} did not finish within ${Math.round(limit)} ms (the thread died, was stopped or is starved)`);
       }
-      Atomics.wait(ctl, FINISHED, done, Math.min(left, 200));
+      slice = Math.min(left, 200);
+      Atomics.wait(ctl, FINISHED, done, slice);
     }
   }
 
