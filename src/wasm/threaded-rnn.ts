@@ -15,6 +15,7 @@
 // Calls below RNN_MIN_MACS multiply-adds stay on the calling thread.
 import type { KernelPool } from './kernel-pool.ts';
 import type { Kernels } from './kernels.ts';
+import { splitRange } from './split-range.ts';
 
 /** The range entry points the workers run (appended to THREADED_KERNELS). */
 export const THREADED_RNN_KERNELS = ['lstmSeqForwardRange', 'lstmSeqBackwardRange', 'gruSeqForwardRange', 'gruSeqBackwardRange'];
@@ -30,15 +31,8 @@ export const RNN_CHUNKS_PER_THREAD = 2;
  * measured 1.3x instead of 1.8x on 2 threads), the last range ending at Bp.
  */
 export function columnRanges(pool: KernelPool, Bp: number, macs: number, min: number): [number, number][] {
-  const units = Math.ceil(Bp / 16);
-  const parts = macs < min || pool.size < 2 ? 1 : Math.min(pool.size * RNN_CHUNKS_PER_THREAD, units, pool.maxChunks);
-  const out: [number, number][] = [];
-  for (let i = 0, lo = 0; i < parts; i++) {
-    const hi = Math.min(Bp, Math.round((units * (i + 1)) / parts) * 16);
-    out.push([lo, hi]);
-    lo = hi;
-  }
-  return out;
+  const parts = macs < min || pool.size < 2 ? 1 : Math.min(pool.size * RNN_CHUNKS_PER_THREAD, Math.ceil(Bp / 16), pool.maxChunks);
+  return splitRange(Bp, parts, 16);
 }
 
 /** Replaces k's four RNN sequence kernels by their split versions. `splitAll`: no threshold (tests). */

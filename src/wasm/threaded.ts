@@ -33,7 +33,10 @@
 // threshold.
 import type { KernelPool } from './kernel-pool.ts';
 import type { Kernels } from './kernels.ts';
+import { splitRange } from './split-range.ts';
 import { THREADED_RNN_KERNELS, threadRnnKernels } from './threaded-rnn.ts';
+
+export { splitRange };
 
 /** The kernel entry points the workers run. */
 export const THREADED_KERNELS = [
@@ -49,18 +52,6 @@ export const MIN_ELEMENTS = 1 << 17;
 /** Chunks per thread of a split call (GEMM and the weight gradient: see the header). */
 export const CHUNKS_PER_THREAD = 4;
 
-/** [start, end) of `parts` near-equal ranges of `n`, each a multiple of `unit` but the last. */
-export function splitRange(n: number, parts: number, unit: number): [number, number][] {
-  const units = Math.ceil(n / unit);
-  const p = Math.max(1, Math.min(parts, units));
-  const out: [number, number][] = [];
-  for (let i = 0, s = 0; i < p; i++) {
-    const e = Math.min(n, Math.round((units * (i + 1)) / p) * unit);
-    out.push([s, e]);
-    s = e;
-  }
-  return out;
-}
 
 /**
  * How many chunks a call of `work` multiply-adds (or elements) over `n` independent units gets: 1 (the
