@@ -10,6 +10,10 @@
 //           and how long that call took; then whether later calls run on one thread with the single
 //           thread's bytes
 //   die-terminate   the worker terminated between calls: the next call, the pool's failure, later calls
+//   suspend a 2-thread pool (every call split, waitFloorMs 400) whose worker's gemm first spins 30 ms, so
+//           the calling thread is nearly always waiting for it; prints SUSPEND_READY and runs split GEMMs
+//           while the parent stops (SIGSTOP) and continues the process; ends after 3 gaps of >= 1000 ms
+//           between calls (or 30 s): the calls made, the gaps seen, and any error thrown
 import { createHash } from 'node:crypto';
 
 const mode = process.argv[2] ?? '';
@@ -18,7 +22,41 @@ const result: Record<string, unknown> = {};
 
 try {
   if (mode === 'nosab') delete (globalThis as { SharedArrayBuffer?: unknown }).SharedArrayBuffer;
-  if (mode.startsWith('die-')) {
+  if (mode === 'suspend') {
+    await import('../../src/node/kernel-threads.ts');
+    const { workerFactory, setWorkerFactory } = await import('../../src/wasm/kernel-pool.ts');
+    const { instantiateThreaded } = await import('../../src/wasm/threaded-backend.ts');
+    const node = workerFactory()!;
+    setWorkerFactory({
+      defaultThreads: 2,
+      spawn: (src, d) => node.spawn(`function (d) { const I = WebAssembly.Instance; WebAssembly.Instance = function (m, i) { const ex = { ...new I(m, i).exports }; const g = ex.gemm; ex.gemm = function (...a) { const t = Date.now(); while (Date.now() - t < 30); return g(...a); }; return { exports: ex }; }; (${src})(d); }`, d),
+    });
+    const b = instantiateThreaded('simd', 2, true, 400);
+    const M = 128, N = 128, K = 128;
+    const pa = b.alloc(M * K * 4), pb = b.alloc(K * N * 4), pc = b.alloc(M * N * 4), w = b.alloc(b.k.gemmWorkSize(M, N, K));
+    b.f32(pa, M * K).fill(0.5);
+    b.f32(pb, K * N).fill(0.25);
+    let calls = 0, gaps = 0;
+    const t0 = performance.now();
+    let prev = t0;
+    try {
+      for (; gaps < 3 && performance.now() - t0 < 30_000; calls++) {
+        b.k.gemm(0, 0, M, N, K, 1, pa, K, pb, N, 0, pc, N, w);
+        if (calls === 0) console.log('SUSPEND_READY');
+        const now = performance.now();
+        if (now - prev >= 1000) gaps++;
+        prev = now;
+      }
+      result.value = b.f32(pc, 1)[0];
+    } catch (e) {
+      result.threw = (e as Error).name;
+      result.message = (e as Error).message;
+    }
+    result.calls = calls;
+    result.gaps = gaps;
+    result.poolSize = (b.pool as unknown as import('../../src/wasm/kernel-pool.ts').KernelPool).size;
+    b.pool?.close();
+  } else if (mode.startsWith('die-')) {
     const how = mode.slice(4);
     await import('../../src/node/kernel-threads.ts');
     const { workerFactory, setWorkerFactory } = await import('../../src/wasm/kernel-pool.ts');

@@ -9,7 +9,7 @@
 // does not keep Node alive. Children: threads-child.ts.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import '../../src/node/kernel-threads.ts';
 import { instantiateSync, type Backend } from '../../src/wasm/backend.ts';
@@ -254,6 +254,41 @@ for (const [how, expect] of [['exit', /kernel thread 1 .*did not finish|ended/],
     }
     assert.is(r.sizeAfter, 1);
     assert.is(r.laterSame, true, 'later calls run on one thread and give the single thread\'s bytes');
+  });
+
+// A suspended process (SIGSTOP, a laptop's sleep) stops the waiting thread and the workers alike: on resume the
+// wait that spanned the stop must not be charged to the workers (the 1.5 s stops exceed the child's wait limit,
+// 400 ms floor + 20 x its short chunk, so charging the whole stop would throw KernelThreadError).
+if (process.platform !== 'win32')
+  test('a process stopped (SIGSTOP) and continued mid-call goes on: the stop is not charged to the kernel threads', async () => {
+    const p = spawn(process.execPath, ['--import', 'tsx', join(projectRoot, 'test', 'kernels', 'threads-child.ts'), 'suspend', '2'], {
+      cwd: projectRoot, env: { ...process.env, ECGRAD_THREADS: '' }, stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '', err = '';
+    p.stdout.on('data', (d) => (out += d));
+    p.stderr.on('data', (d) => (err += d));
+    const ended = new Promise<number | null>((r) => p.on('close', r));
+    const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+    for (let t = 0; !out.includes('SUSPEND_READY') && p.exitCode === null && t < 600; t++) await sleep(100);
+    assert.ok(out.includes('SUSPEND_READY'), `the child did not start: ${err.slice(0, 2000)}`);
+    for (let i = 0; i < 3 && p.exitCode === null; i++) {
+      await sleep(300);
+      p.kill('SIGSTOP');
+      await sleep(1500);
+      p.kill('SIGCONT');
+    }
+    const timer = setTimeout(() => p.kill('SIGKILL'), 60_000);
+    const status = await ended;
+    clearTimeout(timer);
+    const line = out.split('\n').find((l) => l.startsWith('THREADS_RESULT '));
+    assert.ok(line, `no result (status ${status}): ${err.slice(0, 2000)}`);
+    const r = JSON.parse(line!.slice('THREADS_RESULT '.length)) as ChildResult;
+    assert.is(r.error, undefined, r.error);
+    assert.is(r.threw, undefined, String(r.message));
+    assert.is(r.gaps, 3, 'the child saw the three stops');
+    assert.is(r.poolSize, 2, 'the pool still runs both threads');
+    assert.is(r.value, 128 * 0.5 * 0.25);
+    assert.is(status, 0);
   });
 
 test('without SharedArrayBuffer one thread runs and backendInfo says why', () => {
