@@ -1,30 +1,44 @@
 // The DS1-only selection of the personalisation configuration (docs/personalize.md, "Selection"): the
-// adaptive protocol simulated on the inter protocol's 4 validation records (DS1 records the global model
-// never trained on), for each candidate configuration, pooled over those records. DS2 is never loaded
-// into the computation: only the validation records' rows are used (and the training split for replay).
-// Usage: npx tsx scripts/personalize-select.ts --model-file f.ecgm --grid <name> [--out runs/adaptive/select-<arch>.json]
+// adaptive protocol simulated on DS1 records the global model never trained on, for each candidate
+// configuration, pooled over those records. DS2 is never loaded into the computation.
+//   --records val   (default) the inter protocol's 4 validation records of one global model (the first selection)
+//   --records test  each model's own test records: with the fold models of the DS1 simulation (global models
+//                   trained with --train-records <DS1 minus a fold> --test-records <the fold>), every DS1
+//                   record is a pseudo-wearer of the model that did not see it
+// Replay beats come from each model's own training split. With several --model-file (comma-separated),
+// the per-record counts of all their pseudo-wearers are pooled.
+// Usage: npx tsx scripts/personalize-select.ts --model-file f.ecgm[,g.ecgm...] --grid <name> [--records val|test] [--pick 0,2] [--out runs/adaptive/select-<arch>.json]
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { initSync } from '../src/core/runtime.ts';
 import { loadDataset } from '../src/node/dataset.ts';
 import { datasetOptionsOf } from '../src/ecg/dataset/dataset-meta.ts';
+import type { BeatDataset } from '../src/ecg/dataset/dataset.ts';
 import { modelFromBytes } from '../src/nn/model-file.ts';
-import { runAdaptive } from '../src/train/adaptive.ts';
+import { runAdaptive, type AdaptiveRecord } from '../src/train/adaptive.ts';
 import { stratifiedSubset } from '../src/train/subset.ts';
 import type { PersonalizeOptions } from '../src/train/personalize.ts';
 
+const DS1 = ['101', '106', '108', '109', '112', '114', '115', '116', '118', '119', '122', '124', '201', '203', '205', '207', '208', '209', '215', '220', '223', '230'];
 const arg = (name: string, def?: string) => {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 ? process.argv[i + 1]! : def;
 };
 initSync();
-const file = arg('model-file')!;
-const bytes = new Uint8Array(readFileSync(file));
-const { header } = modelFromBytes(bytes, file);
-const { dataset: ds } = loadDataset('inter', { seed: 0, ...datasetOptionsOf(header.meta) });
-const valRecords = [...new Set(Array.from(ds.split.val, (i) => ds.records[ds.record[i]!]!))].sort();
-for (const r of valRecords) if (!['101', '106', '108', '109', '112', '114', '115', '116', '118', '119', '122', '124', '201', '203', '205', '207', '208', '209', '215', '220', '223', '230'].includes(r)) throw new Error(`not a DS1 record: ${r}`);
-const replayAll = (n: number) => stratifiedSubset(ds.y, ds.split.train, n, 0, 50);
+const files = arg('model-file')!.split(',');
+const which = arg('records', 'val')!;
+if (which !== 'val' && which !== 'test') throw new Error(`--records must be val or test, got ${which}`);
+const models = files.map((file) => {
+  const bytes = new Uint8Array(readFileSync(file));
+  const { header } = modelFromBytes(bytes, file);
+  const { dataset: ds } = loadDataset('inter', { seed: 0, ...datasetOptionsOf(header.meta) });
+  const rows = which === 'val' ? ds.split.val : ds.split.test;
+  const records = [...new Set(Array.from(rows, (i) => ds.records[ds.record[i]!]!))].sort();
+  for (const r of records) if (!DS1.includes(r)) throw new Error(`${file}: pseudo-wearer ${r} is not a DS1 record`);
+  return { file, bytes, header, ds, records };
+});
+const header = models[0]!.header;
+const replayAll = (ds: BeatDataset, n: number) => stratifiedSubset(ds.y, ds.split.train, n, 0, 50);
 
 type Cand = PersonalizeOptions & { replayBeats: number };
 const grids: Record<string, Cand[]> = {};
@@ -55,28 +69,60 @@ grids.main = [
 ];
 // The declared configuration (candidate 3 of main), for models that take it without a grid of their own.
 grids.chosen = [{ ...base, lr: 3e-4 }];
-const grid = grids[arg('grid', 'smoke')!]!;
+// The DS1 simulation's candidates (docs/personalize.md, "Selection, second round"): the declared configuration,
+// then one change at a time aimed at the S suppression DS2 showed in records with S-free labelled minutes.
+const chosen = grids.chosen[0]!;
+grids.folds = [
+  chosen,
+  { ...chosen, premature: 8 },
+  { ...chosen, premature: 16 },
+  { ...chosen, replayBatch: 32 },
+  { ...chosen, l2sp: 0.1 },
+  { ...chosen, lr: 1e-4 },
+  { ...chosen, batchNorm: 'train' },
+];
+const all = grids[arg('grid', 'smoke')!]!;
+const pick = arg('pick')?.split(',').map(Number);
+const grid = pick ? pick.map((k) => all[k]!) : all;
 const out: unknown[] = [];
-console.log(`model ${file} (${header.arch}); pseudo-wearers (DS1 validation records): ${valRecords.join(', ')}`);
+const wearers = models.flatMap((m) => m.records);
+console.log(`models ${files.join(', ')} (${header.arch}); pseudo-wearers (${which}): ${wearers.join(', ')}`);
 const f1 = (a: { se: number; ppv: number }) => (a.se + a.ppv > 0 ? (2 * a.se * a.ppv) / (a.se + a.ppv) : 0);
-for (const c of grid) {
+/** Gross S and V Se / +P of pooled per-record counts. */
+function pooled(rs: AdaptiveRecord[], which: 'global' | 'personalized') {
+  const g = (k: 'S' | 'V') => {
+    let found = 0, total = 0, fp = 0;
+    for (const r of rs) {
+      found += r[which].found[k]!;
+      total += r[which].total[k]!;
+      fp += r[which].falsePositive[k]!;
+    }
+    return { se: total ? found / total : 0, ppv: found + fp ? found / (found + fp) : 0, found, total, falsePositive: fp };
+  };
+  const S = g('S'), V = g('V');
+  return { S, V, svF1: (f1(S) + f1(V)) / 2 };
+}
+for (const [k, c] of grid.entries()) {
   const { replayBeats, ...p } = c;
   const t0 = performance.now();
-  const r = runAdaptive(bytes, ds, valRecords, { minutes: 5, personalize: p, replayRows: replayBeats ? replayAll(replayBeats) : null });
+  const recs: AdaptiveRecord[] = [];
+  for (const m of models) {
+    const r = runAdaptive(m.bytes, m.ds, m.records, { minutes: 5, personalize: p, replayRows: replayBeats ? replayAll(m.ds, replayBeats) : null });
+    recs.push(...r.records);
+  }
   const s = (performance.now() - t0) / 1000;
-  const g = r.global.aami, q = r.personalized.aami;
+  const g = pooled(recs, 'global'), q = pooled(recs, 'personalized');
   const row = {
-    config: c, seconds: s, maxRecordSeconds: Math.max(...r.records.map((x) => x.seconds)),
-    global: { accuracy: r.global.accuracy, S: g.S, V: g.V, svF1: (f1(g.S!) + f1(g.V!)) / 2 },
-    personalized: { accuracy: r.personalized.accuracy, S: q.S, V: q.V, svF1: (f1(q.S!) + f1(q.V!)) / 2 },
-    records: r.records.map((x) => ({ record: x.record, personal: x.personalCounts, g: x.global, p: x.personalized })),
+    index: pick ? pick[k] : k, config: c, seconds: s, maxRecordSeconds: Math.max(...recs.map((x) => x.seconds)),
+    global: g, personalized: q,
+    records: recs.map((x) => ({ record: x.record, personal: x.personalCounts, g: x.global, p: x.personalized })),
   };
   out.push(row);
   const pc = (v: number) => (100 * v).toFixed(1);
-  console.log(`${JSON.stringify(c)}  ${s.toFixed(1)} s | global S ${pc(g.S!.se)}/${pc(g.S!.ppv)} V ${pc(g.V!.se)}/${pc(g.V!.ppv)} svF1 ${row.global.svF1.toFixed(3)} | personalised S ${pc(q.S!.se)}/${pc(q.S!.ppv)} V ${pc(q.V!.se)}/${pc(q.V!.ppv)} svF1 ${row.personalized.svF1.toFixed(3)} acc ${pc(r.personalized.accuracy)}`);
+  console.log(`${JSON.stringify(c)}  ${s.toFixed(1)} s | global S ${pc(g.S.se)}/${pc(g.S.ppv)} V ${pc(g.V.se)}/${pc(g.V.ppv)} svF1 ${g.svF1.toFixed(3)} | personalised S ${pc(q.S.se)}/${pc(q.S.ppv)} V ${pc(q.V.se)}/${pc(q.V.ppv)} svF1 ${q.svF1.toFixed(3)}`);
 }
 const path = arg('out');
 if (path) {
   mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, `${JSON.stringify({ model: file, arch: header.arch, valRecords, grid: arg('grid'), rows: out }, null, 2)}\n`);
+  writeFileSync(path, `${JSON.stringify({ models: files, arch: header.arch, records: which, wearers, grid: arg('grid'), rows: out }, null, 2)}\n`);
 }

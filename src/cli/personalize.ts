@@ -35,6 +35,7 @@ export const personalizeOptions: Record<string, OptionSpec> = {
   'class-weight': { type: 'string', description: 'none, sqrt or balanced (from the wearer\'s class counts)', default: PERSONALIZE_DEFAULTS.classWeight },
   'replay-beats': { type: 'string', description: 'beats of the protocol\'s training split replayed during fine-tuning (0: no replay)', default: '1000' },
   'replay-batch': { type: 'string', description: 'replay beats per step', default: String(PERSONALIZE_DEFAULTS.replayBatch) },
+  premature: { type: 'string', description: 'synthetic premature S beats per step: the wearer\'s N beats with the RR timing of replay S beats (0: none)', default: String(PERSONALIZE_DEFAULTS.premature) },
 };
 
 /** The personalize() options given on the command line, and the replay-set size. */
@@ -56,6 +57,7 @@ export function personalizeSettings(o: Record<string, unknown>, command: string)
       seed: intOption(o, 'seed', command, 0), layers: choice('layers', ['last', 'head', 'all'] as const), steps: intOption(o, 'steps', command),
       batchSize: intOption(o, 'batch-size', command), lr, l2sp: num('l2sp'), batchNorm: choice('batch-norm', ['frozen', 'train'] as const),
       classWeight: choice('class-weight', ['none', 'sqrt', 'balanced'] as const), replayBatch: intOption(o, 'replay-batch', command, 0),
+      premature: intOption(o, 'premature', command, 0),
     },
     replayBeats: intOption(o, 'replay-beats', command, 0)!,
   };

@@ -21,6 +21,9 @@
 //     (absentClasses 'keep', default; 'train' lets them move like the others);
 //   - class weights of the cross-entropy from the wearer's class counts: 'none', 'sqrt' (∝ 1/√n_c) or
 //     'balanced' (∝ 1/n_c); classes absent from the wearer weigh 1.
+// Synthetic premature beats (options.premature per step, default none): the wearer's N beats with the RR
+// timing of the replay set's real S beats, labelled S (src/train/premature.ts), so a copy fine-tuned on
+// S-free minutes still sees this wearer's morphology at a premature rhythm called S.
 //
 // The optimizer is Adam at a constant learning rate for `steps` steps; each step takes the next
 // `batchSize` wearer beats of a seeded shuffle (reshuffled after each pass) and the next `replayBatch`
@@ -40,6 +43,7 @@ import { Adam } from '../optim/adam.ts';
 import { initSeed } from '../nn/init.ts';
 import '../models/index.ts';
 import { mixSeed } from './seeds.ts';
+import { beatFeatureNamesOf, prematurePlan, prematureRow } from './premature.ts';
 
 /**
  * personalize() cannot run as asked: an invalid option, beats that do not fit the model, or a model file it
@@ -91,6 +95,11 @@ export interface PersonalizeOptions {
   replay?: LabelledBeats | null;
   /** Replay beats per step (default 16; ignored without replay). */
   replayBatch?: number;
+  /**
+   * Synthetic premature S beats per step (default 0: none): wearer N beats with the RR timing of replay S
+   * beats (src/train/premature.ts). Needs replay beats of class S and the 'local' beat-feature set.
+   */
+  premature?: number;
   /** Fewest wearer beats accepted (default 20). */
   minBeats?: number;
   /** Called after every step. */
@@ -101,7 +110,7 @@ export interface PersonalizeOptions {
 export const PERSONALIZE_DEFAULTS = {
   seed: 0, layers: 'all' as PersonalizeLayers, steps: 100, batchSize: 32, lr: 3e-4, l2sp: 0.01,
   batchNorm: 'frozen' as 'frozen' | 'train', classWeight: 'sqrt' as 'none' | 'sqrt' | 'balanced', absentClasses: 'keep' as 'keep' | 'train',
-  replayBatch: 16, minBeats: 20,
+  replayBatch: 16, premature: 0, minBeats: 20,
 };
 
 export type ResolvedPersonalizeOptions = typeof PERSONALIZE_DEFAULTS;
@@ -154,6 +163,7 @@ function resolveOptions(o: PersonalizeOptions): ResolvedPersonalizeOptions {
   int('steps', 1);
   int('batchSize', 1);
   int('replayBatch', 0);
+  int('premature', 0);
   int('minBeats', 1);
   if (!(typeof r.lr === 'number' && r.lr > 0 && Number.isFinite(r.lr))) throw new PersonalizeError(`option lr must be a positive number, got ${JSON.stringify(r.lr)}`);
   if (!(typeof r.l2sp === 'number' && r.l2sp >= 0 && Number.isFinite(r.l2sp))) throw new PersonalizeError(`option l2sp must be a number >= 0, got ${JSON.stringify(r.l2sp)}`);
@@ -234,6 +244,65 @@ function bytesOf(source: PersonalizeSource): { bytes: Uint8Array; header: ModelH
   return { bytes: encodeModel(model, { arch: header.arch, config: header.config, meta: header.meta }), header };
 }
 
+/**
+ * A seeded endless draw of indices 0..n-1: the next k of a shuffle, reshuffled after each pass (never more
+ * than n at once).
+ */
+function cursor(n: number, seed: number): (k: number) => number[] {
+  const rng = new Rng(seed);
+  const order = () => rng.shuffle(Int32Array.from({ length: n }, (_, i) => i)) as Int32Array;
+  let perm = order(), at = 0;
+  return (k: number): number[] => {
+    const pick: number[] = [];
+    for (let j = 0; j < Math.min(k, n); j++) {
+      if (at === n) {
+        perm = order();
+        at = 0;
+      }
+      pick.push(perm[at++]!);
+    }
+    return pick;
+  };
+}
+
+/**
+ * The source of synthetic premature beats: the plan for the model's beat features, the wearer's N beats
+ * and the replay's S beats, and a draw of (wearer N beat, replay S beat) pairs. Throws a PersonalizeError
+ * when the model, the wearer's beats or the replay cannot give them.
+ */
+function prematureSource(header: ModelHeader, shape: ModelShape, wearer: { n: number; y: Int32Array }, replay: { n: number; y: Int32Array } | null) {
+  const why = 'option premature (synthetic premature beats)';
+  if (shape.rrFeatures === 0) throw new PersonalizeError(`${why} needs a model that takes RR beat features; this model (${header.arch}) takes none`);
+  const names = beatFeatureNamesOf(header.meta, shape.rrFeatures);
+  if (!names) throw new PersonalizeError(`${why}: the model's ${shape.rrFeatures} beat features are not a known set (its metadata: window ${String(header.meta.window ?? 'kachuee')}, rrSet ${String(header.meta.rrSet ?? 'local')})`);
+  const plan = prematurePlan(names);
+  if (typeof plan === 'string') throw new PersonalizeError(`${why}: ${plan}`);
+  const nK = shape.classes.indexOf('N'), sK = shape.classes.indexOf('S');
+  if (nK < 0 || sK < 0) throw new PersonalizeError(`${why} needs classes N and S; the model's are ${shape.classes.join(', ')}`);
+  const of = (y: Int32Array, k: number) => Int32Array.from(y.keys()).filter((i) => y[i] === k);
+  const normal = of(wearer.y, nK), premature = replay ? of(replay.y, sK) : new Int32Array(0);
+  if (normal.length === 0) throw new PersonalizeError(`${why} makes S beats from the wearer's N beats; the wearer's beats hold none`);
+  if (premature.length === 0) throw new PersonalizeError(`${why} takes the timing of real S beats from the replay beats; ${replay ? 'they hold no S beat' : 'none were given (options.replay)'}`);
+  let nextN = cursor(0, 0), nextS = cursor(0, 0);
+  return {
+    plan, label: sK,
+    start(seed: number) {
+      nextN = cursor(normal.length, mixSeed(seed, 0x5e7));
+      nextS = cursor(premature.length, mixSeed(seed, 0x5e8));
+    },
+    /** k pairs (wearer beat index, replay beat index); k may exceed either list (drawn in passes). */
+    next(k: number): [number, number][] {
+      const out: [number, number][] = [];
+      while (out.length < k) {
+        const m = k - out.length;
+        const ws = nextN(m), ss = nextS(ws.length);
+        for (let j = 0; j < Math.min(ws.length, ss.length); j++) out.push([normal[ws[j]!]!, premature[ss[j]!]!]);
+      }
+      return out;
+    },
+  };
+}
+
 /** The Linear layers of a model, by path, in module order. */
 function linearLayers(model: Module): [string, Linear][] {
   return [...model.namedModules()].filter((e): e is [string, Linear] => e[1] instanceof Linear);
@@ -255,6 +324,7 @@ export function personalize(source: PersonalizeSource, beats: LabelledBeats, opt
   if (wearer.n < o.minBeats)
     throw new PersonalizeError(`${wearer.n} labelled beat(s) given; personalisation needs at least ${o.minBeats} (label more of the wearer's beats, e.g. more minutes)`);
   const replay = options.replay ? checkBeats(options.replay, shape, 'replay') : null;
+  const synth = o.premature > 0 ? prematureSource(header, shape, wearer, replay) : null;
 
   initSeed(mixSeed(o.seed, 0x1a17)); // layers built without a seed draw from the global generator
   const { model } = modelFromBytes(original, '(personalize)');
@@ -286,24 +356,9 @@ export function personalize(source: PersonalizeSource, beats: LabelledBeats, opt
 
   const { channels: C, length: L, rrFeatures: R } = shape;
   const per = C * L;
-  const order = (n: number, rng: Rng) => rng.shuffle(Int32Array.from({ length: n }, (_, i) => i)) as Int32Array;
-  const cursor = (n: number, salt: number) => {
-    const rng = new Rng(mixSeed(o.seed, salt));
-    let perm = order(n, rng), at = 0;
-    return (k: number): number[] => {
-      const pick: number[] = [];
-      for (let j = 0; j < Math.min(k, n); j++) {
-        if (at === n) {
-          perm = order(n, rng);
-          at = 0;
-        }
-        pick.push(perm[at++]!);
-      }
-      return pick;
-    };
-  };
-  const nextWearer = cursor(wearer.n, 0x9e5a);
-  const nextReplay = replay && replay.n > 0 && o.replayBatch > 0 ? cursor(replay.n, 0x4e91) : null;
+  const nextWearer = cursor(wearer.n, mixSeed(o.seed, 0x9e5a));
+  const nextReplay = replay && replay.n > 0 && o.replayBatch > 0 ? cursor(replay.n, mixSeed(o.seed, 0x4e91)) : null;
+  synth?.start(o.seed);
   const outW = out[1].weight, outB = out[1].bias;
   const keepRows = o.absentClasses === 'keep' && absent.length > 0 && (trainedSet.has(outW) || (outB !== null && trainedSet.has(outB)));
   const w0 = keepRows ? outW.data() : null, b0 = keepRows && outB ? outB.data() : null;
@@ -315,12 +370,19 @@ export function personalize(source: PersonalizeSource, beats: LabelledBeats, opt
     const rows: [Float32Array, Float32Array | null, Int32Array, number][] = [];
     for (const i of nextWearer(o.batchSize)) rows.push([beats.x, wearer.rr, wearer.y, i]);
     if (nextReplay) for (const i of nextReplay(o.replayBatch)) rows.push([options.replay!.x, replay!.rr, replay!.y, i]);
-    const B = rows.length;
+    const pairs = synth ? synth.next(o.premature) : [];
+    const B = rows.length + pairs.length;
     const x = new Float32Array(B * per), rr = new Float32Array(B * R), y = new Int32Array(B);
     rows.forEach(([bx, brr, by, i], k) => {
       x.set(bx.subarray(i * per, (i + 1) * per), k * per);
       if (R > 0) rr.set(brr!.subarray(i * R, (i + 1) * R), k * R);
       y[k] = by[i]!;
+    });
+    pairs.forEach(([w, s], j) => {
+      const k = rows.length + j;
+      x.set(beats.x.subarray(w * per, (w + 1) * per), k * per);
+      prematureRow(synth!.plan, wearer.rr!, w * R, replay!.rr!, s * R, rr, k * R);
+      y[k] = synth!.label;
     });
     dropoutSeed(mixSeed(o.seed, step, 0xd0));
     const xt = fromArray(x, [B, C, L]);
