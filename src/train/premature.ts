@@ -1,4 +1,5 @@
-// Synthetic premature beats for personalisation (personalize()'s `premature` option): the wearer's own
+// Synthetic premature beats, for personalisation (personalize()'s `premature` option) and for training
+// (withPrematureBeats, `--synth-premature`: every training record's N beats lend theirs): the wearer's own
 // normal (N) beat given the timing of a real supraventricular (S) beat of the replay set. Most wearers
 // have no S beat in their labelled minutes, so a copy fine-tuned on them learns "this patient's beats
 // are N" and stops reaching the S output; an S beat of a patient shares that patient's N morphology
@@ -11,6 +12,9 @@
 // the wearer's whole record.
 import { rrFeatureNames, isRrSet, type RrSet } from '../ecg/dataset/beat-features.ts';
 import { causalFeatureNames } from '../ecg/dataset/causal-features.ts';
+import type { BeatDataset } from '../ecg/dataset/dataset.ts';
+import { Rng } from '../core/random.ts';
+import { mixSeed } from './seeds.ts';
 
 /** The interval features (seconds) premature synthesis rescales. */
 const INTERVALS = ['preRR', 'postRR', 'prePreRR', 'localRR'] as const;
@@ -59,4 +63,86 @@ export function prematureRow(plan: PrematurePlan, w: Float32Array, wOff: number,
   const sLocal = s[sOff + plan.local]!, wLocal = w[wOff + plan.local]!;
   const scale = sLocal > 0 && wLocal > 0 ? wLocal / sLocal : 1;
   for (let j = 0; j < R; j++) out[oOff + j] = plan.interval[j] ? s[sOff + j]! * scale : s[sOff + j]!;
+}
+
+/** What withPrematureBeats() returns: the dataset with the synthetic beats appended, and the training rows with them. */
+export interface PrematureAugmented {
+  dataset: BeatDataset;
+  trainRows: Int32Array;
+  /** Synthetic beats added, per training record name (records without N beats get none). */
+  added: Record<string, number>;
+}
+
+/**
+ * Training-time premature synthesis (`ecgrad train|cv|compare --synth-premature K`): for every record of
+ * `trainRows`, K synthetic S beats, each one of that record's N training beats (its window) with the beat
+ * features of a real S training beat of any record rescaled by prematureRow(), labelled S. The pairs come
+ * from seeded shuffles (`seed`), so the same seed gives the same rows. The synthetic rows are appended after
+ * the dataset's beats (their record and R-peak sample are the source N beat's, symbol 'S'); the dataset's
+ * own rows and splits are unchanged, so validation and test see only real beats. Throws a RangeError when
+ * the beat features cannot be synthesised (see prematurePlan), the classes lack N or S, or no training beat
+ * is S.
+ */
+export function withPrematureBeats(ds: BeatDataset, trainRows: Int32Array, perRecord: number, seed: number): PrematureAugmented {
+  const why = '--synth-premature (synthetic premature S training beats)';
+  if (!(Number.isInteger(perRecord) && perRecord >= 0)) throw new RangeError(`${why} must be an integer >= 0, got ${perRecord}`);
+  const plan = prematurePlan(ds.rrFeatures);
+  if (typeof plan === 'string') throw new RangeError(`${why}: ${plan}`);
+  const nK = ds.classes.indexOf('N'), sK = ds.classes.indexOf('S');
+  if (nK < 0 || sK < 0) throw new RangeError(`${why} needs classes N and S; the dataset's are ${ds.classes.join(', ')}`);
+  const sRows = trainRows.filter((i) => ds.y[i] === sK);
+  if (sRows.length === 0) throw new RangeError(`${why} takes the timing of real S beats of the training split; it holds none`);
+  const byRecord = new Map<number, number[]>();
+  for (const i of trainRows) {
+    if (ds.y[i] !== nK) continue;
+    const r = ds.record[i]!;
+    if (!byRecord.has(r)) byRecord.set(r, []);
+    byRecord.get(r)!.push(i);
+  }
+  const records = [...new Set(Array.from(trainRows, (i) => ds.record[i]!))].sort((a, b) => a - b);
+  const pairs: [number, number][] = [];
+  const added: Record<string, number> = {};
+  const rngS = new Rng(mixSeed(seed, 0x5e8, 1));
+  const sOrder = cycle(Int32Array.from(sRows), rngS);
+  for (const r of records) {
+    const normal = byRecord.get(r);
+    added[ds.records[r]!] = normal && perRecord > 0 ? perRecord : 0;
+    if (!normal || perRecord === 0) continue;
+    const nOrder = cycle(Int32Array.from(normal), new Rng(mixSeed(seed, 0x5e7, r)));
+    for (let k = 0; k < perRecord; k++) pairs.push([nOrder(), sOrder()]);
+  }
+  const n0 = ds.y.length, m = pairs.length, per = ds.channels * ds.length, R = ds.rrFeatures.length;
+  const x = new Float32Array((n0 + m) * per), rr = new Float32Array((n0 + m) * R);
+  x.set(ds.x);
+  rr.set(ds.rr);
+  const y = new Int32Array(n0 + m), record = new Int32Array(n0 + m), sample = new Int32Array(n0 + m);
+  y.set(ds.y);
+  record.set(ds.record);
+  sample.set(ds.sample);
+  const symbol = ds.symbol.slice();
+  pairs.forEach(([w, s], j) => {
+    const k = n0 + j;
+    x.set(ds.x.subarray(w * per, (w + 1) * per), k * per);
+    prematureRow(plan, ds.rr, w * R, ds.rr, s * R, rr, k * R);
+    y[k] = sK;
+    record[k] = ds.record[w]!;
+    sample[k] = ds.sample[w]!;
+    symbol.push('S');
+  });
+  const rows = new Int32Array(trainRows.length + m);
+  rows.set(trainRows);
+  for (let j = 0; j < m; j++) rows[trainRows.length + j] = n0 + j;
+  return { dataset: { ...ds, x, rr, y, record, sample, symbol }, trainRows: rows, added };
+}
+
+/** An endless seeded draw from `items`: a fresh shuffle after each pass. */
+function cycle(items: Int32Array, rng: Rng): () => number {
+  let order = rng.shuffle(items.slice()) as Int32Array, at = 0;
+  return () => {
+    if (at === order.length) {
+      order = rng.shuffle(items.slice()) as Int32Array;
+      at = 0;
+    }
+    return order[at++]!;
+  };
 }

@@ -40,6 +40,8 @@ export interface DataSettings {
   /** The inter protocol's training and test records (default DS1 and DS2). */
   trainRecords?: readonly string[];
   testRecords?: readonly string[];
+  /** Synthetic premature S beats added per training record (src/train/premature.ts withPrematureBeats; needs --rr and the local features). */
+  synthPremature?: number;
 }
 
 const NAMED_LISTS: Record<string, readonly string[]> = { DS1, DS2 };
@@ -87,6 +89,7 @@ export const DATA_SETTINGS: SettingSpecs<DataSettings> = {
   window: choiceSetting('window', '"kachuee" (187 samples from the R peak, min-max over 10 s blocks) or "causal" (R-centred, 0.24 s look-ahead, normalised over the past 10 s, causal RR features; streams within ~0.4 s: src/ecg/dataset/causal-window.ts); recorded in the model file', WINDOW_KINDS, 'kachuee'),
   trainRecords: recordListSetting('train-records', 'inter protocol: the records to train on, comma-separated (DS1 stands for its 22 records; 4 are held out for validation; default DS1)'),
   testRecords: recordListSetting('test-records', 'inter protocol: the records to test on (default DS2)'),
+  synthPremature: intSetting('synth-premature', 'add this many synthetic premature S beats per training record: its N beats with the RR timing of real S training beats (intervals rescaled to the beat\'s local RR; needs --rr with the local features; validation and test stay real)', 0),
 };
 
 /** The settings of a run: training and data settings together. */
@@ -106,6 +109,7 @@ export function runSettings(given: Partial<RunSettings> = {}): RunSettings {
       throw new SettingError(s.trainRecords ? 'train-records' : 'test-records', `is not usable (${(e as Error).message})`, s.trainRecords ?? s.testRecords);
     }
   }
+  if (s.synthPremature && !s.rr) throw new SettingError('synth-premature', 'needs the RR beat features beside the window (--rr): the synthetic beats differ from their N source only in timing', s.synthPremature);
   if (s.select === 'sv-f1' && !PROTOCOLS[s.protocol]?.scheme.classes.includes('S'))
     throw new SettingError('select', 'sv-f1 needs the AAMI classes S and V (protocols intra and inter)', s.protocol);
   return s;

@@ -11,7 +11,8 @@ import type { Module } from '../../src/nn/index.ts';
 import { modelSpec } from '../../src/models/index.ts';
 import { train } from '../../src/train/trainer.ts';
 import { personalize, PersonalizeError, type LabelledBeats } from '../../src/train/personalize.ts';
-import { beatFeatureNamesOf, prematurePlan, prematureRow, type PrematurePlan } from '../../src/train/premature.ts';
+import { beatFeatureNamesOf, prematurePlan, prematureRow, withPrematureBeats, type PrematurePlan } from '../../src/train/premature.ts';
+import { runSettings } from '../../src/train/run-settings.ts';
 import { RR_FEATURES } from '../../src/ecg/dataset/rr.ts';
 import { rrFeatureNames } from '../../src/ecg/dataset/beat-features.ts';
 import { causalFeatureNames } from '../../src/ecg/dataset/causal-features.ts';
@@ -180,6 +181,47 @@ test('premature: a PersonalizeError when the model, the wearer or the replay can
   const nvBytes = encodeModel(modelSpec(TINY).build(nv), { arch: TINY, config: nv as unknown as Record<string, unknown>, meta: { classes: ['N', 'V'] } });
   const nvY = (b: { y: Int32Array }) => Int32Array.from(b.y, (v) => (v === 2 ? 1 : 0));
   throwsWith(() => personalize(nvBytes, fit, { ...p, replay: { ...replay, y: nvY(ds) } }), /needs classes N and S; the model's are N, V/);
+});
+
+test('withPrematureBeats: K synthetic S beats per training record, each a real N window of the record with an S beat\'s timing', () => {
+  const train = ds.split.train;
+  const a = withPrematureBeats(ds, train, 25, 3);
+  const n0 = ds.y.length, records = [...new Set(Array.from(train, (i) => ds.record[i]!))];
+  assert.is(a.dataset.y.length, n0 + 25 * records.length);
+  assert.equal(a.added, Object.fromEntries(records.sort().map((r) => [ds.records[r]!, 25])));
+  assert.equal(Array.from(a.trainRows.subarray(0, train.length)), Array.from(train));
+  assert.equal(Array.from(a.trainRows.subarray(train.length)), Array.from({ length: 25 * records.length }, (_, j) => n0 + j));
+  // The real beats are untouched, and so are the splits.
+  assert.equal(a.dataset.x.subarray(0, n0 * L), ds.x);
+  assert.equal(a.dataset.rr.subarray(0, n0 * 6), ds.rr);
+  assert.is(a.dataset.split, ds.split);
+  const trainSet = new Set(train);
+  const sRatios = new Set(Array.from(train).filter((i) => ds.y[i] === 1).map((i) => Array.from(ds.rr.subarray(i * 6 + 3, i * 6 + 6)).join()));
+  for (let k = n0; k < a.dataset.y.length; k++) {
+    assert.is(a.dataset.y[k], 1);
+    assert.is(a.dataset.symbol[k], 'S');
+    // Its window is an N training beat of its record, at that beat's R peak, with that beat's local RR.
+    const src = Array.from(train).find((i) => ds.record[i] === a.dataset.record[k] && ds.sample[i] === a.dataset.sample[k])!;
+    assert.ok(trainSet.has(src) && ds.y[src] === 0);
+    assert.equal(a.dataset.x.subarray(k * L, (k + 1) * L), ds.x.subarray(src * L, (src + 1) * L));
+    assert.ok(Math.abs(a.dataset.rr[k * 6 + 2]! - ds.rr[src * 6 + 2]!) < 1e-6);
+    // Its ratios are those of a real S training beat.
+    assert.ok(sRatios.has(Array.from(a.dataset.rr.subarray(k * 6 + 3, k * 6 + 6)).join()), `row ${k}: ratios of no S beat`);
+  }
+  // Seeded: the same seed, the same rows; another seed, other pairs; 0 per record adds nothing.
+  assert.equal(withPrematureBeats(ds, train, 25, 3).dataset.rr, a.dataset.rr);
+  assert.not.equal(withPrematureBeats(ds, train, 25, 4).dataset.rr, a.dataset.rr);
+  assert.is(withPrematureBeats(ds, train, 0, 3).dataset.y.length, n0);
+});
+
+test('withPrematureBeats and --synth-premature: clear errors when the data cannot give synthetic S beats', () => {
+  const train = ds.split.train;
+  assert.throws(() => withPrematureBeats(ds, Int32Array.from(train).filter((i) => ds.y[i] !== 1), 5, 0), /takes the timing of real S beats of the training split; it holds none/);
+  assert.throws(() => withPrematureBeats({ ...ds, rrFeatures: rrFeatureNames('patient') }, train, 5, 0), /preRR\/recRR is neither an RR interval/);
+  assert.throws(() => withPrematureBeats({ ...ds, classes: ['N', 'A', 'V'] }, train, 5, 0), /needs classes N and S; the dataset's are N, A, V/);
+  assert.throws(() => withPrematureBeats(ds, train, 1.5, 0), /must be an integer >= 0, got 1.5/);
+  assert.throws(() => runSettings({ synthPremature: 10 }), /synth-premature.*needs the RR beat features beside the window \(--rr\)/);
+  assert.is(runSettings({ synthPremature: 10, rr: true }).synthPremature, 10);
 });
 
 test.run();

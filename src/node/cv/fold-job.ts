@@ -13,6 +13,7 @@ import { predict } from '../../train/evaluate.ts';
 import { stratifiedSubset } from '../../train/subset.ts';
 import type { FoldPlan } from '../../train/cv-folds.ts';
 import { runClassic } from '../../classic/index.ts';
+import { withPrematureBeats } from '../../train/premature.ts';
 import { isClassic, jobDatasetOptions, jobRecipe, trainSymbolsOf, type TrainJob } from '../train/job.ts';
 
 /** A fold job: the run's settings (as a TrainJob; outDir and resume unused) and the fold's plan. */
@@ -56,12 +57,14 @@ export function runCvFoldJob(given: CvFoldJob, onEvent: (e: TrainEvent) => void 
   const valRows = valBeats && allVal.length ? stratifiedSubset(ds.y, allVal, valBeats, 2) : allVal;
   const testRows = job.testBeats ? stratifiedSubset(ds.y, allTest, job.testBeats, 3) : allTest;
   if (isClassic(job.model)) {
+    if (job.synthPremature) throw new Error(`--synth-premature trains neural models only; ${job.model} is a traditional classifier`);
     const run = runClassic(job.model, ds, {
       rows: { train: fitRows, test: testRows }, splits: ['test'], features: job.classicFeatures, params: job.classicParams?.[job.model], trainSymbols: trainSymbolsOf(job.trainLabels),
     });
     return { fold: fold.index, rows: testRows, pred: run.test!.pred, trainBeats: fitRows.length, valBeats: 0, trainSeconds: run.trainSeconds };
   }
   modelSpec(job.model);
+  const aug = job.synthPremature ? withPrematureBeats(ds, fitRows, job.synthPremature, job.seed) : { dataset: ds, trainRows: fitRows };
   const recipe = jobRecipe(job);
   const input: ModelInput = {
     length: ds.length, channels: ds.channels, classes: ds.classes.length, rrFeatures: job.rr ? ds.rrFeatures.length : 0, fs: ds.fs, seed: job.seed,
@@ -69,7 +72,7 @@ export function runCvFoldJob(given: CvFoldJob, onEvent: (e: TrainEvent) => void 
   const name = `${job.model} ${fold.name}`;
   const result = train(
     { ...trainSettings(job), epochs: undefined, batchSize: undefined, lr: undefined, model: job.model, input, recipe },
-    { dataset: ds, trainRows: fitRows, valRows },
+    { dataset: aug.dataset, trainRows: aug.trainRows, valRows },
     { onEvent: (e) => onEvent({ ...e, model: name }) },
   );
   const p = predict(result.model, ds, testRows, { useRR: job.rr });

@@ -21,6 +21,7 @@ import { classificationReport } from '../../metrics/classification.ts';
 import { atomicWrite } from './files.ts';
 import { openDiskDataset } from '../disk-dataset.ts';
 import type { TrainStream } from '../../train/trainer.ts';
+import { withPrematureBeats } from '../../train/premature.ts';
 
 export { QUICK };
 
@@ -93,6 +94,7 @@ function jobRows(job: RunSettings, ds: BeatDataset): { trainRows: Int32Array; va
  */
 export function runClassicJob(given: TrainJob, inject: { dataset?: BeatDataset } = {}): JobResult {
   const job = { ...given, ...runSettings(given) };
+  if (job.synthPremature) throw new Error(`--synth-premature trains neural models only; ${job.model} is a traditional classifier`);
   const ds = inject.dataset ?? loadDataset(job.protocol, jobDatasetOptions(job)).dataset;
   const { trainRows, valRows, testRows } = jobRows(job, ds);
   const run = runClassic(job.model, ds, {
@@ -150,7 +152,11 @@ export function runTrainJob(given: TrainJob, onEvent: (e: TrainEvent) => void = 
     trainStream = disk.trainStream();
     ds = disk.evalDataset();
   } else ds = inject.dataset ?? loadDataset(job.protocol, jobDatasetOptions(job)).dataset;
-  const { trainRows, valRows, testRows } = jobRows(job, ds);
+  let { trainRows, valRows, testRows } = jobRows(job, ds);
+  if (job.synthPremature) {
+    if (trainStream) throw new Error('--synth-premature adds beats to an in-memory training split: it does not apply to --dataset (a streamed folder)');
+    ({ dataset: ds, trainRows } = withPrematureBeats(ds, trainRows, job.synthPremature, job.seed));
+  }
   const recipe = jobRecipe(job);
   const input: ModelInput = {
     length: ds.length, channels: ds.channels, classes: ds.classes.length, rrFeatures: job.rr ? ds.rrFeatures.length : 0, fs: ds.fs, seed: job.seed,
