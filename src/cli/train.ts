@@ -58,6 +58,7 @@ export function reportSettings(s: JobSettings, recipes: Record<string, unknown>)
     ...(s.trainBeats || s.quick ? { trainBeats: s.trainBeats ?? QUICK.trainBeats } : {}),
     ...(s.valBeats || s.quick ? { valBeats: s.valBeats ?? QUICK.valBeats } : {}),
     ...(s.testBeats ? { testBeats: s.testBeats } : {}),
+    ...(s.synthPremature ? { synthPremature: s.synthPremature } : {}),
     recipes,
   };
 }
