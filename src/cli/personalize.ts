@@ -31,7 +31,7 @@ export const personalizeOptions: Record<string, OptionSpec> = {
   'batch-size': { type: 'string', description: 'wearer beats per step', default: String(PERSONALIZE_DEFAULTS.batchSize) },
   lr: { type: 'string', description: 'learning rate', default: String(PERSONALIZE_DEFAULTS.lr) },
   l2sp: { type: 'string', description: 'L2-SP coefficient pulling the trained weights towards the global model (0: none)', default: String(PERSONALIZE_DEFAULTS.l2sp) },
-  'batch-norm': { type: 'string', description: 'frozen (batch-norm statistics kept) or train', default: PERSONALIZE_DEFAULTS.batchNorm },
+  'batch-norm': { type: 'string', description: 'train (batch statistics, running statistics updated) or frozen (the global model\'s statistics kept)', default: PERSONALIZE_DEFAULTS.batchNorm },
   'class-weight': { type: 'string', description: 'none, sqrt or balanced (from the wearer\'s class counts)', default: PERSONALIZE_DEFAULTS.classWeight },
   'replay-beats': { type: 'string', description: 'beats of the protocol\'s training split replayed during fine-tuning (0: no replay)', default: '1000' },
   'replay-batch': { type: 'string', description: 'replay beats per step', default: String(PERSONALIZE_DEFAULTS.replayBatch) },

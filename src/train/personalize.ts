@@ -12,8 +12,9 @@
 // Regularisation that keeps the copy from forgetting what the global model knows:
 //   - L2-SP (Li et al. 2018): the penalty (l2sp / 2)·||w − w0||² on every trained tensor, w0 the global
 //     model's values: its gradient l2sp·(w − w0) is added to each gradient before the update;
-//   - batch normalisation statistics frozen ('frozen', default: BatchNorm layers stay in eval mode, so a
-//     few hundred beats of one patient do not overwrite the running mean and variance) or not ('train');
+//   - batch normalisation in training mode ('train', default since the second DS1 selection: batch
+//     statistics in the steps, running mean and variance updated towards the wearer's and replay beats) or
+//     frozen ('frozen': BatchNorm layers stay in eval mode, the global statistics kept);
 //   - replay: beats of the global training set (options.replay) mixed into every step
 //     (options.replayBatch of them beside options.batchSize wearer beats);
 //   - classes absent from the wearer's beats are kept from the global model: the rows of the output
@@ -106,10 +107,10 @@ export interface PersonalizeOptions {
   onProgress?(p: { step: number; steps: number; loss: number }): void;
 }
 
-/** The defaults: the configuration chosen on DS1 (docs/personalize.md, "Selection"). */
+/** The defaults: the configuration chosen on DS1 (docs/personalize.md, "Selection" and its second round). */
 export const PERSONALIZE_DEFAULTS = {
   seed: 0, layers: 'all' as PersonalizeLayers, steps: 100, batchSize: 32, lr: 3e-4, l2sp: 0.01,
-  batchNorm: 'frozen' as 'frozen' | 'train', classWeight: 'sqrt' as 'none' | 'sqrt' | 'balanced', absentClasses: 'keep' as 'keep' | 'train',
+  batchNorm: 'train' as 'frozen' | 'train', classWeight: 'sqrt' as 'none' | 'sqrt' | 'balanced', absentClasses: 'keep' as 'keep' | 'train',
   replayBatch: 16, premature: 0, minBeats: 20,
 };
 

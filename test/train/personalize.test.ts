@@ -83,7 +83,7 @@ test('the original model is never modified (bytes or a loaded model)', () => {
   assert.equal(globalBytes, copy);
   const before = encodeModel(trained.model, header);
   const flags = trained.model.parameters().map((t) => t.requiresGrad);
-  const p = personalize({ model: trained.model, header: modelFromBytes(globalBytes).header }, fit, { ...fast, steps: 5, layers: 'last' });
+  const p = personalize({ model: trained.model, header: modelFromBytes(globalBytes).header }, fit, { ...fast, steps: 5, layers: 'last', batchNorm: 'frozen' });
   assert.equal(encodeModel(trained.model, header), before);
   assert.equal(trained.model.parameters().map((t) => t.requiresGrad), flags);
   assert.not.equal(p.bytes, before);
@@ -92,6 +92,12 @@ test('the original model is never modified (bytes or a loaded model)', () => {
   for (const [name, t] of orig) {
     const same = t.data().every((v, i) => v === mine.get(name)!.data()[i]);
     assert.is(same, !name.startsWith('fc.'), name);
+  }
+  // With batch norm in training mode (the default) the running statistics move too, the frozen layers' weights do not.
+  const q = personalize(globalBytes, fit, { ...fast, steps: 5, layers: 'last' }).model.stateDict();
+  for (const [name, t] of orig) {
+    const same = t.data().every((v, i) => v === q.get(name)!.data()[i]);
+    assert.is(same, !name.startsWith('fc.') && !/(runningMean|runningVar|numBatchesTracked)$/.test(name), name);
   }
 });
 
