@@ -81,6 +81,10 @@ grids.folds = [
   { ...chosen, lr: 1e-4 },
   { ...chosen, batchNorm: 'train' },
 ];
+// The third round (docs/personalize.md): the second round's winner (batch norm in training mode, now the default),
+// then a few synthetic premature beats per step, far fewer than round 2's 8 and 16.
+const bnTrain: Cand = { ...chosen, batchNorm: 'train' };
+grids.round3 = [bnTrain, { ...bnTrain, premature: 1 }, { ...bnTrain, premature: 2 }, { ...bnTrain, premature: 4 }];
 const all = grids[arg('grid', 'smoke')!]!;
 const pick = arg('pick')?.split(',').map(Number);
 const grid = pick ? pick.map((k) => all[k]!) : all;
