@@ -35,9 +35,10 @@ export { mixSeed } from './seeds.ts';
  * What to train: a registered model (getModel), its build input (whose seed seeds the weights), the
  * recipe it trains with, and the training settings (src/train/settings.ts; missing ones take their
  * defaults: seed 0, patience 5, checkpoints every 50 batches, select 'macro-f1', ...). The settings'
- * epochs / batchSize / lr, when given, override the recipe's.
+ * epochs / batchSize / lr, when given, override the recipe's. `meta`: further entries of the model file's
+ * metadata (e.g. how the training split was augmented).
  */
-export type TrainConfig = { model: string; input: ModelInput; recipe: TrainingRecipe } & Partial<TrainSettings>;
+export type TrainConfig = { model: string; input: ModelInput; recipe: TrainingRecipe; meta?: Record<string, unknown> } & Partial<TrainSettings>;
 
 /**
  * The data of a training run: the dataset, its training and validation rows, or a stream of training beats
@@ -150,7 +151,7 @@ function bestModelFile(config: TrainConfig, recipe: TrainingRecipe, ds: BeatData
     meta: {
       protocol: ds.protocol, classes: ds.classes, rr: config.input.rrFeatures > 0, ...datasetMeta(ds.options),
       epoch: record.epoch, valMacroF1: record.valMacroF1, ...(s.select === 'sv-f1' ? { select: 'sv-f1', valScore: record.valScore } : {}),
-      valAccuracy: record.valAccuracy, seed: s.seed, recipe,
+      valAccuracy: record.valAccuracy, seed: s.seed, recipe, ...config.meta,
     },
   });
 }

@@ -6,7 +6,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { initSync } from '../../src/all.ts';
 import { Rng } from '../../src/core/random.ts';
-import { encodeModel } from '../../src/nn/model-file.ts';
+import { encodeModel, modelFromBytes } from '../../src/nn/model-file.ts';
 import type { Module } from '../../src/nn/index.ts';
 import { modelSpec } from '../../src/models/index.ts';
 import { train } from '../../src/train/trainer.ts';
@@ -212,6 +212,16 @@ test('withPrematureBeats: K synthetic S beats per training record, each a real N
   assert.equal(withPrematureBeats(ds, train, 25, 3).dataset.rr, a.dataset.rr);
   assert.not.equal(withPrematureBeats(ds, train, 25, 4).dataset.rr, a.dataset.rr);
   assert.is(withPrematureBeats(ds, train, 0, 3).dataset.y.length, n0);
+});
+
+test('training on an augmented split: the synthetic beats are trained on, and the model file says how (meta)', () => {
+  const a = withPrematureBeats(ds, ds.split.train, 10, 0);
+  let best: Uint8Array | null = null;
+  const r = train({ model: TINY, input, recipe: { ...modelSpec(TINY).recipe, epochs: 1 }, seed: 0, patience: 0, meta: { synthPremature: 10 } },
+    { dataset: a.dataset, trainRows: a.trainRows, valRows: ds.split.val }, { writeBest: (b) => (best = b) });
+  assert.is(r.steps, Math.ceil(a.trainRows.length / modelSpec(TINY).recipe.batchSize));
+  assert.ok(best, 'no model file written');
+  assert.is(modelFromBytes(best!).header.meta.synthPremature, 10);
 });
 
 test('withPrematureBeats and --synth-premature: clear errors when the data cannot give synthetic S beats', () => {

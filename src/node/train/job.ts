@@ -164,7 +164,7 @@ export function runTrainJob(given: TrainJob, onEvent: (e: TrainEvent) => void = 
   const file = modelFile(job.outDir, tag);
   const emit = tag === job.model ? onEvent : (e: TrainEvent) => onEvent({ ...e, model: tag });
   const result = train(
-    { ...trainSettings(job), epochs: undefined, batchSize: undefined, lr: undefined, model: job.model, input, recipe },
+    { ...trainSettings(job), epochs: undefined, batchSize: undefined, lr: undefined, model: job.model, input, recipe, ...(job.synthPremature ? { meta: { synthPremature: job.synthPremature } } : {}) },
     { dataset: ds, trainRows, valRows, ...(trainStream ? { trainStream } : {}) },
     { onEvent: emit, writeBest: (b) => atomicWrite(file, b), writeCheckpoint: (b) => atomicWrite(ckptPath, b), shouldStop: inject.shouldStop },
     resume,
