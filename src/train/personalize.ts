@@ -31,7 +31,6 @@
 // replay beats. Deterministic for a seed: the shuffles come from Rng(mixSeed(seed, ·)), dropout from the
 // layers' own generators (rebuilt from the model config) and the global dropout generator re-seeded from
 // (seed, step) before every step, so the same inputs and seed give a byte-identical model file.
-import { Rng } from '../core/random.ts';
 import type { Tensor } from '../core/tensor.ts';
 import { fromArray } from '../ops/creation.ts';
 import { dropoutSeed } from '../ops/dropout.ts';
@@ -43,7 +42,7 @@ import { encodeModel, modelFromBytes, ModelFileError, type ModelHeader } from '.
 import { Adam } from '../optim/adam.ts';
 import { initSeed } from '../nn/init.ts';
 import '../models/index.ts';
-import { mixSeed } from './seeds.ts';
+import { mixSeed, seededCursor } from './seeds.ts';
 import { beatFeatureNamesOf, prematurePlan, prematureRow } from './premature.ts';
 
 /**
@@ -246,27 +245,6 @@ function bytesOf(source: PersonalizeSource): { bytes: Uint8Array; header: ModelH
 }
 
 /**
- * A seeded endless draw of indices 0..n-1: the next k of a shuffle, reshuffled after each pass (never more
- * than n at once).
- */
-function cursor(n: number, seed: number): (k: number) => number[] {
-  const rng = new Rng(seed);
-  const order = () => rng.shuffle(Int32Array.from({ length: n }, (_, i) => i)) as Int32Array;
-  let perm = order(), at = 0;
-  return (k: number): number[] => {
-    const pick: number[] = [];
-    for (let j = 0; j < Math.min(k, n); j++) {
-      if (at === n) {
-        perm = order();
-        at = 0;
-      }
-      pick.push(perm[at++]!);
-    }
-    return pick;
-  };
-}
-
-/**
  * The source of synthetic premature beats: the plan for the model's beat features, the wearer's N beats
  * and the replay's S beats, and a draw of (wearer N beat, replay S beat) pairs. Throws a PersonalizeError
  * when the model, the wearer's beats or the replay cannot give them.
@@ -284,12 +262,12 @@ function prematureSource(header: ModelHeader, shape: ModelShape, wearer: { n: nu
   const normal = of(wearer.y, nK), premature = replay ? of(replay.y, sK) : new Int32Array(0);
   if (normal.length === 0) throw new PersonalizeError(`${why} makes S beats from the wearer's N beats; the wearer's beats hold none`);
   if (premature.length === 0) throw new PersonalizeError(`${why} takes the timing of real S beats from the replay beats; ${replay ? 'they hold no S beat' : 'none were given (options.replay)'}`);
-  let nextN = cursor(0, 0), nextS = cursor(0, 0);
+  let nextN = seededCursor(0, 0), nextS = seededCursor(0, 0);
   return {
     plan, label: sK,
     start(seed: number) {
-      nextN = cursor(normal.length, mixSeed(seed, 0x5e7));
-      nextS = cursor(premature.length, mixSeed(seed, 0x5e8));
+      nextN = seededCursor(normal.length, mixSeed(seed, 0x5e7));
+      nextS = seededCursor(premature.length, mixSeed(seed, 0x5e8));
     },
     /** k pairs (wearer beat index, replay beat index); k may exceed either list (drawn in passes). */
     next(k: number): [number, number][] {
@@ -357,8 +335,8 @@ export function personalize(source: PersonalizeSource, beats: LabelledBeats, opt
 
   const { channels: C, length: L, rrFeatures: R } = shape;
   const per = C * L;
-  const nextWearer = cursor(wearer.n, mixSeed(o.seed, 0x9e5a));
-  const nextReplay = replay && replay.n > 0 && o.replayBatch > 0 ? cursor(replay.n, mixSeed(o.seed, 0x4e91)) : null;
+  const nextWearer = seededCursor(wearer.n, mixSeed(o.seed, 0x9e5a));
+  const nextReplay = replay && replay.n > 0 && o.replayBatch > 0 ? seededCursor(replay.n, mixSeed(o.seed, 0x4e91)) : null;
   synth?.start(o.seed);
   const outW = out[1].weight, outB = out[1].bias;
   const keepRows = o.absentClasses === 'keep' && absent.length > 0 && (trainedSet.has(outW) || (outB !== null && trainedSet.has(outB)));

@@ -13,8 +13,7 @@
 import { rrFeatureNames, isRrSet, type RrSet } from '../ecg/dataset/beat-features.ts';
 import { causalFeatureNames } from '../ecg/dataset/causal-features.ts';
 import type { BeatDataset } from '../ecg/dataset/dataset.ts';
-import { Rng } from '../core/random.ts';
-import { mixSeed } from './seeds.ts';
+import { mixSeed, seededCursor } from './seeds.ts';
 
 /** The interval features (seconds) premature synthesis rescales. */
 const INTERVALS = ['preRR', 'postRR', 'prePreRR', 'localRR'] as const;
@@ -102,14 +101,13 @@ export function withPrematureBeats(ds: BeatDataset, trainRows: Int32Array, perRe
   const records = [...new Set(Array.from(trainRows, (i) => ds.record[i]!))].sort((a, b) => a - b);
   const pairs: [number, number][] = [];
   const added: Record<string, number> = {};
-  const rngS = new Rng(mixSeed(seed, 0x5e8, 1));
-  const sOrder = cycle(Int32Array.from(sRows), rngS);
+  const nextS = seededCursor(sRows.length, mixSeed(seed, 0x5e8, 1));
   for (const r of records) {
     const normal = byRecord.get(r);
     added[ds.records[r]!] = normal && perRecord > 0 ? perRecord : 0;
     if (!normal || perRecord === 0) continue;
-    const nOrder = cycle(Int32Array.from(normal), new Rng(mixSeed(seed, 0x5e7, r)));
-    for (let k = 0; k < perRecord; k++) pairs.push([nOrder(), sOrder()]);
+    const nextN = seededCursor(normal.length, mixSeed(seed, 0x5e7, r));
+    for (let k = 0; k < perRecord; k++) pairs.push([normal[nextN(1)[0]!]!, sRows[nextS(1)[0]!]!]);
   }
   const n0 = ds.y.length, m = pairs.length, per = ds.channels * ds.length, R = ds.rrFeatures.length;
   const x = new Float32Array((n0 + m) * per), rr = new Float32Array((n0 + m) * R);
@@ -135,14 +133,3 @@ export function withPrematureBeats(ds: BeatDataset, trainRows: Int32Array, perRe
   return { dataset: { ...ds, x, rr, y, record, sample, symbol }, trainRows: rows, added };
 }
 
-/** An endless seeded draw from `items`: a fresh shuffle after each pass. */
-function cycle(items: Int32Array, rng: Rng): () => number {
-  let order = rng.shuffle(items.slice()) as Int32Array, at = 0;
-  return () => {
-    if (at === order.length) {
-      order = rng.shuffle(items.slice()) as Int32Array;
-      at = 0;
-    }
-    return order[at++]!;
-  };
-}

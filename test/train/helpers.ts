@@ -8,6 +8,7 @@ import { registerModel, modelNames, DEFAULT_RECIPE, type ModelInput } from '../.
 import { stratifiedSplit } from '../../src/ecg/dataset/split.ts';
 import { RR_FEATURES } from '../../src/ecg/dataset/rr.ts';
 import type { BeatDataset } from '../../src/ecg/dataset/dataset.ts';
+import * as assert from 'uvu/assert';
 
 class Tiny extends Module {
   readonly body: Sequential;
@@ -63,4 +64,16 @@ export function syntheticDataset(n = 240, length = 48, seed = 1): BeatDataset {
 
 export function tinyInput(ds: BeatDataset, seed = 0, rr = false): ModelInput {
   return { length: ds.length, channels: ds.channels, classes: ds.classes.length, rrFeatures: rr ? ds.rrFeatures.length : 0, fs: ds.fs, seed };
+}
+
+/** Asserts that f throws an error of class `type` whose message matches `re`. */
+export function throwsNamed(f: () => unknown, type: new (...args: never[]) => Error, re: RegExp): void {
+  try {
+    f();
+  } catch (e) {
+    assert.instance(e, type);
+    assert.match((e as Error).message, re);
+    return;
+  }
+  assert.unreachable(`no error (expected ${re})`);
 }

@@ -14,7 +14,7 @@ import { registerModel, modelNames, DEFAULT_RECIPE, modelSpec } from '../../src/
 import { train } from '../../src/train/trainer.ts';
 import { personalize, PersonalizeError, type LabelledBeats } from '../../src/train/personalize.ts';
 import { argmax, forwardInBatches, forwardOf, inEvalMode, sliceBatches } from '../../src/nn/forward.ts';
-import { TINY, syntheticDataset, tinyInput } from './helpers.ts';
+import { throwsNamed, TINY, syntheticDataset, tinyInput } from './helpers.ts';
 
 initSync();
 const L = 48;
@@ -125,16 +125,7 @@ if (!modelNames().includes('test-no-linear'))
   registerModel({ name: 'test-no-linear', description: 'conv only', build: (i) => new NoLinear(i.seed), recipe: DEFAULT_RECIPE });
 
 test('bad input: a PersonalizeError that says what is wrong', () => {
-  const throwsWith = (f: () => unknown, re: RegExp) => {
-    try {
-      f();
-    } catch (e) {
-      assert.instance(e, PersonalizeError);
-      assert.match((e as Error).message, re);
-      return;
-    }
-    assert.unreachable(`no error (expected ${re})`);
-  };
+  const throwsWith = (f: () => unknown, re: RegExp) => throwsNamed(f, PersonalizeError, re);
   const few = wearer(10, 1);
   throwsWith(() => personalize(globalBytes, few), /10 labelled beat\(s\) given; personalisation needs at least 20/);
   throwsWith(() => personalize(globalBytes, { x: fit.x, y: fit.y.subarray(0, 100) }), /120 beats but 100 labels/);

@@ -19,7 +19,7 @@ import { causalFeatureNames } from '../../src/ecg/dataset/causal-features.ts';
 import { stratifiedSplit } from '../../src/ecg/dataset/split.ts';
 import type { BeatDataset } from '../../src/ecg/dataset/dataset.ts';
 import { argmax, forwardInBatches, forwardOf, inEvalMode, sliceBatches } from '../../src/nn/forward.ts';
-import { TINY, tinyInput } from './helpers.ts';
+import { throwsNamed, TINY, tinyInput } from './helpers.ts';
 
 initSync();
 
@@ -147,16 +147,7 @@ test('premature: deterministic for a seed, and it changes the result', () => {
 });
 
 test('premature: a PersonalizeError when the model, the wearer or the replay cannot give synthetic S beats', () => {
-  const throwsWith = (f: () => unknown, re: RegExp) => {
-    try {
-      f();
-    } catch (e) {
-      assert.instance(e, PersonalizeError);
-      assert.match((e as Error).message, re);
-      return;
-    }
-    assert.unreachable(`no error (expected ${re})`);
-  };
+  const throwsWith = (f: () => unknown, re: RegExp) => throwsNamed(f, PersonalizeError, re);
   const p = { ...opts, steps: 2, premature: 4 };
   throwsWith(() => personalize(globalBytes, fit, { ...p, replay: null }), /takes the timing of real S beats from the replay beats; none were given/);
   const noS = { x: replay.x, rr: replay.rr, y: Int32Array.from(ds.y, (v) => (v === 1 ? 0 : v)) };
