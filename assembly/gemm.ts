@@ -770,3 +770,65 @@ export function gemmPrepackedA(M: i32, N: i32, K: i32, alpha: f32, ap: usize, b:
     macroKernel(M, nc, K, alpha, beta, ap, bp, c + (<usize>jc << 2), ldc, tile);
   }
 }
+
+// ---------------------------------------------------------------------------------------------
+// A packed whole (the kernel threads' column split: every chunk of C's columns multiplies the same
+// A, so it is packed once for the call instead of once per chunk). gemmPackWholeA packs op(A) (M x K,
+// any M >= 4, any K) as the blocked path's panels, row block after row block: for each row block ic
+// (mc rows, mcB = blockM(M)), for each depth block pc (kc, kcB = blockK(K)), the mc x kc panel of
+// 4-row strips (roundUp(mc, 4) * kc floats); the row block's panels together take roundUp(mc, 4) * K
+// floats. gemmWholeA then computes C = alpha·op(A)·op(B) + beta·C with the same K blocks, the same
+// micro-kernel and the same epilogue as gemm, so the same bits (a C element's sum does not depend on
+// the column or row blocking, only on the K blocks), for N >= 1 (a chunk narrower than 4 columns is
+// computed on 8-column strips padded with zeros, which the thin path's bits equal).
+
+/** Bytes of op(A) packed whole (M x K), or 0 when M < 4 (gemm's thin path: nothing to pack). */
+export function gemmWholeASize(M: i32, K: i32): i32 {
+  if (M < THIN || K <= 0) return 0;
+  return roundUp(M, MR) * K * 4;
+}
+
+/** Packs op(A) (M x K; A stored M x K when transA = 0, K x M when 1) whole into ap (gemmWholeASize bytes). */
+export function gemmPackWholeA(transA: i32, M: i32, K: i32, a: usize, lda: i32, ap: usize): void {
+  const ldaB = <usize>lda << 2;
+  const aIs: usize = transA ? 4 : ldaB, aKs: usize = transA ? ldaB : 4;
+  const kcB = blockK(K), mcB = blockM(M);
+  for (let ic = 0; ic < M; ic += mcB) {
+    const mc = imin(mcB, M - ic), rows = roundUp(mc, MR);
+    for (let pc = 0; pc < K; pc += kcB) {
+      const kc = imin(kcB, K - pc);
+      packA(a + <usize>ic * aIs + <usize>pc * aKs, aIs, aKs, mc, kc, ap + (<usize>(ic * K + rows * pc) << 2));
+    }
+  }
+}
+
+/**
+ * gemm(transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc, work) with op(A) packed whole by
+ * gemmPackWholeA (M >= 4; work: gemmWorkSize(M, N, K) bytes).
+ */
+export function gemmWholeA(transB: i32, M: i32, N: i32, K: i32, alpha: f32, ap: usize, b: usize, ldb: i32, beta: f32, c: usize, ldc: i32, work: usize): void {
+  if (M <= 0 || N <= 0) return;
+  if (K <= 0 || alpha == 0) {
+    scaleC(M, N, beta, c, ldc);
+    return;
+  }
+  const ldbB = <usize>ldb << 2, ldcB = <usize>ldc << 2;
+  const bKs: usize = transB ? 4 : ldbB;
+  const bJs: usize = transB ? ldbB : 4;
+  const kcB = blockK(K), mcB = blockM(M);
+  const ncB = mcB >= M ? imin(NC1, roundUp(N, NR)) : blockN(N);
+  const tile = work;
+  const bp = work + TILE_BYTES + <usize>align64(mcB * kcB * 4);
+  for (let jc = 0; jc < N; jc += ncB) {
+    const nc = imin(ncB, N - jc);
+    for (let pc = 0; pc < K; pc += kcB) {
+      const kc = imin(kcB, K - pc);
+      const bt: f32 = pc == 0 ? beta : 1;
+      packB(b + <usize>pc * bKs + <usize>jc * bJs, bKs, bJs, kc, nc, bp);
+      for (let ic = 0; ic < M; ic += mcB) {
+        const mc = imin(mcB, M - ic);
+        macroKernel(mc, nc, kc, alpha, bt, ap + (<usize>(ic * K + roundUp(mc, MR) * pc) << 2), bp, c + <usize>ic * ldcB + (<usize>jc << 2), ldc, tile);
+      }
+    }
+  }
+}

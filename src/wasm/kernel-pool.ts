@@ -189,6 +189,7 @@ export class KernelPool {
   private readonly scratchBlocks: Block[];
   private readonly privateBlocks: number[] = [];
   private readonly chunk: number[] = [];
+  private readonly sharedBlock: Block = { ptr: 0, bytes: 0 };
   private seq = 0;
   private closed = false;
   /** Why the pool stopped (a KernelThreadError's message), or null while it runs. */
@@ -263,6 +264,21 @@ export class KernelPool {
    */
   scratch(part: number, bytes: number): number {
     const b = this.scratchBlocks[part]!;
+    if (bytes > b.bytes) {
+      if (b.ptr) this.free(b.ptr);
+      b.bytes = Math.max(bytes, Math.ceil(b.bytes * 1.5));
+      b.ptr = this.alloc(b.bytes);
+    }
+    return b.ptr;
+  }
+
+  /**
+   * A block of at least `bytes` that the calling thread fills before a call and every chunk of it reads
+   * (e.g. a GEMM operand packed once for all chunks), valid until the next shared() call. Grow-only, like
+   * scratch(); allocates only between kernel calls.
+   */
+  shared(bytes: number): number {
+    const b = this.sharedBlock;
     if (bytes > b.bytes) {
       if (b.ptr) this.free(b.ptr);
       b.bytes = Math.max(bytes, Math.ceil(b.bytes * 1.5));
@@ -404,7 +420,7 @@ export class KernelPool {
     this.closed = true;
     if (!this.failure) this.stopThreads();
     try {
-      for (const b of this.scratchBlocks) if (b.ptr) this.free(b.ptr);
+      for (const b of [...this.scratchBlocks, this.sharedBlock]) if (b.ptr) this.free(b.ptr);
       for (const p of this.privateBlocks) this.free(p);
     } catch {
       // the backend's memory went with it

@@ -46,6 +46,10 @@ export interface Kernels {
   gemmPackASize(M: number, K: number): number;
   gemmPackA(transA: number, M: number, K: number, a: number, lda: number, ap: number): void;
   gemmPrepackedA(M: number, N: number, K: number, alpha: number, ap: number, b: number, ldb: number, beta: number, c: number, ldc: number, work: number): void;
+  /** op(A) packed whole (the kernel threads' column split): bytes (0 = M < 4), pack, multiply (see assembly/gemm.ts). */
+  gemmWholeASize(M: number, K: number): number;
+  gemmPackWholeA(transA: number, M: number, K: number, a: number, lda: number, ap: number): void;
+  gemmWholeA(transB: number, M: number, N: number, K: number, alpha: number, ap: number, b: number, ldb: number, beta: number, c: number, ldc: number, work: number): void;
 
   conv1dScratchSize(B: number, Cin: number, L: number, Cout: number, K: number, stride: number, pad: number, dil: number, groups: number, Lout: number): number;
   /** 1 = automatic (default), 0 = never, 2 = whenever the shape allows. */
@@ -191,6 +195,7 @@ type KernelName = Exclude<keyof Kernels, 'memory'>;
 export const KERNELS: Record<KernelName, 'forward' | 'training'> = {
   heapBase: 'forward', simdBuild: 'forward',
   gemm: 'forward', gemmWorkSize: 'forward', gemmPackASize: 'forward', gemmPackA: 'forward', gemmPrepackedA: 'forward',
+  gemmWholeASize: 'training', gemmPackWholeA: 'training', gemmWholeA: 'training', // kernel threads only: the full build
   binary: 'forward', unary: 'forward', unaryBackward: 'training', stridedCopy: 'forward', stridedAdd: 'training',
   fill: 'forward', axpy: 'training', countNonFinite: 'forward',
   reduce: 'forward', argReduce: 'forward', reduceExtremeBackward: 'training', softmax: 'forward', logSoftmax: 'forward',

@@ -6,6 +6,9 @@
 // whatever the thread count and whichever thread takes the chunk (docs/kernels.md "Threads"):
 //   gemm                 columns of C when N >= M (8-column strips), else rows (4-row strips): a C element's
 //                        sum runs over the same K blocks in increasing k for any M or N (assembly/gemm.ts);
+//                        on the column split the calling thread packs op(A) once (gemmPackWholeA) and the
+//                        chunks multiply it (gemmWholeA: the same blocks and micro-kernel, so the same bits)
+//                        instead of each chunk packing all of A again;
 //   conv1dForward,       samples (conv1dForwardRange / conv1dBackwardDataRange), on the path (Winograd or
 //   conv1dBackwardData   not) that the whole batch takes (conv1dWinogradChoice);
 //   conv1dForwardCached  samples (conv1dForwardCachedRange), after the calling thread has brought the weight
@@ -40,7 +43,7 @@ export { splitRange };
 
 /** The kernel entry points the workers run. */
 export const THREADED_KERNELS = [
-  'gemm', 'conv1dForwardRange', 'conv1dForwardCachedRange', 'fusedConv1dRange', 'conv1dBackwardDataRange', 'conv1dBackwardWeightRange', 'unary', 'unaryBackward',
+  'gemm', 'gemmWholeA', 'conv1dForwardRange', 'conv1dForwardCachedRange', 'fusedConv1dRange', 'conv1dBackwardDataRange', 'conv1dBackwardWeightRange', 'unary', 'unaryBackward',
   'batchNormForwardRange', 'batchNormBackwardRange', 'maxPool1d', 'maxPool1dBackward', 'adaptiveAvgPool1d',
   'adaptiveAvgPool1dBackward', ...THREADED_RNN_KERNELS,
 ];
@@ -86,6 +89,13 @@ export function threadKernels(k: Kernels, pool: KernelPool, splitAll = false): v
     if (n < 2) return raw.gemm(tA, tB, M, N, K, alpha, a, lda, b, ldb, beta, c, ldc, work);
     const r = splitRange(byCols ? N : M, n, byCols ? 8 : 4);
     const w = widest(r);
+    if (byCols && M >= 4 && K > 0 && alpha !== 0) {
+      const ap = pool.shared(k.gemmWholeASize(M, K));
+      k.gemmPackWholeA(tA, M, K, a, lda, ap);
+      const whole = r.map(([s, e]) => [tB, M, e - s, K, alpha, ap, tB ? b + 4 * s * ldb : b + 4 * s, ldb, beta, c + 4 * s, ldc, 0]);
+      pool.run('gemmWholeA', whole, { scratchArg: 11, scratchBytes: ws(M, w, K) });
+      return;
+    }
     const chunks = r.map(([s, e]) =>
       byCols
         ? [tA, tB, M, e - s, K, alpha, a, lda, tB ? b + 4 * s * ldb : b + 4 * s, ldb, beta, c + 4 * s, ldc, 0]

@@ -5,12 +5,12 @@
 //   lean    the lean root only ('ecgrad' without ecgrad/node): which thread count it runs, and why
 //   exit    starts the pool, runs one split GEMM and ends without closing anything (the process must exit)
 //   nosab   as exit, with SharedArrayBuffer removed first (a runtime without it: one thread, and why)
-//   die-exit, die-hang   a 2-thread pool (every call split, waitFloorMs 1000) whose worker's gemm calls
+//   die-exit, die-hang   a 2-thread pool (every call split, waitFloorMs 1000) whose worker's gemm (and gemmWholeA) calls
 //           process.exit / loops forever: split GEMMs until one throws; the error's name, kernel, message
 //           and how long that call took; then whether later calls run on one thread with the single
 //           thread's bytes
 //   die-terminate   the worker terminated between calls: the next call, the pool's failure, later calls
-//   suspend a 2-thread pool (every call split, waitFloorMs 400) whose worker's gemm first spins 30 ms, so
+//   suspend a 2-thread pool (every call split, waitFloorMs 400) whose worker's gemm (gemmWholeA) first spins 30 ms, so
 //           the calling thread is nearly always waiting for it; prints SUSPEND_READY and runs split GEMMs
 //           while the parent stops (SIGSTOP) and continues the process; ends after 3 gaps of >= 1000 ms
 //           between calls (or 30 s): the calls made, the gaps seen, and any error thrown
@@ -29,7 +29,7 @@ try {
     const node = workerFactory()!;
     setWorkerFactory({
       defaultThreads: 2,
-      spawn: (src, d) => node.spawn(`function (d) { const I = WebAssembly.Instance; WebAssembly.Instance = function (m, i) { const ex = { ...new I(m, i).exports }; const g = ex.gemm; ex.gemm = function (...a) { const t = Date.now(); while (Date.now() - t < 30); return g(...a); }; return { exports: ex }; }; (${src})(d); }`, d),
+      spawn: (src, d) => node.spawn(`function (d) { const I = WebAssembly.Instance; WebAssembly.Instance = function (m, i) { const ex = { ...new I(m, i).exports }; for (const n of ['gemm', 'gemmWholeA']) { const g = ex[n]; ex[n] = function (...a) { const t = Date.now(); while (Date.now() - t < 30); return g(...a); }; } return { exports: ex }; }; (${src})(d); }`, d),
     });
     const b = instantiateThreaded('simd', 2, true, 400);
     const M = 128, N = 128, K = 128;
@@ -68,7 +68,7 @@ try {
       const body = how === 'exit' ? 'process.exit(3);' : 'for (;;) {}';
       setWorkerFactory({
         defaultThreads: 2,
-        spawn: (src, d) => node.spawn(`function (d) { const I = WebAssembly.Instance; WebAssembly.Instance = function (m, i) { const ex = { ...new I(m, i).exports }; ex.gemm = function () { ${body} }; return { exports: ex }; }; (${src})(d); }`, d),
+        spawn: (src, d) => node.spawn(`function (d) { const I = WebAssembly.Instance; WebAssembly.Instance = function (m, i) { const ex = { ...new I(m, i).exports }; ex.gemm = ex.gemmWholeA = function () { ${body} }; return { exports: ex }; }; (${src})(d); }`, d),
       });
     }
     const b = instantiateThreaded('simd', 2, true, 1000);

@@ -70,6 +70,8 @@ const GEMMS: [number, number, number, number, number, number][] = [
   // M, N, K, transA, transB, beta
   [64, 64, 64, 0, 0, 0], [256, 256, 256, 0, 0, 0], [1, 300, 64, 0, 0, 0], [300, 2, 70, 0, 0, 1], [5, 37, 600, 1, 0, 0],
   [130, 70, 33, 0, 1, 1], [70, 130, 33, 1, 1, 0], [3, 2, 5, 0, 0, 0], [33, 1030, 17, 0, 1, 1], [1030, 9, 40, 1, 0, 0],
+  // column split on op(A) packed once: several row blocks; a last chunk of 1 column; several depth blocks
+  [300, 310, 70, 0, 0, 1], [6, 9, 10, 0, 1, 0], [20, 258, 700, 1, 1, 0],
 ];
 for (const [M, N, K, tA, tB, beta] of GEMMS)
   test(`gemm ${M}x${N}x${K} tA=${tA} tB=${tB} beta=${beta}: 2 and 3 threads give the single thread's bytes`, () => {
@@ -245,7 +247,7 @@ for (const [how, expect] of [['exit', /kernel thread 1 .*did not finish|ended/],
       assert.match(String(r.failure), expect);
     } else {
       assert.is(r.threw, 'KernelThreadError');
-      assert.is(r.kernel, 'gemm');
+      assert.match(String(r.kernel), /^gemm/);
       assert.match(String(r.message), expect);
       assert.match(String(r.message), /every later call runs on one thread/);
       // bounded: the limit the message states (1 s floor + 20 x the calling thread's longest chunk), plus slack
