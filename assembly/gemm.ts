@@ -19,7 +19,8 @@
 // tails go through lane 0 of the same instruction), so its paths still agree with each other bit for
 // bit; it differs from the SIMD build by rounding. The alpha/beta epilogue is mul-then-add in all builds.
 //
-// Blocking (GotoBLAS / BLIS loop order). KC = 512, MC = 256, NC = 512, NC1 = 256, chosen by
+// Blocking (GotoBLAS / BLIS loop order). KC = 512, MC = 256, NC = 512, NC1 = 256 (64 for a packed A
+// block over 192 KiB), chosen by
 // measurement (BENCHMARKS.md):
 //   for jc in N step NC:                 columns of C and B
 //     for pc in K step KC:               depth
@@ -66,7 +67,9 @@ const NR: i32 = 8;
 const KC: i32 = 512;
 const MC: i32 = 256;
 const NC: i32 = 512;
-const NC1: i32 = 256; // column chunk when M fits one row block (a multiple of NR)
+const NC1: i32 = 256; // column chunk when M fits one row block (a multiple of NR) ...
+const NC1_LARGE_A: i32 = 64; // ... and when its packed A block is larger than LARGE_A bytes
+const LARGE_A: i32 = 192 << 10;
 const TILE_BYTES: usize = 128;
 const THIN: i32 = 4; // M or N below this takes the thin path
 const THIN_CHUNK: i32 = 1024; // floats of the thin path's accumulator row
@@ -97,12 +100,21 @@ const THIN_CHUNK: i32 = 1024; // floats of the thin path's accumulator row
   return roundUp(ceilDiv(N, ceilDiv(N, NC)), NR);
 }
 
+/**
+ * Column chunk of the single-row-block path: NC1, or NC1_LARGE_A when the packed A block (mc x kc) is
+ * large, so that A and the B chunk stay well inside one core's L2 (measured: 256³ 48.7 -> 50.4 GFLOP/s
+ * median at 64 columns, while 64x11968x300, whose A block is small, is 3% faster at 256).
+ */
+@inline function blockN1(mc: i32, kc: i32): i32 {
+  return mc * kc * 4 > LARGE_A ? NC1_LARGE_A : NC1;
+}
+
 /** Bytes of scratch gemm(M, N, K) needs. */
 export function gemmWorkSize(M: i32, N: i32, K: i32): i32 {
   if (M <= 0 || N <= 0 || K <= 0) return 0;
   const kc = blockK(K), mc = blockM(M);
   // with a single row block, B is packed NC1 columns at a time
-  const nb = mc >= M ? imin(NC1, roundUp(N, NR)) : blockN(N);
+  const nb = mc >= M ? imin(blockN1(M, kc), roundUp(N, NR)) : blockN(N);
   const blocked = <i32>TILE_BYTES + align64(mc * kc * 4) + align64(kc * nb * 4);
   // thin shapes may take either path depending on the transposes
   const thin = <i32>TILE_BYTES + THIN_CHUNK * 4;
@@ -711,8 +723,9 @@ export function gemm(
       const kc = imin(kcB, K - pc);
       const bt: f32 = pc == 0 ? beta : 1;
       packA(a + <usize>pc * aKs, aIs, aKs, M, kc, ap);
-      for (let jc = 0; jc < N; jc += NC1) {
-        const nc = imin(NC1, N - jc);
+      const ncB = blockN1(M, kcB);
+      for (let jc = 0; jc < N; jc += ncB) {
+        const nc = imin(ncB, N - jc);
         packB(b + <usize>pc * bKs + <usize>jc * bJs, bKs, bJs, kc, nc, bp);
         macroKernel(M, nc, kc, alpha, bt, ap, bp, c + (<usize>jc << 2), ldc, tile);
       }
@@ -764,8 +777,9 @@ export function gemmPrepackedA(M: i32, N: i32, K: i32, alpha: f32, ap: usize, b:
   const tile = work;
   const bp = work + TILE_BYTES + <usize>align64(blockM(M) * blockK(K) * 4);
   const bKs = <usize>ldb << 2;
-  for (let jc = 0; jc < N; jc += NC1) {
-    const nc = imin(NC1, N - jc);
+  const ncB = blockN1(M, K);
+  for (let jc = 0; jc < N; jc += ncB) {
+    const nc = imin(ncB, N - jc);
     packB(b + (<usize>jc << 2), bKs, 4, K, nc, bp);
     macroKernel(M, nc, K, alpha, beta, ap, bp, c + (<usize>jc << 2), ldc, tile);
   }
@@ -816,7 +830,7 @@ export function gemmWholeA(transB: i32, M: i32, N: i32, K: i32, alpha: f32, ap: 
   const bKs: usize = transB ? 4 : ldbB;
   const bJs: usize = transB ? ldbB : 4;
   const kcB = blockK(K), mcB = blockM(M);
-  const ncB = mcB >= M ? imin(NC1, roundUp(N, NR)) : blockN(N);
+  const ncB = mcB >= M ? imin(blockN1(M, kcB), roundUp(N, NR)) : blockN(N);
   const tile = work;
   const bp = work + TILE_BYTES + <usize>align64(mcB * kcB * 4);
   for (let jc = 0; jc < N; jc += ncB) {
