@@ -210,8 +210,11 @@ for (const k of WORKLOAD_KEYS) {
 }
 const peersInfo: Record<string, unknown> = {};
 
-// PyTorch, same machine, same run, on 1 and 2 threads (OPENBLAS_NUM_THREADS = the script's thread count, and the
-// large-block malloc env its docstring gives as PyTorch's best case); --torch-rounds r alternates which goes first.
+// PyTorch, same machine, same run, on 1 and 2 threads (torch.set_num_threads(n) and OMP_NUM_THREADS = n, OpenBLAS
+// on one thread as the script's docstring runs it, and the large-block malloc env it gives as PyTorch's best case;
+// OPENBLAS_NUM_THREADS = 2 under torch's 2 threads oversubscribes the 2 cores: measured 2026-12-08, PyTorch 2t
+// StdCNN train 5,394 against 5,869, DSCNN 4,260 against 6,930, LSTM 177 against 1,469 samples/s, inference b256
+// 32,005 against 30,878 within the run's range); --torch-rounds r alternates which goes first.
 if (!noTorch && existsSync(script) && existsSync(python)) {
   const which = [want('std') && 'std', want('ds') && 'ds', want('lstm') && 'lstm', want('infer') && 'infer'].filter(Boolean) as string[];
   const tri = args.indexOf('--torch-rounds');
@@ -224,14 +227,14 @@ if (!noTorch && existsSync(script) && existsSync(python)) {
         log(`running the PyTorch baseline (${n} thread${n > 1 ? 's' : ''})...`);
         const out = execFileSync(python, [script, String(n), ...which], {
           encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'],
-          env: { ...process.env, OPENBLAS_NUM_THREADS: String(n), OMP_NUM_THREADS: String(n), MALLOC_MMAP_THRESHOLD_: '1000000000', MALLOC_TRIM_THRESHOLD_: '1000000000' },
+          env: { ...process.env, OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: String(n), MALLOC_MMAP_THRESHOLD_: '1000000000', MALLOC_TRIM_THRESHOLD_: '1000000000' },
         });
         const torch = JSON.parse(out) as { torch: string; threads: number; results: Record<string, { samples_per_s_median: number }> };
         if (torch.threads !== n) throw new Error(`asked PyTorch for ${n} threads, it runs ${torch.threads}`);
         version = torch.torch;
         runs[n]!.push(Object.fromEntries(Object.entries(torch.results).map(([k, v]) => [k, v.samples_per_s_median])));
       }
-    peersInfo.pytorch = { version, rounds: torchRounds, env: 'OPENBLAS_NUM_THREADS=n MALLOC_MMAP_THRESHOLD_=1e9 MALLOC_TRIM_THRESHOLD_=1e9' };
+    peersInfo.pytorch = { version, rounds: torchRounds, env: 'OMP_NUM_THREADS=n OPENBLAS_NUM_THREADS=1 MALLOC_MMAP_THRESHOLD_=1e9 MALLOC_TRIM_THRESHOLD_=1e9' };
     for (const k of WORKLOAD_KEYS)
       for (const n of [1, 2]) {
         const v = runs[n]!.map((t) => t[TORCH_KEY[k]!]).filter((x): x is number => x !== undefined);
