@@ -752,6 +752,41 @@ export function conv1dForwardRange(
   winogradMode = saved;
 }
 
+/**
+ * Kernel threads (src/wasm/threaded.ts): the Winograd filter of a split call, computed once by the calling
+ * thread instead of once per part. Bytes of the block: U = G·w (a x O x C) and, when the shape allows, its
+ * panels packed as GEMM A operands, in winoCorr's layout.
+ */
+export function conv1dWinoFilterSize(O: i32, C: i32, K: i32): i32 {
+  return align64(wa(K) * O * C * 4) + align64(wa(K) * gemmPackASize(O, C));
+}
+
+/**
+ * Fills a conv1dWinoFilterSize(O, C, K) block at dst from the weights w: the forward filter (flip 0: w is
+ * O x C x K, O = Cout, C = Cin) or the backward-data filter (flip 1: w is the forward C x O x K weight,
+ * O = Cin, C = Cout), exactly as winoCorr computes it for itself.
+ */
+export function conv1dWinoFilter(w: usize, O: i32, C: i32, K: i32, flip: i32, dst: usize): void {
+  winoFilter(w, O, C, K, flip != 0, dst);
+  const a = wa(K), ps = gemmPackASize(O, C), UP = dst + <usize>align64(a * O * C * 4);
+  for (let i = 0; i < a && ps; i++) gemmPackA(0, O, C, at(dst, i * O * C), C, UP + <usize>(i * ps));
+}
+
+/**
+ * The Winograd correlation of samples [b0, b1) with a filter block of conv1dWinoFilter: the forward pass
+ * (x, bias, y; C = Cin, O = Cout, pad) or the backward-data pass (dy, 0, dx; C = Cout, Lx = Lout, O = Cin,
+ * Ly = L, pad = K - 1 - pad). Scratch: conv1dScratchSize for b1 - b0 samples. The same bits as the whole
+ * call on its Winograd path (a sample's outputs do not depend on the batch).
+ */
+export function conv1dWinoRange(
+  x: usize, bias: usize, y: usize, C: i32, Lx: i32, O: i32, Ly: i32, K: i32, pad: i32,
+  scratch: usize, filt: usize, b0: i32, b1: i32,
+): void {
+  const xs = <usize>(C * Lx) << 2, ys = <usize>(O * Ly) << 2;
+  const UP = gemmPackASize(O, C) ? filt + <usize>align64(wa(K) * O * C * 4) : 0;
+  winoCorr(x + <usize>b0 * xs, 0, false, bias, y + <usize>b0 * ys, b1 - b0, C, Lx, O, Ly, K, pad, scratch, filt, UP);
+}
+
 /** conv1dBackwardData of samples [b0, b1) (scratch: conv1dScratchSize for b1 - b0 samples) on the path `wino`. */
 export function conv1dBackwardDataRange(
   dy: usize, w: usize, dx: usize,

@@ -78,6 +78,10 @@ export interface Kernels {
   /** The mode conv1dSetWinograd set. */
   conv1dGetWinograd(): number;
   /** 1 (cache brought up to date) when conv1dForwardCached of B samples takes its cached Winograd path, else 0. */
+  /** Kernel threads: the Winograd filter of a split call computed once, and the parts that use it (assembly/conv1d.ts). */
+  conv1dWinoFilterSize(O: number, C: number, K: number): number;
+  conv1dWinoFilter(w: number, O: number, C: number, K: number, flip: number, dst: number): void;
+  conv1dWinoRange(x: number, bias: number, y: number, C: number, Lx: number, O: number, Ly: number, K: number, pad: number, scratch: number, filt: number, b0: number, b1: number): void;
   conv1dCacheRefresh(w: number, B: number, Cin: number, Cout: number, K: number, stride: number, dil: number, groups: number, Lout: number, cache: number): number;
   conv1dForwardCachedRange(
     x: number, w: number, bias: number, y: number, Cin: number, L: number, Cout: number, K: number, pad: number, Lout: number,
@@ -204,6 +208,7 @@ export const KERNELS: Record<KernelName, 'forward' | 'training'> = {
   conv1dScratchSize: 'forward', conv1dSetWinograd: 'forward', conv1dForward: 'forward', conv1dWeightCacheSize: 'forward',
   conv1dForwardCached: 'forward', conv1dBackwardData: 'training', conv1dBackwardWeight: 'training',
   conv1dWinogradChoice: 'training', conv1dGetWinograd: 'training', conv1dCacheRefresh: 'training',
+  conv1dWinoFilterSize: 'training', conv1dWinoFilter: 'training', conv1dWinoRange: 'training',
   conv1dForwardCachedRange: 'training', fusedConv1dRange: 'training', conv1dForwardRange: 'training', conv1dBackwardDataRange: 'training',
   conv1dBackwardWeightRange: 'training', threadScratch: 'training',
   rnnScratchSize: 'forward', rnnTranspose: 'forward', lstmSeqForward: 'forward', lstmSeqBackward: 'training',

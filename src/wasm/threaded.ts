@@ -10,7 +10,9 @@
 //                        chunks multiply it (gemmWholeA: the same blocks and micro-kernel, so the same bits)
 //                        instead of each chunk packing all of A again;
 //   conv1dForward,       samples (conv1dForwardRange / conv1dBackwardDataRange), on the path (Winograd or
-//   conv1dBackwardData   not) that the whole batch takes (conv1dWinogradChoice);
+//   conv1dBackwardData   not) that the whole batch takes (conv1dWinogradChoice); on the Winograd path the
+//                        calling thread transforms the filter once (conv1dWinoFilter) and the parts use it
+//                        (conv1dWinoRange), instead of each part transforming and packing it again;
 //   conv1dForwardCached  samples (conv1dForwardCachedRange), after the calling thread has brought the weight
 //                        cache up to date (conv1dCacheRefresh; the parts only read it); off the cached path,
 //                        the split conv1dForward;
@@ -43,7 +45,7 @@ export { splitRange };
 
 /** The kernel entry points the workers run. */
 export const THREADED_KERNELS = [
-  'gemm', 'gemmWholeA', 'conv1dForwardRange', 'conv1dForwardCachedRange', 'fusedConv1dRange', 'conv1dBackwardDataRange', 'conv1dBackwardWeightRange', 'unary', 'unaryBackward',
+  'gemm', 'gemmWholeA', 'conv1dWinoRange', 'conv1dForwardRange', 'conv1dForwardCachedRange', 'fusedConv1dRange', 'conv1dBackwardDataRange', 'conv1dBackwardWeightRange', 'unary', 'unaryBackward',
   'batchNormForwardRange', 'batchNormBackwardRange', 'maxPool1d', 'maxPool1dBackward', 'adaptiveAvgPool1d',
   'adaptiveAvgPool1dBackward', ...THREADED_RNN_KERNELS,
 ];
@@ -109,6 +111,13 @@ export function threadKernels(k: Kernels, pool: KernelPool, splitAll = false): v
     if (n < 2) return raw.fwd(x, w, bias, y, B, Cin, L, Cout, K, stride, pad, dil, groups, Lout, scratch);
     const wino = k.conv1dWinogradChoice(Cin, Cout, K, stride, dil, groups, B * Lout);
     const r = splitRange(B, n, 1);
+    const bytes = cs(widest(r), Cin, L, Cout, K, stride, pad, dil, groups, Lout);
+    if (wino) {
+      const filt = pool.shared(k.conv1dWinoFilterSize(Cout, Cin, K));
+      k.conv1dWinoFilter(w, Cout, Cin, K, 0, filt);
+      pool.run('conv1dWinoRange', r.map(([s, e]) => [x, bias, y, Cin, L, Cout, Lout, K, pad, 0, filt, s, e]), { scratchArg: 9, scratchBytes: bytes });
+      return;
+    }
     pool.run('conv1dForwardRange', r.map(([s, e]) => [x, w, bias, y, Cin, L, Cout, K, stride, pad, dil, groups, Lout, 0, s, e, wino]),
       { scratchArg: 13, scratchBytes: cs(widest(r), Cin, L, Cout, K, stride, pad, dil, groups, Lout) });
   };
@@ -141,6 +150,13 @@ export function threadKernels(k: Kernels, pool: KernelPool, splitAll = false): v
     if (n < 2) return raw.bwdData(dy, w, dx, B, Cin, L, Cout, K, stride, pad, dil, groups, Lout, scratch);
     const wino = k.conv1dWinogradChoice(Cin, Cout, K, stride, dil, groups, B * L);
     const r = splitRange(B, n, 1);
+    if (wino) {
+      const filt = pool.shared(k.conv1dWinoFilterSize(Cin, Cout, K));
+      k.conv1dWinoFilter(w, Cin, Cout, K, 1, filt);
+      pool.run('conv1dWinoRange', r.map(([s, e]) => [dy, 0, dx, Cout, Lout, Cin, L, K, K - 1 - pad, 0, filt, s, e]),
+        { scratchArg: 9, scratchBytes: cs(widest(r), Cin, L, Cout, K, stride, pad, dil, groups, Lout) });
+      return;
+    }
     pool.run('conv1dBackwardDataRange', r.map(([s, e]) => [dy, w, dx, Cin, L, Cout, K, stride, pad, dil, groups, Lout, 0, s, e, wino]),
       { scratchArg: 12, scratchBytes: cs(widest(r), Cin, L, Cout, K, stride, pad, dil, groups, Lout) });
   };
