@@ -119,6 +119,36 @@ for (const wmode of [1, 0, 2])
     });
   }
 
+test('the Winograd filter computed once (conv1dWinoFilter) and the sample ranges on it (conv1dWinoRange) give the whole pass\'s bytes, forward and backward data, on the simd and scalar builds', () => {
+  // [B, Cin, L, Cout, K, pad]: k5 and k3 (F(4,5), F(6,3)), odd channel counts, no padding
+  for (const [B, Cin, L, Cout, K, pad] of [[7, 16, 41, 20, 5, 2], [5, 16, 30, 24, 3, 1], [3, 17, 19, 16, 3, 0]] as const)
+    for (const b of [single, instantiateSync('scalar')]) {
+      const Lout = L + 2 * pad - K + 1;
+      const x = randomArray(B * Cin * L, 20), w = randomArray(Cout * Cin * K, 21), bias = randomArray(Cout, 22), dy = randomArray(B * Cout * Lout, 23);
+      const dims = [Cin, L, Cout, K, 1, pad, 1, 1, Lout] as const;
+      const sc = b.k.conv1dScratchSize(B, ...dims);
+      b.k.conv1dSetWinograd(2);
+      try {
+        assert.is(b.k.conv1dWinogradChoice(Cin, Cout, K, 1, 1, 1, B * Lout), 1, 'the whole pass takes the Winograd path');
+        const fwd = run(b, [x, w, bias, new Float32Array(B * Cout * Lout)], 3, sc, ([px, pw, pb, py], s) => b.k.conv1dForward(px!, pw!, pb!, py!, B, ...dims, s));
+        const bwd = run(b, [dy, w, new Float32Array(B * Cin * L)], 2, sc, ([pdy, pw, pdx], s) => b.k.conv1dBackwardData(pdy!, pw!, pdx!, B, ...dims, s));
+        const ranges = [[0, 2], [2, 3], [3, B]];
+        const fwdR = run(b, [x, w, bias, new Float32Array(B * Cout * Lout), new Float32Array(b.k.conv1dWinoFilterSize(Cout, Cin, K) / 4)], 3, sc, ([px, pw, pb, py, pf], s) => {
+          b.k.conv1dWinoFilter(pw!, Cout, Cin, K, 0, pf!);
+          for (const [b0, b1] of ranges) b.k.conv1dWinoRange(px!, pb!, py!, Cin, L, Cout, Lout, K, pad, s, pf!, b0!, b1!);
+        });
+        const bwdR = run(b, [dy, w, new Float32Array(B * Cin * L), new Float32Array(b.k.conv1dWinoFilterSize(Cin, Cout, K) / 4)], 2, sc, ([pdy, pw, pdx, pf], s) => {
+          b.k.conv1dWinoFilter(pw!, Cin, Cout, K, 1, pf!);
+          for (const [b0, b1] of ranges) b.k.conv1dWinoRange(pdy!, 0, pdx!, Cout, Lout, Cin, L, K, K - 1 - pad, s, pf!, b0!, b1!);
+        });
+        sameBytes(fwdR, fwd, `forward [${B},${Cin},${L}] -> ${Cout} k${K}`);
+        sameBytes(bwdR, bwd, `backward data [${B},${Cin},${L}] -> ${Cout} k${K}`);
+      } finally {
+        b.k.conv1dSetWinograd(1);
+      }
+    }
+});
+
 // U_* codes of assembly/elementwise.ts through src/wasm/opcodes.ts
 for (const [name, op] of Object.entries(UnaryOp).filter(([, v]) => typeof v === 'number') as [string, number][])
   test(`unary ${name} and its backward over 100,003 elements: 2 and 3 threads = 1 thread`, () => {
