@@ -854,6 +854,15 @@ function useWinograd(Cin: i32, Cout: i32, K: i32, stride: i32, dil: i32, groups:
   return (winogradMode == 2 || (winogradMode == 1 && columns >= WINO_MIN_COLUMNS)) && winoShape(Cin, Cout, K, stride, dil, groups);
 }
 
+/** Tap kk of the four consecutive K-tap rows at src, one per lane. */
+// @ts-ignore: decorator
+@inline function tapVector(src: usize, K: i32, kk: i32): v128 {
+  let t = f32x4.splat(load<f32>(at(src, kk)));
+  t = f32x4.replace_lane(t, 1, load<f32>(at(src, K + kk)));
+  t = f32x4.replace_lane(t, 2, load<f32>(at(src, 2 * K + kk)));
+  return f32x4.replace_lane(t, 3, load<f32>(at(src, 3 * K + kk)));
+}
+
 /**
  * U[i][o][c] = Σ_k G[i][k]·w(o, c, k), w(o,c,k) = w[o,c,k] (flip = 0) or w[c,o,K-1-k] (flip = 1, O/C swapped).
  * Each element is ((0 + G[i][0]·w0) + G[i][1]·w1) + ... in increasing k in both builds; the SIMD build
@@ -874,15 +883,17 @@ function winoFilter(w: usize, O: i32, C: i32, K: i32, flip: bool, U: usize): voi
       if (flip) {
         d0 = (d0 % O) * C + d0 / O; d1 = (d1 % O) * C + d1 / O; d2 = (d2 % O) * C + d2 / O; d3 = (d3 % O) * C + d3 / O;
       }
+      // the K tap vectors (tap k of the four rows), gathered once for all α points
+      const t0 = tapVector(src, K, flip ? K - 1 : 0), t1 = tapVector(src, K, flip ? K - 2 : 1), t2 = tapVector(src, K, flip ? K - 3 : 2);
+      const t3 = K == 5 ? tapVector(src, K, flip ? 1 : 3) : t0, t4 = K == 5 ? tapVector(src, K, flip ? 0 : 4) : t0;
       for (let i = 0; i < a; i++) {
-        let acc = f32x4.splat(0);
-        for (let k = 0; k < K; k++) {
-          const kk = flip ? K - 1 - k : k;
-          let t = f32x4.splat(load<f32>(at(src, kk)));
-          t = f32x4.replace_lane(t, 1, load<f32>(at(src, K + kk)));
-          t = f32x4.replace_lane(t, 2, load<f32>(at(src, 2 * K + kk)));
-          t = f32x4.replace_lane(t, 3, load<f32>(at(src, 3 * K + kk)));
-          acc = f32x4.add(acc, f32x4.mul(v128.load32_splat(at(G, i * K + k)), t));
+        const g = at(G, i * K);
+        let acc = f32x4.add(f32x4.splat(0), f32x4.mul(v128.load32_splat(g), t0));
+        acc = f32x4.add(acc, f32x4.mul(v128.load32_splat(g + 4), t1));
+        acc = f32x4.add(acc, f32x4.mul(v128.load32_splat(g + 8), t2));
+        if (K == 5) {
+          acc = f32x4.add(acc, f32x4.mul(v128.load32_splat(g + 12), t3));
+          acc = f32x4.add(acc, f32x4.mul(v128.load32_splat(g + 16), t4));
         }
         const Ui = U + <usize>i * plane;
         if (!flip) v128.store(at(Ui, j), acc);
