@@ -43,7 +43,7 @@ const MAX_ARGS = 32;
  * Atomics.wait: the kernel calls of a training step or a GEMM loop follow each other within microseconds,
  * and a worker still awake takes its chunks at once instead of after a futex wake-up (tens of
  * microseconds, about what a 128³ GEMM chunk takes). Measured on an idle 2-core host, GEMM on 2 threads,
- * median GFLOP/s, no spin / 0.1 ms: 128³ 58.0 / 81.7, 256³ 88.4 / 95.3 (BENCHMARKS.md). The cost is at
+ * median GFLOP/s, no poll / 0.1 ms: 128³ 58.0 / 81.2, 256³ 88.4 / 94.8 (BENCHMARKS.md). The cost is at
  * most this long a busy second core after each split call.
  */
 const SPIN_MS = 0.1;
