@@ -846,3 +846,64 @@ export function gemmWholeA(transB: i32, M: i32, N: i32, K: i32, alpha: f32, ap: 
     }
   }
 }
+
+// ---------------------------------------------------------------------------------------------
+// B packed whole (the kernel threads' row split: every chunk of C's rows multiplies the same B, e.g.
+// the LSTM weight gradients' 11,968 x 64 operand, so it is packed once for the call instead of once per
+// chunk). gemmPackWholeB packs op(B) (K x N, any N >= 4, any K) as the general path's panels, column
+// block after column block: for each column block jc (nc columns, ncB = blockN(N)), for each depth block
+// pc (kc, kcB = blockK(K)), the kc x nc panel of 8-column strips (roundUp(nc, 8) * kc floats); a column
+// block's panels together take roundUp(nc, 8) * K floats. gemmWholeB then computes C = alpha·op(A)·op(B)
+// + beta·C with the same K blocks, micro-kernel and epilogue as gemm, so the same bits (a C element's sum
+// depends only on the K blocks), for any M >= 1.
+
+/** Bytes of op(B) packed whole (K x N), or 0 when N < 4 (gemm's thin path: nothing to pack). */
+export function gemmWholeBSize(N: i32, K: i32): i32 {
+  if (N < THIN || K <= 0) return 0;
+  return roundUp(N, NR) * K * 4;
+}
+
+/** Packs op(B) (K x N; B stored K x N when transB = 0, N x K when 1) whole into bp (gemmWholeBSize bytes). */
+export function gemmPackWholeB(transB: i32, N: i32, K: i32, b: usize, ldb: i32, bp: usize): void {
+  const ldbB = <usize>ldb << 2;
+  const bKs: usize = transB ? 4 : ldbB, bJs: usize = transB ? ldbB : 4;
+  const kcB = blockK(K), ncB = blockN(N);
+  for (let jc = 0; jc < N; jc += ncB) {
+    const nc = imin(ncB, N - jc), cols = roundUp(nc, NR);
+    for (let pc = 0; pc < K; pc += kcB) {
+      const kc = imin(kcB, K - pc);
+      packB(b + <usize>pc * bKs + <usize>jc * bJs, bKs, bJs, kc, nc, bp + (<usize>(jc * K + cols * pc) << 2));
+    }
+  }
+}
+
+/**
+ * gemm(transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc, work) with op(B) packed whole by
+ * gemmPackWholeB (N >= 4; work: gemmWorkSize(M, N, K) bytes).
+ */
+export function gemmWholeB(transA: i32, M: i32, N: i32, K: i32, alpha: f32, a: usize, lda: i32, bp: usize, beta: f32, c: usize, ldc: i32, work: usize): void {
+  if (M <= 0 || N <= 0) return;
+  if (K <= 0 || alpha == 0) {
+    scaleC(M, N, beta, c, ldc);
+    return;
+  }
+  const ldaB = <usize>lda << 2, ldcB = <usize>ldc << 2;
+  const aIs: usize = transA ? 4 : ldaB;
+  const aKs: usize = transA ? ldaB : 4;
+  const kcB = blockK(K), mcB = blockM(M), ncB = blockN(N);
+  const tile = work;
+  const ap = work + TILE_BYTES;
+  for (let jc = 0; jc < N; jc += ncB) {
+    const nc = imin(ncB, N - jc), cols = roundUp(nc, NR);
+    for (let pc = 0; pc < K; pc += kcB) {
+      const kc = imin(kcB, K - pc);
+      const bt: f32 = pc == 0 ? beta : 1;
+      const bpanel = bp + (<usize>(jc * K + cols * pc) << 2);
+      for (let ic = 0; ic < M; ic += mcB) {
+        const mc = imin(mcB, M - ic);
+        packA(a + <usize>ic * aIs + <usize>pc * aKs, aIs, aKs, mc, kc, ap);
+        macroKernel(mc, nc, kc, alpha, bt, ap, bpanel, c + <usize>ic * ldcB + (<usize>jc << 2), ldc, tile);
+      }
+    }
+  }
+}

@@ -50,6 +50,10 @@ export interface Kernels {
   gemmWholeASize(M: number, K: number): number;
   gemmPackWholeA(transA: number, M: number, K: number, a: number, lda: number, ap: number): void;
   gemmWholeA(transB: number, M: number, N: number, K: number, alpha: number, ap: number, b: number, ldb: number, beta: number, c: number, ldc: number, work: number): void;
+  /** op(B) packed whole (the kernel threads' row split): bytes (0 = N < 4), pack, multiply (see assembly/gemm.ts). */
+  gemmWholeBSize(N: number, K: number): number;
+  gemmPackWholeB(transB: number, N: number, K: number, b: number, ldb: number, bp: number): void;
+  gemmWholeB(transA: number, M: number, N: number, K: number, alpha: number, a: number, lda: number, bp: number, beta: number, c: number, ldc: number, work: number): void;
 
   conv1dScratchSize(B: number, Cin: number, L: number, Cout: number, K: number, stride: number, pad: number, dil: number, groups: number, Lout: number): number;
   /** 1 = automatic (default), 0 = never, 2 = whenever the shape allows. */
@@ -199,7 +203,8 @@ type KernelName = Exclude<keyof Kernels, 'memory'>;
 export const KERNELS: Record<KernelName, 'forward' | 'training'> = {
   heapBase: 'forward', simdBuild: 'forward',
   gemm: 'forward', gemmWorkSize: 'forward', gemmPackASize: 'forward', gemmPackA: 'forward', gemmPrepackedA: 'forward',
-  gemmWholeASize: 'training', gemmPackWholeA: 'training', gemmWholeA: 'training', // kernel threads only: the full build
+  gemmWholeASize: 'training', gemmPackWholeA: 'training', gemmWholeA: 'training',
+  gemmWholeBSize: 'training', gemmPackWholeB: 'training', gemmWholeB: 'training', // kernel threads only: the full build
   binary: 'forward', unary: 'forward', unaryBackward: 'training', stridedCopy: 'forward', stridedAdd: 'training',
   fill: 'forward', axpy: 'training', countNonFinite: 'forward',
   reduce: 'forward', argReduce: 'forward', reduceExtremeBackward: 'training', softmax: 'forward', logSoftmax: 'forward',

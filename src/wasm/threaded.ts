@@ -8,7 +8,8 @@
 //                        sum runs over the same K blocks in increasing k for any M or N (assembly/gemm.ts);
 //                        on the column split the calling thread packs op(A) once (gemmPackWholeA) and the
 //                        chunks multiply it (gemmWholeA: the same blocks and micro-kernel, so the same bits)
-//                        instead of each chunk packing all of A again;
+//                        instead of each chunk packing all of A again; on the row split likewise op(B)
+//                        (gemmPackWholeB, gemmWholeB);
 //   conv1dForward,       samples (conv1dForwardRange / conv1dBackwardDataRange), on the path (Winograd or
 //   conv1dBackwardData   not) that the whole batch takes (conv1dWinogradChoice); on the Winograd path the
 //                        calling thread transforms the filter once (conv1dWinoFilter) and the parts use it
@@ -45,7 +46,7 @@ export { splitRange };
 
 /** The kernel entry points the workers run. */
 export const THREADED_KERNELS = [
-  'gemm', 'gemmWholeA', 'conv1dWinoRange', 'conv1dForwardRange', 'conv1dForwardCachedRange', 'fusedConv1dRange', 'conv1dBackwardDataRange', 'conv1dBackwardWeightRange', 'unary', 'unaryBackward',
+  'gemm', 'gemmWholeA', 'gemmWholeB', 'conv1dWinoRange', 'conv1dForwardRange', 'conv1dForwardCachedRange', 'fusedConv1dRange', 'conv1dBackwardDataRange', 'conv1dBackwardWeightRange', 'unary', 'unaryBackward',
   'batchNormForwardRange', 'batchNormBackwardRange', 'maxPool1d', 'maxPool1dBackward', 'adaptiveAvgPool1d',
   'adaptiveAvgPool1dBackward', ...THREADED_RNN_KERNELS,
 ];
@@ -96,6 +97,13 @@ export function threadKernels(k: Kernels, pool: KernelPool, splitAll = false): v
       k.gemmPackWholeA(tA, M, K, a, lda, ap);
       const whole = r.map(([s, e]) => [tB, M, e - s, K, alpha, ap, tB ? b + 4 * s * ldb : b + 4 * s, ldb, beta, c + 4 * s, ldc, 0]);
       pool.run('gemmWholeA', whole, { scratchArg: 11, scratchBytes: ws(M, w, K) });
+      return;
+    }
+    if (!byCols && N >= 4 && K > 0 && alpha !== 0) {
+      const bp = pool.shared(k.gemmWholeBSize(N, K));
+      k.gemmPackWholeB(tB, N, K, b, ldb, bp);
+      const whole = r.map(([s, e]) => [tA, e - s, N, K, alpha, tA ? a + 4 * s : a + 4 * s * lda, lda, bp, beta, c + 4 * s * ldc, ldc, 0]);
+      pool.run('gemmWholeB', whole, { scratchArg: 11, scratchBytes: ws(w, N, K) });
       return;
     }
     const chunks = r.map(([s, e]) =>

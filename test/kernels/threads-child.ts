@@ -29,7 +29,7 @@ try {
     const node = workerFactory()!;
     setWorkerFactory({
       defaultThreads: 2,
-      spawn: (src, d) => node.spawn(`function (d) { const I = WebAssembly.Instance; WebAssembly.Instance = function (m, i) { const ex = { ...new I(m, i).exports }; for (const n of ['gemm', 'gemmWholeA']) { const g = ex[n]; ex[n] = function (...a) { const t = Date.now(); while (Date.now() - t < 30); return g(...a); }; } return { exports: ex }; }; (${src})(d); }`, d),
+      spawn: (src, d) => node.spawn(`function (d) { const I = WebAssembly.Instance; WebAssembly.Instance = function (m, i) { const ex = { ...new I(m, i).exports }; for (const n of ['gemm', 'gemmWholeA', 'gemmWholeB']) { const g = ex[n]; ex[n] = function (...a) { const t = Date.now(); while (Date.now() - t < 30); return g(...a); }; } return { exports: ex }; }; (${src})(d); }`, d),
     });
     const b = instantiateThreaded('simd', 2, true, 400);
     const M = 128, N = 128, K = 128;
@@ -68,7 +68,7 @@ try {
       const body = how === 'exit' ? 'process.exit(3);' : 'for (;;) {}';
       setWorkerFactory({
         defaultThreads: 2,
-        spawn: (src, d) => node.spawn(`function (d) { const I = WebAssembly.Instance; WebAssembly.Instance = function (m, i) { const ex = { ...new I(m, i).exports }; ex.gemm = ex.gemmWholeA = function () { ${body} }; return { exports: ex }; }; (${src})(d); }`, d),
+        spawn: (src, d) => node.spawn(`function (d) { const I = WebAssembly.Instance; WebAssembly.Instance = function (m, i) { const ex = { ...new I(m, i).exports }; ex.gemm = ex.gemmWholeA = ex.gemmWholeB = function () { ${body} }; return { exports: ex }; }; (${src})(d); }`, d),
       });
     }
     const b = instantiateThreaded('simd', 2, true, 1000);

@@ -72,6 +72,8 @@ const GEMMS: [number, number, number, number, number, number][] = [
   [130, 70, 33, 0, 1, 1], [70, 130, 33, 1, 1, 0], [3, 2, 5, 0, 0, 0], [33, 1030, 17, 0, 1, 1], [1030, 9, 40, 1, 0, 0],
   // column split on op(A) packed once: several row blocks; a last chunk of 1 column; several depth blocks
   [300, 310, 70, 0, 0, 1], [6, 9, 10, 0, 1, 0], [20, 258, 700, 1, 1, 0],
+  // row split on op(B) packed once: several row and depth blocks, transposed B
+  [600, 20, 700, 0, 1, 1], [610, 300, 40, 1, 0, 0],
 ];
 for (const [M, N, K, tA, tB, beta] of GEMMS)
   test(`gemm ${M}x${N}x${K} tA=${tA} tB=${tB} beta=${beta}: 2 and 3 threads give the single thread's bytes`, () => {
