@@ -127,7 +127,7 @@ export function threadKernels(k: Kernels, pool: KernelPool, splitAll = false): v
       return;
     }
     pool.run('conv1dForwardRange', r.map(([s, e]) => [x, w, bias, y, Cin, L, Cout, K, stride, pad, dil, groups, Lout, 0, s, e, wino]),
-      { scratchArg: 13, scratchBytes: cs(widest(r), Cin, L, Cout, K, stride, pad, dil, groups, Lout) });
+      { scratchArg: 13, scratchBytes: bytes });
   };
 
   k.conv1dForwardCached = (x, w, bias, y, B, Cin, L, Cout, K, stride, pad, dil, groups, Lout, scratch, cache) => {
@@ -158,15 +158,15 @@ export function threadKernels(k: Kernels, pool: KernelPool, splitAll = false): v
     if (n < 2) return raw.bwdData(dy, w, dx, B, Cin, L, Cout, K, stride, pad, dil, groups, Lout, scratch);
     const wino = k.conv1dWinogradChoice(Cin, Cout, K, stride, dil, groups, B * L);
     const r = splitRange(B, n, 1);
+    const bytes = cs(widest(r), Cin, L, Cout, K, stride, pad, dil, groups, Lout);
     if (wino) {
       const filt = pool.shared(k.conv1dWinoFilterSize(Cin, Cout, K));
       k.conv1dWinoFilter(w, Cin, Cout, K, 1, filt);
-      pool.run('conv1dWinoRange', r.map(([s, e]) => [dy, 0, dx, Cout, Lout, Cin, L, K, K - 1 - pad, 0, filt, s, e]),
-        { scratchArg: 9, scratchBytes: cs(widest(r), Cin, L, Cout, K, stride, pad, dil, groups, Lout) });
+      pool.run('conv1dWinoRange', r.map(([s, e]) => [dy, 0, dx, Cout, Lout, Cin, L, K, K - 1 - pad, 0, filt, s, e]), { scratchArg: 9, scratchBytes: bytes });
       return;
     }
     pool.run('conv1dBackwardDataRange', r.map(([s, e]) => [dy, w, dx, Cin, L, Cout, K, stride, pad, dil, groups, Lout, 0, s, e, wino]),
-      { scratchArg: 12, scratchBytes: cs(widest(r), Cin, L, Cout, K, stride, pad, dil, groups, Lout) });
+      { scratchArg: 12, scratchBytes: bytes });
   };
 
   k.conv1dBackwardWeight = (x, dy, dw, B, Cin, L, Cout, K, stride, pad, dil, groups, Lout, scratch) => {
