@@ -755,9 +755,10 @@ export function conv1dForwardRange(
 /**
  * Kernel threads (src/wasm/threaded.ts): the Winograd filter of a split call, computed once by the calling
  * thread instead of once per part. Bytes of the block: U = G·w (a x O x C) and, when the shape allows, its
- * panels packed as GEMM A operands, in winoCorr's layout.
+ * panels packed as GEMM A operands, in winoCorr's layout. Threads builds only (stubs elsewhere: 0, no-ops).
  */
 export function conv1dWinoFilterSize(O: i32, C: i32, K: i32): i32 {
+  if (!ASC_FEATURE_THREADS) return 0;
   return align64(wa(K) * O * C * 4) + align64(wa(K) * gemmPackASize(O, C));
 }
 
@@ -767,6 +768,7 @@ export function conv1dWinoFilterSize(O: i32, C: i32, K: i32): i32 {
  * O = Cin, C = Cout), exactly as winoCorr computes it for itself.
  */
 export function conv1dWinoFilter(w: usize, O: i32, C: i32, K: i32, flip: i32, dst: usize): void {
+  if (!ASC_FEATURE_THREADS) return;
   winoFilter(w, O, C, K, flip != 0, dst);
   const a = wa(K), ps = gemmPackASize(O, C), UP = dst + <usize>align64(a * O * C * 4);
   for (let i = 0; i < a && ps; i++) gemmPackA(0, O, C, at(dst, i * O * C), C, UP + <usize>(i * ps));
@@ -782,6 +784,7 @@ export function conv1dWinoRange(
   x: usize, bias: usize, y: usize, C: i32, Lx: i32, O: i32, Ly: i32, K: i32, pad: i32,
   scratch: usize, filt: usize, b0: i32, b1: i32,
 ): void {
+  if (!ASC_FEATURE_THREADS) return;
   const xs = <usize>(C * Lx) << 2, ys = <usize>(O * Ly) << 2;
   const UP = gemmPackASize(O, C) ? filt + <usize>align64(wa(K) * O * C * 4) : 0;
   winoCorr(x + <usize>b0 * xs, 0, false, bias, y + <usize>b0 * ys, b1 - b0, C, Lx, O, Ly, K, pad, scratch, filt, UP);

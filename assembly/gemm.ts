@@ -794,16 +794,18 @@ export function gemmPrepackedA(M: i32, N: i32, K: i32, alpha: f32, ap: usize, b:
 // floats. gemmWholeA then computes C = alpha·op(A)·op(B) + beta·C with the same K blocks, the same
 // micro-kernel and the same epilogue as gemm, so the same bits (a C element's sum does not depend on
 // the column or row blocking, only on the K blocks), for N >= 1 (a chunk narrower than 4 columns is
-// computed on 8-column strips padded with zeros, which the thin path's bits equal).
+// computed on 8-column strips padded with zeros, which the thin path's bits equal). Threads builds only:
+// the other builds compile these entry points to stubs (size 0, no-ops), so their binaries do not grow.
 
 /** Bytes of op(A) packed whole (M x K), or 0 when M < 4 (gemm's thin path: nothing to pack). */
 export function gemmWholeASize(M: i32, K: i32): i32 {
-  if (M < THIN || K <= 0) return 0;
+  if (!ASC_FEATURE_THREADS || M < THIN || K <= 0) return 0;
   return roundUp(M, MR) * K * 4;
 }
 
 /** Packs op(A) (M x K; A stored M x K when transA = 0, K x M when 1) whole into ap (gemmWholeASize bytes). */
 export function gemmPackWholeA(transA: i32, M: i32, K: i32, a: usize, lda: i32, ap: usize): void {
+  if (!ASC_FEATURE_THREADS) return;
   const ldaB = <usize>lda << 2;
   const aIs: usize = transA ? 4 : ldaB, aKs: usize = transA ? ldaB : 4;
   const kcB = blockK(K), mcB = blockM(M);
@@ -821,7 +823,7 @@ export function gemmPackWholeA(transA: i32, M: i32, K: i32, a: usize, lda: i32, 
  * gemmPackWholeA (M >= 4; work: gemmWorkSize(M, N, K) bytes).
  */
 export function gemmWholeA(transB: i32, M: i32, N: i32, K: i32, alpha: f32, ap: usize, b: usize, ldb: i32, beta: f32, c: usize, ldc: i32, work: usize): void {
-  if (M <= 0 || N <= 0) return;
+  if (!ASC_FEATURE_THREADS || M <= 0 || N <= 0) return;
   if (K <= 0 || alpha == 0) {
     scaleC(M, N, beta, c, ldc);
     return;
@@ -855,16 +857,17 @@ export function gemmWholeA(transB: i32, M: i32, N: i32, K: i32, alpha: f32, ap: 
 // pc (kc, kcB = blockK(K)), the kc x nc panel of 8-column strips (roundUp(nc, 8) * kc floats); a column
 // block's panels together take roundUp(nc, 8) * K floats. gemmWholeB then computes C = alpha·op(A)·op(B)
 // + beta·C with the same K blocks, micro-kernel and epilogue as gemm, so the same bits (a C element's sum
-// depends only on the K blocks), for any M >= 1.
+// depends only on the K blocks), for any M >= 1. Threads builds only, as gemmWholeA.
 
 /** Bytes of op(B) packed whole (K x N), or 0 when N < 4 (gemm's thin path: nothing to pack). */
 export function gemmWholeBSize(N: i32, K: i32): i32 {
-  if (N < THIN || K <= 0) return 0;
+  if (!ASC_FEATURE_THREADS || N < THIN || K <= 0) return 0;
   return roundUp(N, NR) * K * 4;
 }
 
 /** Packs op(B) (K x N; B stored K x N when transB = 0, N x K when 1) whole into bp (gemmWholeBSize bytes). */
 export function gemmPackWholeB(transB: i32, N: i32, K: i32, b: usize, ldb: i32, bp: usize): void {
+  if (!ASC_FEATURE_THREADS) return;
   const ldbB = <usize>ldb << 2;
   const bKs: usize = transB ? 4 : ldbB, bJs: usize = transB ? ldbB : 4;
   const kcB = blockK(K), ncB = blockN(N);
@@ -882,7 +885,7 @@ export function gemmPackWholeB(transB: i32, N: i32, K: i32, b: usize, ldb: i32, 
  * gemmPackWholeB (N >= 4; work: gemmWorkSize(M, N, K) bytes).
  */
 export function gemmWholeB(transA: i32, M: i32, N: i32, K: i32, alpha: f32, a: usize, lda: i32, bp: usize, beta: f32, c: usize, ldc: i32, work: usize): void {
-  if (M <= 0 || N <= 0) return;
+  if (!ASC_FEATURE_THREADS || M <= 0 || N <= 0) return;
   if (K <= 0 || alpha == 0) {
     scaleC(M, N, beta, c, ldc);
     return;

@@ -233,69 +233,6 @@ test('a row or column of C does not depend on the path (thin or blocked) or on t
     }
 });
 
-test('op(A) packed whole (gemmPackWholeA + gemmWholeA, the kernel threads\' column split) gives gemm\'s bytes on every column range', () => {
-  // several row blocks (M > 256), several depth blocks (K > 512), edge strips, column ranges as narrow
-  // as one column (which gemm itself computes on its thin path), padded strides, both transposes
-  const shapes: [number, number, number][] = [[4, 9, 7], [37, 70, 600], [300, 19, 70], [13, 1030, 33]];
-  for (const [M, N, K] of shapes)
-    for (const [tA, tB] of COMBOS)
-      for (const build of BUILDS) {
-        const p = prepare({ tA, tB, M, N, K, alpha: 0.75, beta: 0.5, padA: 1, padB: 2, padC: 3, seed: M + N + K });
-        const whole = run(build, p);
-        const b = backend(build);
-        const pa = b.alloc(p.A.length * 4), pb = b.alloc(p.B.length * 4), pc = b.alloc(p.C0.length * 4);
-        const ap = b.alloc(b.k.gemmWholeASize(M, K)), pw = b.alloc(b.k.gemmWorkSize(M, N, K));
-        try {
-          b.f32(pa, p.A.length).set(p.A);
-          b.f32(pb, p.B.length).set(p.B);
-          b.f32(pc, p.C0.length).set(p.C0);
-          b.k.gemmPackWholeA(tA, M, K, pa, p.lda, ap);
-          // columns in ranges of 1, 2, 3, 8, ... (a different split each time)
-          for (let j = 0, w = 1; j < N; j += w, w = w >= 8 ? 1 : w + 1 + (w >> 1)) {
-            const n = Math.min(w, N - j);
-            b.k.gemmWholeA(tB, M, n, K, 0.75, ap, pb + 4 * (tB ? j * p.ldb : j), p.ldb, 0.5, pc + 4 * j, p.ldc, pw);
-          }
-          const got = b.f32(pc, p.C0.length);
-          const i = got.findIndex((v, k) => !Object.is(v, whole[k]));
-          assert.is(i, -1, `${build} M=${M} N=${N} K=${K} tA=${tA} tB=${tB}: element ${i}`);
-        } finally {
-          for (const q of [pa, pb, pc, ap, pw]) b.free(q);
-        }
-      }
-  for (const build of BUILDS) assert.is(backend(build).k.gemmWholeASize(3, 10), 0, 'M < 4: nothing to pack');
-});
-
-test('op(B) packed whole (gemmPackWholeB + gemmWholeB, the kernel threads\' row split) gives gemm\'s bytes on every row range', () => {
-  // several column blocks (N > 512), several depth blocks (K > 512), several row blocks, edge strips, row
-  // ranges as narrow as one row (which gemm itself computes on its thin path), padded strides, both transposes
-  const shapes: [number, number, number][] = [[9, 4, 7], [70, 37, 600], [19, 530, 70], [300, 13, 33]];
-  for (const [M, N, K] of shapes)
-    for (const [tA, tB] of COMBOS)
-      for (const build of BUILDS) {
-        const p = prepare({ tA, tB, M, N, K, alpha: 0.75, beta: 0.5, padA: 1, padB: 2, padC: 3, seed: 2 * M + N + K });
-        const whole = run(build, p);
-        const b = backend(build);
-        const pa = b.alloc(p.A.length * 4), pb = b.alloc(p.B.length * 4), pc = b.alloc(p.C0.length * 4);
-        const bp = b.alloc(b.k.gemmWholeBSize(N, K)), pw = b.alloc(b.k.gemmWorkSize(M, N, K));
-        try {
-          b.f32(pa, p.A.length).set(p.A);
-          b.f32(pb, p.B.length).set(p.B);
-          b.f32(pc, p.C0.length).set(p.C0);
-          b.k.gemmPackWholeB(tB, N, K, pb, p.ldb, bp);
-          for (let i = 0, h = 1; i < M; i += h, h = h >= 8 ? 1 : h + 1 + (h >> 1)) {
-            const m = Math.min(h, M - i);
-            b.k.gemmWholeB(tA, m, N, K, 0.75, pa + 4 * (tA ? i : i * p.lda), p.lda, bp, 0.5, pc + 4 * i * p.ldc, p.ldc, pw);
-          }
-          const got = b.f32(pc, p.C0.length);
-          const i = got.findIndex((v, k) => !Object.is(v, whole[k]));
-          assert.is(i, -1, `${build} M=${M} N=${N} K=${K} tA=${tA} tB=${tB}: element ${i}`);
-        } finally {
-          for (const q of [pa, pb, pc, bp, pw]) b.free(q);
-        }
-      }
-  for (const build of BUILDS) assert.is(backend(build).k.gemmWholeBSize(3, 10), 0, 'N < 4: nothing to pack');
-});
-
 test('workspace size is consistent and zero for empty problems', () => {
   for (const build of BUILDS) {
     const b = backend(build);

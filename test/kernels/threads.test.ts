@@ -121,35 +121,64 @@ for (const wmode of [1, 0, 2])
     });
   }
 
-test('the Winograd filter computed once (conv1dWinoFilter) and the sample ranges on it (conv1dWinoRange) give the whole pass\'s bytes, forward and backward data, on the simd and scalar builds', () => {
+test('the Winograd filter computed once (conv1dWinoFilter) and sample ranges on it (conv1dWinoRange), threads build, give the single-thread build\'s whole pass, forward and backward data', () => {
   // [B, Cin, L, Cout, K, pad]: k5 and k3 (F(4,5), F(6,3)), odd channel counts, no padding
-  for (const [B, Cin, L, Cout, K, pad] of [[7, 16, 41, 20, 5, 2], [5, 16, 30, 24, 3, 1], [3, 17, 19, 16, 3, 0]] as const)
-    for (const b of [single, instantiateSync('scalar')]) {
-      const Lout = L + 2 * pad - K + 1;
-      const x = randomArray(B * Cin * L, 20), w = randomArray(Cout * Cin * K, 21), bias = randomArray(Cout, 22), dy = randomArray(B * Cout * Lout, 23);
-      const dims = [Cin, L, Cout, K, 1, pad, 1, 1, Lout] as const;
-      const sc = b.k.conv1dScratchSize(B, ...dims);
-      b.k.conv1dSetWinograd(2);
-      try {
-        assert.is(b.k.conv1dWinogradChoice(Cin, Cout, K, 1, 1, 1, B * Lout), 1, 'the whole pass takes the Winograd path');
-        const fwd = run(b, [x, w, bias, new Float32Array(B * Cout * Lout)], 3, sc, ([px, pw, pb, py], s) => b.k.conv1dForward(px!, pw!, pb!, py!, B, ...dims, s));
-        const bwd = run(b, [dy, w, new Float32Array(B * Cin * L)], 2, sc, ([pdy, pw, pdx], s) => b.k.conv1dBackwardData(pdy!, pw!, pdx!, B, ...dims, s));
-        const ranges = [[0, 2], [2, 3], [3, B]];
-        const fwdR = run(b, [x, w, bias, new Float32Array(B * Cout * Lout), new Float32Array(b.k.conv1dWinoFilterSize(Cout, Cin, K) / 4)], 3, sc, ([px, pw, pb, py, pf], s) => {
-          b.k.conv1dWinoFilter(pw!, Cout, Cin, K, 0, pf!);
-          for (const [b0, b1] of ranges) b.k.conv1dWinoRange(px!, pb!, py!, Cin, L, Cout, Lout, K, pad, s, pf!, b0!, b1!);
-        });
-        const bwdR = run(b, [dy, w, new Float32Array(B * Cin * L), new Float32Array(b.k.conv1dWinoFilterSize(Cin, Cout, K) / 4)], 2, sc, ([pdy, pw, pdx, pf], s) => {
-          b.k.conv1dWinoFilter(pw!, Cin, Cout, K, 1, pf!);
-          for (const [b0, b1] of ranges) b.k.conv1dWinoRange(pdy!, 0, pdx!, Cout, Lout, Cin, L, K, K - 1 - pad, s, pf!, b0!, b1!);
-        });
-        sameBytes(fwdR, fwd, `forward [${B},${Cin},${L}] -> ${Cout} k${K}`);
-        sameBytes(bwdR, bwd, `backward data [${B},${Cin},${L}] -> ${Cout} k${K}`);
-      } finally {
-        b.k.conv1dSetWinograd(1);
-      }
+  for (const [B, Cin, L, Cout, K, pad] of [[7, 16, 41, 20, 5, 2], [5, 16, 30, 24, 3, 1], [3, 17, 19, 16, 3, 0]] as const) {
+    const Lout = L + 2 * pad - K + 1;
+    const x = randomArray(B * Cin * L, 20), w = randomArray(Cout * Cin * K, 21), bias = randomArray(Cout, 22), dy = randomArray(B * Cout * Lout, 23);
+    const dims = [Cin, L, Cout, K, 1, pad, 1, 1, Lout] as const;
+    const sc = single.k.conv1dScratchSize(B, ...dims);
+    for (const b of [single, two]) b.k.conv1dSetWinograd(2);
+    try {
+      assert.is(single.k.conv1dWinogradChoice(Cin, Cout, K, 1, 1, 1, B * Lout), 1, 'the whole pass takes the Winograd path');
+      const fwd = run(single, [x, w, bias, new Float32Array(B * Cout * Lout)], 3, sc, ([px, pw, pb, py], s) => single.k.conv1dForward(px!, pw!, pb!, py!, B, ...dims, s));
+      const bwd = run(single, [dy, w, new Float32Array(B * Cin * L)], 2, sc, ([pdy, pw, pdx], s) => single.k.conv1dBackwardData(pdy!, pw!, pdx!, B, ...dims, s));
+      const ranges = [[0, 2], [2, 3], [3, B]];
+      const k = two.k;
+      const fwdR = run(two, [x, w, bias, new Float32Array(B * Cout * Lout), new Float32Array(k.conv1dWinoFilterSize(Cout, Cin, K) / 4)], 3, sc, ([px, pw, pb, py, pf], s) => {
+        k.conv1dWinoFilter(pw!, Cout, Cin, K, 0, pf!);
+        for (const [b0, b1] of ranges) k.conv1dWinoRange(px!, pb!, py!, Cin, L, Cout, Lout, K, pad, s, pf!, b0!, b1!);
+      });
+      const bwdR = run(two, [dy, w, new Float32Array(B * Cin * L), new Float32Array(k.conv1dWinoFilterSize(Cin, Cout, K) / 4)], 2, sc, ([pdy, pw, pdx, pf], s) => {
+        k.conv1dWinoFilter(pw!, Cin, Cout, K, 1, pf!);
+        for (const [b0, b1] of ranges) k.conv1dWinoRange(pdy!, 0, pdx!, Cout, Lout, Cin, L, K, K - 1 - pad, s, pf!, b0!, b1!);
+      });
+      sameBytes(fwdR, fwd, `forward [${B},${Cin},${L}] -> ${Cout} k${K}`);
+      sameBytes(bwdR, bwd, `backward data [${B},${Cin},${L}] -> ${Cout} k${K}`);
+    } finally {
+      for (const b of [single, two]) b.k.conv1dSetWinograd(1);
     }
+  }
+  assert.is(single.k.conv1dWinoFilterSize(16, 16, 3), 0, 'a stub in the builds without threads');
 });
+
+// op(A) / op(B) packed once for the GEMM column / row split, threads build, against the single-thread build's gemm
+const WHOLE: [number, number, number][] = [[4, 9, 7], [37, 70, 600], [300, 19, 70], [13, 1030, 33], [9, 4, 7], [70, 37, 600], [19, 530, 70], [300, 13, 33]];
+for (const [M, N, K] of WHOLE)
+  test(`gemm ${M}x${N}x${K}, every transpose: op(A) packed whole on column ranges and op(B) on row ranges give gemm's bytes`, () => {
+    const k = two.k;
+    for (const [tA, tB] of [[0, 0], [0, 1], [1, 0], [1, 1]] as const) {
+      const lda = (tA ? M : K) + 1, ldb = (tB ? K : N) + 2, ldc = N + 3;
+      const A = randomArray((tA ? K : M) * lda, 30), B = randomArray((tB ? N : K) * ldb, 31), C = randomArray(M * ldc, 32);
+      const ws = k.gemmWorkSize(M, N, K);
+      const ref = run(single, [A, B, C], 2, ws, ([pa, pb, pc], w) => single.k.gemm(tA, tB, M, N, K, 0.75, pa!, lda, pb!, ldb, 0.5, pc!, ldc, w));
+      // ranges of 1, 2, 4, 7, ... columns or rows (a different split each time; 1 is gemm's thin path)
+      const ranges = (n: number) => { const r: [number, number][] = []; for (let s = 0, w = 1; s < n; s += w, w = w >= 8 ? 1 : w + 1 + (w >> 1)) r.push([s, Math.min(n, s + w)]); return r; };
+      const byCols = run(two, [A, B, C, new Float32Array(Math.max(1, k.gemmWholeASize(M, K) / 4))], 2, ws, ([pa, pb, pc, pp], w) => {
+        k.gemmPackWholeA(tA, M, K, pa!, lda, pp!);
+        for (const [s, e] of ranges(N)) k.gemmWholeA(tB, M, e - s, K, 0.75, pp!, pb! + 4 * (tB ? s * ldb : s), ldb, 0.5, pc! + 4 * s, ldc, w);
+      });
+      sameBytes(byCols, ref, `op(A) whole, tA=${tA} tB=${tB}`);
+      const byRows = run(two, [A, B, C, new Float32Array(Math.max(1, k.gemmWholeBSize(N, K) / 4))], 2, ws, ([pa, pb, pc, pp], w) => {
+        k.gemmPackWholeB(tB, N, K, pb!, ldb, pp!);
+        for (const [s, e] of ranges(M)) k.gemmWholeB(tA, e - s, N, K, 0.75, pa! + 4 * (tA ? s : s * lda), lda, pp!, 0.5, pc! + 4 * s * ldc, ldc, w);
+      });
+      sameBytes(byRows, ref, `op(B) whole, tA=${tA} tB=${tB}`);
+    }
+    assert.is(k.gemmWholeASize(3, 10), 0, 'M < 4: nothing to pack');
+    assert.is(k.gemmWholeBSize(3, 10), 0, 'N < 4: nothing to pack');
+    assert.is(single.k.gemmWholeASize(M, K), 0, 'a stub in the builds without threads');
+  });
 
 // U_* codes of assembly/elementwise.ts through src/wasm/opcodes.ts
 for (const [name, op] of Object.entries(UnaryOp).filter(([, v]) => typeof v === 'number') as [string, number][])
