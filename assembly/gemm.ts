@@ -823,27 +823,46 @@ export function gemmPackWholeA(transA: i32, M: i32, K: i32, a: usize, lda: i32, 
  * gemmPackWholeA (M >= 4; work: gemmWorkSize(M, N, K) bytes).
  */
 export function gemmWholeA(transB: i32, M: i32, N: i32, K: i32, alpha: f32, ap: usize, b: usize, ldb: i32, beta: f32, c: usize, ldc: i32, work: usize): void {
-  if (!ASC_FEATURE_THREADS || M <= 0 || N <= 0) return;
+  if (!ASC_FEATURE_THREADS) return;
+  blockedWhole(0, transB, M, N, K, alpha, 0, 0, ap, b, ldb, 0, beta, c, ldc, work);
+}
+
+/**
+ * The blocked loops of gemm with op(A) (ap != 0) or op(B) (bp != 0) already packed whole (gemmPackWholeA /
+ * gemmPackWholeB layouts); the other operand is packed here, one panel at a time, into work.
+ */
+function blockedWhole(
+  transA: i32, transB: i32, M: i32, N: i32, K: i32, alpha: f32,
+  a: usize, lda: i32, ap: usize, b: usize, ldb: i32, bp: usize, beta: f32, c: usize, ldc: i32, work: usize,
+): void {
+  if (M <= 0 || N <= 0) return;
   if (K <= 0 || alpha == 0) {
     scaleC(M, N, beta, c, ldc);
     return;
   }
-  const ldbB = <usize>ldb << 2, ldcB = <usize>ldc << 2;
-  const bKs: usize = transB ? 4 : ldbB;
-  const bJs: usize = transB ? ldbB : 4;
+  const ldaB = <usize>lda << 2, ldbB = <usize>ldb << 2, ldcB = <usize>ldc << 2;
+  const aIs: usize = transA ? 4 : ldaB, aKs: usize = transA ? ldaB : 4;
+  const bKs: usize = transB ? 4 : ldbB, bJs: usize = transB ? ldbB : 4;
   const kcB = blockK(K), mcB = blockM(M);
-  const ncB = mcB >= M ? imin(blockN1(M, kcB), roundUp(N, NR)) : blockN(N);
+  // column blocks: the whole packing's when B is packed whole, else those gemmWorkSize's B panel holds
+  const ncB = bp || mcB < M ? blockN(N) : imin(blockN1(M, kcB), roundUp(N, NR));
   const tile = work;
-  const bp = work + TILE_BYTES + <usize>align64(mcB * kcB * 4);
+  const aPanel = work + TILE_BYTES;
+  const bPanel = aPanel + <usize>align64(mcB * kcB * 4);
   for (let jc = 0; jc < N; jc += ncB) {
-    const nc = imin(ncB, N - jc);
+    const nc = imin(ncB, N - jc), cols = roundUp(nc, NR);
     for (let pc = 0; pc < K; pc += kcB) {
       const kc = imin(kcB, K - pc);
       const bt: f32 = pc == 0 ? beta : 1;
-      packB(b + <usize>pc * bKs + <usize>jc * bJs, bKs, bJs, kc, nc, bp);
+      let bq = bPanel;
+      if (bp) bq = bp + (<usize>(jc * K + cols * pc) << 2);
+      else packB(b + <usize>pc * bKs + <usize>jc * bJs, bKs, bJs, kc, nc, bPanel);
       for (let ic = 0; ic < M; ic += mcB) {
         const mc = imin(mcB, M - ic);
-        macroKernel(mc, nc, kc, alpha, bt, ap + (<usize>(ic * K + roundUp(mc, MR) * pc) << 2), bp, c + <usize>ic * ldcB + (<usize>jc << 2), ldc, tile);
+        let aq = aPanel;
+        if (ap) aq = ap + (<usize>(ic * K + roundUp(mc, MR) * pc) << 2);
+        else packA(a + <usize>ic * aIs + <usize>pc * aKs, aIs, aKs, mc, kc, aPanel);
+        macroKernel(mc, nc, kc, alpha, bt, aq, bq, c + <usize>ic * ldcB + (<usize>jc << 2), ldc, tile);
       }
     }
   }
@@ -885,28 +904,6 @@ export function gemmPackWholeB(transB: i32, N: i32, K: i32, b: usize, ldb: i32, 
  * gemmPackWholeB (N >= 4; work: gemmWorkSize(M, N, K) bytes).
  */
 export function gemmWholeB(transA: i32, M: i32, N: i32, K: i32, alpha: f32, a: usize, lda: i32, bp: usize, beta: f32, c: usize, ldc: i32, work: usize): void {
-  if (!ASC_FEATURE_THREADS || M <= 0 || N <= 0) return;
-  if (K <= 0 || alpha == 0) {
-    scaleC(M, N, beta, c, ldc);
-    return;
-  }
-  const ldaB = <usize>lda << 2, ldcB = <usize>ldc << 2;
-  const aIs: usize = transA ? 4 : ldaB;
-  const aKs: usize = transA ? ldaB : 4;
-  const kcB = blockK(K), mcB = blockM(M), ncB = blockN(N);
-  const tile = work;
-  const ap = work + TILE_BYTES;
-  for (let jc = 0; jc < N; jc += ncB) {
-    const nc = imin(ncB, N - jc), cols = roundUp(nc, NR);
-    for (let pc = 0; pc < K; pc += kcB) {
-      const kc = imin(kcB, K - pc);
-      const bt: f32 = pc == 0 ? beta : 1;
-      const bpanel = bp + (<usize>(jc * K + cols * pc) << 2);
-      for (let ic = 0; ic < M; ic += mcB) {
-        const mc = imin(mcB, M - ic);
-        packA(a + <usize>ic * aIs + <usize>pc * aKs, aIs, aKs, mc, kc, ap);
-        macroKernel(mc, nc, kc, alpha, bt, ap, bpanel, c + <usize>ic * ldcB + (<usize>jc << 2), ldc, tile);
-      }
-    }
-  }
+  if (!ASC_FEATURE_THREADS) return;
+  blockedWhole(transA, 0, M, N, K, alpha, a, lda, 0, 0, 0, bp, beta, c, ldc, work);
 }
