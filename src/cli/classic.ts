@@ -17,7 +17,7 @@ const spec: Record<string, OptionSpec> = {
   seed: { type: 'string', description: 'seed of the split', default: '0' },
   params: { type: 'string', description: 'hyperparameters as JSON, e.g. \'{"k": 3}\' (one classifier) or \'{"knn": {"k": 3}}\' (several)' },
   features: { type: 'string', description: 'feature groups, comma-separated from beat, rr, morphology', default: 'beat,rr,morphology' },
-  'rr-set': { type: 'string', description: '"local" (6 RR features), "patient" (15), "rhythm" (23), "irregular" (20), "dechazal" (43, two leads), "mondejar" (104) or "mondejar-ann" (the 104, RR over every annotation as their loader), docs/inter-patient.md', default: 'local' },
+  'rr-set': { type: 'string', description: '"local" (6 RR features), "patient" (15), "rhythm" (23), "irregular" (20), "dechazal" (43, two leads), "dechazal-relative" (44) / "dechazal-relative-p" (60: patient-relative), "mondejar" (104) or "mondejar-ann" (the 104, RR over every annotation as their loader), docs/inter-patient.md', default: 'local' },
   ...optionsOf({ leads: DATA_SETTINGS.leads, trainRecords: DATA_SETTINGS.trainRecords, testRecords: DATA_SETTINGS.testRecords }),
   'fit-on': { type: 'string', description: '"train" (the training split) or "train+val" (also the validation records/beats: for classifiers that select nothing on validation, e.g. a published recipe trained on all of DS1)', default: 'train' },
   'train-labels': { type: 'string', description: `the training rows' labels: ${Object.keys(TRAIN_LABELS).map((k) => `"${k}"`).join(' or ')} ("mondejar": e and j train as S, as Mondéjar-Guerra et al.'s loader; scores always use the protocol's AAMI labels)`, default: 'aami' },

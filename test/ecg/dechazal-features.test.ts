@@ -2,7 +2,7 @@
 // the delineator found no limit), the P flag, and both leads sampled at the paper's instants.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { DECHAZAL_FEATURES, DECHAZAL_QRS_INSTANTS, DECHAZAL_T_INSTANTS, dechazalFeatures, dechazalRows, type BeatWaves } from '../../src/ecg/dataset/dechazal.ts';
+import { DECHAZAL_FEATURES, DECHAZAL_P_INSTANTS, DECHAZAL_QRS_INSTANTS, DECHAZAL_T_INSTANTS, dechazalFeatures, dechazalRelativeFeatures, dechazalRelativeNames, dechazalRelativeRows, dechazalRows, type BeatWaves } from '../../src/ecg/dataset/dechazal.ts';
 import { beatFeatureRows, rrFeatureNames, rrSetOfWidth } from '../../src/ecg/dataset/beat-features.ts';
 
 const fs = 360;
@@ -59,6 +59,52 @@ test("the 'dechazal' rows need the second lead; beatFeatureRows (the streaming p
   const rows = dechazalRows(leadA, leadB, fs, beats);
   assert.is(rows.length, beats.length * 43);
   assert.throws(() => beatFeatureRows('dechazal', leadA, fs, beats), /use dechazalRows/);
+});
+
+test("the patient-relative sets: 44 and 60 named features, recognised by width", () => {
+  assert.is(dechazalRelativeNames(false).length, 44);
+  assert.is(dechazalRelativeNames(true).length, 60);
+  assert.equal(rrFeatureNames('dechazal-relative'), dechazalRelativeNames(false));
+  assert.is(rrSetOfWidth(44), 'dechazal-relative');
+  assert.is(rrSetOfWidth(60), 'dechazal-relative-p');
+  assert.equal(DECHAZAL_P_INSTANTS.map((t) => Math.round(t * 1000)), [-275, -250, -225, -200, -175, -150, -125, -100]);
+});
+
+test('relative RR ratios, intervals copied, morphology as deviation from the median beat over its QRS peak-to-peak', () => {
+  const A = DECHAZAL_FEATURES.length;
+  const absolute = dechazalFeatures(leadA, leadB, fs, beats, waves());
+  const W = 60, out = dechazalRelativeFeatures(absolute, leadA, leadB, fs, beats, true);
+  assert.is(out.length, beats.length * W);
+  const near = (a: number, b: number, tol = 1e-5) => Math.abs(a - b) < tol;
+  for (let k = 0; k < beats.length; k++) {
+    const a = absolute.subarray(k * A, (k + 1) * A), r = out.subarray(k * W, (k + 1) * W);
+    assert.ok(near(r[0]!, a[0]! / a[2]!) && near(r[1]!, a[1]! / a[2]!) && near(r[2]!, a[3]! / a[2]!), `beat ${k} RR ratios`);
+    assert.ok(near(r[3]!, a[0]! / a[3]!) && near(r[4]!, a[1]! / a[0]!));
+    assert.equal(Array.from(r.subarray(5, 8)), Array.from(a.subarray(4, 7)));
+  }
+  // lead A is a ramp x(t) = t / 1000: at every instant the median over the 5 beats is the middle beat's (1000),
+  // the median beat's QRS peak-to-peak is 150 ms of ramp, so a beat's deviation is (beat − 1000) / 1000 / pp
+  const ppA = (Math.round(0.1 * fs) - Math.round(-0.05 * fs)) / 1000;
+  const r0 = out.subarray(0, W);
+  assert.ok(near(r0[8]!, (360 - 1000) / 1000 / ppA), `${r0[8]}`);
+  // the P instants (after lead A's 18): R − 275 ms of beat 0 lies in the record
+  assert.ok(near(r0[8 + 18]!, (360 - 1000) / 1000 / ppA));
+  // lead B (−t) gives the same deviations scaled by its own peak-to-peak: the same values negated
+  assert.ok(near(r0[8 + 26]!, -r0[8]!, 1e-4), `${r0[8 + 26]}`);
+  // the middle beat is the patient's usual beat: zero deviation everywhere
+  const r2 = out.subarray(2 * W, 3 * W);
+  for (let j = 8; j < W; j++) assert.ok(near(r2[j]!, 0), `feature ${j}: ${r2[j]}`);
+});
+
+test('the relative rows need two leads; a mismatched absolute array is an error; beatFeatureRows refuses them', () => {
+  assert.throws(() => dechazalRelativeRows(leadA, undefined, fs, beats, false), /'dechazal-relative' beat features need two leads/);
+  assert.is(dechazalRelativeRows(leadA, leadB, fs, beats, false).length, beats.length * 44);
+  assert.throws(() => dechazalRelativeFeatures(new Float32Array(3), leadA, leadB, fs, beats, false), /3 absolute values for 5 beats x 43/);
+  assert.throws(() => beatFeatureRows('dechazal-relative-p', leadA, fs, beats), /dechazalRelativeRows/);
+  // a flat record (no QRS amplitude) divides by 1, not 0
+  const flat = new Float32Array(2400);
+  const rows = dechazalRelativeRows(flat, flat, fs, beats, true);
+  assert.ok(rows.every(Number.isFinite));
 });
 
 test.run();

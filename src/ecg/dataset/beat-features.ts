@@ -20,16 +20,17 @@ import { PATIENT_FEATURES, patientFeatures } from './patient.ts';
 import { IRREGULARITY_FEATURES, irregularityFeatures } from './irregularity.ts';
 import { RHYTHM_FEATURES, rhythmFeatures } from './rhythm.ts';
 import { RR_FEATURES, rrFeatures } from './rr.ts';
-import { DECHAZAL_FEATURES } from './dechazal.ts';
+import { DECHAZAL_FEATURES, dechazalRelativeNames } from './dechazal.ts';
 import { MONDEJAR_FEATURES } from './mondejar.ts';
 
 /**
  * The named sets of per-beat features beside the signal window (BeatOptions.rrSet, CLI --rr-set): 'local' (6
  * RR features), 'patient' (+ 9 patient-normalised ones), 'rhythm' (+ 8 rhythm ones), 'irregular' (+ 5
- * RR-irregularity ones), 'dechazal' (de Chazal's 43; needs a second lead), 'mondejar' (Mondéjar-Guerra's
+ * RR-irregularity ones), 'dechazal' (de Chazal's 43; needs a second lead), 'dechazal-relative' (44) and
+ * 'dechazal-relative-p' (60: the same made relative to the patient), 'mondejar' (Mondéjar-Guerra's
  * 104) and 'mondejar-ann' (the same, RR over every annotation as their loader).
  */
-export const RR_SETS = ['local', 'patient', 'rhythm', 'irregular', 'dechazal', 'mondejar', 'mondejar-ann'] as const;
+export const RR_SETS = ['local', 'patient', 'rhythm', 'irregular', 'dechazal', 'dechazal-relative', 'dechazal-relative-p', 'mondejar', 'mondejar-ann'] as const;
 /** The name of a beat-feature set, one of RR_SETS. */
 export type RrSet = (typeof RR_SETS)[number];
 
@@ -42,6 +43,7 @@ export function isRrSet(v: unknown): v is RrSet {
 export function rrFeatureNames(rrSet: RrSet = 'local'): string[] {
   if (!isRrSet(rrSet)) throw new RangeError(`rrSet must be one of ${RR_SETS.map((s) => `'${s}'`).join(', ')}, got ${JSON.stringify(rrSet)}`);
   if (rrSet === 'dechazal') return DECHAZAL_FEATURES.slice();
+  if (rrSet === 'dechazal-relative' || rrSet === 'dechazal-relative-p') return dechazalRelativeNames(rrSet === 'dechazal-relative-p');
   if (rrSet === 'mondejar' || rrSet === 'mondejar-ann') return MONDEJAR_FEATURES.slice();
   return [...RR_FEATURES, ...(rrSet === 'local' ? [] : PATIENT_FEATURES), ...(rrSet === 'rhythm' ? RHYTHM_FEATURES : []), ...(rrSet === 'irregular' ? IRREGULARITY_FEATURES : [])];
 }
@@ -58,8 +60,8 @@ export function rrSetOfWidth(width: number): RrSet | undefined {
  */
 export function beatFeatureRows(rrSet: RrSet, signal: ArrayLike<number>, fs: number, beats: ArrayLike<number>): Float32Array {
   const names = rrFeatureNames(rrSet);
-  if (rrSet === 'dechazal')
-    throw new RangeError("the 'dechazal' beat features need the wave delineator and two leads: use dechazalRows (src/ecg/dataset/dechazal.ts), as recordBeats does; they are not in the inference entry");
+  if (rrSet === 'dechazal' || rrSet === 'dechazal-relative' || rrSet === 'dechazal-relative-p')
+    throw new RangeError(`the '${rrSet}' beat features need the wave delineator and two leads: use dechazalRows or dechazalRelativeRows (src/ecg/dataset/dechazal.ts), as recordBeats does; they are not in the inference entry`);
   if (rrSet === 'mondejar' || rrSet === 'mondejar-ann')
     throw new RangeError(`the '${rrSet}' beat features are computed by mondejarRows (src/ecg/dataset/mondejar.ts), as recordBeats does; they are not in the inference entry`);
   const local = rrFeatures(beats, fs);

@@ -111,3 +111,89 @@ export function dechazalRows(leadA: ArrayLike<number>, leadB: ArrayLike<number> 
   const a = dechazalFilter(leadA, fs), b = dechazalFilter(leadB, fs);
   return dechazalFeatures(a, b, fs, beats, delineate(a, fs, beats));
 }
+
+// The patient-relative variant (docs/inter-patient.md, attempt 11): de Chazal's groups, each made relative to
+// the record's own rhythm and usual beat, from the record alone and without labels.
+//   RR (5)            preRR / avgRR, postRR / avgRR, localRR / avgRR, preRR / localRR, postRR / preRR
+//   intervals (3)     QRS duration, T-wave duration, P-wave flag, as de Chazal's
+//   morphology        per lead, (sample − the record's median beat at that instant) / that median beat's
+//                     peak-to-peak over its 10 QRS instants, at de Chazal's 18 instants (2 x 18) and, for
+//                     'dechazal-relative-p', also at the 8 P-wave instants R − 275 .. R − 100 ms (2 x 8)
+export const DECHAZAL_P_INSTANTS: readonly number[] = Array.from({ length: 8 }, (_, k) => -0.275 + k * 0.025);
+
+const relativeNames = (lead: string, withP: boolean) => [
+  ...morphologyNames(lead).map((n) => `${n}/rel`),
+  ...(withP ? DECHAZAL_P_INSTANTS.map((_, k) => `${lead}.p${k}/rel`) : []),
+];
+
+/** The names of the 'dechazal-relative' (44) or, with the P-wave instants, 'dechazal-relative-p' (60) features. */
+export function dechazalRelativeNames(withP: boolean): string[] {
+  return [
+    'preRR/avgRR', 'postRR/avgRR', 'localRR/avgRR', 'preRR/localRR', 'postRR/preRR', 'qrsDuration', 'tDuration', 'pWave',
+    ...relativeNames('A', withP), ...relativeNames('B', withP),
+  ];
+}
+
+const ratio = (a: number, b: number) => (b > 0 ? a / b : 1);
+
+/**
+ * The patient-relative de Chazal features of one record's beats, from its absolute rows (dechazalFeatures:
+ * beats.length x 43) and the two filtered leads (for the P-wave instants).
+ */
+export function dechazalRelativeFeatures(absolute: Float32Array, leadA: ArrayLike<number>, leadB: ArrayLike<number>, fs: number, beats: ArrayLike<number>, withP: boolean): Float32Array {
+  const n = beats.length, A = DECHAZAL_FEATURES.length, W = dechazalRelativeNames(withP).length;
+  if (absolute.length !== n * A) throw new RangeError(`dechazalRelativeFeatures: ${absolute.length} absolute values for ${n} beats x ${A} features`);
+  const out = new Float32Array(n * W);
+  if (n === 0) return out;
+  const sample = (x: ArrayLike<number>, t: number) => (t >= 0 && t < x.length ? x[t]! : 0);
+  // Per lead: the columns to make relative (de Chazal's 18, then the 8 P instants sampled here).
+  const M = DECHAZAL_QRS_INSTANTS.length + DECHAZAL_T_INSTANTS.length, Pn = withP ? DECHAZAL_P_INSTANTS.length : 0;
+  const leads = [leadA, leadB];
+  const raw = leads.map((lead, l) => {
+    const cols = new Float32Array(n * (M + Pn));
+    for (let k = 0; k < n; k++) {
+      for (let j = 0; j < M; j++) cols[k * (M + Pn) + j] = absolute[k * A + 7 + l * M + j]!;
+      for (let j = 0; j < Pn; j++) cols[k * (M + Pn) + M + j] = sample(lead, beats[k]! + Math.round(DECHAZAL_P_INSTANTS[j]! * fs));
+    }
+    return cols;
+  });
+  const column = new Array<number>(n);
+  const templates = raw.map((cols) => {
+    const t = new Float64Array(M + Pn);
+    for (let j = 0; j < M + Pn; j++) {
+      for (let k = 0; k < n; k++) column[k] = cols[k * (M + Pn) + j]!;
+      t[j] = median(column);
+    }
+    return t;
+  });
+  const scales = templates.map((t) => {
+    let lo = Infinity, hi = -Infinity;
+    for (let j = 0; j < DECHAZAL_QRS_INSTANTS.length; j++) { lo = Math.min(lo, t[j]!); hi = Math.max(hi, t[j]!); }
+    return hi - lo > 1e-9 ? hi - lo : 1;
+  });
+  for (let k = 0; k < n; k++) {
+    const a = k * A, o = k * W;
+    const pre = absolute[a]!, post = absolute[a + 1]!, avg = absolute[a + 2]!, local = absolute[a + 3]!;
+    out[o] = ratio(pre, avg);
+    out[o + 1] = ratio(post, avg);
+    out[o + 2] = ratio(local, avg);
+    out[o + 3] = ratio(pre, local);
+    out[o + 4] = ratio(post, pre);
+    out[o + 5] = absolute[a + 4]!;
+    out[o + 6] = absolute[a + 5]!;
+    out[o + 7] = absolute[a + 6]!;
+    let j = o + 8;
+    for (let l = 0; l < 2; l++) {
+      const cols = raw[l]!, t = templates[l]!, s = scales[l]!;
+      for (let c = 0; c < M + Pn; c++) out[j++] = (cols[k * (M + Pn) + c]! - t[c]!) / s;
+    }
+  }
+  return out;
+}
+
+/** dechazalRows made patient-relative ('dechazal-relative', or with the P-wave instants 'dechazal-relative-p'). */
+export function dechazalRelativeRows(leadA: ArrayLike<number>, leadB: ArrayLike<number> | undefined, fs: number, beats: ArrayLike<number>, withP: boolean): Float32Array {
+  if (!leadB) throw new RangeError(`the 'dechazal-relative${withP ? '-p' : ''}' beat features need two leads (MLII and the record's second lead); this signal has one`);
+  const a = dechazalFilter(leadA, fs), b = dechazalFilter(leadB, fs);
+  return dechazalRelativeFeatures(dechazalFeatures(a, b, fs, beats, delineate(a, fs, beats)), a, b, fs, beats, withP);
+}

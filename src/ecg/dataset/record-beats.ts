@@ -12,7 +12,7 @@ import { isBeatSymbol } from '../wfdb/annotation-codes.ts';
 import type { WfdbRecord } from '../wfdb/record.ts';
 import type { LabelScheme } from './labels.ts';
 import { beatFeatureRows, rrFeatureNames, type RrSet } from './beat-features.ts';
-import { dechazalRows } from './dechazal.ts';
+import { dechazalRelativeRows, dechazalRows } from './dechazal.ts';
 import { mondejarRows } from './mondejar.ts';
 import { centredWindows, kachueeBeats, type KachueeOptions } from './windows.ts';
 import { causalBeats } from './causal-window.ts';
@@ -133,11 +133,15 @@ export function recordBeats(rec: WfdbRecord, ann: Annotations, scheme: LabelSche
   const rrNames = causal ? causalFeatureNames(options.rrSet) : rrFeatureNames(options.rrSet);
   const R = rrNames.length;
   // The beat features come from the first window lead; de Chazal's from MLII and the second lead.
-  const featureLeads = options.rrSet === 'dechazal' ? leadIndices(rec, 'both') : lanes;
+  const twoLeadSet = options.rrSet === 'dechazal' || options.rrSet === 'dechazal-relative' || options.rrSet === 'dechazal-relative-p';
+  const featureLeads = twoLeadSet ? leadIndices(rec, 'both') : lanes;
+  const secondLead = featureLeads[1] === undefined ? undefined : rec.pSignal[featureLeads[1]];
   const rrAll = causal
     ? causalFeatureRows(options.rrSet ?? 'local', rec.pSignal[featureLeads[0]!]!, fs, peaks)
     : options.rrSet === 'dechazal'
-      ? dechazalRows(rec.pSignal[featureLeads[0]!]!, featureLeads[1] === undefined ? undefined : rec.pSignal[featureLeads[1]], fs, peaks)
+      ? dechazalRows(rec.pSignal[featureLeads[0]!]!, secondLead, fs, peaks)
+      : options.rrSet === 'dechazal-relative' || options.rrSet === 'dechazal-relative-p'
+      ? dechazalRelativeRows(rec.pSignal[featureLeads[0]!]!, secondLead, fs, peaks, options.rrSet === 'dechazal-relative-p')
       : options.rrSet === 'mondejar'
       ? mondejarRows(rec.pSignal[featureLeads[0]!]!, fs, peaks)
       : options.rrSet === 'mondejar-ann'
