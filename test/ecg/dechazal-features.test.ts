@@ -4,6 +4,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { DECHAZAL_FEATURES, DECHAZAL_P_INSTANTS, DECHAZAL_QRS_INSTANTS, DECHAZAL_T_INSTANTS, dechazalFeatures, dechazalRelativeFeatures, dechazalRelativeNames, dechazalRelativeRows, dechazalRows, type BeatWaves } from '../../src/ecg/dataset/dechazal.ts';
 import { beatFeatureRows, rrFeatureNames, rrSetOfWidth } from '../../src/ecg/dataset/beat-features.ts';
+import { IRREGULARITY_FEATURES, irregularityFeatures } from '../../src/ecg/dataset/irregularity.ts';
 
 const fs = 360;
 const beats = [360, 720, 1000, 1400, 1800];
@@ -62,11 +63,13 @@ test("the 'dechazal' rows need the second lead; beatFeatureRows (the streaming p
 });
 
 test("the patient-relative sets: 44 and 60 named features, recognised by width", () => {
-  assert.is(dechazalRelativeNames(false).length, 44);
-  assert.is(dechazalRelativeNames(true).length, 60);
-  assert.equal(rrFeatureNames('dechazal-relative'), dechazalRelativeNames(false));
+  assert.is(dechazalRelativeNames('dechazal-relative').length, 44);
+  assert.is(dechazalRelativeNames('dechazal-relative-p').length, 60);
+  assert.equal(rrFeatureNames('dechazal-relative'), dechazalRelativeNames('dechazal-relative'));
   assert.is(rrSetOfWidth(44), 'dechazal-relative');
   assert.is(rrSetOfWidth(60), 'dechazal-relative-p');
+  assert.is(rrSetOfWidth(49), 'dechazal-relative-irregular');
+  assert.equal(dechazalRelativeNames('dechazal-relative-irregular').slice(44), [...IRREGULARITY_FEATURES]);
   assert.equal(DECHAZAL_P_INSTANTS.map((t) => Math.round(t * 1000)), [-275, -250, -225, -200, -175, -150, -125, -100]);
 });
 
@@ -97,13 +100,21 @@ test('relative RR ratios, intervals copied, morphology as deviation from the med
 });
 
 test('the relative rows need two leads; a mismatched absolute array is an error; beatFeatureRows refuses them', () => {
-  assert.throws(() => dechazalRelativeRows(leadA, undefined, fs, beats, false), /'dechazal-relative' beat features need two leads/);
-  assert.is(dechazalRelativeRows(leadA, leadB, fs, beats, false).length, beats.length * 44);
+  assert.throws(() => dechazalRelativeRows(leadA, undefined, fs, beats, 'dechazal-relative'), /'dechazal-relative' beat features need two leads/);
+  assert.is(dechazalRelativeRows(leadA, leadB, fs, beats, 'dechazal-relative').length, beats.length * 44);
   assert.throws(() => dechazalRelativeFeatures(new Float32Array(3), leadA, leadB, fs, beats, false), /3 absolute values for 5 beats x 43/);
   assert.throws(() => beatFeatureRows('dechazal-relative-p', leadA, fs, beats), /dechazalRelativeRows/);
+  // the irregular variant: the 44 relative features, then the irregularity rows of the same beats
+  const rel = dechazalRelativeRows(leadA, leadB, fs, beats, 'dechazal-relative');
+  const withIrr = dechazalRelativeRows(leadA, leadB, fs, beats, 'dechazal-relative-irregular');
+  const irr = irregularityFeatures(beats, fs);
+  for (let k = 0; k < beats.length; k++) {
+    assert.equal(Array.from(withIrr.subarray(k * 49, k * 49 + 44)), Array.from(rel.subarray(k * 44, (k + 1) * 44)));
+    assert.equal(Array.from(withIrr.subarray(k * 49 + 44, (k + 1) * 49)), Array.from(irr.subarray(k * 5, (k + 1) * 5)));
+  }
   // a flat record (no QRS amplitude) divides by 1, not 0
   const flat = new Float32Array(2400);
-  const rows = dechazalRelativeRows(flat, flat, fs, beats, true);
+  const rows = dechazalRelativeRows(flat, flat, fs, beats, 'dechazal-relative-p');
   assert.ok(rows.every(Number.isFinite));
 });
 

@@ -191,7 +191,7 @@ test('ecgrad dataset --rr-set patient lists the 15 beat features; a bad value is
   assert.equal(j.rrFeatures.slice(5, 8), ['preRR/postRR', 'preRR/recRR', 'postRR/recRR']);
   const bad = await cli('dataset', '--rr-set', 'both', '--data', data);
   assert.is(bad.code, 2);
-  assert.match(bad.err, /--rr-set must be one of local, patient, rhythm, irregular, dechazal, dechazal-relative, dechazal-relative-p, mondejar, mondejar-ann, got "both"/);
+  assert.match(bad.err, /--rr-set must be one of local, patient, rhythm, irregular, dechazal, dechazal-relative, dechazal-relative-p, dechazal-relative-irregular, mondejar, mondejar-ann, got "both"/);
 });
 
 test('ecgrad classic --rr-set patient --features rr,morphology --save: evaluate reproduces its test accuracy from the file', async () => {
@@ -237,7 +237,7 @@ test('ecgrad classic --rr-set rhythm --decision-weights: saved in the file, appl
 
 test('bad --rr-set, --classic-features, --classic-params or --select: exit 2 naming the valid values', async () => {
   const cases: [string[], RegExp][] = [
-    [['--rr-set', 'global'], /--rr-set must be one of local, patient, rhythm, irregular, dechazal, dechazal-relative, dechazal-relative-p, mondejar, mondejar-ann, got "global"/],
+    [['--rr-set', 'global'], /--rr-set must be one of local, patient, rhythm, irregular, dechazal, dechazal-relative, dechazal-relative-p, dechazal-relative-irregular, mondejar, mondejar-ann, got "global"/],
     [['--classic-features', 'beat,wavelets'], /--classic-features takes beat, rr and morphology, got "wavelets"/],
     [['--classic-params', '{"logreg": '], /--classic-params is not JSON/],
     [['--classic-params', '{"svm": {}}'], /unknown classifier "svm" \(known: logreg/],

@@ -20,17 +20,17 @@ import { PATIENT_FEATURES, patientFeatures } from './patient.ts';
 import { IRREGULARITY_FEATURES, irregularityFeatures } from './irregularity.ts';
 import { RHYTHM_FEATURES, rhythmFeatures } from './rhythm.ts';
 import { RR_FEATURES, rrFeatures } from './rr.ts';
-import { DECHAZAL_FEATURES, dechazalRelativeNames } from './dechazal.ts';
+import { DECHAZAL_FEATURES, type DechazalRelativeSet, dechazalRelativeNames } from './dechazal.ts';
 import { MONDEJAR_FEATURES } from './mondejar.ts';
 
 /**
  * The named sets of per-beat features beside the signal window (BeatOptions.rrSet, CLI --rr-set): 'local' (6
  * RR features), 'patient' (+ 9 patient-normalised ones), 'rhythm' (+ 8 rhythm ones), 'irregular' (+ 5
  * RR-irregularity ones), 'dechazal' (de Chazal's 43; needs a second lead), 'dechazal-relative' (44) and
- * 'dechazal-relative-p' (60: the same made relative to the patient), 'mondejar' (Mondéjar-Guerra's
+ * 'dechazal-relative-p' (60) and 'dechazal-relative-irregular' (49: the same made relative to the patient), 'mondejar' (Mondéjar-Guerra's
  * 104) and 'mondejar-ann' (the same, RR over every annotation as their loader).
  */
-export const RR_SETS = ['local', 'patient', 'rhythm', 'irregular', 'dechazal', 'dechazal-relative', 'dechazal-relative-p', 'mondejar', 'mondejar-ann'] as const;
+export const RR_SETS = ['local', 'patient', 'rhythm', 'irregular', 'dechazal', 'dechazal-relative', 'dechazal-relative-p', 'dechazal-relative-irregular', 'mondejar', 'mondejar-ann'] as const;
 /** The name of a beat-feature set, one of RR_SETS. */
 export type RrSet = (typeof RR_SETS)[number];
 
@@ -39,11 +39,16 @@ export function isRrSet(v: unknown): v is RrSet {
   return typeof v === 'string' && (RR_SETS as readonly string[]).includes(v);
 }
 
+/** True for the patient-relative de Chazal sets (two leads, the delineator; dechazalRelativeRows). */
+export function isDechazalRelative(rrSet: RrSet | undefined): rrSet is DechazalRelativeSet {
+  return rrSet === 'dechazal-relative' || rrSet === 'dechazal-relative-p' || rrSet === 'dechazal-relative-irregular';
+}
+
 /** Names of the beat features of a set, in column order. */
 export function rrFeatureNames(rrSet: RrSet = 'local'): string[] {
   if (!isRrSet(rrSet)) throw new RangeError(`rrSet must be one of ${RR_SETS.map((s) => `'${s}'`).join(', ')}, got ${JSON.stringify(rrSet)}`);
   if (rrSet === 'dechazal') return DECHAZAL_FEATURES.slice();
-  if (rrSet === 'dechazal-relative' || rrSet === 'dechazal-relative-p') return dechazalRelativeNames(rrSet === 'dechazal-relative-p');
+  if (isDechazalRelative(rrSet)) return dechazalRelativeNames(rrSet);
   if (rrSet === 'mondejar' || rrSet === 'mondejar-ann') return MONDEJAR_FEATURES.slice();
   return [...RR_FEATURES, ...(rrSet === 'local' ? [] : PATIENT_FEATURES), ...(rrSet === 'rhythm' ? RHYTHM_FEATURES : []), ...(rrSet === 'irregular' ? IRREGULARITY_FEATURES : [])];
 }
@@ -60,7 +65,7 @@ export function rrSetOfWidth(width: number): RrSet | undefined {
  */
 export function beatFeatureRows(rrSet: RrSet, signal: ArrayLike<number>, fs: number, beats: ArrayLike<number>): Float32Array {
   const names = rrFeatureNames(rrSet);
-  if (rrSet === 'dechazal' || rrSet === 'dechazal-relative' || rrSet === 'dechazal-relative-p')
+  if (rrSet === 'dechazal' || isDechazalRelative(rrSet))
     throw new RangeError(`the '${rrSet}' beat features need the wave delineator and two leads: use dechazalRows or dechazalRelativeRows (src/ecg/dataset/dechazal.ts), as recordBeats does; they are not in the inference entry`);
   if (rrSet === 'mondejar' || rrSet === 'mondejar-ann')
     throw new RangeError(`the '${rrSet}' beat features are computed by mondejarRows (src/ecg/dataset/mondejar.ts), as recordBeats does; they are not in the inference entry`);

@@ -19,6 +19,7 @@ import { removeBaseline } from '../dsp/baseline.ts';
 import { butterworth, filtfilt } from '../dsp/butterworth.ts';
 import { AVERAGE_RR_HALF_WINDOW } from './rhythm.ts';
 import { delineate } from '../delineate/delineate.ts';
+import { IRREGULARITY_FEATURES, irregularityFeatures } from './irregularity.ts';
 
 /** The per-beat wave limits the features need (sample positions at the record's rate; −1: not found). */
 export interface BeatWaves {
@@ -119,6 +120,7 @@ export function dechazalRows(leadA: ArrayLike<number>, leadB: ArrayLike<number> 
 //   morphology        per lead, (sample − the record's median beat at that instant) / that median beat's
 //                     peak-to-peak over its 10 QRS instants, at de Chazal's 18 instants (2 x 18) and, for
 //                     'dechazal-relative-p', also at the 8 P-wave instants R − 275 .. R − 100 ms (2 x 8)
+//   irregularity (5)  'dechazal-relative-irregular' only: the RR-irregularity features (irregularity.ts)
 export const DECHAZAL_P_INSTANTS: readonly number[] = Array.from({ length: 8 }, (_, k) => -0.275 + k * 0.025);
 
 const relativeNames = (lead: string, withP: boolean) => [
@@ -126,11 +128,16 @@ const relativeNames = (lead: string, withP: boolean) => [
   ...(withP ? DECHAZAL_P_INSTANTS.map((_, k) => `${lead}.p${k}/rel`) : []),
 ];
 
-/** The names of the 'dechazal-relative' (44) or, with the P-wave instants, 'dechazal-relative-p' (60) features. */
-export function dechazalRelativeNames(withP: boolean): string[] {
+/** The three patient-relative variants: plain (44), with the P-wave instants (60), with RR irregularity (49). */
+export type DechazalRelativeSet = 'dechazal-relative' | 'dechazal-relative-p' | 'dechazal-relative-irregular';
+
+/** The feature names of a patient-relative variant, in column order. */
+export function dechazalRelativeNames(set: DechazalRelativeSet): string[] {
+  const withP = set === 'dechazal-relative-p';
   return [
     'preRR/avgRR', 'postRR/avgRR', 'localRR/avgRR', 'preRR/localRR', 'postRR/preRR', 'qrsDuration', 'tDuration', 'pWave',
     ...relativeNames('A', withP), ...relativeNames('B', withP),
+    ...(set === 'dechazal-relative-irregular' ? IRREGULARITY_FEATURES : []),
   ];
 }
 
@@ -141,7 +148,7 @@ const ratio = (a: number, b: number) => (b > 0 ? a / b : 1);
  * beats.length x 43) and the two filtered leads (for the P-wave instants).
  */
 export function dechazalRelativeFeatures(absolute: Float32Array, leadA: ArrayLike<number>, leadB: ArrayLike<number>, fs: number, beats: ArrayLike<number>, withP: boolean): Float32Array {
-  const n = beats.length, A = DECHAZAL_FEATURES.length, W = dechazalRelativeNames(withP).length;
+  const n = beats.length, A = DECHAZAL_FEATURES.length, W = dechazalRelativeNames(withP ? 'dechazal-relative-p' : 'dechazal-relative').length;
   if (absolute.length !== n * A) throw new RangeError(`dechazalRelativeFeatures: ${absolute.length} absolute values for ${n} beats x ${A} features`);
   const out = new Float32Array(n * W);
   if (n === 0) return out;
@@ -191,9 +198,17 @@ export function dechazalRelativeFeatures(absolute: Float32Array, leadA: ArrayLik
   return out;
 }
 
-/** dechazalRows made patient-relative ('dechazal-relative', or with the P-wave instants 'dechazal-relative-p'). */
-export function dechazalRelativeRows(leadA: ArrayLike<number>, leadB: ArrayLike<number> | undefined, fs: number, beats: ArrayLike<number>, withP: boolean): Float32Array {
-  if (!leadB) throw new RangeError(`the 'dechazal-relative${withP ? '-p' : ''}' beat features need two leads (MLII and the record's second lead); this signal has one`);
+/** dechazalRows made patient-relative: the rows of one of the three variants (dechazalRelativeNames). */
+export function dechazalRelativeRows(leadA: ArrayLike<number>, leadB: ArrayLike<number> | undefined, fs: number, beats: ArrayLike<number>, set: DechazalRelativeSet): Float32Array {
+  if (!leadB) throw new RangeError(`the '${set}' beat features need two leads (MLII and the record's second lead); this signal has one`);
   const a = dechazalFilter(leadA, fs), b = dechazalFilter(leadB, fs);
-  return dechazalRelativeFeatures(dechazalFeatures(a, b, fs, beats, delineate(a, fs, beats)), a, b, fs, beats, withP);
+  const rel = dechazalRelativeFeatures(dechazalFeatures(a, b, fs, beats, delineate(a, fs, beats)), a, b, fs, beats, set === 'dechazal-relative-p');
+  if (set !== 'dechazal-relative-irregular') return rel;
+  const n = beats.length, R = rel.length / Math.max(n, 1), E = IRREGULARITY_FEATURES.length, irr = irregularityFeatures(beats, fs);
+  const out = new Float32Array(n * (R + E));
+  for (let k = 0; k < n; k++) {
+    out.set(rel.subarray(k * R, (k + 1) * R), k * (R + E));
+    out.set(irr.subarray(k * E, (k + 1) * E), k * (R + E) + R);
+  }
+  return out;
 }

@@ -11,7 +11,7 @@ import type { Annotations } from '../wfdb/annotations.ts';
 import { isBeatSymbol } from '../wfdb/annotation-codes.ts';
 import type { WfdbRecord } from '../wfdb/record.ts';
 import type { LabelScheme } from './labels.ts';
-import { beatFeatureRows, rrFeatureNames, type RrSet } from './beat-features.ts';
+import { beatFeatureRows, isDechazalRelative, rrFeatureNames, type RrSet } from './beat-features.ts';
 import { dechazalRelativeRows, dechazalRows } from './dechazal.ts';
 import { mondejarRows } from './mondejar.ts';
 import { centredWindows, kachueeBeats, type KachueeOptions } from './windows.ts';
@@ -133,15 +133,15 @@ export function recordBeats(rec: WfdbRecord, ann: Annotations, scheme: LabelSche
   const rrNames = causal ? causalFeatureNames(options.rrSet) : rrFeatureNames(options.rrSet);
   const R = rrNames.length;
   // The beat features come from the first window lead; de Chazal's from MLII and the second lead.
-  const twoLeadSet = options.rrSet === 'dechazal' || options.rrSet === 'dechazal-relative' || options.rrSet === 'dechazal-relative-p';
+  const twoLeadSet = options.rrSet === 'dechazal' || isDechazalRelative(options.rrSet);
   const featureLeads = twoLeadSet ? leadIndices(rec, 'both') : lanes;
   const secondLead = featureLeads[1] === undefined ? undefined : rec.pSignal[featureLeads[1]];
   const rrAll = causal
     ? causalFeatureRows(options.rrSet ?? 'local', rec.pSignal[featureLeads[0]!]!, fs, peaks)
     : options.rrSet === 'dechazal'
       ? dechazalRows(rec.pSignal[featureLeads[0]!]!, secondLead, fs, peaks)
-      : options.rrSet === 'dechazal-relative' || options.rrSet === 'dechazal-relative-p'
-      ? dechazalRelativeRows(rec.pSignal[featureLeads[0]!]!, secondLead, fs, peaks, options.rrSet === 'dechazal-relative-p')
+      : isDechazalRelative(options.rrSet)
+      ? dechazalRelativeRows(rec.pSignal[featureLeads[0]!]!, secondLead, fs, peaks, options.rrSet)
       : options.rrSet === 'mondejar'
       ? mondejarRows(rec.pSignal[featureLeads[0]!]!, fs, peaks)
       : options.rrSet === 'mondejar-ann'
