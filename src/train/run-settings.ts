@@ -80,7 +80,7 @@ const LEADS: SettingSpec<Leads> = {
 export const DATA_SETTINGS: SettingSpecs<DataSettings> = {
   protocol: choiceSetting('protocol', `one of ${Object.keys(PROTOCOLS).join(', ')}`, Object.keys(PROTOCOLS) as ProtocolName[], 'intra'),
   rr: booleanSetting('rr', 'feed the RR-interval features beside the beat (6 values; 15 with --rr-set patient, 23 with rhythm, 20 with irregular)'),
-  rrSet: choiceSetting('rr-set', 'beat features beside the window: "local" (6 RR features), "patient" (also 9 patient-normalised RR and median-beat features), "rhythm" (patient + 8 rhythm features: de Chazal RR averages, P/QRS ratio) or "irregular" (patient + 5 RR-irregularity features), docs/inter-patient.md; implies --rr', RR_SETS, 'local'),
+  rrSet: choiceSetting('rr-set', 'beat features beside the window: "local" (6 RR features), "patient" (also 9 patient-normalised RR and median-beat features), "rhythm" (patient + 8 rhythm features: de Chazal RR averages, P/QRS ratio) or "irregular" (patient + 5 RR-irregularity features); two-lead sets for classifiers: "dechazal" (43), "dechazal-relative" (44), "dechazal-relative-p" (60), "dechazal-relative-irregular" (49), "mondejar" / "mondejar-ann" (104); docs/inter-patient.md; implies --rr', RR_SETS, 'local'),
   quick: booleanSetting('quick', `a quick run: ${QUICK.trainBeats} training and ${QUICK.valBeats} validation beats (stratified samples) and at most ${QUICK.epochs} epochs; the test split stays whole`),
   trainBeats: intSetting('train-beats', 'train on a stratified sample of this many training beats', 1),
   valBeats: intSetting('val-beats', 'validate on a stratified sample of this many validation beats', 1),
