@@ -23,6 +23,8 @@ import { createReporter } from '../node/train/reporter.ts';
 import type { CvFoldJob, CvFoldResult } from '../node/cv/fold-job.ts';
 import { FoldError, parseFolds, planFolds, recordClassCounts, type FoldPlan, type FoldsSpec } from '../train/cv-folds.ts';
 import { cvMarkdown, cvReport, cvTable, foldSummary, type CvFoldSummary, type CvReport } from '../train/cv-report.ts';
+import { decisionSweep, decisionSweepMarkdown, parseDecisionSweep, type DecisionSweepRow, type DecisionSweepSpec } from '../train/decision-sweep.ts';
+import { PROTOCOLS } from '../ecg/dataset/protocols.ts';
 import type { BeatDataset } from '../ecg/dataset/dataset.ts';
 import { join } from 'node:path';
 
@@ -32,6 +34,7 @@ const spec: Record<string, OptionSpec> = {
   ...trainingOptions,
   workers: { type: 'string', description: 'worker threads running folds concurrently (results do not depend on it)', default: '2' },
   shard: { type: 'string', description: 'i/n: run only shard i of n of the folds and write a shard folder; `ecgrad merge` joins the n folders into the report' },
+  'decision-sweep': { type: 'string', description: 'classifiers: CLASS:w1,w2,... (e.g. S:1,2,4): also report the pooled figures with each decision weight on that class (as `classic --decision-weights`), from the same folds\' held-out probabilities' },
 };
 
 /** The protocol's training records (its train and validation splits), sorted; never its test records. */
@@ -50,14 +53,20 @@ export interface CvRun {
   report: CvReport;
   folds: CvFoldSummary[];
   records: string[];
+  /** With --decision-sweep: the pooled figures for each weight. */
+  sweep?: { spec: DecisionSweepSpec; rows: DecisionSweepRow[] };
 }
 
 /** Pools the folds' held-out predictions (in fold order) into the report. */
-export function poolFolds(ds: Pick<BeatDataset, 'y' | 'record' | 'records' | 'classes'>, records: string[], plans: FoldPlan[], results: CvFoldResult[], seconds: number[]): CvRun {
-  const yTrue: number[] = [], yPred: number[] = [], rec: number[] = [];
+export function poolFolds(ds: Pick<BeatDataset, 'y' | 'record' | 'records' | 'classes'>, records: string[], plans: FoldPlan[], results: CvFoldResult[], seconds: number[], sweep?: DecisionSweepSpec): CvRun {
+  const yTrue: number[] = [], yPred: number[] = [], rec: number[] = [], proba: Float32Array[] = [];
   const index = new Map(records.map((r, i) => [r, i]));
   const folds = plans.map((p, f) => {
     const r = results[f]!;
+    if (sweep) {
+      if (!r.proba) throw new Error(`${p.name}: no held-out probabilities for --decision-sweep`);
+      proba.push(r.proba);
+    }
     for (let j = 0; j < r.rows.length; j++) {
       const row = r.rows[j]!;
       yTrue.push(ds.y[row]!);
@@ -69,7 +78,14 @@ export function poolFolds(ds: Pick<BeatDataset, 'y' | 'record' | 'records' | 'cl
       ...(r.bestEpoch ? { bestEpoch: r.bestEpoch, epochsRun: r.epochsRun } : {}),
     });
   });
-  return { report: cvReport(yTrue, yPred, rec, records, ds.classes), folds, records };
+  const run: CvRun = { report: cvReport(yTrue, yPred, rec, records, ds.classes), folds, records };
+  if (sweep) {
+    const all = new Float32Array(proba.reduce((n, a) => n + a.length, 0));
+    let o = 0;
+    for (const a of proba) { all.set(a, o); o += a.length; }
+    run.sweep = { spec: sweep, rows: decisionSweep(yTrue, all, ds.classes, sweep) };
+  }
+  return run;
 }
 
 /** The dataset of a cv run and its checked fold plans (the same for the whole run, its shards and their merge). */
@@ -107,21 +123,24 @@ export function writeCvReport(dir: string, r: {
     protocol: settings.protocol, folds, records: run.records, settings: reportSettings(settings, recipes), wallSeconds, workers,
     pooled: { n: run.report.n, accuracy: run.report.accuracy, macroF1: run.report.macroF1, aami: run.report.aami, perClass: run.report.perClass, confusion: run.report.confusion, classes: run.report.classes },
     perRecord: run.report.perRecord, foldDetails: run.folds, notes,
+    ...(run.sweep ? { decisionSweep: { className: run.sweep.spec.className, rows: run.sweep.rows } } : {}),
   };
   atomicWrite(join(dir, 'report.json'), `${JSON.stringify(json, null, 2)}\n`);
+  const sweepMd = run.sweep ? `\n## Decision-weight sweep (${run.sweep.spec.className})\n\nThe same folds' held-out probabilities, predicted as argmax of probability x weight (weight 1: the table above).\n\n${decisionSweepMarkdown(run.sweep.spec, run.sweep.rows)}\n` : '';
   atomicWrite(join(dir, 'report.md'), cvMarkdown(run.report, run.folds, {
     model, protocol: settings.protocol, folds: r.foldsName, command, settings: json.settings, wallSeconds, workers, notes,
-  }));
+  }) + sweepMd);
   if (r.json) {
     console.log(JSON.stringify({
       run: dir, model, protocol: settings.protocol, folds, records: run.records, wallSeconds, workers,
       n: run.report.n, accuracy: run.report.accuracy, macroF1: run.report.macroF1, aami: run.report.aami, confusion: run.report.confusion,
-      perRecord: run.report.perRecord,
+      perRecord: run.report.perRecord, ...(run.sweep ? { decisionSweep: json.decisionSweep } : {}),
     }, null, 2));
     return;
   }
   console.log(`\n${model}, ${settings.protocol} protocol, ${r.foldsName} over ${run.records.length} training records\n`);
   console.log(cvTable(run.report));
+  if (run.sweep) console.log(`\ndecision-weight sweep of class ${run.sweep.spec.className} (the same held-out probabilities):\n${decisionSweepMarkdown(run.sweep.spec, run.sweep.rows)}`);
   console.log(`\nS and V: AAMI gross Se / +P of the pooled held-out predictions; wall time ${wallSeconds.toFixed(1)} s on ${workers} worker thread(s)${r.wallNote ? ` (${r.wallNote})` : ''}`);
   console.log(`run folder ${dir}: report.md, report.json`);
 }
@@ -161,6 +180,16 @@ export const cvCommand: Command = {
     } catch (e) {
       throw new UsageError((e as Error).message);
     }
+    let sweep: DecisionSweepSpec | undefined;
+    if (o['decision-sweep'] !== undefined) {
+      if (!isClassic(model)) throw new UsageError(`cv: --decision-sweep applies to the traditional classifiers only; ${model} is a neural model`);
+      if (o.shard !== undefined) throw new UsageError('cv: --decision-sweep needs every fold in one run; it cannot be combined with --shard');
+      try {
+        sweep = parseDecisionSweep(String(o['decision-sweep']), PROTOCOLS[settings.protocol as keyof typeof PROTOCOLS].scheme.classes);
+      } catch (e) {
+        throw new UsageError(`cv: ${(e as Error).message}`);
+      }
+    }
     const data = await ensureData(settings.protocol, o.data as string | undefined);
     initSync();
     // Build (or check) the dataset cache here, so the workers only read it; plan and check every fold before any training.
@@ -175,7 +204,7 @@ export const cvCommand: Command = {
     try {
       reporter.message(`${settings.protocol}: ${records.length} training records (${records.join(', ')}), ${ds.y.length} beats ${loaded.fromCache ? 'from the cache' : 'built'}; ` +
         `${model}: ${foldsName}${shard ? `, shard ${shard.index}/${shard.count}: folds ${assigned.map((f) => f + 1).join(', ') || 'none'}` : ''} on ${Math.min(workers, Math.max(assigned.length, 1))} worker thread(s)`);
-      const jobs: CvFoldJob[] = assigned.map((f) => ({ ...settings, model, data, outDir: dir.path, resume: false, kind: 'cv-fold', fold: plans[f]! }));
+      const jobs: CvFoldJob[] = assigned.map((f) => ({ ...settings, model, data, outDir: dir.path, resume: false, kind: 'cv-fold', fold: plans[f]!, ...(sweep ? { keepProba: true } : {}) }));
       done = jobs.length ? await runPool<CvFoldJob, CvFoldResult>(jobs, { workers, onEvent: (e) => reporter.event(e) }) : [];
       const failed = done.flatMap((d, i) => (d.ok ? [] : [`${plans[assigned[i]!]!.name}: ${d.error}`]));
       if (failed.length) throw new Error(`${failed.length} of ${jobs.length} folds failed (nothing written):\n  ${failed.join('\n  ')}`);
@@ -204,7 +233,7 @@ export const cvCommand: Command = {
       }
       return 0;
     }
-    const run = poolFolds(ds, records, plans, done.map((d) => (d.ok ? d.result : null!)), done.map((d) => d.seconds));
+    const run = poolFolds(ds, records, plans, done.map((d) => (d.ok ? d.result : null!)), done.map((d) => d.seconds), sweep);
     writeCvReport(dir.path, { model, settings, folds, foldsName, run, argv: replay, wallSeconds, workers: Math.min(workers, plans.length), json: o.json === true });
     return 0;
   },

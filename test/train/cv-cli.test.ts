@@ -91,6 +91,22 @@ test('--train-labels mondejar: each fold trains with e and j as S (as runClassic
   assert.match(report.commandLine, /--train-labels mondejar/);
 });
 
+test('--decision-sweep: weight 1 is the pooled report; larger S weights trade S +P for S Se; in report.json and report.md', async () => {
+  const out = join(root, 'sweep');
+  const r = await cli('cv', '--model', 'decision-tree', '--protocol', 'inter', '--folds', '3', '--seed', '4', ...small, '--decision-sweep', 'S:1,4,1000', '--out', out, '--json');
+  assert.is(r.code, 0, r.err);
+  const j = JSON.parse(r.out);
+  const rows = j.decisionSweep.rows as { weight: number; accuracy: number; aami: { S: { se: number; ppv: number } } }[];
+  assert.is(j.decisionSweep.className, 'S');
+  assert.equal(rows.map((x) => x.weight), [1, 4, 1000]);
+  assert.equal(rows[0]!.aami, j.aami, 'weight 1: the plain predictions');
+  assert.is(rows[0]!.accuracy, j.accuracy);
+  assert.ok(rows[2]!.aami.S.se >= rows[1]!.aami.S.se && rows[1]!.aami.S.se >= rows[0]!.aami.S.se, JSON.stringify(rows.map((x) => x.aami.S)));
+  assert.ok(rows[2]!.aami.S.se > rows[0]!.aami.S.se, 'a weight of 1000 calls more beats S');
+  assert.equal(JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')).decisionSweep, j.decisionSweep);
+  assert.match(readFileSync(join(out, 'report.md'), 'utf8'), /## Decision-weight sweep \(S\)[\s\S]*\| 1000 \|/);
+});
+
 test('bad input: exit 2 with a clear message, no run folder', async () => {
   const cases: [string[], RegExp][] = [
     [['--model', 'decision-tree', '--protocol', 'intra'], /cv: --protocol intra splits beats at random.*needs --protocol inter/],
@@ -105,6 +121,10 @@ test('bad input: exit 2 with a clear message, no run folder', async () => {
     [['--model', 'decision-tree', '--protocol', 'inter', '--workers', '0'], /--workers must be an integer >= 1/],
     [['--model', 'decision-tree', '--protocol', 'inter', '--train-labels', 'bogus'], /cv: --train-labels must be one of aami, mondejar, got "bogus"/],
     [['--model', 'ann', '--protocol', 'inter', '--train-labels', 'mondejar'], /cv: --train-labels applies to the traditional classifiers only; ann is a neural model/],
+    [['--model', 'ann', '--protocol', 'inter', '--decision-sweep', 'S:1,2'], /cv: --decision-sweep applies to the traditional classifiers only; ann is a neural model/],
+    [['--model', 'decision-tree', '--protocol', 'inter', '--decision-sweep', 'S:1,2', '--shard', '1/2'], /cv: --decision-sweep needs every fold in one run; it cannot be combined with --shard/],
+    [['--model', 'decision-tree', '--protocol', 'inter', '--decision-sweep', 'Z:1,2'], /cv: --decision-sweep names the class "Z", not one of N, S, V, F, Q/],
+    [['--model', 'decision-tree', '--protocol', 'inter', '--decision-sweep', 'S:1,nope'], /cv: --decision-sweep weights must be positive numbers, got "nope"/],
   ];
   for (const [args, message] of cases) {
     const out = join(root, 'never');

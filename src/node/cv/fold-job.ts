@@ -17,7 +17,7 @@ import { withPrematureBeats } from '../../train/premature.ts';
 import { isClassic, jobDatasetOptions, jobRecipe, trainSymbolsOf, type TrainJob } from '../train/job.ts';
 
 /** A fold job: the run's settings (as a TrainJob; outDir and resume unused) and the fold's plan. */
-export type CvFoldJob = TrainJob & { kind: 'cv-fold'; fold: FoldPlan };
+export type CvFoldJob = TrainJob & { kind: 'cv-fold'; fold: FoldPlan; keepProba?: boolean };
 
 export interface CvFoldResult {
   /** 1-based fold index. */
@@ -25,6 +25,8 @@ export interface CvFoldResult {
   /** Held-out dataset rows (ascending) and their predicted classes. */
   rows: Int32Array;
   pred: Int32Array;
+  /** With keepProba (classifiers only): the held-out class probabilities, rows.length x classes, row-major. */
+  proba?: Float32Array;
   trainBeats: number;
   valBeats: number;
   trainSeconds: number;
@@ -60,8 +62,13 @@ export function runCvFoldJob(given: CvFoldJob, onEvent: (e: TrainEvent) => void 
     if (job.synthPremature) throw new Error(`--synth-premature trains neural models only; ${job.model} is a traditional classifier`);
     const run = runClassic(job.model, ds, {
       rows: { train: fitRows, test: testRows }, splits: ['test'], features: job.classicFeatures, params: job.classicParams?.[job.model], trainSymbols: trainSymbolsOf(job.trainLabels),
+      proba: given.keepProba === true,
     });
-    return { fold: fold.index, rows: testRows, pred: run.test!.pred, trainBeats: fitRows.length, valBeats: 0, trainSeconds: run.trainSeconds };
+    if (given.keepProba && !run.test!.proba) throw new Error(`${fold.name}: a ${job.model} classifier gives no class probabilities, so it has no decision weights to sweep`);
+    return {
+      fold: fold.index, rows: testRows, pred: run.test!.pred, ...(given.keepProba ? { proba: Float32Array.from(run.test!.proba!.data) } : {}),
+      trainBeats: fitRows.length, valBeats: 0, trainSeconds: run.trainSeconds,
+    };
   }
   modelSpec(job.model);
   const aug = job.synthPremature ? withPrematureBeats(ds, fitRows, job.synthPremature, job.seed) : { dataset: ds, trainRows: fitRows };
