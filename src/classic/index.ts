@@ -20,6 +20,8 @@ export { DecisionTree, RandomForest, decisionTreeSpec, randomForestSpec } from '
 export type { DecisionTreeParams, RandomForestParams, TreeArrays } from './tree.ts';
 export { GradientBoosting, gboostSpec } from './gboost.ts';
 export type { GradientBoostingParams } from './gboost.ts';
+export { MlpClassifier, mlpSpec } from './mlp.ts';
+export type { MlpParams } from './mlp.ts';
 export { SvmEnsemble, Mondejar2019, mondejar2019Spec } from './svm-ensemble.ts';
 export type { SvmEnsembleParams } from './svm-ensemble.ts';
 export { lbfgs } from './lbfgs.ts';

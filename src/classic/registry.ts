@@ -13,6 +13,7 @@ import { dechazal2004Spec } from './lda.ts';
 import { linearSvmSpec, logregSpec } from './linear.ts';
 import type { Matrix } from './matrix.ts';
 import { naiveBayesSpec } from './naive-bayes.ts';
+import { mlpSpec } from './mlp.ts';
 import { mondejar2019Spec } from './svm-ensemble.ts';
 import type { ClassifierSpec } from './spec.ts';
 import { decisionTreeSpec, randomForestSpec } from './tree.ts';
@@ -20,7 +21,7 @@ import type { Classifier } from './types.ts';
 
 /** The classical classifiers, in the order of tables and `all`. */
 export const CLASSIFIER_SPECS = [
-  logregSpec, linearSvmSpec, knnSpec, naiveBayesSpec, decisionTreeSpec, randomForestSpec, gboostSpec, dechazal2004Spec, mondejar2019Spec,
+  logregSpec, linearSvmSpec, knnSpec, naiveBayesSpec, decisionTreeSpec, randomForestSpec, gboostSpec, mlpSpec, dechazal2004Spec, mondejar2019Spec,
 ] as const;
 
 /** The name of a built-in classical classifier (a name in CLASSIFIER_SPECS). */

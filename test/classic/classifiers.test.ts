@@ -6,7 +6,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import {
   initSync, LogisticRegression, LinearSVM, KNearestNeighbors, GaussianNaiveBayes, DecisionTree, RandomForest,
-  GradientBoosting, matrix, classicModels, classicModelNames, createClassifier,
+  GradientBoosting, MlpClassifier, matrix, classicModels, classicModelNames, createClassifier,
 } from '../../src/all.ts';
 import { Rng } from '../../src/core/random.ts';
 import { accuracy, blobs, xor } from './helpers.ts';
@@ -20,7 +20,7 @@ const FAST: Record<string, Record<string, unknown>> = {
 
 test('every registry classifier separates Gaussian blobs (3 classes, 4-D)', () => {
   const train = blobs(100, 3, 4, 1), held = blobs(100, 3, 4, 2);
-  assert.equal(classicModelNames(), ['logreg', 'linear-svm', 'knn', 'naive-bayes', 'decision-tree', 'random-forest', 'gboost', 'dechazal2004', 'mondejar2019']);
+  assert.equal(classicModelNames(), ['logreg', 'linear-svm', 'knn', 'naive-bayes', 'decision-tree', 'random-forest', 'gboost', 'mlp', 'dechazal2004', 'mondejar2019']);
   for (const name of classicModelNames()) {
     const m = createClassifier(name, FAST[name] ?? {}).fit(train.X, train.y);
     const acc = accuracy(held.y, m.predict(held.X));
@@ -38,12 +38,12 @@ test('every registry classifier separates Gaussian blobs (3 classes, 4-D)', () =
   }
 });
 
-test('trees, forests, boosting and kNN learn XOR; a linear model cannot', () => {
+test('trees, forests, boosting, kNN and the MLP learn XOR; a linear model cannot', () => {
   const train = xor(400, 3), held = xor(400, 4);
   for (const m of [
     new DecisionTree({ maxDepth: 4 }), new RandomForest({ nTrees: 30, maxFeatures: 'all' }),
     new GradientBoosting({ nRounds: 40, maxDepth: 2, learningRate: 0.3, subsample: 1, colsample: 1 }),
-    new KNearestNeighbors({ k: 5 }),
+    new KNearestNeighbors({ k: 5 }), new MlpClassifier({ hidden: [16], epochs: 60, batchSize: 32, lr: 0.01, dropout: 0 }),
   ]) {
     const acc = accuracy(held.y, m.fit(train.X, train.y).predict(held.X));
     assert.ok(acc >= 0.95, `${m.kind}: XOR accuracy ${acc}`);

@@ -51,7 +51,7 @@ test('quantised model files (.ecgq): every mutant loads and runs, or is refused 
 
 test('classifier files (.ecgc): every mutant loads and predicts, or is refused with a ClassifierFileError', () => {
   const { X, y } = blobs(20, 3, 4, 1);
-  for (const [kind, params] of [['logreg', {}], ['decision-tree', { maxDepth: 4 }], ['knn', { k: 3 }], ['gboost', { nRounds: 3, maxDepth: 2 }]] as const) {
+  for (const [kind, params] of [['logreg', {}], ['decision-tree', { maxDepth: 4 }], ['knn', { k: 3 }], ['gboost', { nRounds: 3, maxDepth: 2 }], ['mlp', { hidden: [5], epochs: 2 }]] as const) {
     const bytes = encodeClassifier(createClassifier(kind, params).fit(X, y), {});
     // A loaded classifier predicts rows of the width its file gives (a different width is the caller's error).
     const load = (b: Uint8Array, source: string) => {
