@@ -61,7 +61,7 @@ function plannedJobs(models: string[], seeds: number[] | undefined): PlannedJob[
 
 /** Measured training time of a traditional classifier on the intra training split, ms per beat (bench/classic.ts). */
 const CLASSIC_COST: Record<string, number> = {
-  gboost: 2.4, 'random-forest': 1.7, logreg: 0.37, 'linear-svm': 0.4, 'decision-tree': 0.07, knn: 0.01, 'naive-bayes': 0.01, dechazal2004: 0.05,
+  gboost: 2.4, 'random-forest': 1.7, logreg: 0.37, 'linear-svm': 0.4, 'decision-tree': 0.07, knn: 0.01, 'naive-bayes': 0.01, dechazal2004: 0.05, mlp: 0.07,
 };
 
 /** A job's estimated cost (ms per training beat over the whole run), for scheduling only; unknown models count as expensive. */
