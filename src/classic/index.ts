@@ -33,7 +33,7 @@ export type { ClassifierState, ClassifierHeader, ArrayEntry, StateArray } from '
 export { classifierSpec } from './spec.ts';
 export type { ClassifierSpec, ClassifierClass } from './spec.ts';
 export {
-  CLASSIFIER_SPECS, classicModels, classicModelNames, createClassifier, encodeClassifier, decodeClassifier, classicScores, runClassic, TRAIN_LABELS, trainingLabels,
+  CLASSIFIER_SPECS, classicModels, classicModelNames, comparisonClassifierNames, createClassifier, encodeClassifier, decodeClassifier, classicScores, runClassic, TRAIN_LABELS, trainingLabels,
 } from './registry.ts';
 export type {
   ClassicModelName, ClassicModelEntry, EncodeClassifierOptions, ClassicScores, RunClassicOptions, ClassicSplitResult, ClassicRun,

@@ -175,4 +175,5 @@ export const dechazal2004Spec = classifierSpec({
   label: 'de Chazal 2004 (class-weighted linear discriminant)',
   description: "de Chazal, O'Dwyer & Reilly (2004): linear discriminant, training beats weighted inversely to their class frequency; pair it with --rr-set dechazal --features rr",
   classifier: DeChazal2004,
+  inComparison: false,
 });

@@ -42,6 +42,11 @@ export function classicModelNames(): ClassicModelName[] {
   return classifiers.names() as ClassicModelName[];
 }
 
+/** The classifiers `compare` trains when --models is not given: all but the published-method reproductions. */
+export function comparisonClassifierNames(): ClassicModelName[] {
+  return CLASSIFIER_SPECS.filter((s) => s.inComparison).map((s) => s.name);
+}
+
 function getEntry(name: string): ClassicModelEntry {
   return classifiers.get(name);
 }

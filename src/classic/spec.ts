@@ -14,6 +14,11 @@ export interface ClassifierSpec<N extends string = string> extends Spec<N> {
   readonly label: string;
   /** Default hyperparameters (chosen on the intra validation split, see docs/classic.md). */
   readonly defaults: Record<string, unknown>;
+  /**
+   * False for the published-method reproductions that belong with their own feature set (dechazal2004,
+   * mondejar2019): `compare` trains them only when named.
+   */
+  readonly inComparison: boolean;
   /** A new, unfitted classifier with the defaults overridden by `params`. */
   create(params?: Record<string, unknown>): Classifier;
   /** Rebuilds a fitted classifier from its saved state. */
@@ -36,6 +41,7 @@ export function classifierSpec<const N extends string, P extends object>(s: {
   description: string;
   classifier: ClassifierClass<P>;
   defaults?: Partial<P>;
+  inComparison?: boolean;
 }): ClassifierSpec<N> {
   const { classifier: C, defaults = {} } = s;
   return {
@@ -43,6 +49,7 @@ export function classifierSpec<const N extends string, P extends object>(s: {
     label: s.label,
     description: s.description,
     defaults: { ...new C(defaults).getParams() },
+    inComparison: s.inComparison !== false,
     create: (params = {}) => new C({ ...defaults, ...params } as Partial<P>),
     fromState: (state) => C.fromState(state),
   };

@@ -277,4 +277,5 @@ export const mondejar2019Spec = classifierSpec({
   label: 'Mondéjar-Guerra 2019 (ensemble of RBF SVMs, product rule)',
   description: 'Mondéjar-Guerra et al. (2019): one RBF SVM (C 0.001, class-weighted, one-vs-one) per feature group, scores by summed sigmoids, groups by the product rule; pair it with --rr-set mondejar --features rr',
   classifier: Mondejar2019,
+  inComparison: false,
 });

@@ -6,7 +6,7 @@ import type { Command } from './command.ts';
 import { jobSettings, preloadModules, reportSettings, trainingOptions } from './train.ts';
 import { checkModel, intOption, usage } from './options.ts';
 import { comparisonModelNames, modelSpec, modelNames } from '../models/index.ts';
-import { classicModelNames } from '../classic/index.ts';
+import { classicModelNames, comparisonClassifierNames } from '../classic/index.ts';
 import { getProtocol } from '../ecg/dataset/protocols.ts';
 import { ensureData } from '../node/ensure-data.ts';
 import { loadDataset } from '../node/dataset.ts';
@@ -108,7 +108,7 @@ export const QUICK_FALLBACK = ['std-cnn', 'ds-cnn'];
 /** The models compare trains when --models is not given, and a note when stand-ins were used. */
 export function defaultModels(quick: boolean): { models: string[]; note?: string } {
   const known = modelNames().filter((m) => !m.startsWith('test-'));
-  if (!quick) return { models: [...comparisonModelNames().filter((m) => !m.startsWith('test-')), ...classicModelNames()] };
+  if (!quick) return { models: [...comparisonModelNames().filter((m) => !m.startsWith('test-')), ...comparisonClassifierNames()] };
   const missing = QUICK_MODELS.filter((m) => !known.includes(m));
   if (!missing.length) return { models: QUICK_MODELS.slice() };
   const models = QUICK_MODELS.map((m, i) => (known.includes(m) ? m : QUICK_FALLBACK[i]!));
@@ -169,7 +169,7 @@ function runPlan(shard: Shard | undefined, settings: JobSettings, models: string
 const spec: Record<string, OptionSpec> = {
   models: {
     type: 'string',
-    description: `comma-separated neural models and traditional classifiers (default: the zoo and every classifier; with --quick: ${QUICK_MODELS.join(',')})`,
+    description: `comma-separated neural models and traditional classifiers (default: the zoo and every classifier but the published-method reproductions dechazal2004 and mondejar2019, which run only when named; with --quick: ${QUICK_MODELS.join(',')})`,
   },
   ...trainingOptions,
   workers: { type: 'string', description: 'worker threads training models concurrently', default: '2' },

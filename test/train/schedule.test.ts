@@ -16,4 +16,11 @@ test('every comparison model has a measured training cost; the default jobs run 
   assert.ok(estimatedCost({ model: 'cnn', epochs: 60 }) === 2 * estimatedCost({ model: 'cnn', epochs: 30 }));
 });
 
+test('the default comparison: every zoo model and classifier but the reference models and the published-method reproductions', () => {
+  const models = defaultModels(false).models;
+  for (const m of ['ft-cnn', 'arrhythminet-v2', 'gboost', 'mlp', 'logreg']) assert.ok(models.includes(m), m);
+  for (const m of ['std-cnn', 'dechazal2004', 'mondejar2019']) assert.not.ok(models.includes(m), m);
+  assert.ok(estimatedCost({ model: 'mlp' }) > 0);
+});
+
 test.run();
