@@ -26,9 +26,9 @@ import { MONDEJAR_FEATURES } from './mondejar.ts';
 /**
  * The named sets of per-beat features beside the signal window (BeatOptions.rrSet, CLI --rr-set): 'local' (6
  * RR features), 'patient' (+ 9 patient-normalised ones), 'rhythm' (+ 8 rhythm ones), 'irregular' (+ 5
- * RR-irregularity ones), 'dechazal' (de Chazal's 43; needs a second lead), 'dechazal-relative' (44) and
- * 'dechazal-relative-p' (60) and 'dechazal-relative-irregular' (49: the same made relative to the patient), 'mondejar' (Mondéjar-Guerra's
- * 104) and 'mondejar-ann' (the same, RR over every annotation as their loader).
+ * RR-irregularity ones), 'dechazal' (de Chazal's 43; needs a second lead), its patient-relative variants
+ * 'dechazal-relative' (44), 'dechazal-relative-p' (60) and 'dechazal-relative-irregular' (49), 'mondejar'
+ * (Mondéjar-Guerra's 104) and 'mondejar-ann' (the same, RR over every annotation as their loader).
  */
 export const RR_SETS = ['local', 'patient', 'rhythm', 'irregular', 'dechazal', 'dechazal-relative', 'dechazal-relative-p', 'dechazal-relative-irregular', 'mondejar', 'mondejar-ann'] as const;
 /** The name of a beat-feature set, one of RR_SETS. */
