@@ -5,6 +5,10 @@ import * as assert from 'uvu/assert';
 import { DECHAZAL_FEATURES, DECHAZAL_P_INSTANTS, DECHAZAL_QRS_INSTANTS, DECHAZAL_T_INSTANTS, dechazalFeatures, dechazalRelativeFeatures, dechazalRelativeNames, dechazalRelativeRows, dechazalRows, type BeatWaves } from '../../src/ecg/dataset/dechazal.ts';
 import { beatFeatureRows, rrFeatureNames, rrSetOfWidth } from '../../src/ecg/dataset/beat-features.ts';
 import { IRREGULARITY_FEATURES, irregularityFeatures } from '../../src/ecg/dataset/irregularity.ts';
+import { recordBeats } from '../../src/ecg/dataset/record-beats.ts';
+import { AAMI } from '../../src/ecg/dataset/labels.ts';
+import type { WfdbRecord } from '../../src/ecg/wfdb/record.ts';
+import type { Annotations } from '../../src/ecg/wfdb/annotations.ts';
 
 const fs = 360;
 const beats = [360, 720, 1000, 1400, 1800];
@@ -116,6 +120,23 @@ test('the relative rows need two leads; a mismatched absolute array is an error;
   const flat = new Float32Array(2400);
   const rows = dechazalRelativeRows(flat, flat, fs, beats, 'dechazal-relative-p');
   assert.ok(rows.every(Number.isFinite));
+});
+
+test('recordBeats builds the relative sets from MLII and the second lead, and names the record that has one lead', () => {
+  // 20 s of a beat-like waveform every 0.8 s on two leads at 360 Hz
+  const n = 360 * 20, peaks = Array.from({ length: 23 }, (_, k) => 400 + k * 288);
+  const a = new Float32Array(n), b = new Float32Array(n);
+  for (const p of peaks) for (let t = -20; t <= 20; t++) { a[p + t] = Math.exp(-(t * t) / 40); b[p + t] = -0.5 * Math.exp(-(t * t) / 60); }
+  const two = { recordName: 'syn2', nSig: 2, fs: 360, sigLen: n, sigName: ['MLII', 'V1'], pSignal: [a, b] } as unknown as WfdbRecord;
+  const ann = { sample: Int32Array.from(peaks), symbol: peaks.map(() => 'N') } as unknown as Annotations;
+  for (const [set, width] of [['dechazal-relative', 44], ['dechazal-relative-p', 60], ['dechazal-relative-irregular', 49]] as const) {
+    const rb = recordBeats(two, ann, AAMI, { rrSet: set });
+    assert.is(rb.rrFeatures.length, width, set);
+    assert.is(rb.rr.length, rb.y.length * width, set);
+    assert.ok(rb.rr.every(Number.isFinite), set);
+  }
+  const one = { recordName: 'syn1', nSig: 1, fs: 360, sigLen: n, sigName: ['MLII'], pSignal: [a] } as unknown as WfdbRecord;
+  assert.throws(() => recordBeats(one, ann, AAMI, { rrSet: 'dechazal-relative' }), /record syn1 has no lead besides its first; its signals are MLII/);
 });
 
 test.run();
