@@ -4,7 +4,8 @@
 //   x [B, d] → Linear h1 → ReLU → Dropout p → … → Linear K (logits);  P(k | x) = softmax(logits)
 // Trained by Adam on the cross-entropy, mini-batches drawn by a seeded shuffle each epoch; with
 // classWeight 'balanced' every training row of class c weighs n / (K·n_c) in the loss (the batch's
-// weighted mean, as PyTorch). Deterministic for a seed (weights, shuffles and dropout masks are seeded).
+// weighted mean, as PyTorch), with 'sqrt' √(n / (K·n_c)) (rare classes up-weighted less: a class of 8
+// beats among 50,000 weighs 35x instead of 1,275x). Deterministic for a seed (weights, shuffles and dropout masks are seeded).
 // Needs the wasm runtime (initSync); fit and predict call it when nothing has.
 import { noGrad } from '../core/autograd.ts';
 import { initSync, isInitialised } from '../core/runtime.ts';
@@ -33,8 +34,8 @@ export interface MlpParams {
   /** Adam's learning rate (default 1e-3) and L2 weight decay (default 1e-4). */
   lr: number;
   weightDecay: number;
-  /** 'balanced': rows weigh n / (K·n_c) in the loss; 'none' (default): 1. */
-  classWeight: 'none' | 'balanced';
+  /** 'balanced': rows weigh n / (K·n_c) in the loss; 'sqrt': √(n / (K·n_c)); 'none' (default): 1. */
+  classWeight: 'none' | 'balanced' | 'sqrt';
   seed: number;
 }
 
@@ -86,8 +87,8 @@ export class MlpClassifier implements Classifier {
     checkPositive(p.lr, 'lr', who);
     checkPositive(p.weightDecay, 'weightDecay', who, true);
     checkInt(p.seed, 'seed', who, 0);
-    if (p.classWeight !== 'none' && p.classWeight !== 'balanced')
-      throw new RangeError(`${who}: classWeight must be 'none' or 'balanced', got ${String(p.classWeight)}`);
+    if (p.classWeight !== 'none' && p.classWeight !== 'balanced' && p.classWeight !== 'sqrt')
+      throw new RangeError(`${who}: classWeight must be 'none', 'balanced' or 'sqrt', got ${String(p.classWeight)}`);
   }
 
   getParams(): Record<string, unknown> {
@@ -99,7 +100,7 @@ export class MlpClassifier implements Classifier {
     const K = checkFit(X, y, 'MlpClassifier.fit', opts.nClasses);
     const counts = requireEveryClass(y, K, 'MlpClassifier.fit');
     const p = this.params, N = X.rows, d = X.cols;
-    const weight = p.classWeight === 'balanced' ? Array.from(counts, (c) => N / (K * c)) : undefined;
+    const weight = p.classWeight === 'none' ? undefined : Array.from(counts, (c) => (p.classWeight === 'sqrt' ? Math.sqrt(N / (K * c)) : N / (K * c)));
     const net = new Net(d, K, p);
     const opt = new Adam(net.parameters(), { lr: p.lr, weightDecay: p.weightDecay });
     const rng = new Rng(p.seed);

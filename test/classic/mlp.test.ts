@@ -20,7 +20,7 @@ test('same seed → the same file; another seed → different weights; a round t
   assert.equal(back.getParams(), m.getParams());
 });
 
-test("classWeight 'balanced' finds more of a rare class that overlaps a common one", () => {
+test("classWeight 'balanced' finds more of a rare class that overlaps a common one, 'sqrt' in between", () => {
   // class 1: 5% of the rows, centred 1.5 from class 0 on one axis
   const rng = new Rng(3), n = 2000, X = new Float32Array(n * 2), y = new Int32Array(n);
   for (let i = 0; i < n; i++) {
@@ -37,14 +37,17 @@ test("classWeight 'balanced' finds more of a rare class that overlaps a common o
   };
   const plain = recall(new MlpClassifier({ epochs: 5 }).fit(M, y));
   const balanced = recall(new MlpClassifier({ epochs: 5, classWeight: 'balanced' }).fit(M, y));
+  const sqrt = recall(new MlpClassifier({ epochs: 5, classWeight: 'sqrt' }).fit(M, y));
   assert.ok(balanced > plain + 0.3, `balanced ${balanced} vs plain ${plain}`);
+  // √-weights (here √10 ≈ 3.2 for the rare class) sit between none and balanced
+  assert.ok(sqrt > plain && sqrt < balanced, `sqrt ${sqrt}: between ${plain} and ${balanced}`);
 });
 
 test('hyperparameters are checked by name; an unfitted model says so', () => {
   assert.throws(() => new MlpClassifier({ hidden: [0] }), /hidden must be an array of positive integers/);
   assert.throws(() => new MlpClassifier({ dropout: 1 }), /dropout must be in \[0, 1\)/);
   assert.throws(() => new MlpClassifier({ epochs: 0 }), /epochs/);
-  assert.throws(() => new MlpClassifier({ classWeight: 'x' as 'none' }), /classWeight must be 'none' or 'balanced'/);
+  assert.throws(() => new MlpClassifier({ classWeight: 'x' as 'none' }), /classWeight must be 'none', 'balanced' or 'sqrt'/);
   assert.throws(() => new MlpClassifier().predict(matrix(new Float32Array(4), 2, 2)), /not fitted/);
 });
 
