@@ -8,7 +8,7 @@
 import { Rng } from '../core/random.ts';
 import { type Bins, binMatrix } from './bins.ts';
 import { type ClassifierState, stateArray } from './format.ts';
-import { type Matrix, argmaxRows, checkFit, checkInt, checkPositive, checkPredict, requireEveryClass } from './matrix.ts';
+import { type Matrix, argmaxRows, checkFit, checkInt, checkPositive, checkPredict, requireEveryClass, softmaxRows } from './matrix.ts';
 import { type TreeArrays, TreeBuilder, flatLeaf, flattenTrees, packTrees, unpackTrees } from './tree.ts';
 import type { Classifier, FitOptions } from './types.ts';
 import { classifierSpec } from './spec.ts';
@@ -151,14 +151,7 @@ export class GradientBoosting implements Classifier {
   }
 
   predictProba(X: Matrix): Matrix {
-    const K = this.nClasses, F = this.decisionFunction(X), out = new Float32Array(X.rows * K);
-    for (let i = 0; i < X.rows; i++) {
-      let m = -Infinity, s = 0;
-      for (let k = 0; k < K; k++) m = Math.max(m, F[i * K + k]!);
-      for (let k = 0; k < K; k++) s += Math.exp(F[i * K + k]! - m);
-      for (let k = 0; k < K; k++) out[i * K + k] = Math.exp(F[i * K + k]! - m) / s;
-    }
-    return { data: out, rows: X.rows, cols: K };
+    return softmaxRows(this.decisionFunction(X), X.rows, this.nClasses);
   }
 
   predict(X: Matrix): Int32Array {

@@ -113,6 +113,18 @@ export function checkPredict(X: Matrix, who: string, nFeatures: number): void {
   if (X.cols !== nFeatures) throw new RangeError(`${who}: X has ${X.cols} columns but the classifier was fitted on ${nFeatures}`);
 }
 
+/** Row-wise softmax of raw class scores (rows x K) into a float32 probability Matrix (max-subtracted). */
+export function softmaxRows(F: ArrayLike<number>, rows: number, K: number): Matrix {
+  const out = new Float32Array(rows * K);
+  for (let i = 0; i < rows; i++) {
+    let m = -Infinity, s = 0;
+    for (let k = 0; k < K; k++) m = Math.max(m, F[i * K + k]!);
+    for (let k = 0; k < K; k++) s += Math.exp(F[i * K + k]! - m);
+    for (let k = 0; k < K; k++) out[i * K + k] = Math.exp(F[i * K + k]! - m) / s;
+  }
+  return { data: out, rows, cols: K };
+}
+
 /** Row-wise argmax of a rows x K matrix (the first of equal maxima). */
 export function argmaxRows(p: ArrayLike<number>, rows: number, K: number): Int32Array {
   const out = new Int32Array(rows);
